@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: MIT
+#
+# Top-level build of the SVSM monorepo. Kbuild-like conventions:
+#   make help        list the targets
+#   make V=1         show full commands
+#   make O=DIR       put every artifact under DIR (default: build/)
+#
+# Each component adds itself through a `build.mk` fragment next to its
+# sources; fragments append to the lists below and never edit this file:
+#   ALL_TARGETS    files built by `make` / `make all`
+#   CHECK_TARGETS  phony targets that `make check` runs (each one a test suite)
+#   BENCH_TARGETS  phony targets that `make bench` runs
+#   HELP           lines "target|description" printed by `make help`
+
+.DEFAULT_GOAL := all
+SRCDIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+O ?= build
+BUILD := $(abspath $(O))
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+ALL_TARGETS :=
+CHECK_TARGETS :=
+BENCH_TARGETS :=
+HELP :=
+
+VERSION := $(shell cat $(SRCDIR)/release/VERSION)
+
+# Fragments may name lists that later fragments extend: write prerequisites
+# as $$(list) so they are expanded once every fragment has been read.
+.SECONDEXPANSION:
+
+include $(SRCDIR)/mk/toolchain.mk
+include $(SRCDIR)/mk/rules.mk
+include $(sort $(wildcard $(SRCDIR)/*/build.mk $(SRCDIR)/svsm/*/build.mk \
+                           $(SRCDIR)/svsm/*/*/build.mk $(SRCDIR)/tests/*/build.mk))
+
+HELP += all|build the SVSM kernel image and the hosted simulator (default)
+HELP += check|run every test suite (installs missing tools when root)
+HELP += bench|run the benchmarks, printing ratios against in-run references
+HELP += distclean|remove the build directory ($(O))
+HELP += help|this list
+
+.PHONY: all check bench distclean clean help deps
+all: $(ALL_TARGETS)
+
+# `make check` runs every suite even when one fails, then reports.
+check: deps
+	@failed=; for t in $(CHECK_TARGETS); do \
+		echo "=== $$t"; \
+		$(MAKE) --no-print-directory -f $(SRCDIR)/Makefile O=$(O) $$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED suites:$$failed"; exit 1; fi; \
+	echo "all $(words $(CHECK_TARGETS)) suites passed"
+
+bench: deps $(BENCH_TARGETS)
+
+deps:
+	$(Q)$(SRCDIR)/ci/install-deps --if-missing
+
+distclean clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "SVSM $(VERSION): make [V=1] [O=DIR] <target>"
+	@printf '%s\n' $(foreach h,$(sort $(HELP)),'$(h)') | \
+		awk -F'|' '{ printf "  %-18s %s\n", $$1, $$2 }'
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svsm-sim: the guest-side harness of the hosted build. It boots the SVSM on
+ * the software SNP machine and lets a program act as the guest at VMPL2.
+ * This is a stable public API: outside conformance tests link against it
+ * (`pkg-config --cflags --libs svsm-sim`).
+ *
+ * One simulated machine exists per process at a time.
+ */
+#ifndef SVSM_SIM_H
+#define SVSM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct svsm_sim;
+
+struct svsm_sim_config {
+	uint64_t guest_mem_bytes; /* guest RAM, 2 MiB multiple */
+	unsigned vcpus;		  /* vCPUs; APIC IDs 0 .. vcpus - 1 */
+	bool vtpm;		  /* start the vTPM service */
+};
+
+struct svsm_sim_regs {
+	uint64_t rax, rcx, rdx, r8, r9;
+};
+
+/** Faults `svsm_sim_guest_access()` reports, as the hardware would raise them. */
+enum svsm_sim_fault {
+	SVSM_SIM_FAULT_NONE = 0,
+	/** #VC(VMEXIT_NPF) page-not-validated: the RMP entry is not validated. */
+	SVSM_SIM_FAULT_NOT_VALIDATED = -1,
+	/** #NPF RMP violation: the VMPL lacks the read or write permission. */
+	SVSM_SIM_FAULT_PERMISSION = -2,
+	/** #NPF: the page is not assigned to the guest (hypervisor-owned/shared). */
+	SVSM_SIM_FAULT_NOT_ASSIGNED = -3,
+	/** The GPA is outside guest memory. */
+	SVSM_SIM_FAULT_OUT_OF_RANGE = -4,
+	/** The page is a VMSA: guest software can never access it. */
+	SVSM_SIM_FAULT_VMSA = -5,
+};
+
+/** NULL cfg = defaults: 256 MiB, 1 vCPU, vTPM on. NULL on failure. */
+struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg);
+void svsm_sim_destroy(struct svsm_sim *sim);
+
+/** The guest's view of its memory; NULL outside it. */
+void *svsm_sim_guest_ptr(struct svsm_sim *sim, uint64_t gpa, size_t len);
+
+/** The guest's secrets page (SVSM fields filled). */
+uint64_t svsm_sim_secrets_gpa(struct svsm_sim *sim);
+
+/** SEV_STATUS MSR as the guest reads it (its SEV features go into AP VMSAs). */
+uint64_t svsm_sim_sev_status(struct svsm_sim *sim);
+
+/**
+ * The guest on vCPU `vcpu` (its APIC ID) makes an SVSM call exactly as Linux
+ * does: sets call_pending in its current CA, VMGEXITs to VMPL0; returns 0
+ * with regs updated, -1 if that vCPU has no VMSA registered or the SVSM
+ * terminated the VM.
+ */
+int svsm_sim_call(struct svsm_sim *sim, unsigned vcpu,
+		  struct svsm_sim_regs *regs);
+
+/**
+ * A VMPL2 access to one byte: 0 if allowed, otherwise the fault the hardware
+ * would raise (a negative `enum svsm_sim_fault`).
+ */
+int svsm_sim_guest_access(struct svsm_sim *sim, unsigned vcpu, uint64_t gpa,
+			  bool write);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SVSM_SIM_H */
