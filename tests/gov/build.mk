@@ -12,11 +12,14 @@ HELP += test-gov|governance tooling: CODEOWNERS, review gate, plan format (bats)
 HELP += plan|list DEVELOPMENT_PLAN.md items (LABEL=good-first-issue STATUS=open AREA=...)
 
 .PHONY: test-gov plan
+# Every step runs even when an earlier one fails; the target fails if any did.
 test-gov:
-	$(Q)$(SRCDIR)/ci/check-codeowners
-	$(Q)if [ -x $(SRCDIR)/ci/check-plan ]; then $(SRCDIR)/ci/check-plan; fi
 	$(Q)mkdir -p $(BUILD)/tests/gov
-	$(Q)TMPDIR=$(BUILD)/tests/gov bats $(GOV_BATS)
+	$(Q)rc=0; \
+	$(SRCDIR)/ci/check-codeowners || rc=1; \
+	if [ -x $(SRCDIR)/ci/check-plan ]; then $(SRCDIR)/ci/check-plan || rc=1; fi; \
+	TMPDIR=$(BUILD)/tests/gov bats $(GOV_BATS) || rc=1; \
+	exit $$rc
 
 plan:
 	$(Q)$(SRCDIR)/ci/check-plan --list \
