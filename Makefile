@@ -37,7 +37,8 @@ VERSION := $(shell cat $(SRCDIR)/release/VERSION)
 include $(SRCDIR)/mk/toolchain.mk
 include $(SRCDIR)/mk/rules.mk
 include $(sort $(wildcard $(SRCDIR)/*/build.mk $(SRCDIR)/svsm/*/build.mk \
-                           $(SRCDIR)/svsm/*/*/build.mk $(SRCDIR)/tests/*/build.mk))
+                           $(SRCDIR)/svsm/*/*/build.mk $(SRCDIR)/tests/*/build.mk \
+                           $(SRCDIR)/tests/*/*/build.mk $(SRCDIR)/tools/*/build.mk))
 
 HELP += all|build the SVSM kernel image and the hosted simulator (default)
 HELP += check|run every test suite (installs missing tools when root)

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: MIT
+#
+# The vTPM service over libtpms (hosted build for now: the kernel links
+# Debian's static libtpms.a and libcrypto.a through svsm/lib later).
+svsm-vtpm-y := svsm/vtpm/vtpm.c svsm/vtpm/ek.c svsm/vtpm/nv_mem.c
+svsm-hosted-y += $(svsm-vtpm-y)
+VTPM_LDLIBS := -ltpms -lcrypto

@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: MIT
+#
+# Unit tests of the vTPM service (cmocka, ASan+UBSan, real libtpms).
+
+vtpm-test-srcs := tests/vtpm/vtpm_test.c tests/vtpm/test_support.c
+VTPM_TEST_BIN := $(BUILD)/tests/vtpm/test-vtpm
+
+$(VTPM_TEST_BIN): $$(call objs,asan,$$(svsm-mm-y) $$(svsm-vtpm-y) $$(vtpm-test-srcs))
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka $(VTPM_LDLIBS) -lpthread
+
+.PHONY: test-vtpm
+test-vtpm: $(VTPM_TEST_BIN)
+	$(Q)$(VTPM_TEST_BIN)
+
+CHECK_TARGETS += test-vtpm
+HELP += test-vtpm|unit tests of the vTPM service over libtpms
