@@ -7,6 +7,17 @@
  *
  * Fault injection (all builds, used by the tests): `alloc_fault_fail_nth(n)`
  * makes the n-th allocation from now (page, slab or kmalloc; 1-based) fail.
+ * Every call of `page_alloc()`, `slab_alloc()`, `slab_cache_create()`,
+ * `kmalloc()`, `kzalloc()` and `kcalloc()` is one attempt, whatever it does
+ * inside (a `kmalloc()` that needs a new slab page is still one attempt).
+ *
+ * Freeing something twice, freeing what was never allocated, or freeing with
+ * the wrong order or cache is an SVSM bug: it panics.
+ *
+ * Thread safety: every call may run on any CPU at any time, except
+ * `mm_reset()` and `page_alloc_add_region()`, which run at boot before other
+ * CPUs allocate. Locks (see lock.h): the page allocator lock and the slab
+ * cache locks are never held together.
  */
 #pragma once
 
@@ -35,25 +46,50 @@ void page_free(void *va, unsigned int order);
 /** Statistics (pages). */
 size_t page_alloc_free_pages(void);
 size_t page_alloc_total_pages(void);
+/** Free blocks of exactly 2^order pages (0 for an order above the maximum). */
+size_t page_alloc_free_blocks(unsigned int order);
 
 struct slab_cache;
 
-/** A cache of `size`-byte objects aligned to `align` (power of two), or NULL. */
+/**
+ * A cache of `size`-byte objects aligned to `align` (a power of two up to
+ * `PAGE_SIZE`; 0 means 8), or NULL. Objects may be up to 32 KiB. `name` is
+ * copied (truncated to 23 characters). Destroying a cache that still has
+ * objects in use panics.
+ */
 struct slab_cache *slab_cache_create(const char *name, size_t size,
 				     size_t align);
 void slab_cache_destroy(struct slab_cache *cache);
+/** An object (its contents are not zeroed), or NULL. */
 void *slab_alloc(struct slab_cache *cache);
 void slab_free(struct slab_cache *cache, void *obj);
 
-/** General-purpose allocation: NULL on failure (and for size 0). */
+/**
+ * General-purpose allocation: NULL on failure (and for size 0). Sizes up to
+ * 2048 bytes come from power-of-two size classes (16 .. 2048) and are
+ * aligned to their class; larger ones are whole, page-aligned, zeroed blocks
+ * of up to 2^PAGE_ORDER_MAX pages. Contents are otherwise not zeroed.
+ */
 void *kmalloc(size_t size);
 /** As `kmalloc()`, zero-filled. */
 void *kzalloc(size_t size);
+/** Zeroed array of `count` objects of `size` bytes; NULL on overflow. */
+void *kcalloc(size_t count, size_t size);
 void kfree(void *ptr);
+
+/**
+ * Give every cached empty slab back to the page allocator (the page
+ * allocator also does this by itself before it reports exhaustion).
+ */
+void mm_shrink(void);
 
 /** Make the n-th allocation from now fail (n >= 1); 0 turns this off. */
 void alloc_fault_fail_nth(unsigned long n);
 /** Number of allocation attempts since boot (to size fault-injection loops). */
 unsigned long alloc_fault_attempts(void);
-/** Objects and pages currently allocated (leak checks in tests). */
+/**
+ * Bytes currently handed out: objects (at their cache's object size, or
+ * their kmalloc size class) plus pages from `page_alloc()` and large
+ * `kmalloc()`s. Leak checks in tests.
+ */
 size_t mm_allocated_bytes(void);

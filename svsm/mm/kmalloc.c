@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmalloc: power-of-two size classes from 16 to 2048 bytes, each a slab
+ * cache of naturally aligned objects; anything larger is a whole block of
+ * pages whose order is kept in its head page descriptor (state LARGE), so
+ * kfree() needs no header in front of the object.
+ */
+#include <string.h>
+
+#include "svsm/log.h"
+#include "internal.h"
+
+#define KMALLOC_MIN_SHIFT 4  /* 16 bytes */
+#define KMALLOC_MAX_SHIFT 11 /* 2048 bytes */
+#define KMALLOC_CLASSES (KMALLOC_MAX_SHIFT - KMALLOC_MIN_SHIFT + 1)
+#define KMALLOC_MAX_SLAB (1UL << KMALLOC_MAX_SHIFT)
+
+static struct slab_cache kmalloc_caches[KMALLOC_CLASSES];
+
+static const char *const kmalloc_names[KMALLOC_CLASSES] = {
+	"kmalloc-16",  "kmalloc-32",  "kmalloc-64",   "kmalloc-128",
+	"kmalloc-256", "kmalloc-512", "kmalloc-1024", "kmalloc-2048",
+};
+
+/* Index of the smallest class holding `size` (1 .. KMALLOC_MAX_SLAB). */
+static inline unsigned int kmalloc_class(size_t size)
+{
+	unsigned int shift;
+
+	if (size <= (1UL << KMALLOC_MIN_SHIFT)) {
+		return 0;
+	}
+	/* ceil(log2(size)) for size >= 2 */
+	shift = (unsigned int)(64 -
+			       __builtin_clzll((unsigned long long)size - 1));
+	return shift - KMALLOC_MIN_SHIFT;
+}
+
+/* Smallest order whose block holds `size` bytes (size <= max block). */
+static inline unsigned int kmalloc_order(size_t size)
+{
+	size_t pages = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned int order = 0;
+
+	while ((1UL << order) < pages) {
+		order++;
+	}
+	return order;
+}
+
+/** kmalloc() without fault injection. */
+void *mm_kmalloc(size_t size)
+{
+	void *va;
+
+	if (size == 0 || size > (PAGE_SIZE << PAGE_ORDER_MAX)) {
+		return NULL;
+	}
+	if (size <= KMALLOC_MAX_SLAB) {
+		return mm_slab_get(&kmalloc_caches[kmalloc_class(size)], size);
+	}
+	va = mm_pages_get(kmalloc_order(size), PAGE_STATE_LARGE, true);
+	if (!va) {
+		mm_shrink();
+		va = mm_pages_get(kmalloc_order(size), PAGE_STATE_LARGE, true);
+	}
+	return va;
+}
+
+/** kfree() of anything kmalloc() or slab_alloc() returned; bad frees panic. */
+void mm_kfree(void *ptr)
+{
+	struct page_desc *desc;
+
+	if (!ptr) {
+		return;
+	}
+	desc = mm_page_desc(ptr);
+	if (!desc) {
+		mm_bad_free("kfree outside memory", ptr);
+	}
+	switch (desc->state) {
+	case PAGE_STATE_SLAB:
+		mm_slab_put(desc->cache, desc, ptr);
+		break;
+	case PAGE_STATE_SLAB_TAIL:
+		mm_slab_put(desc->head->cache, desc->head, ptr);
+		break;
+	case PAGE_STATE_LARGE:
+		if (((uintptr_t)ptr & (PAGE_SIZE - 1)) != 0) {
+			mm_bad_free("kfree inside a large block", ptr);
+		}
+		mm_pages_put(ptr, desc->order, PAGE_STATE_LARGE);
+		break;
+	case PAGE_STATE_FREE:
+		mm_bad_free("kfree of a free block", ptr);
+	default:
+		mm_bad_free("kfree of memory kmalloc did not hand out", ptr);
+	}
+}
+
+/** `size` bytes (NULL for 0 or on failure; one attempt). */
+void *kmalloc(size_t size)
+{
+	if (mm_fault_hit()) {
+		return NULL;
+	}
+	return mm_kmalloc(size);
+}
+
+static void *kzalloc_nofault(size_t size)
+{
+	void *p = mm_kmalloc(size);
+
+	/* Large blocks come zeroed from the page allocator. */
+	if (p && size <= KMALLOC_MAX_SLAB) {
+		memset(p, 0, size);
+	}
+	return p;
+}
+
+/** As kmalloc(), zero-filled (one attempt). */
+void *kzalloc(size_t size)
+{
+	if (mm_fault_hit()) {
+		return NULL;
+	}
+	return kzalloc_nofault(size);
+}
+
+/** Zeroed `count` * `size` bytes; NULL on overflow or failure (one attempt). */
+void *kcalloc(size_t count, size_t size)
+{
+	if (mm_fault_hit()) {
+		return NULL;
+	}
+	if (size != 0 && count > SIZE_MAX / size) {
+		return NULL;
+	}
+	return kzalloc_nofault(count * size);
+}
+
+/** Free what kmalloc(), kzalloc() or kcalloc() returned; NULL is ignored. */
+void kfree(void *ptr)
+{
+	mm_kfree(ptr);
+}
+
+/** Empty every size class and register the classes as caches. */
+void mm_kmalloc_reset(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < KMALLOC_CLASSES; i++) {
+		size_t size = 1UL << (KMALLOC_MIN_SHIFT + i);
+
+		CHECK(mm_slab_init(&kmalloc_caches[i], kmalloc_names[i], size,
+				   size));
+		kmalloc_caches[i].is_static = true;
+		mm_slab_register(&kmalloc_caches[i]);
+	}
+}

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/* kmalloc: size classes, large sizes, zeroing, misuse. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm_test.h"
+
+static size_t class_of(size_t size)
+{
+	size_t c = 16;
+
+	while (c < size) {
+		c <<= 1;
+	}
+	return c;
+}
+
+/** Confirm that every small size gets an aligned object of its class. */
+static void kmalloc_size_classes(void **state)
+{
+	size_t size;
+
+	for (size = 1; size <= 2048; size++) {
+		size_t cls = class_of(size);
+		uint8_t *p = kmalloc(size);
+
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % cls, 0);
+		assert_int_equal(mm_allocated_bytes(), cls);
+		memset(p, 0xee, size);
+		kfree(p);
+		assert_int_equal(mm_allocated_bytes(), 0);
+	}
+}
+
+/** Confirm that sizes of one class share its objects. */
+static void kmalloc_class_shared(void **state)
+{
+	void *a = kmalloc(17), *b;
+
+	assert_non_null(a);
+	kfree(a);
+	b = kmalloc(32);
+	assert_ptr_equal(a, b);
+	kfree(b);
+	a = kmalloc(64);
+	b = kmalloc(64);
+	assert_non_null(a);
+	assert_non_null(b);
+	/* Two 64-byte objects share a page. */
+	assert_int_equal((uintptr_t)a / PAGE_SIZE, (uintptr_t)b / PAGE_SIZE);
+	kfree(a);
+	kfree(b);
+}
+
+/** Confirm that large sizes get whole page blocks of the right order. */
+static void kmalloc_large(void **state)
+{
+	static const struct {
+		size_t size;
+		unsigned int order;
+	} cases[] = {
+		{ 2049, 0 },
+		{ PAGE_SIZE, 0 },
+		{ PAGE_SIZE + 1, 1 },
+		{ 3 * PAGE_SIZE, 2 },
+		{ 5000, 1 },
+		{ 1UL << 20, 8 },
+		{ PAGE_SIZE << PAGE_ORDER_MAX, PAGE_ORDER_MAX },
+	};
+	size_t free0 = mm_test_free_pages(), i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t *p = kmalloc(cases[i].size);
+
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % (PAGE_SIZE << cases[i].order),
+				 0);
+		assert_int_equal(free0 - page_alloc_free_pages(),
+				 1UL << cases[i].order);
+		assert_int_equal(mm_allocated_bytes(),
+				 PAGE_SIZE << cases[i].order);
+		assert_true(mm_test_all(p, cases[i].size, 0));
+		memset(p, 0x11, cases[i].size);
+		kfree(p);
+		assert_int_equal(page_alloc_free_pages(), free0);
+	}
+}
+
+/** Confirm that zero and impossible sizes give NULL. */
+static void kmalloc_bad_sizes(void **state)
+{
+	assert_null(kmalloc(0));
+	assert_null(kzalloc(0));
+	assert_null(kmalloc((PAGE_SIZE << PAGE_ORDER_MAX) + 1));
+	assert_null(kmalloc(SIZE_MAX));
+	assert_null(kcalloc(SIZE_MAX / 2, 3));
+	assert_null(kcalloc((size_t)1 << 33, (size_t)1 << 33));
+	assert_null(kcalloc(0, 16));
+	assert_int_equal(mm_allocated_bytes(), 0);
+	kfree(NULL);
+}
+
+/** Confirm that kzalloc() and kcalloc() zero reused memory. */
+static void kzalloc_zeroes(void **state)
+{
+	uint8_t *p = kmalloc(200), *q;
+	size_t i;
+
+	assert_non_null(p);
+	memset(p, 0xff, 200);
+	kfree(p);
+	q = kzalloc(200);
+	assert_ptr_equal(p, q);
+	assert_true(mm_test_all(q, 200, 0));
+	memset(q, 0xff, 200);
+	kfree(q);
+	q = kcalloc(10, 20);
+	assert_ptr_equal(p, q);
+	assert_true(mm_test_all(q, 200, 0));
+	kfree(q);
+	for (i = 1; i <= 3; i++) {
+		q = kzalloc(i * 5000);
+		assert_non_null(q);
+		assert_true(mm_test_all(q, i * 5000, 0));
+		memset(q, 0xff, i * 5000);
+		kfree(q);
+	}
+}
+
+/** Confirm that kfree() catches double frees and foreign pointers. */
+static void kfree_bad(void **state)
+{
+	static uint64_t outside[4];
+	uint8_t *p = kmalloc(100), *keep = kmalloc(100), *big = kmalloc(9000);
+
+	assert_non_null(p);
+	assert_non_null(keep);
+	assert_non_null(big);
+	kfree(p);
+	expect_assert_failure(kfree(p));
+	expect_assert_failure(kfree(keep + 1));
+	expect_assert_failure(kfree(big + PAGE_SIZE));
+	expect_assert_failure(kfree(big + 16));
+	expect_assert_failure(kfree(outside));
+	kfree(big);
+	expect_assert_failure(kfree(big));
+	kfree(keep);
+}
+
+/** Confirm that many live objects of every class never overlap. */
+static void kmalloc_many(void **state)
+{
+	enum {
+		N = 3000
+	};
+	uint8_t **p = calloc(N, sizeof(*p));
+	size_t *len = calloc(N, sizeof(*len));
+	size_t i;
+
+	assert_non_null(p);
+	assert_non_null(len);
+	srand(7);
+	for (i = 0; i < N; i++) {
+		len[i] = 1 + (size_t)rand() % 3000;
+		p[i] = kmalloc(len[i]);
+		assert_non_null(p[i]);
+		memset(p[i], (int)(i & 0xff), len[i]);
+	}
+	for (i = 0; i < N; i++) {
+		assert_true(mm_test_all(p[i], len[i], (uint8_t)(i & 0xff)));
+		if (i % 2) {
+			kfree(p[i]);
+		}
+	}
+	for (i = 0; i < N; i += 2) {
+		kfree(p[i]);
+	}
+	assert_int_equal(mm_allocated_bytes(), 0);
+	free(p);
+	free(len);
+}
+
+int mm_test_run_kmalloc(void)
+{
+	const struct CMUnitTest tests[] = {
+		MM_TEST(kmalloc_size_classes), MM_TEST(kmalloc_class_shared),
+		MM_TEST(kmalloc_large),	       MM_TEST(kmalloc_bad_sizes),
+		MM_TEST(kzalloc_zeroes),       MM_TEST(kfree_bad),
+		MM_TEST(kmalloc_many),
+	};
+
+	return cmocka_run_group_tests_name("kmalloc", tests, NULL, NULL);
+}
