@@ -165,14 +165,14 @@ add_field() { # add_field ID LINE: insert LINE after the item's Area field
 }
 
 @test "values outside the vocabularies are reported" {
-	set_field CORE-1 Area kernal
+	set_field CORE-1 Area firmware
 	set_field CORE-1 Status wip
 	set_field CORE-2 Labels 'good first issue'
 	set_field VIRT-1 Size 100h
 	set_field VIRT-1 Difficulty difficult
 	check
 	[ "$status" -eq 1 ]
-	[[ $output == *'CORE-1: unknown area "kernal"'* ]]
+	[[ $output == *'CORE-1: unknown area "firmware"'* ]]
 	[[ $output == *'CORE-1: unknown status "wip"'* ]]
 	[[ $output == *'CORE-2: unknown label "good first issue"'* ]]
 	[[ $output == *'VIRT-1: size "100h" is not 90h, 175h or 350h'* ]]
