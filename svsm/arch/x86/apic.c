@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xAPIC access and time. The APIC registers are mapped uncached at
+ * MMIO_BASE. IPIs wait for the previous one to be accepted (ICR delivery
+ * status) before writing the next.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <x86/apic.h>
+#include <x86/asm.h>
+#include <x86/layout.h>
+#include <x86/paging.h>
+#include <svsm/cpu.h>
+
+#define APIC_ID 0x20
+#define APIC_EOI 0xb0
+#define APIC_SVR 0xf0
+#define APIC_ICR_LO 0x300
+#define APIC_ICR_HI 0x310
+#define APIC_SVR_ENABLE (1U << 8)
+#define ICR_PENDING (1U << 12)
+#define ICR_FIXED 0x000
+#define ICR_NMI 0x400
+#define ICR_INIT 0x500
+#define ICR_STARTUP 0x600
+#define ICR_ASSERT (1U << 14)
+#define ICR_LEVEL (1U << 15)
+#define APIC_BASE_ENABLE (1UL << 11)
+
+#define PIT_HZ 1193182UL
+#define CALIBRATE_MS 10
+
+static volatile uint32_t *apic_regs;
+static uint64_t tsc_per_us = 1000;
+static uint64_t tsc_start;
+
+static uint32_t apic_read(uint32_t reg)
+{
+	return apic_regs[reg / 4];
+}
+
+static void apic_write(uint32_t reg, uint32_t v)
+{
+	apic_regs[reg / 4] = v;
+}
+
+void apic_enable_local(void)
+{
+	cpu_wrmsr(MSR_APIC_BASE, cpu_rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | VEC_SPURIOUS);
+}
+
+bool apic_init(uint64_t apic_pa)
+{
+	if (!paging_map(MMIO_BASE, apic_pa & ~0xfffUL, 4096,
+			PAGE_KERNEL_MMIO)) {
+		return false;
+	}
+	apic_regs = (volatile uint32_t *)MMIO_BASE;
+	apic_enable_local();
+	return true;
+}
+
+uint32_t apic_local_id(void)
+{
+	return apic_read(APIC_ID) >> 24;
+}
+
+void apic_eoi(void)
+{
+	apic_write(APIC_EOI, 0);
+}
+
+static void icr_wait(void)
+{
+	while ((apic_read(APIC_ICR_LO) & ICR_PENDING) != 0) {
+		cpu_relax();
+	}
+}
+
+static void icr_send(uint32_t dest, uint32_t lo)
+{
+	icr_wait();
+	apic_write(APIC_ICR_HI, dest << 24);
+	apic_write(APIC_ICR_LO, lo);
+	icr_wait();
+}
+
+void apic_send_ipi(uint32_t dest, uint8_t vector)
+{
+	icr_send(dest, ICR_FIXED | ICR_ASSERT | vector);
+}
+
+void apic_send_nmi(uint32_t dest)
+{
+	icr_send(dest, ICR_NMI | ICR_ASSERT);
+}
+
+void apic_start_ap(uint32_t dest, uint8_t page)
+{
+	icr_send(dest, ICR_INIT | ICR_LEVEL | ICR_ASSERT);
+	udelay(10000);
+	icr_send(dest, ICR_STARTUP | ICR_ASSERT | page);
+	udelay(200);
+	icr_send(dest, ICR_STARTUP | ICR_ASSERT | page);
+	udelay(200);
+}
+
+void time_init(void)
+{
+	uint64_t count = PIT_HZ * CALIBRATE_MS / 1000;
+	uint64_t t0;
+	uint64_t t1;
+
+	/* PIT channel 2, mode 0, gate on, speaker off. */
+	outb(0x61, (inb(0x61) & ~0x02) | 0x01);
+	outb(0x43, 0xb0);
+	outb(0x42, count & 0xff);
+	outb(0x42, count >> 8);
+	t0 = rdtsc();
+	while ((inb(0x61) & 0x20) == 0) {
+		cpu_relax();
+	}
+	t1 = rdtsc();
+	if (t1 > t0 && (t1 - t0) / (CALIBRATE_MS * 1000) > 0) {
+		tsc_per_us = (t1 - t0) / (CALIBRATE_MS * 1000);
+	}
+	tsc_start = t0;
+}
+
+void udelay(unsigned long us)
+{
+	uint64_t end = rdtsc() + us * tsc_per_us;
+
+	while (rdtsc() < end) {
+		cpu_relax();
+	}
+}
+
+uint64_t time_us(void)
+{
+	return (rdtsc() - tsc_start) / tsc_per_us;
+}

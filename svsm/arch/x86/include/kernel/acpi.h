@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ACPI tables the kernel needs: the MADT (CPUs, local APIC address)
+ * and the FADT (PM1a control block for power-off). Tables are read through
+ * the range-checked direct map and their checksums verified.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ACPI_MAX_CPUS 64
+
+struct acpi_info {
+	uint32_t apic_ids[ACPI_MAX_CPUS]; /* enabled CPUs, MADT order */
+	unsigned int cpu_count;
+	uint64_t lapic_pa;
+	uint16_t pm1a_cnt_port; /* 0 if unknown */
+};
+
+/** Parse the tables from `rsdp_pa`; false if the MADT is missing/invalid. */
+bool acpi_parse(uint64_t rsdp_pa, struct acpi_info *info);
+
+/** ACPI S5 through PM1a_CNT (SLP_TYP 0, as QEMU's DSDT has it). */
+void acpi_poweroff(const struct acpi_info *info);

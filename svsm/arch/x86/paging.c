@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel page tables. Physical memory is reached through the direct map at
+ * PHYSMAP_BASE once `paging_init()` has switched to the new tables; before
+ * that, the early tables map the first GiB at KERNEL_VIRT_BASE, which is
+ * where the boot pool (in .bss) lives.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <x86/asm.h>
+#include <x86/layout.h>
+#include <x86/paging.h>
+#include <svsm/lock.h>
+#include <svsm/log.h>
+#include <svsm/mm.h>
+
+#define PT_ENTRIES 512
+#define BOOT_POOL_PAGES 48
+#define LARGE_2M (2UL << 20)
+
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern char __data_start[], __kernel_end[], boot_stack_guard[];
+
+static uint64_t kernel_pml4[PT_ENTRIES] __attribute__((aligned(4096)));
+static uint8_t boot_pool[BOOT_POOL_PAGES][4096] __attribute__((aligned(4096)));
+static unsigned int boot_pool_used;
+static bool physmap_active;
+static uint64_t physmap_top;
+static struct spinlock paging_lock = SPINLOCK_INIT;
+
+void *paging_table_va(uint64_t pa)
+{
+	if (physmap_active) {
+		return (void *)(PHYSMAP_BASE + pa);
+	}
+	return (void *)(KERNEL_VIRT_BASE + pa);
+}
+
+uint64_t virt_to_phys(const void *va)
+{
+	uint64_t v = (uint64_t)va;
+
+	if (v >= KERNEL_VIRT_BASE) {
+		return v - KERNEL_VIRT_BASE;
+	}
+	if (v >= PHYSMAP_BASE && v < PHYSMAP_BASE + physmap_top) {
+		return v - PHYSMAP_BASE;
+	}
+	return 0;
+}
+
+void *phys_to_virt(uint64_t pa)
+{
+	return (void *)(PHYSMAP_BASE + pa);
+}
+
+uint64_t paging_root_pa(void)
+{
+	return virt_to_phys(kernel_pml4);
+}
+
+/** A zeroed page for a page table: physical address, or 0 on failure. */
+static uint64_t table_alloc(void)
+{
+	void *page;
+
+	if (!physmap_active) {
+		if (boot_pool_used == BOOT_POOL_PAGES) {
+			return 0;
+		}
+		page = boot_pool[boot_pool_used++];
+		memset(page, 0, 4096);
+		return virt_to_phys(page);
+	}
+	page = page_alloc(0);
+	return page == NULL ? 0 : virt_to_phys(page);
+}
+
+/**
+ * The entry for `va` at `level` (3 = PDPT entry ... 0 = PTE), creating
+ * missing tables on the way down; NULL if a table could not be allocated
+ * or a large page is in the way.
+ */
+static uint64_t *walk(uint64_t va, int level, bool create)
+{
+	uint64_t *table = kernel_pml4;
+	int l;
+
+	for (l = 3; l > level; l--) {
+		uint64_t *e = &table[(va >> (12 + 9 * l)) & 0x1ff];
+
+		if ((*e & PTE_P) == 0) {
+			uint64_t pa;
+
+			if (!create) {
+				return NULL;
+			}
+			pa = table_alloc();
+			if (pa == 0) {
+				return NULL;
+			}
+			*e = pa | PTE_P | PTE_RW;
+		} else if ((*e & PTE_PS) != 0) {
+			return NULL;
+		}
+		table = paging_table_va(*e & PTE_ADDR_MASK);
+	}
+	return &table[(va >> (12 + 9 * level)) & 0x1ff];
+}
+
+static void unmap_locked(uint64_t va, size_t len)
+{
+	uint64_t end = va + len;
+
+	for (; va < end; va += 4096) {
+		uint64_t *pte = walk(va, 0, false);
+
+		if (pte != NULL) {
+			*pte = 0;
+			invlpg((void *)va);
+		}
+	}
+}
+
+static bool map_locked(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
+{
+	uint64_t start = va;
+	size_t done;
+
+	for (done = 0; done < len; done += 4096) {
+		uint64_t *pte = walk(va + done, 0, true);
+
+		if (pte == NULL || (*pte & PTE_P) != 0) {
+			unmap_locked(start, done);
+			return false;
+		}
+		*pte = (pa + done) | flags;
+	}
+	return true;
+}
+
+bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
+{
+	bool ok;
+
+	if (((va | pa | len) & 0xfff) != 0 || va + len < va) {
+		return false;
+	}
+	spin_lock(&paging_lock);
+	ok = map_locked(va, pa, len, flags);
+	spin_unlock(&paging_lock);
+	return ok;
+}
+
+void paging_unmap(uint64_t va, size_t len)
+{
+	spin_lock(&paging_lock);
+	unmap_locked(va & ~0xfffUL, (len + 0xfff) & ~0xfffUL);
+	spin_unlock(&paging_lock);
+}
+
+bool paging_translate(uint64_t va, uint64_t *pa, uint64_t *flags)
+{
+	uint64_t *table = kernel_pml4;
+	bool found = false;
+	int l;
+
+	spin_lock(&paging_lock);
+	for (l = 3; l >= 0; l--) {
+		uint64_t e = table[(va >> (12 + 9 * l)) & 0x1ff];
+		uint64_t page_mask = (1UL << (12 + 9 * l)) - 1;
+
+		if ((e & PTE_P) == 0) {
+			break;
+		}
+		if (l == 0 || (e & PTE_PS) != 0) {
+			*pa = (e & PTE_ADDR_MASK & ~page_mask) |
+			      (va & page_mask);
+			*flags = e;
+			found = true;
+			break;
+		}
+		table = paging_table_va(e & PTE_ADDR_MASK);
+	}
+	spin_unlock(&paging_lock);
+	return found;
+}
+
+/** Map a piece of the image at its link address. */
+static bool map_image(const char *start, const char *end, uint64_t flags)
+{
+	uint64_t va = (uint64_t)start;
+
+	return map_locked(va, va - KERNEL_VIRT_BASE, (size_t)(end - start),
+			  flags);
+}
+
+/** The direct map [0, top) in 2 MiB pages. */
+static bool map_physmap(uint64_t top)
+{
+	uint64_t pa;
+
+	for (pa = 0; pa < top; pa += LARGE_2M) {
+		uint64_t *pde = walk(PHYSMAP_BASE + pa, 1, true);
+
+		if (pde == NULL) {
+			return false;
+		}
+		*pde = pa | PTE_P | PTE_RW | PTE_NX | PTE_PS;
+	}
+	return true;
+}
+
+bool paging_init(uint64_t phys_top)
+{
+	uint64_t top = (phys_top + LARGE_2M - 1) & ~(LARGE_2M - 1);
+	const char *stack_guard_end = boot_stack_guard + 4096;
+
+	if (top > PHYSMAP_MAX) {
+		top = PHYSMAP_MAX;
+	}
+	if (!map_image(__text_start, __text_end, PAGE_KERNEL_RX) ||
+	    !map_image(__rodata_start, __rodata_end, PAGE_KERNEL_RO) ||
+	    !map_image(__data_start, boot_stack_guard, PAGE_KERNEL_RW) ||
+	    !map_image(stack_guard_end, __kernel_end, PAGE_KERNEL_RW) ||
+	    !map_physmap(top)) {
+		return false;
+	}
+	/* Enforce read-only pages in supervisor mode as well. */
+	write_cr0(read_cr0() | CR0_WP);
+	write_cr3(virt_to_phys(kernel_pml4));
+	physmap_top = top;
+	physmap_active = true;
+	return true;
+}

@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: MIT
+#
+# svsm/kernel: the freestanding SVSM kernel image and its QEMU targets.
+#
+#   $(BUILD)/svsm.elf       the kernel (PVH ELF, linked in the upper half)
+#   $(BUILD)/svsm-test.elf  the same kernel plus the in-kernel tests
+#
+# Both link every file of svsm-common-y and svsm-kernel-y; only the test
+# runner differs (ktest_stub.c or ktest.c + tests/*.c).
+
+KERNEL_ELF := $(BUILD)/svsm.elf
+KERNEL_TEST_ELF := $(BUILD)/svsm-test.elf
+KERNEL_LDS := $(SRCDIR)/svsm/arch/x86/kernel.ld
+KERNEL_GEN := $(BUILD)/kernel/include
+KERNEL_VERSION_H := $(KERNEL_GEN)/generated/version.h
+KERNEL_QEMU := $(SRCDIR)/svsm/kernel/qemu.sh
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
+                  --no-warn-rwx-segments -T $(KERNEL_LDS)
+
+# QEMU knobs: `make run SMP=2 KERNEL_APPEND="loglevel=4 poweroff"`.
+SMP ?= 4
+KERNEL_APPEND ?=
+TEST_TIMEOUT ?= 110
+
+svsm-kernel-y += $(svsm-arch-x86-y)
+svsm-kernel-y += svsm/kernel/main.c svsm/kernel/console.c svsm/kernel/log.c \
+                 svsm/kernel/panic.c svsm/kernel/bootinfo.c \
+                 svsm/kernel/acpi.c svsm/kernel/platform.c \
+                 svsm/kernel/sched.c
+kernel-normal-y := svsm/kernel/ktest_stub.c
+kernel-test-y := svsm/kernel/ktest.c \
+                 $(patsubst $(SRCDIR)/%,%,$(sort $(wildcard $(SRCDIR)/svsm/kernel/tests/*.c)))
+
+$(KERNEL_VERSION_H): $(SRCDIR)/release/VERSION
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)printf '/* Generated from release/VERSION. */\n#define SVSM_VERSION "%s"\n' \
+		"$$(cat $<)" > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/kernel/svsm/kernel/main.o: $(KERNEL_VERSION_H)
+$(BUILD)/kernel/svsm/kernel/main.o: EXTRA_CFLAGS += -I$(KERNEL_GEN)
+
+$(KERNEL_ELF): $$(call objs,kernel,$$(svsm-common-y) $$(svsm-kernel-y) $$(kernel-normal-y) $$(kernel-extra-y)) $(KERNEL_LDS)
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
+
+$(KERNEL_TEST_ELF): $$(call objs,kernel,$$(svsm-common-y) $$(svsm-kernel-y) $$(kernel-test-y) $$(kernel-extra-y)) $(KERNEL_LDS)
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
+
+ALL_TARGETS += $(KERNEL_ELF)
+CHECK_TARGETS += test-in-svsm
+HELP += kernel|build the SVSM kernel image ($(O)/svsm.elf)
+HELP += run|boot the kernel in QEMU, serial on this terminal (Ctrl-A X quits)
+HELP += test-in-svsm|boot the test kernel with $(SMP) vCPUs and run the in-kernel tests
+
+.PHONY: kernel run test-in-svsm
+kernel: $(KERNEL_ELF)
+
+run: deps $(KERNEL_ELF)
+	$(Q)$(KERNEL_QEMU) --smp $(SMP) --append "$(KERNEL_APPEND)" $(KERNEL_ELF)
+
+test-in-svsm: $(KERNEL_TEST_ELF)
+	$(Q)$(KERNEL_QEMU) --test --smp 4 --timeout $(TEST_TIMEOUT) \
+		--append "$(KERNEL_APPEND)" $(KERNEL_TEST_ELF)

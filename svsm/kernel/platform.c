@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Platform detection and dispatch (see <kernel/platform.h>). On SNP the
+ * memory calls go to the SNP platform code; port I/O through the GHCB is
+ * not wired up yet, so the console then uses the real instructions (which
+ * raise #VC on SNP hardware).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kernel/platform.h>
+#include <x86/asm.h>
+#include <svsm/cpu.h>
+#include <svsm/physmap.h>
+
+#define CPUID_SEV_LEAF 0x8000001f
+#define SEV_LEAF_SEV (1U << 1)
+#define SEV_STATUS_SNP (1UL << 2)
+
+static enum platform_type platform = PLATFORM_NATIVE;
+
+enum platform_type platform_classify(const struct platform_probe *probe)
+{
+	if (probe->max_ext_leaf < CPUID_SEV_LEAF ||
+	    (probe->sev_leaf_eax & SEV_LEAF_SEV) == 0 ||
+	    !probe->sev_status_valid ||
+	    (probe->sev_status & SEV_STATUS_SNP) == 0) {
+		return PLATFORM_NATIVE;
+	}
+	return PLATFORM_SNP;
+}
+
+void platform_probe_cpu(struct platform_probe *probe)
+{
+	uint32_t a;
+	uint32_t b;
+	uint32_t c;
+	uint32_t d;
+
+	*probe = (struct platform_probe){ 0 };
+	cpuid_count(0x80000000, 0, &a, &b, &c, &d);
+	probe->max_ext_leaf = a;
+	if (a < CPUID_SEV_LEAF) {
+		return;
+	}
+	cpuid_count(CPUID_SEV_LEAF, 0, &a, &b, &c, &d);
+	probe->sev_leaf_eax = a;
+	if ((a & SEV_LEAF_SEV) != 0) {
+		probe->sev_status_valid =
+			cpu_rdmsr_safe(MSR_SEV_STATUS, &probe->sev_status);
+	}
+}
+
+enum platform_type platform_init(void)
+{
+	struct platform_probe probe;
+
+	platform_probe_cpu(&probe);
+	platform = platform_classify(&probe);
+	return platform;
+}
+
+enum platform_type platform_get(void)
+{
+	return platform;
+}
+
+const char *platform_name(void)
+{
+	switch (platform) {
+	case PLATFORM_SNP:
+		return "snp";
+	case PLATFORM_NATIVE:
+	default:
+		return "native";
+	}
+}
+
+/** SNP: PVALIDATE each 4 KiB page through the machine interface. */
+static bool snp_validate(uint64_t pa, size_t npages, bool valid)
+{
+	size_t i;
+
+	for (i = 0; i < npages; i++) {
+		void *va = physmap_va(pa + i * 4096, 4096);
+		bool cf;
+
+		if (va == NULL ||
+		    cpu_pvalidate(va, CPU_PAGE_4K, valid, &cf) != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool platform_validate(uint64_t pa, size_t npages, bool valid)
+{
+	switch (platform) {
+	case PLATFORM_SNP:
+		return snp_validate(pa, npages, valid);
+	case PLATFORM_NATIVE:
+	default:
+		return native_validate(pa, npages, valid);
+	}
+}
+
+bool platform_page_state(uint64_t pa, size_t npages, bool shared)
+{
+	switch (platform) {
+	case PLATFORM_SNP:
+		/* Needs the GHCB page-state protocol: not wired up yet. */
+		return false;
+	case PLATFORM_NATIVE:
+	default:
+		return native_page_state(pa, npages, shared);
+	}
+}
+
+void platform_outb(uint16_t port, uint8_t v)
+{
+	native_outb(port, v);
+}
+
+uint8_t platform_inb(uint16_t port)
+{
+	return native_inb(port);
+}
+
+_Noreturn void platform_halt(bool success)
+{
+	switch (platform) {
+	case PLATFORM_SNP:
+		/* GHCB MSR termination request: set 0, general reason. */
+		cpu_wrmsr(0xc0010130, 0x100);
+		cpu_vmgexit();
+		halt_forever();
+	case PLATFORM_NATIVE:
+	default:
+		native_halt(success);
+	}
+}
