@@ -1,0 +1,213 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+#
+# hooks/: install and uninstall, the blocking format check on staged content,
+# spelling warnings, the sign-off and body checks, the saved message.
+
+load helpers
+
+setup() {
+	scratch_repo
+	hooks/install >/dev/null
+	printf '/* SPDX-License-Identifier: MIT */\nint a;\n' >a.c
+	commit_all "a: add a.c"
+}
+
+commit_count() {
+	git rev-list --count HEAD
+}
+
+MSG='a: change a
+
+Why it changes.
+
+Signed-off-by: Ann Dev <ann@example.org>'
+
+@test "install: core.hooksPath, then --uninstall" {
+	[ "$(git config core.hooksPath)" = hooks ]
+	run hooks/install --uninstall
+	[ "$status" -eq 0 ]
+	run git config core.hooksPath
+	[ "$status" -eq 1 ]
+}
+
+@test "install: refuses to replace another core.hooksPath without --force" {
+	git config core.hooksPath elsewhere
+	run hooks/install
+	[ "$status" -eq 1 ]
+	[ "$(git config core.hooksPath)" = elsewhere ]
+	run hooks/install --force
+	[ "$status" -eq 0 ]
+	[ "$(git config core.hooksPath)" = hooks ]
+}
+
+@test "install: --copy copies, keeps foreign hooks, --uninstall removes ours" {
+	run hooks/install --copy
+	[ "$status" -eq 0 ]
+	run git config core.hooksPath
+	[ "$status" -eq 1 ]
+	cmp hooks/pre-commit .git/hooks/pre-commit
+	cmp hooks/commit-msg .git/hooks/commit-msg
+	# the copied hooks work: a message without sign-off is refused
+	run git commit --allow-empty -m 'x: y
+
+Body.'
+	[ "$status" -ne 0 ]
+	hooks/install --uninstall
+	[ ! -e .git/hooks/pre-commit ]
+	[ ! -e .git/hooks/commit-msg ]
+	printf '#!/bin/sh\nexit 0\n' >.git/hooks/pre-commit
+	run hooks/install --copy
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not ours"* ]]
+	grep -q 'exit 0' .git/hooks/pre-commit
+	hooks/install --uninstall
+	[ -e .git/hooks/pre-commit ]
+}
+
+@test "pre-commit: misformatted staged code blocks the commit with the fix" {
+	n=$(commit_count)
+	printf 'int  b=2;\n' >>a.c
+	git add a.c
+	run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ "$(commit_count)" -eq "$n" ]
+	[[ "$output" == *"+int b = 2;"* ]]
+	[[ "$output" == *"git clang-format-14 --staged"* ]]
+	[[ "$output" == *"clang-format-14 -i --lines=3:3 a.c"* ]]
+}
+
+@test "pre-commit: untouched misformatted lines do not block" {
+	printf '/* SPDX-License-Identifier: MIT */\nint  old=1;\n' >b.c
+	commit_all "b: add b.c"
+	printf 'int fresh;\n' >>b.c
+	git add b.c
+	run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "pre-commit: the staged content is judged, not the work tree" {
+	printf 'int  b=2;\n' >>a.c
+	git add a.c
+	clang-format-14 -i a.c # fixed in the work tree only
+	run git commit -m "$MSG"
+	[ "$status" -ne 0 ]
+	# and the other way round: staged clean, work tree messy
+	git add a.c
+	printf 'int  c=3;\n' >>a.c
+	run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "pre-commit: a spelling mistake warns and the commit goes through" {
+	n=$(commit_count)
+	printf '/* teh comment */\n' >>a.c
+	git add a.c
+	run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(commit_count)" -eq $((n + 1)) ]
+	[[ "$output" == *"warning only"* ]]
+	[[ "$output" == *"a.c:3: teh ==> the"* ]]
+}
+
+@test "pre-commit: SVSM_HOOK_SKIP=format skips the format check" {
+	printf 'int  b=2;\n' >>a.c
+	git add a.c
+	SVSM_HOOK_SKIP=format run git commit -m "$MSG"
+	[ "$status" -eq 0 ]
+}
+
+@test "pre-commit: another clang-format major warns instead of judging" {
+	fake_clang_format 17.0.1
+	printf 'int  b=2;\n' >>a.c
+	git add a.c
+	run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"not the pinned 14"* ]]
+}
+
+@test "commit-msg: a missing sign-off blocks and the message is saved" {
+	n=$(commit_count)
+	run git commit --allow-empty -m 'a: keep me
+
+A body I typed with care.'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ "$(commit_count)" -eq "$n" ]
+	[[ "$output" == *"no Signed-off-by"* ]]
+	[[ "$output" == *"git commit -s -e -F $REPO/.git/SVSM_COMMIT_MSG.saved"* ]]
+	grep -q 'A body I typed with care.' .git/SVSM_COMMIT_MSG.saved
+	run git commit --allow-empty -s -F .git/SVSM_COMMIT_MSG.saved
+	[ "$status" -eq 0 ]
+	git log -1 --format=%B | grep -q 'A body I typed with care.'
+	git log -1 --format=%B | grep -q '^Signed-off-by: Ann Dev <ann@example.org>$'
+}
+
+@test "commit-msg: a sign-off that is not the author's blocks" {
+	run git commit --allow-empty --author='Bob Other <bob@example.org>' \
+		-m "$MSG"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'matches the author "Bob Other <bob@example.org>"'* ]]
+	[ -s .git/SVSM_COMMIT_MSG.saved ]
+	# e-mail case does not matter; the name does
+	run git commit --allow-empty -m 'a: b
+
+Body.
+
+Signed-off-by: Ann Dev <ANN@Example.org>'
+	[ "$status" -eq 0 ]
+	run git commit --allow-empty -m 'a: b
+
+Body.
+
+Signed-off-by: ann dev <ann@example.org>'
+	[ "$status" -ne 0 ]
+}
+
+@test "commit-msg: a message without a body blocks" {
+	run git commit --allow-empty -s -m 'a: subject only'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no body"* ]]
+	grep -q 'a: subject only' .git/SVSM_COMMIT_MSG.saved
+}
+
+@test "commit-msg: spelling in the message only warns" {
+	run git commit --allow-empty -m 'a: b
+
+This is teh body.
+
+Signed-off-by: Ann Dev <ann@example.org>'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"commit message:3: teh ==> the"* ]]
+}
+
+@test "commit-msg: comments and the -v diff are not the message" {
+	printf 'a: b\n\nBody.\n\nSigned-off-by: Ann Dev <ann@example.org>\n# comment\n# ------------------------ >8 ------------------------\ndiff --git a/x b/x\n' >"$BATS_TEST_TMPDIR/m"
+	run hooks/commit-msg "$BATS_TEST_TMPDIR/m"
+	[ "$status" -eq 0 ]
+	# an emptied message (the user aborting) is left to git
+	printf '# only comments\n' >"$BATS_TEST_TMPDIR/m"
+	run hooks/commit-msg "$BATS_TEST_TMPDIR/m"
+	[ "$status" -eq 0 ]
+	[ ! -e .git/SVSM_COMMIT_MSG.saved ]
+}
+
+@test "commit-msg: SVSM_HOOK_SKIP=signoff,body skips those checks" {
+	SVSM_HOOK_SKIP=signoff,body run git commit --allow-empty -m 'a: b'
+	[ "$status" -eq 0 ]
+}
+
+@test "--no-verify bypasses every hook" {
+	printf 'int  b=2;\n' >>a.c
+	git add a.c
+	run git commit --no-verify -m 'a: b'
+	[ "$status" -eq 0 ]
+}

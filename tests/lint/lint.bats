@@ -1,0 +1,194 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+#
+# ci/lint: format on changed lines, the pinned clang-format major, clang-tidy,
+# cppcheck, shellcheck, SPDX; run in scratch repositories.
+
+load helpers
+
+LINT=
+
+setup() {
+	scratch_repo
+	LINT=$SRC/ci/lint
+}
+
+good_c() {
+	printf '/* SPDX-License-Identifier: MIT */\nint %s(int x);\n\nint %s(int x)\n{\n\treturn x + 1;\n}\n' \
+		"$1" "$1"
+}
+
+@test "lint: clean changes pass" {
+	mkdir -p svsm/mm
+	good_c mm_one >svsm/mm/one.c
+	printf '#!/bin/sh\n# SPDX-License-Identifier: MIT\necho "$1"\n' >ci/tool
+	chmod +x ci/tool
+	commit_all "mm: add one"
+	run "$LINT"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"passed: format tidy cppcheck shellcheck spdx"* ]]
+}
+
+@test "lint: a misformatted changed line fails with the fix command" {
+	good_c f >a.c
+	commit_all "a: add a.c"
+	base=$(git rev-parse HEAD)
+	printf 'int  g( int y ){return y;}\n' >>a.c
+	commit_all "a: add g"
+	run "$LINT" --skip=tidy,cppcheck
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"FAILED: changed lines are not clang-formatted"* ]]
+	[[ "$output" == *"+int g(int y)"* ]]
+	[[ "$output" == *"fix: git-clang-format-14 $base"* ]]
+}
+
+@test "lint: untouched misformatted lines are not judged" {
+	printf '/* SPDX-License-Identifier: MIT */\nint  old =1;\n' >a.c
+	commit_all "a: add a.c"
+	printf 'int new_one;\n' >>a.c
+	commit_all "a: add new_one"
+	run "$LINT" --skip=tidy,cppcheck
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the whole tree is another matter
+	run "$LINT" --all --skip=tidy,cppcheck
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"fix: clang-format-14 -i a.c"* ]]
+}
+
+@test "lint: BASE defaults to HEAD~1 without an upstream" {
+	printf '/* SPDX-License-Identifier: MIT */\nint  old =1;\n' >a.c
+	commit_all "a: add a.c"
+	good_c f >b.c
+	commit_all "b: add b.c"
+	run "$LINT" --skip=tidy,cppcheck
+	[ "$status" -eq 0 ]
+	run "$LINT" --skip=tidy,cppcheck HEAD~2
+	[ "$status" -eq 1 ]
+}
+
+@test "lint: uncommitted work-tree changes count" {
+	good_c f >a.c
+	commit_all "a: add a.c"
+	printf 'int  late =2;\n' >>a.c
+	run "$LINT" --skip=tidy,cppcheck HEAD
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"+int late = 2;"* ]]
+}
+
+@test "lint: refuses a clang-format of another major" {
+	good_c f >a.c
+	commit_all "a: add a.c"
+	fake_clang_format 15.0.7
+	run "$LINT" --skip=tidy,cppcheck
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"major version 15"* ]]
+	[[ "$output" == *"--any-clang-format"* ]]
+	run "$LINT" --skip=tidy,cppcheck --any-clang-format
+	[ "$status" -eq 0 ]
+	SVSM_LINT_ANY_CLANG_FORMAT=1 run "$LINT" --skip=tidy,cppcheck
+	[ "$status" -eq 0 ]
+}
+
+@test "lint: the pinned major (faked) is accepted" {
+	good_c f >a.c
+	commit_all "a: add a.c"
+	fake_clang_format 14.0.6
+	run "$LINT" --skip=tidy,cppcheck
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "lint: clang-tidy reports a finding" {
+	printf '/* SPDX-License-Identifier: MIT */\nint f(int x);\n\nint f(int x)\n{\n\tint z = 0;\n\n\treturn x / z;\n}\n' >a.c
+	commit_all "a: divide by zero"
+	run "$LINT" --skip=cppcheck
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"a.c:8:11: error: Division by zero [clang-analyzer-core.DivideZero,-warnings-as-errors] (hosted)"* ]]
+	[[ "$output" == *"failed: tidy"* ]]
+}
+
+@test "lint: cppcheck reports a finding" {
+	printf '/* SPDX-License-Identifier: MIT */\nint f(void);\n\nint f(void)\n{\n\tint a[4] = { 0 };\n\n\treturn a[4];\n}\n' >a.c
+	commit_all "a: out of bounds"
+	run "$LINT" --skip=tidy
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"a.c:8:10: error: Array 'a[4]' accessed at index 4, which is out of bounds. [arrayIndexOutOfBounds]"* ]]
+}
+
+@test "lint: kernel files get the kernel flavour's include paths" {
+	mkdir -p svsm/lib/include svsm/kernel svsm/mm
+	printf '/* SPDX-License-Identifier: MIT */\n#pragma once\n#define KONLY 1\n' >svsm/lib/include/konly.h
+	printf '/* SPDX-License-Identifier: MIT */\n#include <konly.h>\n\nint k(void);\n\nint k(void)\n{\n\treturn KONLY;\n}\n' >svsm/kernel/k.c
+	commit_all "kernel: add k"
+	run "$LINT"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"(hosted)"* ]]
+	# common code is analysed as both flavours: the hosted one has no konly.h
+	cp svsm/kernel/k.c svsm/mm/k.c
+	commit_all "mm: add k"
+	run "$LINT" --skip=cppcheck
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"svsm/mm/k.c:2:10: error: 'konly.h' file not found [clang-diagnostic-error] (hosted)"* ]]
+	[[ "$output" != *"(kernel)"* ]]
+}
+
+@test "lint: shellcheck finds scripts by shebang" {
+	mkdir -p tests/x
+	printf '#!/bin/sh\n# SPDX-License-Identifier: MIT\nrm -rf $1/x\n' >tests/x/run-me
+	printf 'not a script $1\n' >tests/x/notes
+	commit_all "tests: add run-me"
+	run "$LINT"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"tests/x/run-me:3:8: note: Double quote to prevent globbing"* ]]
+	[[ "$output" != *"tests/x/notes"* ]]
+	[[ "$output" == *"failed: shellcheck"* ]]
+}
+
+@test "lint: a missing SPDX line fails" {
+	mkdir -p svsm/mm mk
+	printf 'int f(void);\n' >svsm/mm/nospdx.h
+	printf '#!/bin/sh\necho hi\n' >ci/nospdx
+	printf 'X := 1\n' >mk/x.mk
+	printf '#!/bin/sh\n# SPDX-License-Identifier: MIT\necho hi\n' >ci/withspdx
+	commit_all "x: add files"
+	run "$LINT" --skip=tidy,cppcheck
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"svsm/mm/nospdx.h:1: missing '/* SPDX-License-Identifier: MIT */'"* ]]
+	[[ "$output" == *"ci/nospdx:1: missing '# SPDX-License-Identifier: MIT'"* ]]
+	[[ "$output" == *"mk/x.mk:1: missing"* ]]
+	[[ "$output" != *"ci/withspdx"* ]]
+	[[ "$output" == *"FAILED: 3 file(s) without an SPDX line"* ]]
+}
+
+@test "lint: SPDX is judged on changed files only, all with --all" {
+	printf 'int f(void);\n' >old.h
+	commit_all "x: old header without SPDX"
+	good_c g >new.c
+	commit_all "x: add new.c"
+	run "$LINT" --skip=tidy,cppcheck
+	[ "$status" -eq 0 ]
+	run "$LINT" --all --skip=tidy,cppcheck
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"old.h:1: missing"* ]]
+}
+
+@test "lint: usage errors exit 2" {
+	run "$LINT" --bogus
+	[ "$status" -eq 2 ]
+	run "$LINT" no-such-ref
+	[ "$status" -eq 2 ]
+	run "$LINT" --all HEAD
+	[ "$status" -eq 2 ]
+}

@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+#
+# ci/spell: typos on added lines and new commit messages only, mapped back to
+# file:line; locale-neutral; non-blocking unless --strict.
+
+load helpers
+
+SPELL=
+
+setup() {
+	scratch_repo
+	SPELL=$SRC/ci/spell
+}
+
+@test "spell: an added typo is reported at its real file:line" {
+	printf 'one\ntwo\nthree\nfour\nfive\nsix\n' >doc.txt
+	commit_all "doc: add doc.txt"
+	printf 'one\ntwo\nthree\nfour teh\nfive\nsix\nseven\nocurred here\n' >doc.txt
+	commit_all "doc: extend doc.txt"
+	run "$SPELL"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"doc.txt:4: teh ==> the"* ]]
+	[[ "$output" == *"doc.txt:8: ocurred ==> occurred"* ]]
+}
+
+@test "spell: typos on untouched lines are not reported" {
+	printf 'teh old line\nsecond\n' >doc.txt
+	commit_all "doc: add doc.txt"
+	printf 'teh old line\nsecond\nthird fine line\n' >doc.txt
+	commit_all "doc: add a line"
+	run "$SPELL" --strict
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"teh"* ]]
+}
+
+@test "spell: British and American spellings both pass" {
+	printf 'colour behaviour initialise licence\ncolor behavior initialize license\n' >doc.txt
+	commit_all "doc: colours and colors
+
+The colour of the behaviour is initialised."
+	run "$SPELL" --strict
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "spell: a .codespellrc cannot turn on en-GB_to_en-US" {
+	printf '[codespell]\nbuiltin = clear,rare,en-GB_to_en-US\n' >.codespellrc
+	commit_all "x: british config"
+	printf 'colour\n' >doc.txt
+	commit_all "doc: colour"
+	run "$SPELL" --strict
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "spell: exit 0 by default, 1 with --strict or SVSM_SPELL_STRICT=1" {
+	printf 'recieve\n' >doc.txt
+	commit_all "doc: add doc.txt"
+	run "$SPELL"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"doc.txt:1: recieve ==> receive"* ]]
+	run "$SPELL" --strict
+	[ "$status" -eq 1 ]
+	SVSM_SPELL_STRICT=1 run "$SPELL"
+	[ "$status" -eq 1 ]
+}
+
+@test "spell: the ignore list of .codespellrc is honoured (lower case)" {
+	printf '[codespell]\nignore-words-list = adn\n' >.codespellrc
+	commit_all "x: ignore adn"
+	printf 'adn wich\n' >doc.txt
+	commit_all "doc: add doc.txt"
+	run "$SPELL" --strict
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" != *"adn ==>"* ]]
+	[[ "$output" == *"doc.txt:1: wich ==> which"* ]]
+}
+
+@test "spell: upper case in the ignore list is pointed out" {
+	printf '[codespell]\nignore-words-list = Adn\n' >.codespellrc
+	commit_all "x: ignore Adn"
+	printf 'adn\n' >doc.txt
+	commit_all "doc: add doc.txt"
+	run "$SPELL"
+	echo "$output"
+	[[ "$output" == *"upper-case letters"* ]]
+	[[ "$output" == *"doc.txt:1: adn ==> and"* ]]
+}
+
+@test "spell: skip globs of .codespellrc exclude paths" {
+	printf '[codespell]\nskip = *.pem,./vendor\n' >.codespellrc
+	commit_all "x: skip"
+	mkdir vendor
+	printf 'teh\n' >key.pem
+	printf 'teh\n' >vendor/v.txt
+	printf 'teh\n' >mine.txt
+	commit_all "x: files"
+	run "$SPELL"
+	echo "$output"
+	[[ "$output" == *"mine.txt:1: teh"* ]]
+	[[ "$output" != *"key.pem"* ]]
+	[[ "$output" != *"vendor"* ]]
+}
+
+@test "spell: commit messages of BASE..HEAD are checked" {
+	base=$(git rev-parse HEAD)
+	printf 'x\n' >doc.txt
+	git add doc.txt
+	git commit -q --no-verify -m 'doc: add doc
+
+This explains teh reason.
+
+Signed-off-by: Ann Dev <ann@example.org>'
+	sha=$(git rev-parse --short HEAD)
+	git commit -q --no-verify --allow-empty -m 'doc: fine
+
+All good here.'
+	run "$SPELL" "$base"
+	echo "$output"
+	[[ "$output" == *"commit $sha: teh ==> the"* ]]
+	[ "$(printf '%s\n' "$output" | grep -c '==>')" -eq 1 ]
+	# older commits are not
+	run "$SPELL" HEAD
+	[[ "$output" != *"teh"* ]]
+}
+
+@test "spell: --cached checks the staged added lines" {
+	printf 'fine\n' >doc.txt
+	commit_all "doc: add doc.txt"
+	printf 'fine\nseperate\n' >doc.txt
+	git add doc.txt
+	printf 'fine\nseperate\nunstaged wich\n' >doc.txt
+	run "$SPELL" --cached
+	echo "$output"
+	[[ "$output" == *"doc.txt:2: seperate ==> separate"* ]]
+	[[ "$output" != *"wich"* ]]
+}
+
+@test "spell: --message checks a message file, not its comments" {
+	printf 'x: subject\n\nA body wiht a typo.\n# a comment teh\n' >"$BATS_TEST_TMPDIR/msg"
+	run "$SPELL" --message "$BATS_TEST_TMPDIR/msg"
+	echo "$output"
+	[[ "$output" == *"commit message:3: wiht ==> with"* ]]
+	[[ "$output" != *"teh"* ]]
+}
+
+@test "spell: an added line beginning with ++ is content, not a header" {
+	printf 'x\n' >doc.txt
+	commit_all "doc: add"
+	printf 'x\n++ teh\n' >doc.txt
+	commit_all "doc: plus"
+	run "$SPELL"
+	echo "$output"
+	[[ "$output" == *"doc.txt:2: teh ==> the"* ]]
+}
