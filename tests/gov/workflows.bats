@@ -1,0 +1,63 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+#
+# The GitHub workflows follow governance/repository-policy.md: actions pinned
+# by full commit SHA with the version in a comment, a read-only token, no
+# secrets, the same ci/ scripts and make targets contributors run, and
+# verification only on a manual trigger.
+
+# shellcheck disable=SC2016 # literal $VARs of the workflow files are searched
+SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+WF=$SRC/.github/workflows
+
+@test "every action is pinned by a full commit SHA with its version" {
+	run grep -h 'uses:' "$WF"/*.yml
+	[ "$status" -eq 0 ]
+	echo "$output"
+	bad=$(grep -Ev 'uses: [A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40} # v[0-9]+\.[0-9]+\.[0-9]+$' <<<"$output" || true)
+	[ -z "$bad" ]
+}
+
+@test "every workflow has a read-only token and uses no secrets" {
+	for f in "$WF"/*.yml; do
+		grep -q '^permissions:$' "$f"
+		grep -A1 '^permissions:$' "$f" | grep -q '^  contents: read$'
+		[ "$(grep -c '^  [a-z-]*: write' "$f")" -eq 0 ]
+		[ "$(grep -Ec '\$\{\{[^}]*secrets\.' "$f")" -eq 0 ]
+		[ "$(grep -c 'persist-credentials: false' "$f")" -eq "$(grep -c 'actions/checkout@' "$f")" ]
+	done
+}
+
+@test "no workflow expands event data inside a run script" {
+	# ${{ ... }} in run: is script injection; values go through env: instead.
+	for f in "$WF"/*.yml; do
+		run awk '/^ *(- )?run: *[|>]? *$/ { inrun = 1; ind = match($0, /[^ ]/); next }
+			inrun && match($0, /[^ ]/) <= ind { inrun = 0 }
+			/^ *(- )?run: .*\$\{\{/ || (inrun && /\$\{\{/) { print FILENAME ":" NR ": " $0 }' "$f"
+		[ -z "$output" ]
+	done
+}
+
+@test "CI runs the DCO check, lint, the build and make check" {
+	f=$WF/ci.yml
+	grep -q 'ci/dco-check "$BASE..$HEAD"' "$f"
+	grep -q 'ci/lint "$BASE"' "$f"
+	grep -q 'ci/install-deps' "$f"
+	grep -q 'run: make -j' "$f"
+	grep -q 'run: .ci/run' "$f"
+	grep -q 'make check' "$SRC/.ci/run"
+	grep -q '^  pull_request:' "$f"
+	for s in ci/dco-check ci/lint ci/spell ci/install-deps .ci/run; do
+		[ -x "$SRC/$s" ]
+	done
+}
+
+@test "verification runs only on a manual trigger" {
+	f=$WF/verify.yml
+	[ "$(sed -n '/^on:/,/^[a-z]/p' "$f" | grep -c '^  [a-z_]*:')" -eq 1 ]
+	sed -n '/^on:/,/^[a-z]/p' "$f" | grep -q '^  workflow_dispatch:'
+	grep -q 'make O=build SMP="$SMP" test-in-svsm' "$f"
+	grep -q 'fuzz$' "$f"
+	# and only there
+	[ "$(grep -l workflow_dispatch "$WF"/*.yml)" = "$f" ]
+}
