@@ -62,6 +62,9 @@ _Static_assert(sizeof(struct page_desc) == 32, "page_desc grew");
 /** A slab cache; its slabs are blocks of 2^order pages of `objs` objects. */
 struct slab_cache {
 	struct spinlock lock;
+	uint8_t order;
+	bool is_static; /* a kmalloc size class, not from slab_cache_create() */
+	uint16_t objs;	/* objects per slab */
 	/** Slabs with both free and used objects (full slabs are on no list). */
 	struct page_desc *partial;
 	/** At most one empty slab, kept so alloc/free pairs do not thrash. */
@@ -70,10 +73,7 @@ struct slab_cache {
 	size_t stride; /* distance between objects */
 	size_t inuse;  /* objects handed out */
 	size_t slabs;  /* slabs owned, spare included */
-	uint16_t objs; /* objects per slab */
-	uint8_t order;
-	bool is_static; /* a kmalloc size class, not from slab_cache_create() */
-	/** All caches made by slab_cache_create(), under `caches_lock`. */
+	/** Every cache (kmalloc classes too), under `caches_lock`. */
 	struct slab_cache *list_next;
 	struct slab_cache *list_prev;
 	char name[SLAB_NAME_MAX];
@@ -86,7 +86,8 @@ struct page_desc *mm_page_desc(const void *va);
 void *mm_desc_va(const struct page_desc *desc);
 size_t mm_page_bytes_allocated(void);
 void mm_page_reset(void);
-_Noreturn void mm_bad_free(const char *what, const void *ptr);
+/* The attribute form: cppcheck 2.10 ignores `_Noreturn`. */
+void mm_bad_free(const char *what, const void *ptr) __attribute__((noreturn));
 
 /* slab.c */
 bool mm_slab_init(struct slab_cache *cache, const char *name, size_t size,

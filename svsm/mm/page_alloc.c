@@ -91,15 +91,17 @@ void *mm_desc_va(const struct page_desc *desc)
 {
 	const struct mm_region *r = region_of_desc(desc);
 
-	CHECK(r != NULL);
+	if (!r) {
+		mm_bad_free("descriptor outside every region", desc);
+	}
 	return (void *)(r->usable +
 			((uintptr_t)(desc - r->desc) << PAGE_SHIFT));
 }
 
 /** Panic on a free of something that was not allocated that way. */
-_Noreturn void mm_bad_free(const char *what, const void *ptr)
+__attribute__((noreturn)) void mm_bad_free(const char *what, const void *ptr)
 {
-	panic("mm: %s of %p", what, ptr);
+	panic("mm: %s: %p", what, ptr);
 }
 
 static void list_push(unsigned int order, struct page_desc *desc)

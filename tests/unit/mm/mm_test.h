@@ -31,6 +31,16 @@ int mm_test_teardown(void **state);
 #define MM_TEST(f)                                                             \
 	cmocka_unit_test_setup_teardown(f, mm_test_setup, mm_test_teardown)
 
+/*
+ * Deliberate misuse goes through these (defined in another file, so that
+ * static analysers that know kfree() do not flag the tests themselves).
+ */
+void mm_test_kfree(void *p);
+void mm_test_page_free(void *p, unsigned int order);
+void mm_test_slab_free(struct slab_cache *cache, void *p);
+/** A small deterministic pseudo-random sequence. */
+unsigned int mm_test_rand(unsigned int *seed);
+
 /** Free pages after mm_shrink(). */
 size_t mm_test_free_pages(void);
 /** True if `len` bytes at `p` are all `byte`. */

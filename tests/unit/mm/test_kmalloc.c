@@ -137,14 +137,14 @@ static void kfree_bad(void **state)
 	assert_non_null(p);
 	assert_non_null(keep);
 	assert_non_null(big);
-	kfree(p);
-	expect_assert_failure(kfree(p));
-	expect_assert_failure(kfree(keep + 1));
-	expect_assert_failure(kfree(big + PAGE_SIZE));
-	expect_assert_failure(kfree(big + 16));
-	expect_assert_failure(kfree(outside));
-	kfree(big);
-	expect_assert_failure(kfree(big));
+	mm_test_kfree(p);
+	expect_assert_failure(mm_test_kfree(p));
+	expect_assert_failure(mm_test_kfree(keep + 1));
+	expect_assert_failure(mm_test_kfree(big + PAGE_SIZE));
+	expect_assert_failure(mm_test_kfree(big + 16));
+	expect_assert_failure(mm_test_kfree(outside));
+	mm_test_kfree(big);
+	expect_assert_failure(mm_test_kfree(big));
 	kfree(keep);
 }
 
@@ -155,14 +155,14 @@ static void kmalloc_many(void **state)
 		N = 3000
 	};
 	uint8_t **p = calloc(N, sizeof(*p));
+	unsigned int seed = 7;
 	size_t *len = calloc(N, sizeof(*len));
 	size_t i;
 
 	assert_non_null(p);
 	assert_non_null(len);
-	srand(7);
 	for (i = 0; i < N; i++) {
-		len[i] = 1 + (size_t)rand() % 3000;
+		len[i] = 1 + (size_t)mm_test_rand(&seed) % 3000;
 		p[i] = kmalloc(len[i]);
 		assert_non_null(p[i]);
 		memset(p[i], (int)(i & 0xff), len[i]);

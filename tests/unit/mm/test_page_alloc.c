@@ -191,7 +191,7 @@ static void page_alloc_odd_region(void **state)
 		n++;
 	}
 	assert_int_equal(n, total);
-	mm_test_boot(bytes, offset + 4096 * 5);
+	mm_test_boot(bytes, offset + 4096UL * 5);
 	save_blocks();
 	n = 0;
 	while ((p = page_alloc(3)) != NULL) {
@@ -271,7 +271,7 @@ static void page_free_double(void **state)
 
 	assert_non_null(p);
 	page_free(p, 0);
-	expect_assert_failure(page_free(p, 0));
+	expect_assert_failure(mm_test_page_free(p, 0));
 	assert_non_null(strstr(mm_test_panic_msg, "double"));
 }
 
@@ -281,8 +281,8 @@ static void page_free_wrong_order(void **state)
 	void *p = page_alloc(1);
 
 	assert_non_null(p);
-	expect_assert_failure(page_free(p, 0));
-	expect_assert_failure(page_free(p, 2));
+	expect_assert_failure(mm_test_page_free(p, 0));
+	expect_assert_failure(mm_test_page_free(p, 2));
 	page_free(p, 1);
 }
 
@@ -292,8 +292,8 @@ static void page_free_inside_block(void **state)
 	uint8_t *p = page_alloc(2);
 
 	assert_non_null(p);
-	expect_assert_failure(page_free(p + PAGE_SIZE, 0));
-	expect_assert_failure(page_free(p + 8, 0));
+	expect_assert_failure(mm_test_page_free(p + PAGE_SIZE, 0));
+	expect_assert_failure(mm_test_page_free(p + 8, 0));
 	page_free(p, 2);
 }
 
@@ -302,8 +302,8 @@ static void page_free_foreign(void **state)
 {
 	static uint8_t page[4096] __attribute__((aligned(4096)));
 
-	expect_assert_failure(page_free(page, 0));
-	expect_assert_failure(page_free(page, PAGE_ORDER_MAX + 1));
+	expect_assert_failure(mm_test_page_free(page, 0));
+	expect_assert_failure(mm_test_page_free(page, PAGE_ORDER_MAX + 1));
 	page_free(NULL, 0); /* ignored */
 }
 
@@ -315,8 +315,8 @@ static void page_free_wrong_kind(void **state)
 
 	assert_non_null(big);
 	assert_non_null(page);
-	expect_assert_failure(page_free(big, 2));
-	expect_assert_failure(kfree(page));
+	expect_assert_failure(mm_test_page_free(big, 2));
+	expect_assert_failure(mm_test_kfree(page));
 	kfree(big);
 	page_free(page, 2);
 }

@@ -27,7 +27,7 @@ static void slab_alloc_reuse(void **state)
 				    obj[j] + 24 <= obj[i]);
 		}
 	}
-	assert_int_equal(mm_allocated_bytes(), base + 400 * 24);
+	assert_int_equal(mm_allocated_bytes(), base + (size_t)400 * 24);
 	slab_free(c, obj[17]);
 	assert_ptr_equal(slab_alloc(c), obj[17]);
 	for (i = 0; i < 400; i++) {
@@ -126,11 +126,11 @@ static void slab_double_free(void **state)
 	assert_non_null(a);
 	assert_non_null(b);
 	slab_free(c, a);
-	expect_assert_failure(slab_free(c, a));
+	expect_assert_failure(mm_test_slab_free(c, a));
 	assert_non_null(strstr(mm_test_panic_msg, "double free"));
 	slab_free(c, b);
 	/* Now the slab is the empty spare: still caught. */
-	expect_assert_failure(slab_free(c, b));
+	expect_assert_failure(mm_test_slab_free(c, b));
 	slab_cache_destroy(c);
 }
 
@@ -158,11 +158,12 @@ static void slab_bad_free(void **state)
 
 	assert_non_null(a);
 	assert_non_null(page);
-	expect_assert_failure(slab_free(d, a));
-	expect_assert_failure(slab_free(c, a + 8));
-	expect_assert_failure(slab_free(c, a + 64)); /* never handed out */
-	expect_assert_failure(slab_free(c, page));
-	expect_assert_failure(slab_free(c, &c));
+	expect_assert_failure(mm_test_slab_free(d, a));
+	expect_assert_failure(mm_test_slab_free(c, a + 8));
+	expect_assert_failure(
+		mm_test_slab_free(c, a + 64)); /* never handed out */
+	expect_assert_failure(mm_test_slab_free(c, page));
+	expect_assert_failure(mm_test_slab_free(c, &c));
 	slab_free(c, NULL);
 	slab_free(c, a);
 	page_free(page, 0);

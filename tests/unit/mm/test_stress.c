@@ -57,7 +57,7 @@ static void slot_free(struct worker *w, struct slot *s)
 
 static void slot_alloc(struct worker *w, struct slot *s, uint8_t tag)
 {
-	unsigned int r = (unsigned int)rand_r(&w->seed);
+	unsigned int r = mm_test_rand(&w->seed);
 
 	s->kind = (enum kind)(r % 3);
 	switch (s->kind) {
@@ -91,7 +91,7 @@ static void *worker_run(void *arg)
 
 	memset(slots, 0, sizeof(slots));
 	for (round = 0; round < ROUNDS; round++) {
-		struct slot *s = &slots[rand_r(&w->seed) % SLOTS];
+		struct slot *s = &slots[mm_test_rand(&w->seed) % SLOTS];
 
 		if (s->p) {
 			slot_free(w, s);

@@ -3,6 +3,7 @@
  * Test implementations of log.h (panics become cmocka assertion failures)
  * and the region buffers every test boots the allocator on.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,12 @@ enum log_level log_level_max = LOG_WARN;
 char mm_test_panic_msg[256];
 
 static void *buffers[MM_TEST_BUFFERS];
+static pthread_t main_thread;
+
+__attribute__((constructor)) static void remember_main_thread(void)
+{
+	main_thread = pthread_self();
+}
 
 void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 {
@@ -41,6 +48,12 @@ _Noreturn void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(mm_test_panic_msg, sizeof(mm_test_panic_msg), fmt, ap);
 	va_end(ap);
+	if (!pthread_equal(pthread_self(), main_thread)) {
+		/* cmocka can only unwind the main thread. */
+		fprintf(stderr, "panic in a worker thread: %s\n",
+			mm_test_panic_msg);
+		abort();
+	}
 	mock_assert(0, mm_test_panic_msg, __FILE__, __LINE__);
 	abort();
 }
@@ -61,14 +74,39 @@ void *mm_test_boot(size_t bytes, size_t offset)
 	uint8_t *buf;
 
 	mm_reset();
-	for (i = 0; i < MM_TEST_BUFFERS && buffers[i]; i++) {
-	}
-	assert_true(i < MM_TEST_BUFFERS);
 	buf = aligned_alloc(4UL << 20, len);
 	assert_non_null(buf);
-	buffers[i] = buf;
-	assert_true(page_alloc_add_region(buf + offset, bytes));
-	return buf + offset;
+	for (i = 0; i < MM_TEST_BUFFERS; i++) {
+		if (!buffers[i]) {
+			buffers[i] = buf;
+			assert_true(page_alloc_add_region(buf + offset, bytes));
+			return buf + offset;
+		}
+	}
+	free(buf);
+	fail_msg("too many test buffers");
+	return NULL;
+}
+
+void mm_test_kfree(void *p)
+{
+	kfree(p);
+}
+
+void mm_test_page_free(void *p, unsigned int order)
+{
+	page_free(p, order);
+}
+
+void mm_test_slab_free(struct slab_cache *cache, void *p)
+{
+	slab_free(cache, p);
+}
+
+unsigned int mm_test_rand(unsigned int *seed)
+{
+	*seed = *seed * 1103515245U + 12345U;
+	return *seed >> 8;
 }
 
 int mm_test_setup(void **state)
