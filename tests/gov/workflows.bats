@@ -61,3 +61,12 @@ WF=$SRC/.github/workflows
 	# and only there
 	[ "$(grep -l workflow_dispatch "$WF"/*.yml)" = "$f" ]
 }
+
+@test "the review gate runs the base branch's ci/check-reviews, read-only" {
+	f=$WF/review-gate.yml
+	grep -q 'run: ci/check-reviews --repo "$REPO" "$PR"' "$f"
+	grep -q 'ref: ${{ github.event.pull_request.base.sha }}' "$f"
+	grep -q '^  pull_request_review:' "$f"
+	sed -n '/^permissions:/,/^$/p' "$f" | grep -q '^  pull-requests: read$'
+	[ "$(grep -c 'pull_request_target' "$WF"/*.yml | grep -vc ':0$')" -eq 0 ]
+}
