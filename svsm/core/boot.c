@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot of the SVSM proper (58019 section 3): the allocator over the SVSM
+ * region, a GHCB per vCPU, a VMPL0 context on every vCPU, and for the
+ * guest its secrets page copy, a zeroed Calling Area and its boot VMSA,
+ * registered with the hypervisor. Any failure terminates the VM: an SVSM
+ * that cannot serve its guest must not let it run.
+ */
+#include <string.h>
+
+#include "svsm/boot.h"
+#include "svsm/log.h"
+#include "svsm/mm.h"
+#include "svsm/physmap.h"
+#include "svsm/request.h"
+#include "svsm/snp.h"
+#include "svsm/vcpu.h"
+#include "abi/ghcb.h"
+#include "abi/snp_secrets.h"
+
+static struct svsm_boot_info boot_info;
+
+/* Pages of one vCPU's VMPL0 state: the GHCB (made shared) and scratch. */
+static bool cpu_alloc(struct svsm_cpu *cpu)
+{
+	cpu->scratch = page_alloc(0);
+	if (cpu->scratch == NULL) {
+		return false;
+	}
+	cpu->ghcb = page_alloc(0);
+	if (cpu->ghcb == NULL) {
+		return false;
+	}
+	/* A GHCB page that fails to become shared is never reused. */
+	return snp_ghcb_prepare(cpu->ghcb);
+}
+
+/* Start the VMPL0 context of vCPU `apic_id` (AP creation, "create now"). */
+static bool ap_start(struct svsm_cpu *bsp, uint32_t apic_id)
+{
+	struct svsm_cpu *cpu = vcpu_by_apic_id(apic_id);
+	struct sev_vmsa *vmsa;
+	uint64_t features = snp_sev_features();
+
+	if (!cpu_alloc(cpu)) {
+		return false;
+	}
+	vmsa = page_alloc(0);
+	if (vmsa == NULL) {
+		return false;
+	}
+	cpu->svsm_vmsa = vmsa;
+	svsm_arch_init_ap_vmsa(vmsa, &boot_info, apic_id);
+	vmsa->vmpl = 0;
+	vmsa->efer |= EFER_SVME;
+	vmsa->sev_features = features;
+	if (snp_page_make_vmsa(vmsa, 0) != 0) {
+		return false;
+	}
+	return snp_ap_create(bsp->ghcb, apic_id, 0, physmap_pa(vmsa), features,
+			     SVM_VMGEXIT_AP_CREATE);
+}
+
+/* The guest's secrets page copy, Calling Area and boot VMSA. */
+static bool guest_setup(struct svsm_cpu *bsp)
+{
+	const struct svsm_boot_info *bi = &boot_info;
+	struct snp_secrets_page *secrets;
+	struct sev_vmsa *vmsa;
+	struct guest_vmsa *slot;
+	void *ca;
+
+	secrets = physmap_va(bi->guest_secrets_gpa, PAGE_SIZE);
+	ca = physmap_va(bi->guest_ca_gpa, PAGE_SIZE);
+	vmsa = physmap_va(bi->guest_vmsa_gpa, PAGE_SIZE);
+	if (secrets == NULL || ca == NULL || vmsa == NULL ||
+	    physmap_va(bi->secrets_gpa, PAGE_SIZE) == NULL) {
+		return false;
+	}
+	snp_secrets_for_guest(secrets, physmap_va(bi->secrets_gpa, PAGE_SIZE),
+			      svsm.guest_vmpl, svsm.svsm_base, svsm.svsm_size,
+			      bi->guest_ca_gpa);
+	if (snp_page_grant(secrets, CPU_PAGE_4K, svsm.guest_vmpl) != 0) {
+		return false;
+	}
+	memset(ca, 0, PAGE_SIZE);
+	if (snp_page_grant(ca, CPU_PAGE_4K, svsm.guest_vmpl) != 0) {
+		return false;
+	}
+	svsm.guest_sev_features = snp_sev_features();
+	snp_vmsa_init_guest(vmsa, svsm.guest_vmpl, svsm.guest_sev_features,
+			    bi->guest_rip);
+	if (snp_page_make_vmsa(vmsa, svsm.guest_vmpl) != 0) {
+		return false;
+	}
+	slot = vcpu_free_slot();
+	CHECK(slot != NULL);
+	slot->used = true;
+	slot->vmsa_gpa = bi->guest_vmsa_gpa;
+	slot->ca_gpa = bi->guest_ca_gpa;
+	slot->apic_id = 0;
+	slot->vmpl = (uint8_t)svsm.guest_vmpl;
+	slot->boot = true;
+	if (!snp_ap_create(bsp->ghcb, 0, svsm.guest_vmpl, bi->guest_vmsa_gpa,
+			   svsm.guest_sev_features, SVM_VMGEXIT_AP_CREATE)) {
+		return false;
+	}
+	bsp->guest = slot;
+	return true;
+}
+
+static bool boot_info_valid(const struct svsm_boot_info *bi)
+{
+	return bi->magic == SVSM_BOOT_INFO_MAGIC && bi->vcpu_count >= 1 &&
+	       bi->guest_vmpl >= 1 && bi->guest_vmpl <= SNP_VMPL_MAX &&
+	       bi->svsm_reserved < bi->svsm_size &&
+	       bi->svsm_base <= bi->mem_size &&
+	       bi->svsm_size <= bi->mem_size - bi->svsm_base;
+}
+
+/** Boot the SVSM on the boot vCPU. */
+_Noreturn void svsm_boot(const struct svsm_boot_info *info)
+{
+	struct svsm_cpu *bsp;
+	uint32_t i;
+
+	if (!boot_info_valid(info)) {
+		snp_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_GENERAL);
+	}
+	boot_info = *info;
+	physmap_init((void *)(uintptr_t)info->physmap_va, info->mem_size);
+	memset(&svsm, 0, sizeof(svsm));
+	spin_lock_init(&core_lock);
+	svsm.mem_size = info->mem_size;
+	svsm.svsm_base = info->svsm_base;
+	svsm.svsm_size = info->svsm_size;
+	svsm.secrets_gpa = info->secrets_gpa;
+	svsm.guest_vmpl = info->guest_vmpl;
+	svsm.deposit_head = DEPOSIT_NONE;
+
+	if (!page_alloc_add_region(
+		    physmap_va(info->svsm_base + info->svsm_reserved,
+			       info->svsm_size - info->svsm_reserved),
+		    info->svsm_size - info->svsm_reserved)) {
+		goto fail;
+	}
+	if (!vcpu_registry_init(info->vcpu_count)) {
+		goto fail;
+	}
+	bsp = vcpu_by_apic_id(0);
+	if (!cpu_alloc(bsp) || !snp_ghcb_init(bsp->ghcb)) {
+		goto fail;
+	}
+	for (i = 1; i < info->vcpu_count; i++) {
+		if (!ap_start(bsp, i)) {
+			goto fail;
+		}
+	}
+	if (!guest_setup(bsp)) {
+		goto fail;
+	}
+	pr_info("svsm: %u vCPU(s), SVSM at %#llx (%llu KiB), guest VMPL%u\n",
+		info->vcpu_count, (unsigned long long)info->svsm_base,
+		(unsigned long long)(info->svsm_size >> 10), info->guest_vmpl);
+	request_loop(bsp);
+
+fail:
+	pr_notice("svsm: boot failed, terminating\n");
+	snp_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_GENERAL);
+}
+
+/** VMPL0 entry of every vCPU but the boot vCPU. */
+_Noreturn void svsm_ap_main(uint32_t apic_id)
+{
+	struct svsm_cpu *cpu = vcpu_by_apic_id(apic_id);
+
+	if (cpu == NULL || !snp_ghcb_init(cpu->ghcb)) {
+		snp_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_GENERAL);
+	}
+	request_loop(cpu);
+}

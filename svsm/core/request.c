@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The per-vCPU request loop (58019 section 5). Each pass runs the guest
+ * VMPL until the host runs VMPL0 again, then serves at most one call:
+ *
+ *   1. clear EFER.SVME in the caller's VMSA, so the host cannot run it
+ *      while the call is served;
+ *   2. serve only if GUEST_EXIT_CODE is VMGEXIT and the Calling Area says
+ *      a call is pending (a spurious entry by the host changes nothing);
+ *   3. write RAX and the outputs the call defines, clear call_pending in
+ *      the CA the call came from, and only then set EFER.SVME again.
+ */
+#include "svsm/guest.h"
+#include "svsm/log.h"
+#include "svsm/mm.h"
+#include "svsm/physmap.h"
+#include "svsm/proto.h"
+#include "svsm/request.h"
+#include "svsm/snp.h"
+#include "svsm/vcpu.h"
+#include "abi/svsm_ca.h"
+#include "abi/vmsa.h"
+
+static void write_outputs(struct sev_vmsa *vmsa, enum svsm_result rc,
+			  const struct svsm_call_out *out)
+{
+	vmsa->rax = (uint32_t)rc;
+	if (out->set & SVSM_OUT_RCX) {
+		vmsa->rcx = out->rcx;
+	}
+	if (out->set & SVSM_OUT_RDX) {
+		vmsa->rdx = out->rdx;
+	}
+	if (out->set & SVSM_OUT_R8) {
+		vmsa->r8 = out->r8;
+	}
+}
+
+/** Serve the call (if any) the guest on `cpu` made. */
+void request_serve(struct svsm_cpu *cpu)
+{
+	struct svsm_caller caller = { .cpu = cpu };
+	struct svsm_call_out out = { 0 };
+	struct svsm_call_in in;
+	struct sev_vmsa *vmsa;
+	enum svsm_result rc;
+	uint64_t ca_gpa;
+	uint8_t pending;
+
+	spin_lock(&core_lock);
+	caller.vmsa = cpu->guest;
+	if (caller.vmsa == NULL) {
+		spin_unlock(&core_lock);
+		return;
+	}
+	caller.vmpl = caller.vmsa->vmpl;
+	ca_gpa = caller.vmsa->ca_gpa;
+	vmsa = physmap_va(caller.vmsa->vmsa_gpa, PAGE_SIZE);
+	spin_unlock(&core_lock);
+	CHECK(vmsa != NULL);
+
+	snp_vmsa_clear_svme(vmsa);
+	if (vmsa->guest_exit_code != SVM_EXIT_VMGEXIT) {
+		goto out;
+	}
+	if (!guest_copy_from(&pending, ca_gpa + SVSM_CA_OFF_CALL_PENDING,
+			     sizeof(pending)) ||
+	    pending == SVSM_CA_CALL_NONE) {
+		goto out;
+	}
+	in.rax = vmsa->rax;
+	in.rcx = vmsa->rcx;
+	in.rdx = vmsa->rdx;
+	in.r8 = vmsa->r8;
+	in.r9 = vmsa->r9;
+	if (pending != SVSM_CA_CALL_PENDING) {
+		rc = SVSM_ERR_INVALID_FORMAT;
+	} else {
+		rc = svsm_dispatch(&caller, &in, &out);
+	}
+	write_outputs(vmsa, rc, &out);
+	pending = SVSM_CA_CALL_NONE;
+	(void)guest_copy_to(ca_gpa + SVSM_CA_OFF_CALL_PENDING, &pending,
+			    sizeof(pending));
+out:
+	snp_vmsa_set_svme(vmsa);
+}
+
+/** Run the guest and serve its calls on `cpu`, for ever. */
+_Noreturn void request_loop(struct svsm_cpu *cpu)
+{
+	for (;;) {
+		if (!snp_msr_run_vmpl(svsm.guest_vmpl)) {
+			pr_notice("request: run VMPL%u refused on vCPU %u\n",
+				  svsm.guest_vmpl, cpu->apic_id);
+		}
+		request_serve(cpu);
+	}
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vCPU registry and the ownership checks (see vcpu.h).
+ */
+#include <string.h>
+
+#include "svsm/cpu.h"
+#include "svsm/log.h"
+#include "svsm/mm.h"
+#include "svsm/physmap.h"
+#include "svsm/vcpu.h"
+
+struct spinlock core_lock = SPINLOCK_INIT;
+struct svsm_state svsm;
+
+/* Guest VMSAs per vCPU: the current one and one being replaced. */
+#define VMSA_SLOTS_PER_CPU 2U
+
+/** Allocate the per-vCPU array and the VMSA slots; false: nothing kept. */
+bool vcpu_registry_init(uint32_t cpu_count)
+{
+	struct svsm_cpu *cpus;
+	struct guest_vmsa *vmsas;
+	uint32_t i;
+
+	cpus = kcalloc(cpu_count, sizeof(*cpus));
+	if (cpus == NULL) {
+		return false;
+	}
+	vmsas = kcalloc((size_t)cpu_count * VMSA_SLOTS_PER_CPU, sizeof(*vmsas));
+	if (vmsas == NULL) {
+		kfree(cpus);
+		return false;
+	}
+	for (i = 0; i < cpu_count; i++) {
+		cpus[i].apic_id = i;
+	}
+	svsm.cpus = cpus;
+	svsm.cpu_count = cpu_count;
+	svsm.vmsas = vmsas;
+	svsm.vmsa_slots = (size_t)cpu_count * VMSA_SLOTS_PER_CPU;
+	return true;
+}
+
+/** The state of the vCPU with `apic_id`, or NULL. */
+struct svsm_cpu *vcpu_by_apic_id(uint32_t apic_id)
+{
+	if (svsm.cpus == NULL || apic_id >= svsm.cpu_count) {
+		return NULL;
+	}
+	return &svsm.cpus[apic_id];
+}
+
+/** The calling vCPU's state. */
+struct svsm_cpu *vcpu_current(void)
+{
+	return vcpu_by_apic_id(cpu_apic_id());
+}
+
+/** The registered VMSA whose page is `gpa`, or NULL. */
+struct guest_vmsa *vcpu_find_vmsa(uint64_t gpa)
+{
+	size_t i;
+
+	for (i = 0; i < svsm.vmsa_slots; i++) {
+		if (svsm.vmsas[i].used && svsm.vmsas[i].vmsa_gpa == gpa) {
+			return &svsm.vmsas[i];
+		}
+	}
+	return NULL;
+}
+
+/** A free VMSA slot, or NULL. */
+struct guest_vmsa *vcpu_free_slot(void)
+{
+	size_t i;
+
+	for (i = 0; i < svsm.vmsa_slots; i++) {
+		if (!svsm.vmsas[i].used) {
+			return &svsm.vmsas[i];
+		}
+	}
+	return NULL;
+}
+
+/* [a, a + alen) and [b, b + blen) overlap (no overflow: both in memory). */
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/* The pool node kept in the first bytes of a deposited (private) range. */
+static struct deposit_node *deposit_node(uint64_t gpa)
+{
+	struct deposit_node *node = physmap_va(gpa, sizeof(*node));
+
+	CHECK(node != NULL);
+	return node;
+}
+
+/** True if a deposited page range overlaps [gpa, gpa + len). */
+bool svsm_is_deposited(uint64_t gpa, uint64_t len)
+{
+	uint64_t cur;
+
+	for (cur = svsm.deposit_head; cur != DEPOSIT_NONE;
+	     cur = deposit_node(cur)->next) {
+		if (overlaps(gpa, len, cur, deposit_node(cur)->bytes)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/** Add the private range [gpa, gpa + bytes) to the deposit pool. */
+void deposit_push(uint64_t gpa, uint64_t bytes)
+{
+	struct deposit_node *node = deposit_node(gpa);
+
+	node->next = svsm.deposit_head;
+	node->bytes = bytes;
+	svsm.deposit_head = gpa;
+	svsm.deposit_pages += bytes / PAGE_SIZE;
+}
+
+/** Remove the first range of the pool; false if the pool is empty. */
+bool deposit_pop(uint64_t *gpa, uint64_t *bytes)
+{
+	struct deposit_node *node;
+
+	if (svsm.deposit_head == DEPOSIT_NONE) {
+		return false;
+	}
+	node = deposit_node(svsm.deposit_head);
+	*gpa = svsm.deposit_head;
+	*bytes = node->bytes;
+	svsm.deposit_head = node->next;
+	svsm.deposit_pages -= node->bytes / PAGE_SIZE;
+	memset(node, 0, sizeof(*node));
+	return true;
+}
+
+/** Size of the first range of the pool (0 if empty). */
+uint64_t deposit_peek(void)
+{
+	if (svsm.deposit_head == DEPOSIT_NONE) {
+		return 0;
+	}
+	return deposit_node(svsm.deposit_head)->bytes;
+}
+
+/** True if [gpa, gpa + len) touches memory the SVSM owns. */
+bool svsm_owns_range(uint64_t gpa, uint64_t len, uint64_t except_ca)
+{
+	size_t i;
+
+	if (overlaps(gpa, len, svsm.svsm_base, svsm.svsm_size)) {
+		return true;
+	}
+	for (i = 0; i < svsm.vmsa_slots; i++) {
+		const struct guest_vmsa *v = &svsm.vmsas[i];
+
+		if (!v->used) {
+			continue;
+		}
+		if (overlaps(gpa, len, v->vmsa_gpa, PAGE_SIZE)) {
+			return true;
+		}
+		if ((except_ca == NO_CA || v->ca_gpa != except_ca) &&
+		    overlaps(gpa, len, v->ca_gpa, PAGE_SIZE)) {
+			return true;
+		}
+	}
+	return svsm_is_deposited(gpa, len);
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The GHCB protocols (GHCB specification v2): the MSR protocol for the
+ * run-VMPL switch, page state changes, GHCB registration and termination,
+ * and the GHCB page protocol for AP creation.
+ *
+ * The GHCB page and the MSR value the hypervisor hands back are
+ * host-controlled: every response is read once and checked.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "svsm/cpu.h"
+#include "svsm/log.h"
+#include "svsm/mm.h"
+#include "svsm/physmap.h"
+#include "svsm/snp.h"
+#include "abi/ghcb.h"
+
+/* The GHCB GPA of this vCPU is selected again before each page-protocol call. */
+static uint64_t msr_protocol(uint64_t request)
+{
+	cpu_wrmsr(MSR_GHCB, request);
+	cpu_vmgexit();
+	return cpu_rdmsr(MSR_GHCB);
+}
+
+/** Run VMPL `vmpl`; false if the hypervisor refused the switch. */
+bool snp_msr_run_vmpl(unsigned int vmpl)
+{
+	uint64_t resp = msr_protocol(GHCB_MSR_VMPL_REQ_LEVEL(vmpl));
+
+	return GHCB_MSR_INFO(resp) == GHCB_MSR_VMPL_RESP &&
+	       GHCB_MSR_VMPL_RESP_ERROR(resp) == 0;
+}
+
+/** Page state change of the page at `gpa`; false if the host refused. */
+bool snp_msr_psc(uint64_t gpa, bool shared)
+{
+	uint64_t op = shared ? GHCB_MSR_PSC_OP_SHARED : GHCB_MSR_PSC_OP_PRIVATE;
+	uint64_t resp = msr_protocol(GHCB_MSR_PSC(gpa >> PAGE_SHIFT, op));
+
+	return GHCB_MSR_INFO(resp) == GHCB_MSR_PSC_RESP &&
+	       GHCB_MSR_PSC_RESP_ERROR(resp) == 0;
+}
+
+/** Register `gpa` as this vCPU's GHCB; false unless the GFN is echoed. */
+bool snp_msr_register_ghcb(uint64_t gpa)
+{
+	uint64_t resp = msr_protocol(GHCB_MSR_REG_GPA(gpa >> PAGE_SHIFT));
+
+	return GHCB_MSR_INFO(resp) == GHCB_MSR_REG_GPA_RESP &&
+	       GHCB_MSR_DATA(resp) == (gpa >> PAGE_SHIFT);
+}
+
+/** Request termination; never returns (the hypervisor never resumes us). */
+_Noreturn void snp_terminate(unsigned int set, unsigned int code)
+{
+	for (;;) {
+		cpu_wrmsr(MSR_GHCB, GHCB_MSR_TERM(set, code));
+		cpu_vmgexit();
+	}
+}
+
+/** Make `page` shared for use as a GHCB. */
+bool snp_ghcb_prepare(struct ghcb *page)
+{
+	bool cf;
+
+	if (cpu_pvalidate(page, CPU_PAGE_4K, false, &cf) != 0) {
+		return false;
+	}
+	if (!snp_msr_psc(physmap_pa(page), true)) {
+		return false;
+	}
+	memset(page, 0, sizeof(*page));
+	return true;
+}
+
+/** Register the prepared `ghcb` with the hypervisor and select it. */
+bool snp_ghcb_init(struct ghcb *ghcb)
+{
+	uint64_t gpa = physmap_pa(ghcb);
+
+	if (!snp_msr_register_ghcb(gpa)) {
+		return false;
+	}
+	cpu_wrmsr(MSR_GHCB, gpa);
+	return true;
+}
+
+static void ghcb_set_valid(struct ghcb *ghcb, size_t off)
+{
+	ghcb->valid_bitmap[GHCB_VALID_BYTE(off)] |=
+		(uint8_t)(1U << GHCB_VALID_BIT(off));
+}
+
+/*
+ * One page-protocol call; returns SW_EXITINFO1[31:0] (0 success). The
+ * caller has cleared the valid bitmap and set its own input fields.
+ */
+static uint32_t ghcb_call(struct ghcb *ghcb, uint64_t exit_code, uint64_t info1,
+			  uint64_t info2)
+{
+	ghcb->sw_exit_code = exit_code;
+	ghcb->sw_exit_info_1 = info1;
+	ghcb->sw_exit_info_2 = info2;
+	ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_exit_code));
+	ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_exit_info_1));
+	ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_exit_info_2));
+	ghcb->protocol_version = GHCB_PROTOCOL_MAX;
+	ghcb->ghcb_usage = GHCB_USAGE_STANDARD;
+	cpu_wrmsr(MSR_GHCB, physmap_pa(ghcb));
+	cpu_vmgexit();
+	return (uint32_t) * (volatile uint64_t *)&ghcb->sw_exit_info_1;
+}
+
+/** AP creation request; false if the hypervisor reported an error. */
+bool snp_ap_create(struct ghcb *ghcb, uint32_t apic_id, unsigned int vmpl,
+		   uint64_t vmsa_gpa, uint64_t sev_features, uint64_t request)
+{
+	memset(ghcb->valid_bitmap, 0, sizeof(ghcb->valid_bitmap));
+	ghcb->rax = sev_features;
+	ghcb_set_valid(ghcb, offsetof(struct ghcb, rax));
+	if (ghcb_call(ghcb, SVM_VMGEXIT_AP_CREATION,
+		      SVM_VMGEXIT_AP_EXITINFO1(apic_id, vmpl, request),
+		      vmsa_gpa) != GHCB_RESULT_OK) {
+		pr_notice("snp: AP creation (%u) for APIC ID %u refused\n",
+			  (unsigned int)request, apic_id);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SVSM_CORE_DEPOSIT_MEM and SVSM_CORE_WITHDRAW_MEM (58019 section 7,
+ * tables 7 and 8). Deposited pages become private to VMPL0 and go to a
+ * separate pool (the pool's links live in the pages themselves, so neither
+ * call allocates); WITHDRAW_MEM zeroes pages before it hands them back.
+ * SVSM_MEM_AVAILABLE in the boot vCPU's Calling Area says whether the pool
+ * has pages.
+ */
+#include <string.h>
+
+#include "svsm/guest.h"
+#include "svsm/log.h"
+#include "svsm/mm.h"
+#include "svsm/physmap.h"
+#include "svsm/snp.h"
+#include "svsm/vcpu.h"
+#include "internal.h"
+#include "abi/snp_rmp.h"
+
+/** Decode a DEPOSIT_MEM entry: size, reserved bits, alignment. */
+enum svsm_result deposit_entry_decode(uint64_t entry, struct deposit_op *op)
+{
+	uint64_t size = entry & SVSM_DEPOSIT_SIZE_MASK;
+
+	if (size != SVSM_DEPOSIT_SIZE_4K && size != SVSM_DEPOSIT_SIZE_2M) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	if (entry & SVSM_DEPOSIT_RSVD_MASK) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	op->gpa = entry & SVSM_DEPOSIT_GFN_MASK;
+	op->size = size == SVSM_DEPOSIT_SIZE_2M ? CPU_PAGE_2M : CPU_PAGE_4K;
+	if (op->gpa & (page_bytes(op->size) - 1)) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	return SVSM_SUCCESS;
+}
+
+static enum svsm_result deposit_one(const struct deposit_op *op,
+				    uint64_t list_gpa, unsigned int vmpl)
+{
+	uint64_t bytes = page_bytes(op->size);
+	void *va;
+	uint32_t eax;
+	enum svsm_result rc;
+
+	rc = guest_range_check(op->gpa, bytes);
+	if (rc != SVSM_SUCCESS) {
+		return rc;
+	}
+	/* The list's own page cannot be deposited while being read. */
+	if ((list_gpa & ~(PAGE_SIZE - 1)) >= op->gpa &&
+	    (list_gpa & ~(PAGE_SIZE - 1)) < op->gpa + bytes) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	va = physmap_va(op->gpa, bytes);
+	eax = snp_page_revoke(va, op->size);
+	if (eax != RMPADJUST_SUCCESS) {
+		(void)snp_page_grant(va, op->size, vmpl);
+		return eax == RMPADJUST_FAIL_INPUT ?
+			       SVSM_ERR_INVALID_ADDRESS :
+			       (enum svsm_result)SVSM_ERR_PROTOCOL(eax);
+	}
+	cpu_flush_tlb_all();
+	deposit_push(op->gpa, bytes);
+	return SVSM_SUCCESS;
+}
+
+/** DEPOSIT_MEM: RCX = GPA of the page list (8-byte aligned). */
+enum svsm_result core_deposit_mem(const struct svsm_caller *caller,
+				  uint64_t list_gpa)
+{
+	struct svsm_list_hdr hdr;
+	uint64_t *entries = (uint64_t *)caller->cpu->scratch;
+	struct deposit_op op;
+	enum svsm_result rc;
+	uint16_t next;
+
+	rc = guest_buffer_check(list_gpa, sizeof(hdr), sizeof(uint64_t));
+	if (rc != SVSM_SUCCESS) {
+		return rc;
+	}
+	if (!guest_copy_from(&hdr, list_gpa, sizeof(hdr))) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	rc = list_hdr_check(list_gpa, &hdr);
+	if (rc != SVSM_SUCCESS) {
+		return rc;
+	}
+	if (!guest_copy_from(entries, list_gpa + sizeof(hdr),
+			     hdr.entry_count * sizeof(uint64_t))) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	for (rc = SVSM_SUCCESS; hdr.next < hdr.entry_count; hdr.next++) {
+		rc = deposit_entry_decode(entries[hdr.next], &op);
+		if (rc == SVSM_SUCCESS) {
+			rc = deposit_one(&op, list_gpa, caller->vmpl);
+		}
+		if (rc != SVSM_SUCCESS) {
+			break;
+		}
+	}
+	core_update_mem_available();
+	next = hdr.next;
+	if (!guest_copy_to(list_gpa + offsetof(struct svsm_list_hdr, next),
+			   &next, sizeof(next))) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	return rc;
+}
+
+/* Give one pool range back: zero it, grant it, list its 4 KiB pages. */
+static enum svsm_result withdraw_one(uint64_t gpa, uint64_t bytes,
+				     unsigned int vmpl, uint64_t *gpas)
+{
+	enum cpu_page_size size =
+		bytes == PAGE_SIZE ? CPU_PAGE_4K : CPU_PAGE_2M;
+	void *va = physmap_va(gpa, bytes);
+	uint64_t i;
+	uint32_t eax;
+
+	memset(va, 0, bytes);
+	eax = snp_page_grant(va, size, vmpl);
+	if (eax != RMPADJUST_SUCCESS) {
+		return (enum svsm_result)SVSM_ERR_PROTOCOL(eax);
+	}
+	for (i = 0; i < bytes / PAGE_SIZE; i++) {
+		gpas[i] = gpa + i * PAGE_SIZE;
+	}
+	return SVSM_SUCCESS;
+}
+
+/** WITHDRAW_MEM: RCX = GPA of the output list (8-byte aligned). */
+enum svsm_result core_withdraw_mem(const struct svsm_caller *caller,
+				   uint64_t list_gpa)
+{
+	uint64_t *gpas = (uint64_t *)caller->cpu->scratch;
+	uint32_t capacity = list_capacity(list_gpa);
+	uint16_t count = 0;
+	uint64_t gpa;
+	uint64_t bytes;
+	uint8_t probe[8];
+	enum svsm_result rc = SVSM_SUCCESS;
+
+	if (list_gpa & (sizeof(uint64_t) - 1)) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	if (capacity == 0) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	rc = guest_buffer_check(list_gpa, 8 + (uint64_t)capacity * 8, 8);
+	if (rc != SVSM_SUCCESS) {
+		return rc;
+	}
+	if (!guest_copy_from(probe, list_gpa, sizeof(probe))) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	while (deposit_peek() != 0 &&
+	       count + deposit_peek() / PAGE_SIZE <= capacity) {
+		CHECK(deposit_pop(&gpa, &bytes));
+		rc = withdraw_one(gpa, bytes, caller->vmpl, gpas + count);
+		if (rc != SVSM_SUCCESS) {
+			deposit_push(gpa, bytes);
+			break;
+		}
+		count = (uint16_t)(count + bytes / PAGE_SIZE);
+	}
+	core_update_mem_available();
+	if (!guest_copy_to(list_gpa + 8, gpas, (size_t)count * 8) ||
+	    !guest_copy_to(list_gpa, &count, sizeof(count))) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	return rc;
+}

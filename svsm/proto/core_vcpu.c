@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SVSM_CORE_REMAP_CA, SVSM_CORE_CREATE_VCPU and SVSM_CORE_DELETE_VCPU
+ * (58019 section 7).
+ *
+ * A VMSA named by CREATE_VCPU is taken away from the guest (every
+ * lower-VMPL permission revoked, TLBs flushed) before the SVSM inspects it,
+ * so the guest cannot change it between the checks and its use.
+ */
+#include <string.h>
+
+#include "svsm/guest.h"
+#include "svsm/log.h"
+#include "svsm/mm.h"
+#include "svsm/physmap.h"
+#include "svsm/snp.h"
+#include "svsm/vcpu.h"
+#include "internal.h"
+#include "abi/svsm_ca.h"
+#include "abi/vmsa.h"
+
+/* How the SVSM registers guest VMSAs with the hypervisor. */
+#define GUEST_AP_REQUEST SVM_VMGEXIT_AP_CREATE
+
+/* A page the guest names as a Calling Area: aligned, guest memory, usable. */
+static enum svsm_result ca_check(uint64_t ca_gpa, uint64_t except_ca)
+{
+	uint8_t hdr[SVSM_CA_HEADER_SIZE];
+
+	if (ca_gpa & (PAGE_SIZE - 1)) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	if (!physmap_contains(ca_gpa, PAGE_SIZE) ||
+	    svsm_owns_range(ca_gpa, PAGE_SIZE, except_ca)) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	if (!guest_copy_from(hdr, ca_gpa, sizeof(hdr))) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	return SVSM_SUCCESS;
+}
+
+/* Clear the CA header so that a host cannot fake a pending call. */
+static bool ca_reset(uint64_t ca_gpa)
+{
+	static const uint8_t zero[SVSM_CA_HEADER_SIZE];
+
+	return guest_copy_to(ca_gpa, zero, sizeof(zero));
+}
+
+/** REMAP_CA: the caller's vCPU uses the CA at `ca_gpa` from now on. */
+enum svsm_result core_remap_ca(const struct svsm_caller *caller,
+			       uint64_t ca_gpa)
+{
+	enum svsm_result rc;
+
+	if (ca_gpa == caller->vmsa->ca_gpa) {
+		return SVSM_SUCCESS;
+	}
+	rc = ca_check(ca_gpa, NO_CA);
+	if (rc != SVSM_SUCCESS) {
+		return rc;
+	}
+	if (!ca_reset(ca_gpa)) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	/* The request loop clears call_pending in the old CA. */
+	caller->vmsa->ca_gpa = ca_gpa;
+	if (caller->vmsa->boot) {
+		core_update_mem_available();
+	}
+	return SVSM_SUCCESS;
+}
+
+/* Give a page taken for a VMSA back to the guest. */
+static void vmsa_page_return(void *va, unsigned int vmpl)
+{
+	(void)snp_page_clear_vmsa(va, vmpl);
+	(void)snp_page_grant(va, CPU_PAGE_4K, vmpl);
+}
+
+/* Checks on the (now private) VMSA contents. */
+static enum svsm_result vmsa_contents_check(const struct sev_vmsa *vmsa,
+					    unsigned int caller_vmpl)
+{
+	if (vmsa->vmpl == 0 || vmsa->vmpl < caller_vmpl ||
+	    vmsa->vmpl > SNP_VMPL_MAX) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	if (!(vmsa->efer & EFER_SVME)) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	if (vmsa->sev_features != svsm.guest_sev_features) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	return SVSM_SUCCESS;
+}
+
+static enum svsm_result create_vcpu_decode(uint64_t vmsa_gpa, uint64_t ca_gpa,
+					   uint32_t apic_id,
+					   struct guest_vmsa **slot)
+{
+	enum svsm_result rc;
+
+	if (vmsa_gpa & (PAGE_SIZE - 1)) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	rc = guest_range_check(vmsa_gpa, PAGE_SIZE);
+	if (rc != SVSM_SUCCESS) {
+		return rc;
+	}
+	rc = ca_check(ca_gpa, NO_CA);
+	if (rc != SVSM_SUCCESS) {
+		return rc;
+	}
+	if (vmsa_gpa == ca_gpa) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	if (vcpu_by_apic_id(apic_id) == NULL) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	*slot = vcpu_free_slot();
+	if (*slot == NULL) {
+		return SVSM_ERR_INVALID_REQUEST;
+	}
+	return SVSM_SUCCESS;
+}
+
+/** CREATE_VCPU: RCX = VMSA GPA, RDX = CA GPA, R8[31:0] = APIC ID. */
+enum svsm_result core_create_vcpu(const struct svsm_caller *caller,
+				  uint64_t vmsa_gpa, uint64_t ca_gpa,
+				  uint32_t apic_id)
+{
+	struct guest_vmsa *slot = NULL;
+	struct sev_vmsa *vmsa;
+	enum svsm_result rc;
+	uint32_t eax;
+
+	rc = create_vcpu_decode(vmsa_gpa, ca_gpa, apic_id, &slot);
+	if (rc != SVSM_SUCCESS) {
+		return rc;
+	}
+	vmsa = physmap_va(vmsa_gpa, PAGE_SIZE);
+	/* Take the page away from the guest before looking at it. */
+	eax = snp_page_make_vmsa(vmsa, caller->vmpl);
+	if (eax != 0) {
+		(void)snp_page_grant(vmsa, CPU_PAGE_4K, caller->vmpl);
+		return eax == 1 ? SVSM_ERR_INVALID_ADDRESS :
+				  (enum svsm_result)SVSM_ERR_PROTOCOL(eax);
+	}
+	cpu_flush_tlb_all();
+	rc = vmsa_contents_check(vmsa, caller->vmpl);
+	if (rc != SVSM_SUCCESS) {
+		goto out_return_page;
+	}
+	if (!ca_reset(ca_gpa)) {
+		rc = SVSM_ERR_INVALID_ADDRESS;
+		goto out_return_page;
+	}
+	if (!snp_ap_create(caller->cpu->ghcb, apic_id, vmsa->vmpl, vmsa_gpa,
+			   vmsa->sev_features, GUEST_AP_REQUEST)) {
+		rc = SVSM_ERR_INVALID_REQUEST;
+		goto out_return_page;
+	}
+	slot->used = true;
+	slot->vmsa_gpa = vmsa_gpa;
+	slot->ca_gpa = ca_gpa;
+	slot->apic_id = apic_id;
+	slot->vmpl = vmsa->vmpl;
+	slot->boot = false;
+	vcpu_by_apic_id(apic_id)->guest = slot;
+	return SVSM_SUCCESS;
+
+out_return_page:
+	vmsa_page_return(vmsa, caller->vmpl);
+	cpu_flush_tlb_all();
+	return rc;
+}
+
+/** DELETE_VCPU: RCX = GPA of a VMSA registered by CREATE_VCPU. */
+enum svsm_result core_delete_vcpu(const struct svsm_caller *caller,
+				  uint64_t vmsa_gpa)
+{
+	struct guest_vmsa *slot;
+	struct svsm_cpu *cpu;
+	struct sev_vmsa *vmsa;
+	uint64_t efer;
+
+	if (vmsa_gpa & (PAGE_SIZE - 1)) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	slot = vcpu_find_vmsa(vmsa_gpa);
+	if (slot == NULL || slot->boot || slot->vmpl < caller->vmpl) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	if (slot == caller->vmsa) {
+		/* The caller's own VMSA is running this call. */
+		return SVSM_ERR_CORE_FAIL_INUSE;
+	}
+	vmsa = physmap_va(vmsa_gpa, PAGE_SIZE);
+	efer = snp_vmsa_clear_svme(vmsa);
+	if (!(efer & EFER_SVME)) {
+		/* Another VMPL0 context cleared it: the vCPU is in a call. */
+		return SVSM_ERR_CORE_FAIL_INUSE;
+	}
+	cpu = vcpu_by_apic_id(slot->apic_id);
+	if (cpu->guest == slot) {
+		if (!snp_ap_create(caller->cpu->ghcb, slot->apic_id, slot->vmpl,
+				   vmsa_gpa, vmsa->sev_features,
+				   SVM_VMGEXIT_AP_DESTROY)) {
+			snp_vmsa_set_svme(vmsa);
+			return SVSM_ERR_INVALID_REQUEST;
+		}
+		cpu->guest = NULL;
+	}
+	vmsa_page_return(vmsa, caller->vmpl);
+	cpu_flush_tlb_all();
+	memset(slot, 0, sizeof(*slot));
+	return SVSM_SUCCESS;
+}

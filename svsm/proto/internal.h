@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to svsm/proto: the core protocol's handlers and the side-effect
+ * free decoders the unit tests exercise directly. Each handler decodes
+ * (checks everything, changes nothing) and then invokes.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svsm/cpu.h"
+#include "svsm/proto.h"
+#include "abi/svsm_core.h"
+#include "abi/svsm_result.h"
+
+/** Work one PVALIDATE call may do before it answers INCOMPLETE (pages). */
+#define PVALIDATE_BUDGET_PAGES 8192U
+
+enum svsm_result core_dispatch(const struct svsm_caller *caller, uint32_t call,
+			       const struct svsm_call_in *in,
+			       struct svsm_call_out *out);
+
+enum svsm_result core_remap_ca(const struct svsm_caller *caller,
+			       uint64_t ca_gpa);
+enum svsm_result core_pvalidate(const struct svsm_caller *caller,
+				uint64_t list_gpa);
+enum svsm_result core_create_vcpu(const struct svsm_caller *caller,
+				  uint64_t vmsa_gpa, uint64_t ca_gpa,
+				  uint32_t apic_id);
+enum svsm_result core_delete_vcpu(const struct svsm_caller *caller,
+				  uint64_t vmsa_gpa);
+enum svsm_result core_deposit_mem(const struct svsm_caller *caller,
+				  uint64_t list_gpa);
+enum svsm_result core_withdraw_mem(const struct svsm_caller *caller,
+				   uint64_t list_gpa);
+uint64_t core_query_protocol(uint64_t rcx);
+enum svsm_result core_configure_vtom(uint64_t rcx, struct svsm_call_out *out);
+
+/* --- Decoders (no side effects; unit-tested) --- */
+
+/** A decoded PVALIDATE entry. */
+struct pval_op {
+	uint64_t gpa;
+	enum cpu_page_size size;
+	bool validate;
+	bool ignore_cf;
+};
+
+/**
+ * Check the size, reserved bits and alignment of a PVALIDATE entry:
+ * SVSM_SUCCESS with `*op` filled, or SVSM_ERR_INVALID_PARAMETER.
+ */
+enum svsm_result pvalidate_entry_decode(uint64_t entry, struct pval_op *op);
+
+/** A decoded DEPOSIT_MEM entry. */
+struct deposit_op {
+	uint64_t gpa;
+	enum cpu_page_size size;
+};
+
+/** As `pvalidate_entry_decode()` for a DEPOSIT_MEM entry (table 7). */
+enum svsm_result deposit_entry_decode(uint64_t entry, struct deposit_op *op);
+
+/**
+ * Check a list header (tables 6 and 7) found at `list_gpa`: count >= 1,
+ * next < count, and header plus entries inside the list's 4 KiB page.
+ * SVSM_SUCCESS or SVSM_ERR_INVALID_PARAMETER.
+ */
+enum svsm_result list_hdr_check(uint64_t list_gpa,
+				const struct svsm_list_hdr *hdr);
+
+/** Entries that fit between `list_gpa` + 8 and the end of its page. */
+uint32_t list_capacity(uint64_t list_gpa);
+
+/** Bytes of a page of `size`. */
+static inline uint64_t page_bytes(enum cpu_page_size size)
+{
+	return size == CPU_PAGE_2M ? (1ULL << 21) : (1ULL << 12);
+}
+
+/**
+ * Checks every request applies to a GPA range it will operate on: inside
+ * guest memory (else INVALID_ADDRESS) and not SVSM memory, a VMSA, a
+ * Calling Area or a deposited page (else INVALID_ADDRESS).
+ */
+enum svsm_result guest_range_check(uint64_t gpa, uint64_t len);
+
+/**
+ * Checks for a request structure the SVSM reads or writes: `align`-aligned
+ * (else INVALID_PARAMETER), inside guest memory and not SVSM-private
+ * memory (else INVALID_ADDRESS). Calling Areas are allowed.
+ */
+enum svsm_result guest_buffer_check(uint64_t gpa, uint64_t len, uint64_t align);
+
+/** Update SVSM_MEM_AVAILABLE in the boot vCPU's Calling Area. */
+void core_update_mem_available(void);

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* Names of result codes, for logs and the console. */
+#include "svsm/proto.h"
+
+/** The name of `result`, or a class name for unnamed codes. */
+const char *svsm_result_name(uint32_t result)
+{
+	switch (result) {
+	case SVSM_SUCCESS:
+		return "SVSM_SUCCESS";
+	case SVSM_ERR_INCOMPLETE:
+		return "SVSM_ERR_INCOMPLETE";
+	case SVSM_ERR_UNSUPPORTED_PROTOCOL:
+		return "SVSM_ERR_UNSUPPORTED_PROTOCOL";
+	case SVSM_ERR_UNSUPPORTED_CALL:
+		return "SVSM_ERR_UNSUPPORTED_CALL";
+	case SVSM_ERR_INVALID_ADDRESS:
+		return "SVSM_ERR_INVALID_ADDRESS";
+	case SVSM_ERR_INVALID_FORMAT:
+		return "SVSM_ERR_INVALID_FORMAT";
+	case SVSM_ERR_INVALID_PARAMETER:
+		return "SVSM_ERR_INVALID_PARAMETER";
+	case SVSM_ERR_INVALID_REQUEST:
+		return "SVSM_ERR_INVALID_REQUEST";
+	case SVSM_ERR_BUSY:
+		return "SVSM_ERR_BUSY";
+	case SVSM_ERR_PVALIDATE_FAIL_INPUT:
+		return "SVSM_ERR_PVALIDATE_FAIL_INPUT";
+	case SVSM_ERR_RMPADJUST_FAIL_PERMISSION:
+		return "SVSM_ERR_RMPADJUST_FAIL_PERMISSION";
+	case SVSM_ERR_CORE_FAIL_INUSE:
+		return "SVSM_ERR_CORE_FAIL_INUSE";
+	case SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH:
+		return "SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH";
+	case SVSM_ERR_PVALIDATE_FAIL_UNCHANGED:
+		return "SVSM_ERR_PVALIDATE_FAIL_UNCHANGED";
+	case SVSM_ERR_PVALIDATE_FAIL_UNKNOWN:
+		return "SVSM_ERR_PVALIDATE_FAIL_UNKNOWN";
+	default:
+		break;
+	}
+	if (result >= SVSM_RESULT_MEM_NEEDED_BASE && result < 0x80000000U) {
+		return "SVSM_MEM_NEEDED";
+	}
+	if (result >= SVSM_ERR_PROTOCOL_BASE) {
+		return "SVSM_ERR_PROTOCOL";
+	}
+	return "SVSM_RESULT_RESERVED";
+}

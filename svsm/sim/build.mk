@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: MIT
+#
+# svsm/sim: the guest-side harness (libsvsm-sim), the hosted entry points,
+# log and panic, and the svsm-sim console. The SVSM proper (svsm/core,
+# svsm/proto, svsm/platform/snp) is listed here as well: those directories
+# hold no build.mk of their own.
+
+svsm-common-y += svsm/core/boot.c svsm/core/guest.c svsm/core/physmap.c \
+		 svsm/core/request.c svsm/core/vcpu.c \
+		 svsm/proto/dispatch.c svsm/proto/result.c svsm/proto/core.c \
+		 svsm/proto/core_pvalidate.c svsm/proto/core_vcpu.c \
+		 svsm/proto/core_mem.c \
+		 svsm/platform/snp/ghcb.c svsm/platform/snp/page.c \
+		 svsm/platform/snp/vmsa.c
+svsm-hosted-y += svsm/sim/sim.c svsm/sim/entry.c svsm/sim/log.c
+
+# What a program linking libsvsm-sim (or the ASan archive) also needs.
+SIM_LDLIBS := -lcrypto -lpthread
+
+SIM_PC := $(BUILD)/lib/pkgconfig/svsm-sim.pc
+SIM_CONSOLE := $(BUILD)/bin/svsm-sim
+
+$(SIM_PC): $(SRCDIR)/svsm/sim/build.mk $(SRCDIR)/release/VERSION
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)printf '%s\n' \
+		'prefix=$(BUILD)' \
+		'includedir=$(SRCDIR)/svsm/include' \
+		'libdir=$(BUILD)/lib' \
+		'' \
+		'Name: svsm-sim' \
+		'Description: SVSM guest-side harness over a software SNP machine' \
+		'Version: $(VERSION)' \
+		'Cflags: -I$${includedir}' \
+		'Libs: $${libdir}/libsvsm-sim.a $(SIM_LDLIBS)' > $@
+
+$(SIM_CONSOLE): $(BUILD)/hosted/svsm/sim/console.o $(SIM_LIB)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -o $@ $< $(SIM_LIB) $(SIM_LDLIBS)
+
+ALL_TARGETS += $(SIM_CONSOLE)
+HELP += sim|libsvsm-sim.a and its svsm-sim.pc (pkg-config) under $(O)/lib
+HELP += svsm-sim|the svsm-sim guest console ($(O)/bin/svsm-sim)
+
+.PHONY: sim svsm-sim
+sim: $(SIM_LIB) $(SIM_PC)
+svsm-sim: $(SIM_CONSOLE)

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svsm-sim: a guest console over libsvsm-sim. Commands come from the
+ * command line (separated by `;`) or, without arguments, one per line from
+ * stdin:
+ *
+ *   query PROTOCOL VERSION      SVSM_CORE_QUERY_PROTOCOL
+ *   pvalidate GPA [2m] [inval] [ignorecf]  one-entry PVALIDATE list at CA+8
+ *   create-vcpu VMSA CA APIC    CREATE_VCPU (a VMSA page is prepared at VMSA)
+ *   delete-vcpu VMSA            DELETE_VCPU
+ *   remap-ca GPA [VCPU]         REMAP_CA
+ *   deposit GPA                 DEPOSIT_MEM of one 4 KiB page
+ *   withdraw                    WITHDRAW_MEM into the CA buffer
+ *   peek GPA                    print a byte of guest memory (VMPL2 view)
+ *   poke GPA VALUE              write a byte of guest memory (VMPL2 view)
+ *   call RAX [RCX RDX R8 R9]    a raw call on vCPU 0
+ *   vcpu N                      make later calls on vCPU N
+ *
+ * Options: --mem MiB, --vcpus N, -v (verbose SVSM log). Numbers take C
+ * prefixes (0x...). Exit status: 0, or 1 if a command failed to run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svsm/log.h"
+#include "svsm/proto.h"
+#include "svsm/sim.h"
+#include "abi/sev_status.h"
+#include "abi/svsm_ca.h"
+#include "abi/svsm_call.h"
+#include "abi/svsm_core.h"
+#include "abi/vmsa.h"
+
+#define MAX_ARGS 8
+
+struct console {
+	struct svsm_sim *sim;
+	unsigned vcpu;
+	uint64_t ca_gpa[256];
+};
+
+static int do_call(struct console *con, struct svsm_sim_regs *r)
+{
+	uint64_t rax = r->rax;
+
+	if (svsm_sim_call(con->sim, con->vcpu, r) != 0) {
+		printf("call failed: no VMSA on vCPU %u or the VM terminated\n",
+		       con->vcpu);
+		return -1;
+	}
+	printf("%s (%#x) rcx=%#llx rdx=%#llx r8=%#llx\n",
+	       svsm_result_name((uint32_t)r->rax), (uint32_t)r->rax,
+	       (unsigned long long)r->rcx, (unsigned long long)r->rdx,
+	       (unsigned long long)r->r8);
+	if ((uint32_t)r->rax == 0 &&
+	    rax == SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_REMAP_CA)) {
+		con->ca_gpa[con->vcpu] = r->rcx;
+	}
+	return 0;
+}
+
+static uint64_t num(const char *s)
+{
+	return strtoull(s, NULL, 0);
+}
+
+static bool has(char **argv, int argc, const char *word)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], word) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A one-entry list in the current CA's buffer (as Linux builds it). */
+static uint64_t ca_list(struct console *con, uint64_t entry)
+{
+	uint64_t gpa = con->ca_gpa[con->vcpu] + SVSM_CA_OFF_BUFFER;
+	uint8_t *p = svsm_sim_guest_ptr(con->sim, gpa, 16);
+	struct svsm_list_hdr hdr = { .entry_count = 1 };
+
+	memcpy(p, &hdr, sizeof(hdr));
+	memcpy(p + 8, &entry, sizeof(entry));
+	return gpa;
+}
+
+static void prepare_vmsa(struct console *con, uint64_t gpa)
+{
+	struct sev_vmsa *v = svsm_sim_guest_ptr(con->sim, gpa, sizeof(*v));
+
+	if (v == NULL || svsm_sim_guest_access(con->sim, 0, gpa, true) != 0) {
+		return; /* let the SVSM refuse it */
+	}
+	memset(v, 0, sizeof(*v));
+	v->vmpl = 2;
+	v->efer = EFER_SVME;
+	v->sev_features =
+		SEV_FEATURES_FROM_STATUS(svsm_sim_sev_status(con->sim));
+}
+
+static int run(struct console *con, int argc, char **argv)
+{
+	struct svsm_sim_regs r = { 0 };
+	const char *cmd = argv[0];
+
+	if (strcmp(cmd, "query") == 0 && argc >= 3) {
+		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_QUERY_PROTOCOL);
+		r.rcx = SVSM_QUERY_PROTOCOL_ARG(num(argv[1]), num(argv[2]));
+	} else if (strcmp(cmd, "pvalidate") == 0 && argc >= 2) {
+		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_PVALIDATE);
+		r.rcx = ca_list(con,
+				SVSM_PVAL_ENTRY(num(argv[1]),
+						has(argv, argc, "2m") ?
+							SVSM_PVAL_SIZE_2M :
+							SVSM_PVAL_SIZE_4K,
+						!has(argv, argc, "inval"),
+						has(argv, argc, "ignorecf")));
+	} else if (strcmp(cmd, "create-vcpu") == 0 && argc >= 4) {
+		prepare_vmsa(con, num(argv[1]));
+		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_CREATE_VCPU);
+		r.rcx = num(argv[1]);
+		r.rdx = num(argv[2]);
+		r.r8 = num(argv[3]);
+		if (do_call(con, &r) == 0 && (uint32_t)r.rax == 0 &&
+		    r.r8 < 256) {
+			con->ca_gpa[r.r8] = num(argv[2]);
+		}
+		return 0;
+	} else if (strcmp(cmd, "delete-vcpu") == 0 && argc >= 2) {
+		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_DELETE_VCPU);
+		r.rcx = num(argv[1]);
+	} else if (strcmp(cmd, "remap-ca") == 0 && argc >= 2) {
+		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_REMAP_CA);
+		r.rcx = num(argv[1]);
+	} else if (strcmp(cmd, "deposit") == 0 && argc >= 2) {
+		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_DEPOSIT_MEM);
+		r.rcx = ca_list(con, num(argv[1]) & SVSM_DEPOSIT_GFN_MASK);
+	} else if (strcmp(cmd, "withdraw") == 0) {
+		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_WITHDRAW_MEM);
+		r.rcx = con->ca_gpa[con->vcpu] + SVSM_CA_OFF_BUFFER;
+		if (do_call(con, &r) == 0 && (uint32_t)r.rax == 0) {
+			const uint8_t *p =
+				svsm_sim_guest_ptr(con->sim, r.rcx, 4096 - 8);
+			uint16_t n;
+			unsigned i;
+
+			memcpy(&n, p, sizeof(n));
+			for (i = 0; i < n; i++) {
+				uint64_t g;
+
+				memcpy(&g, p + 8 + 8 * i, sizeof(g));
+				printf("  page %#llx\n", (unsigned long long)g);
+			}
+		}
+		return 0;
+	} else if (strcmp(cmd, "peek") == 0 && argc >= 2) {
+		int f = svsm_sim_guest_access(con->sim, con->vcpu, num(argv[1]),
+					      false);
+		uint8_t *p = svsm_sim_guest_ptr(con->sim, num(argv[1]), 1);
+
+		if (f != 0 || p == NULL) {
+			printf("fault %d\n", f);
+		} else {
+			printf("0x%02x\n", *p);
+		}
+		return 0;
+	} else if (strcmp(cmd, "poke") == 0 && argc >= 3) {
+		int f = svsm_sim_guest_access(con->sim, con->vcpu, num(argv[1]),
+					      true);
+		uint8_t *p = svsm_sim_guest_ptr(con->sim, num(argv[1]), 1);
+
+		if (f != 0 || p == NULL) {
+			printf("fault %d\n", f);
+		} else {
+			*p = (uint8_t)num(argv[2]);
+			printf("ok\n");
+		}
+		return 0;
+	} else if (strcmp(cmd, "call") == 0 && argc >= 2) {
+		uint64_t *dst[] = { &r.rax, &r.rcx, &r.rdx, &r.r8, &r.r9 };
+		int i;
+
+		for (i = 1; i < argc && i <= 5; i++) {
+			*dst[i - 1] = num(argv[i]);
+		}
+	} else if (strcmp(cmd, "vcpu") == 0 && argc >= 2) {
+		con->vcpu = (unsigned)num(argv[1]);
+		return 0;
+	} else {
+		printf("unknown or incomplete command: %s\n", cmd);
+		return -1;
+	}
+	return do_call(con, &r);
+}
+
+static int run_line(struct console *con, char *line)
+{
+	char *argv[MAX_ARGS];
+	int argc = 0;
+	char *save = NULL;
+	char *tok;
+
+	for (tok = strtok_r(line, " \t\r\n", &save); tok && argc < MAX_ARGS;
+	     tok = strtok_r(NULL, " \t\r\n", &save)) {
+		argv[argc++] = tok;
+	}
+	if (argc == 0 || argv[0][0] == '#') {
+		return 0;
+	}
+	return run(con, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	struct svsm_sim_config cfg = { .guest_mem_bytes = 256ULL << 20,
+				       .vcpus = 2,
+				       .vtpm = false };
+	static struct console con;
+	char line[512];
+	int i = 1;
+	int status = 0;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-v") == 0) {
+			log_level_max = LOG_VERBOSE;
+		} else if (strcmp(argv[i], "--mem") == 0 && i + 1 < argc) {
+			cfg.guest_mem_bytes = num(argv[++i]) << 20;
+		} else if (strcmp(argv[i], "--vcpus") == 0 && i + 1 < argc) {
+			cfg.vcpus = (unsigned)num(argv[++i]);
+		} else {
+			fprintf(stderr, "usage: svsm-sim [-v] [--mem MiB] "
+					"[--vcpus N] [command ...]\n");
+			return 2;
+		}
+	}
+	con.sim = svsm_sim_create(&cfg);
+	if (con.sim == NULL) {
+		fprintf(stderr, "svsm-sim: the SVSM did not boot\n");
+		return 1;
+	}
+	con.ca_gpa[0] = 0x4000; /* from the secrets page */
+	memcpy(&con.ca_gpa[0],
+	       (uint8_t *)svsm_sim_guest_ptr(
+		       con.sim, svsm_sim_secrets_gpa(con.sim), 4096) +
+		       0x150,
+	       sizeof(uint64_t));
+	if (i < argc) {
+		/* Arguments: commands separated by ";". */
+		line[0] = '\0';
+		for (; i <= argc; i++) {
+			if (i == argc || strcmp(argv[i], ";") == 0) {
+				status |= run_line(&con, line) != 0;
+				line[0] = '\0';
+				continue;
+			}
+			strncat(line, argv[i], sizeof(line) - strlen(line) - 2);
+			strncat(line, " ", sizeof(line) - strlen(line) - 1);
+		}
+	} else {
+		while (fgets(line, sizeof(line), stdin) != NULL) {
+			status |= run_line(&con, line) != 0;
+		}
+	}
+	svsm_sim_destroy(con.sim);
+	return status;
+}

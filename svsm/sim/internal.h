@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to svsm/sim (the harness, its entry points and the console). */
+#pragma once
+
+#include <stdint.h>
+
+/* Guest-physical layout the harness builds (see sim.c). */
+#define SIM_GUEST_SECRETS_GPA 0x3000ULL
+#define SIM_GUEST_CA_GPA 0x4000ULL
+#define SIM_GUEST_VMSA_GPA 0x5000ULL
+#define SIM_GUEST_RIP 0xFFFFFFF0ULL
+#define SIM_GUEST_VMPL 2U
+#define SIM_SVSM_MAX_SIZE (16ULL << 20)
+#define SIM_SEV_STATUS 0x7ULL /* SEV | SEV-ES | SNP */
+
+void svsm_sim_bsp_entry(uint64_t rdi);
+void svsm_sim_ap_entry(uint64_t rdi);
