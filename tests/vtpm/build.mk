@@ -16,3 +16,20 @@ test-vtpm: $(VTPM_TEST_BIN)
 
 CHECK_TARGETS += test-vtpm
 HELP += test-vtpm|unit tests of the vTPM service over libtpms
+
+# The PSP firmware model, the guest-request channel, the manifest and the
+# report verifier (library + svsm-verify command).
+psp-test-srcs := tests/vtpm/psp_test.c tools/svsm-verify/verify.c
+PSP_TEST_BIN := $(BUILD)/tests/vtpm/test-psp
+
+$(PSP_TEST_BIN): $$(call objs,asan,$$(svsm-psp-y) $$(svsm-attest-y) $$(psp-test-srcs))
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka -lcrypto
+
+.PHONY: test-psp
+test-psp: $(PSP_TEST_BIN) $$(SVSM_VERIFY)
+	$(Q)SVSM_VERIFY=$(SVSM_VERIFY) $(PSP_TEST_BIN)
+
+CHECK_TARGETS += test-psp
+HELP += test-psp|tests of the PSP model, guest-request channel and svsm-verify

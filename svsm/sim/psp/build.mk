@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: MIT
+#
+# The PSP firmware model of the software SNP machine (hosted only).
+svsm-psp-y := svsm/sim/psp/psp.c svsm/sim/psp/psp_certs.c
+svsm-hosted-y += $(svsm-psp-y)

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The software SNP machine's PSP firmware for guest requests
+ * (SNP_GUEST_REQUEST / extended request): it decrypts and checks the
+ * request message under the VMPCK it names, answers MSG_REPORT_REQ with an
+ * ATTESTATION_REPORT signed ECDSA P-384 by a VCEK it generated, and hands
+ * out the ARK -> ASK -> VCEK certificate chain as the GHCB certificate
+ * table.
+ *
+ * Modelling choices (documented in docs/SIMULATOR.md): the ARK and ASK are
+ * ECDSA P-384 keys (AMD's are RSA-4096 RSA-PSS) so that creating a machine
+ * stays cheap; any verifier using OpenSSL's EVP handles both.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/snp_secrets.h"
+
+/* SEV firmware status codes used by the guest-request path. */
+#define PSP_STATUS_SUCCESS 0x00U
+#define PSP_STATUS_INVALID_LEN 0x04U
+#define PSP_STATUS_INVALID_PARAM 0x16U
+#define PSP_STATUS_AEAD_OFLOW 0x1DU
+
+/* GHCB certificate-table GUIDs (GHCB spec, extended guest request). */
+#define PSP_GUID_ARK                                                           \
+	{                                                                      \
+		0xa4, 0x06, 0xb4, 0xc0, 0x03, 0xa8, 0x52, 0x49, 0x97, 0x43,    \
+			0x3f, 0xb6, 0x01, 0x4c, 0xd0, 0xae                     \
+	}
+#define PSP_GUID_ASK                                                           \
+	{                                                                      \
+		0x79, 0xb3, 0xb7, 0x4a, 0xac, 0xbb, 0xe4, 0x4f, 0xa0, 0x2f,    \
+			0x05, 0xae, 0xf3, 0x27, 0xc7, 0x82                     \
+	}
+#define PSP_GUID_VCEK                                                          \
+	{                                                                      \
+		0x8d, 0x75, 0xda, 0x63, 0x64, 0xe6, 0x64, 0x45, 0xad, 0xc5,    \
+			0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd                     \
+	}
+
+struct psp;
+
+struct psp_config {
+	uint8_t vmpck[SNP_VMPCK_COUNT][SNP_VMPCK_SIZE];
+	uint8_t measurement[48];
+	uint64_t policy;
+};
+
+/** NULL on failure. Generates the chip's keys and certificates. */
+struct psp *psp_create(const struct psp_config *cfg);
+void psp_destroy(struct psp *psp);
+
+/** Replace the launch measurement (the machine finalises it after launch). */
+void psp_set_measurement(struct psp *psp, const uint8_t measurement[48]);
+
+/**
+ * Handle one guest request: `req` and `resp` are the 4 KiB message pages.
+ * Returns a PSP_STATUS_* code; a response is written only on success.
+ */
+uint32_t psp_guest_request(struct psp *psp, const uint8_t *req, uint8_t *resp);
+
+/**
+ * The certificate table of the extended request. Writes it to `buf` when
+ * it fits in `len` bytes and returns its size; returns the size needed
+ * (larger than `len`) without writing when it does not fit.
+ */
+size_t psp_cert_table(struct psp *psp, uint8_t *buf, size_t len);
+
+/** DER certificates (owned by the PSP). */
+const uint8_t *psp_ark_der(const struct psp *psp, size_t *len);
+const uint8_t *psp_ask_der(const struct psp *psp, size_t *len);
+const uint8_t *psp_vcek_der(const struct psp *psp, size_t *len);
