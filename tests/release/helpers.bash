@@ -6,6 +6,7 @@
 RELEASE_TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC_TOP=$(cd "$RELEASE_TEST_DIR/../.." && pwd)
 RELEASE_TOOL=$SRC_TOP/release/svsm-release
+# shellcheck disable=SC2034 # used by the tests
 VERSION_TOOL=$SRC_TOP/release/version.sh
 FIXTURES=$RELEASE_TEST_DIR/fixtures
 SERVER_PID=
@@ -37,6 +38,7 @@ make_repo() {
 		mode = ${1:-milestones}
 		release_weekday = tue
 	CFG
+	git add release/config
 	commit_file release/VERSION 2026.10-devel "build: start the project"
 	git tag -a -m "SVSM Release 2026.10-devel" v2026.10-devel
 	commit_file svsm/mm/buddy.c "/* buddy */" "mm: add the buddy page allocator"
@@ -55,8 +57,8 @@ start_server() {
 	python3 "$RELEASE_TEST_DIR/fixture-server.py" --port-file "$BATS_TEST_TMPDIR/port" \
 		--log "$SERVER_LOG" "${files[@]}" 3>&- &
 	SERVER_PID=$!
-	local i
-	for i in $(seq 100); do
+	local _
+	for _ in $(seq 100); do
 		[ -s "$BATS_TEST_TMPDIR/port" ] && break
 		sleep 0.05
 	done
@@ -64,7 +66,8 @@ start_server() {
 		echo "fixture server did not start" >&2
 		return 1
 	}
-	export SVSM_GITHUB_API="http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/port")"
+	SVSM_GITHUB_API="http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/port")"
+	export SVSM_GITHUB_API
 	export GITHUB_TOKEN=test-token
 }
 

@@ -1,0 +1,190 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+#
+# `prepare`: refusal on open blockers and failing checks, unmerged features
+# moved to next month's milestone, notes and the release commit derived
+# from the version, dry-run, and resuming after a failure.
+
+load helpers
+
+@test "prepare: refuses while a blocker is open and changes nothing" {
+	make_repo
+	start_server milestone-blocked common
+	head=$(git rev-parse HEAD)
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 1 ]
+	grep -q 'refusing: open release blockers' <<<"$output"
+	grep -q '#12' <<<"$output"
+	[ "$(git rev-parse HEAD)" = "$head" ]
+	[ -z "$(writes)" ]
+	[ -z "$(git status --porcelain)" ]
+}
+
+@test "prepare: moves unmerged features to a new next-month milestone and commits" {
+	make_repo
+	start_server milestone-clear common
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 0 ]
+	[ -z "$(unmatched)" ]
+	# The next milestone is created, due at the end of next month.
+	[ "$(writes | jq -c 'select(.path == "/repos/test/svsm/milestones") | .body | {title, due_on}')" = \
+		'{"title":"2026.12-devel","due_on":"2026-12-31T23:59:59Z"}' ]
+	# The unmerged feature moves there; merged items stay.
+	[ "$(writes | jq -c 'select(.method == "PATCH")')" = \
+		'{"method":"PATCH","path":"/repos/test/svsm/issues/13","body":{"milestone":3}}' ]
+	# The release commit: derived subject, VERSION, notes, sign-off.
+	[ "$(git log -1 --format=%s)" = "$("$VERSION_TOOL" -v 2026.11-devel subject)" ]
+	[ "$(git log -1 --format=%s)" = "release: SVSM 2026.11-devel" ]
+	[ "$(git show HEAD:release/VERSION)" = 2026.11-devel ]
+	git log -1 --format=%B | grep -qx 'Development release for November 2026.'
+	git log -1 --format=%B | grep -qx 'Signed-off-by: Test Developer <dev@example.org>'
+	[ "$(git show --name-only --format= HEAD | sort | tr '\n' ' ')" = \
+		"release/VERSION release/notes/2026.11-devel.md " ]
+	[ -z "$(git status --porcelain)" ]
+}
+
+@test "prepare: notes group PRs by label and commits by component" {
+	make_repo
+	start_server milestone-clear common
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 0 ]
+	notes=release/notes/2026.11-devel.md
+	[ "$(head -n 1 "$notes")" = "# $("$VERSION_TOOL" -v 2026.11-devel notes-title)" ]
+	grep -qx -- '- Tag: `v2026.11-devel`' "$notes"
+	grep -qx -- '- Previous release: `v2026.10-devel`' "$notes"
+	grep -qx -- '- Changes: 3 commits by 1 contributors' "$notes"
+	sed -n '/^### Release blockers/,/^##/p' "$notes" | grep -q 'proto: fix PVALIDATE bounds (#12, @carol)'
+	sed -n '/^### Release blockers/,/^##/p' "$notes" | grep -q 'Boot hangs with 512 vCPUs (#15'
+	sed -n '/^### Features/,/^##/p' "$notes" | grep -q 'mm: add slab caches (#11'
+	sed -n '/^### Moved to 2026.12-devel/,/^##/p' "$notes" | grep -q 'vtpm: add the TPM service (#13'
+	sed -n '/^### mm$/,/^##/p' "$notes" | grep -q 'add the buddy page allocator'
+	sed -n '/^### proto$/,/^##/p' "$notes" | grep -q 'add the core protocol'
+	sed -n '/^### other$/,/^##/p' "$notes" | grep -q 'Update the README'
+	grep -qx -- '- Test Developer' "$notes"
+}
+
+@test "prepare: an existing next milestone is reused, not created" {
+	make_repo
+	start_server next-milestone-exists milestone-clear common
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 0 ]
+	[ -z "$(writes | jq -c 'select(.method == "POST")')" ]
+	[ "$(writes | jq -c 'select(.method == "PATCH") | .body')" = '{"milestone":7}' ]
+}
+
+@test "prepare: --dry-run prints the requests and commands and changes nothing" {
+	make_repo
+	start_server milestone-clear common
+	head=$(git rev-parse HEAD)
+	run svsm_release --dry-run prepare 2026.11-devel
+	[ "$status" -eq 0 ]
+	grep -q '^dry-run: POST /repos/test/svsm/milestones {"title":"2026.12-devel"' <<<"$output"
+	grep -q '^dry-run: PATCH /repos/test/svsm/issues/13 {"milestone":NEW}' <<<"$output"
+	grep -q '^dry-run: git -C .* commit -q -s -F ' <<<"$output"
+	grep -q 'dry-run: write release/notes/2026.11-devel.md' <<<"$output"
+	[ -z "$(writes)" ]
+	[ "$(git rev-parse HEAD)" = "$head" ]
+	[ -z "$(git status --porcelain --ignored)" ]
+	[ ! -e "$(git rev-parse --git-dir)/svsm-release" ] ||
+		[ -z "$(ls "$(git rev-parse --git-dir)/svsm-release")" ]
+}
+
+@test "prepare: a failed step says what was done and a re-run resumes" {
+	make_repo
+	start_server patch-fails-once milestone-clear common
+	head=$(git rev-parse HEAD)
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 3 ]
+	grep -q 'HTTP 502 on PATCH /repos/test/svsm/issues/13' <<<"$output"
+	grep -q 'these steps were completed before the failure' <<<"$output"
+	grep -q 'milestone 2026.12-devel exists' <<<"$output"
+	grep -q 'run the same command again' <<<"$output"
+	[ "$(git rev-parse HEAD)" = "$head" ]
+	journal=$(git rev-parse --git-dir)/svsm-release/prepare-2026.11-devel.journal
+	grep -q 'milestone 2026.12-devel exists' "$journal"
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 0 ]
+	grep -q 'resuming prepare 2026.11-devel' <<<"$output"
+	[ "$(git log -1 --format=%s)" = "release: SVSM 2026.11-devel" ]
+	[ ! -e "$journal" ]
+	# Running again once done is harmless.
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 0 ]
+	grep -q 'already prepared' <<<"$output"
+}
+
+@test "prepare: refuses when the sign-off check fails" {
+	make_repo
+	echo x >unsigned
+	git add unsigned
+	git commit -q -m "core: unsigned change" -m "Body."
+	start_server milestone-clear common
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 1 ]
+	grep -q 'refusing: the sign-off check failed on v2026.10-devel..HEAD' <<<"$output"
+	[ -z "$(writes)" ]
+}
+
+@test "prepare: refuses when ci/lint fails on the range" {
+	make_repo
+	mkdir -p ci
+	printf '#!/bin/sh\necho "lint: bad style in $1"\nexit 1\n' >ci/lint
+	chmod +x ci/lint
+	git add ci/lint
+	git commit -q -s -m "ci: add a failing lint" -m "For the test."
+	start_server milestone-clear common
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 1 ]
+	grep -q 'refusing: lint failed' <<<"$output"
+	grep -q 'lint: bad style in v2026.10-devel..HEAD' <<<"$output"
+}
+
+@test "prepare: refuses on red CI unless --force" {
+	make_repo
+	start_server ci-red milestone-clear common
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 1 ]
+	grep -q 'refusing: CI of main is red' <<<"$output"
+	[ -z "$(writes)" ]
+	run svsm_release --force prepare 2026.11-devel
+	[ "$status" -eq 0 ]
+}
+
+@test "prepare: refuses uncommitted changes, other branches, and existing tags" {
+	make_repo
+	start_server milestone-clear common
+	echo dirty >>README.md
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 1 ]
+	grep -q 'uncommitted changes' <<<"$output"
+	git checkout -q -- README.md
+	git checkout -q -b topic
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 1 ]
+	grep -q 'on topic, not main' <<<"$output"
+	git checkout -q main
+	run svsm_release prepare 2026.10-devel
+	[ "$status" -eq 1 ]
+	grep -q 'v2026.10-devel already exists' <<<"$output"
+	run svsm_release prepare 2026-11
+	[ "$status" -eq 2 ]
+}
+
+@test "prepare: labels mode keeps features labelled and moves nothing" {
+	make_repo labels
+	start_server labels-clear common
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 0 ]
+	grep -q '#22 keeps its Release-Feature label and slips to 2026.12-devel' <<<"$output"
+	[ -z "$(writes)" ]
+	grep -q 'core: add APIC protocol (#23' release/notes/2026.11-devel.md
+	[ "$(git log -1 --format=%s)" = "release: SVSM 2026.11-devel" ]
+}
+
+@test "prepare: labels mode refuses an open blocker" {
+	make_repo labels
+	start_server labels-blocked common
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 1 ]
+	grep -q '#21' <<<"$output"
+}
