@@ -101,7 +101,7 @@ run_check() {
 
 @test "a file that is not in the git index does not count as a match" {
 	mkdir -p "$R/new" && touch "$R/new/f.c"
-	echo '/new/   @org/src' >>"$R/CODEOWNERS"
+	echo '/new/   @org/tsc' >>"$R/CODEOWNERS"
 	run_check
 	[ "$status" -eq 1 ]
 	[[ $output == *"'/new/' matches no file"* ]]
@@ -125,6 +125,23 @@ run_check() {
 	run_check
 	[ "$status" -eq 1 ]
 	[[ $output == *"CODEOWNERS:5: owner @org/vtpm is not listed in governance/MAINTAINERS"* ]]
+}
+
+@test "a team owning a path outside its scope in MAINTAINERS is reported" {
+	echo '/docs/guide/   @org/src' >>"$R/CODEOWNERS"
+	run_check
+	[ "$status" -eq 1 ]
+	[[ $output == *"CODEOWNERS:5: '/docs/guide/' is outside the scope of @org/src in governance/MAINTAINERS (src/)"* ]]
+}
+
+@test "a maintainers team that owns nothing is reported" {
+	echo 'team   @org/docs  maintainers  docs/' >>"$R/governance/MAINTAINERS"
+	run_check
+	[ "$status" -eq 1 ]
+	[[ $output == *"team @org/docs maintains docs/ but owns nothing in CODEOWNERS"* ]]
+	echo '/docs/   @org/docs' >>"$R/CODEOWNERS"
+	run_check
+	[ "$status" -eq 0 ]
 }
 
 @test "an individual owner needs a member record" {
