@@ -17,6 +17,29 @@
  *
  * The RMP is deliberately not encoded as the hardware's RMP table: code that
  * assumed the hardware layout would fail here rather than pass by accident.
+ *
+ * Where the hardware would fault instead of returning a code, the machine
+ * returns a code so that the failure is visible to the caller (and the
+ * machine never "fixes" a guest's mistake behind its back):
+ *   - PVALIDATE or RMPADJUST of a page that is not assigned to the guest
+ *     (shared/hypervisor-owned) or outside guest memory: the hardware takes
+ *     #VMEXIT(NPF) (RMP violation) and a hypervisor could only make it pass
+ *     by an RMPUPDATE the guest did not ask for. The machine returns
+ *     FAIL_INPUT and changes nothing.
+ *   - A 4 KiB PVALIDATE or RMPADJUST inside a 2 MiB RMP entry: the hardware
+ *     takes #VMEXIT(NPF) with SIZEM set and the hypervisor may PSMASH. The
+ *     machine never smashes behind the guest's back: it returns
+ *     FAIL_SIZEMISMATCH (the guest asks for PSC op PSMASH explicitly).
+ *   - RMPADJUST of a page that is not validated: FAIL_INPUT.
+ *   - RMPADJUST's VMSA bit is honoured only at VMPL0 and ignored at other
+ *     VMPLs (as the APM describes); a 2 MiB RMPADJUST with the VMSA bit is
+ *     FAIL_INPUT.
+ *   - PVALIDATE(validate) gives VMPL0 every permission and the other VMPLs
+ *     none, so revalidated pages never keep stale lower-VMPL grants.
+ *
+ * Hypervisor failures that a real host would turn into a dead VM (a GHCB
+ * outside memory or in a private page, an unknown MSR-protocol request)
+ * terminate the VM with reason set `SNP_MACHINE_TERM_SET_HV`.
  */
 #pragma once
 
@@ -48,6 +71,34 @@ struct snp_machine_config {
 	uint64_t sev_status; /* SEV_STATUS MSR value every VMPL reads */
 };
 
+/* Limits of `struct snp_machine_config`. */
+#define SNP_MACHINE_MAX_VCPUS 256U
+#define SNP_MACHINE_MAX_MEM (1ULL << 40)
+/* Defaults used for a NULL config. */
+#define SNP_MACHINE_DEFAULT_MEM (256ULL << 20)
+#define SNP_MACHINE_DEFAULT_SEV_STATUS 0x7ULL /* SEV | SEV-ES | SNP */
+
+/** Termination reason set used when the hypervisor itself stops the VM. */
+#define SNP_MACHINE_TERM_SET_HV 0x100U
+#define SNP_MACHINE_TERM_HV_BAD_GHCB 1U	   /* GHCB outside memory/private */
+#define SNP_MACHINE_TERM_HV_BAD_REQUEST 2U /* unknown MSR-protocol request */
+
+/* Hypervisor features reported by HV_FEATURES (MSR 0x080 and 0x8000FFFD). */
+#define SNP_MACHINE_HV_FEATURES 0x23ULL /* SNP | AP creation | multi-VMPL */
+
+/* C-bit position reported by the SEV information request. */
+#define SNP_MACHINE_CBIT 51U
+
+/*
+ * Page state change errors in SW_EXITINFO2 (as KVM reports them) and the
+ * MSR-protocol PSC response error.
+ */
+#define SNP_PSC_ERROR_INVALID_HDR ((1ULL << 32) | 1ULL)
+#define SNP_PSC_ERROR_INVALID_ENTRY ((1ULL << 32) | 2ULL)
+#define SNP_PSC_ERROR_GENERIC (0x100ULL << 32)
+#define SNP_MSR_PSC_ERROR 1U
+#define SNP_MSR_VMPL_ERROR 1U
+
 /** Launch page types (SNP_LAUNCH_UPDATE), as the PSP loads them. */
 enum snp_launch_page {
 	SNP_LAUNCH_NORMAL,  /* measured data: assigned, validated, VMPL0 RWX */
@@ -55,38 +106,90 @@ enum snp_launch_page {
 	SNP_LAUNCH_VMSA,    /* a VMSA page for VMPL0 */
 	SNP_LAUNCH_SECRETS, /* PSP fills the secrets page (VMPCK0-3, ...) */
 	SNP_LAUNCH_CPUID,   /* PSP-checked CPUID page */
+	SNP_LAUNCH_UNMEASURED, /* data loaded but not measured */
 };
+
+/* Secrets page values the PSP writes. */
+#define SNP_MACHINE_SECRETS_VERSION 3U
+#define SNP_MACHINE_FMS 0x00A10F11U /* family 19h model 11h stepping 1 */
+
+/* Most entries the PSP accepts in a CPUID page (SNP firmware ABI). */
+#define SNP_CPUID_MAX_ENTRIES 64U
+
+#define SNP_MEASUREMENT_SIZE 48U
 
 struct snp_machine;
 
-/** NULL on failure (allocation). */
+/** NULL on failure (allocation, bad config, or another machine exists). */
 struct snp_machine *snp_machine_create(const struct snp_machine_config *cfg);
 void snp_machine_destroy(struct snp_machine *m);
+
+/** The live machine (one per process at a time), or NULL. */
+struct snp_machine *snp_machine_current(void);
 
 /** Raw host view of guest memory (no checks: for the loader and harness). */
 uint8_t *snp_machine_mem(struct snp_machine *m);
 uint64_t snp_machine_mem_size(const struct snp_machine *m);
+/** The configuration the machine was created with (defaults filled in). */
+const struct snp_machine_config *
+snp_machine_config(const struct snp_machine *m);
 
 /** The RMP entry of the 4 KiB page holding `gpa`, or NULL outside memory. */
 const struct rmp_entry *snp_machine_rmp(const struct snp_machine *m,
 					uint64_t gpa);
 
-/** Load a launch page at `gpa` (4 KiB aligned). Returns 0 or -1. */
+/**
+ * The hypervisor's RMPUPDATE of the page (or 2 MiB range, `page_2m`) at
+ * `gpa`: `assigned` makes it private (not validated, VMPL0 all permissions,
+ * other VMPLs none), otherwise shared. Returns 0, or -1 (misaligned, outside
+ * memory, or a VMSA page) and changes nothing.
+ */
+int snp_machine_rmp_update(struct snp_machine *m, uint64_t gpa, bool page_2m,
+			   bool assigned);
+
+/**
+ * PVALIDATE at VMPL0 of the page at `gpa` (`size` 0: 4 KiB, 1: 2 MiB).
+ * Returns EAX (0, 1 FAIL_INPUT, 6 FAIL_SIZEMISMATCH); `*cf` is set when the
+ * page already had the requested state (nothing changed). See the header
+ * comment for where the machine differs from the hardware.
+ */
+uint32_t snp_machine_pvalidate(struct snp_machine *m, uint64_t gpa,
+			       unsigned size, bool validate, bool *cf);
+
+/**
+ * RMPADJUST executed at `vmpl` on the page at `gpa` with the RDX attribute
+ * word `attrs`. Returns EAX (0, 1 FAIL_INPUT, 2 FAIL_PERMISSION,
+ * 6 FAIL_SIZEMISMATCH); on failure nothing changed.
+ */
+uint32_t snp_machine_rmpadjust(struct snp_machine *m, unsigned vmpl,
+			       uint64_t gpa, unsigned size, uint64_t attrs);
+
+/**
+ * Load a launch page at `gpa` (4 KiB aligned, not yet assigned). NORMAL,
+ * VMSA and UNMEASURED pages take the contents already in memory; ZERO pages
+ * are zeroed; the PSP fills SECRETS pages; CPUID pages are checked (count at
+ * most 64). Fails once the launch is finished (the first boot). Returns 0 or
+ * -1 (nothing changed).
+ */
 int snp_machine_launch_page(struct snp_machine *m, uint64_t gpa,
 			    enum snp_launch_page type);
 
 /** Launch measurement (SHA-384 of the launch updates, as the PSP keeps it). */
 const uint8_t *snp_machine_measurement(const struct snp_machine *m);
 
+/** VMPCK `idx` (0..3, 32 bytes) the PSP generated, or NULL before launch. */
+const uint8_t *snp_machine_vmpck(const struct snp_machine *m, unsigned idx);
+
 /**
- * Start vCPU `apic_id` at VMPL0 from the VMSA at `vmsa_gpa` (a launched VMSA
- * page) and run it until it first leaves VMPL0 (enters the guest, halts or
- * terminates). Returns 0, or -1 if the VM terminated.
+ * Start vCPU `apic_id` at VMPL0 from the VMSA at `vmsa_gpa` (a page whose RMP
+ * entry has the VMSA bit and whose VMSA names VMPL0) and run it until it
+ * first leaves VMPL0 (enters the guest, halts or terminates). Returns 0, or
+ * -1 if the VM terminated or the VMSA/vCPU is unusable.
  */
 int snp_machine_boot(struct snp_machine *m, unsigned apic_id,
 		     uint64_t vmsa_gpa);
 
-/** True once a VMPL0 context asked for termination. */
+/** True once a VMPL0 context (or the hypervisor) terminated the VM. */
 bool snp_machine_terminated(const struct snp_machine *m, unsigned *set,
 			    unsigned *code);
 
@@ -103,16 +206,46 @@ void snp_machine_guest_wrmsr(struct snp_machine *m, unsigned apic_id,
 /**
  * The guest at `vmpl` on `apic_id` executes VMGEXIT with its current GHCB
  * MSR value. Before it, the harness has stored the guest registers into the
- * VMSA (as the hardware does on exit, GUEST_EXIT_CODE = 0x403). Returns when
- * control comes back to that VMPL: 0, or -1 if the VM terminated or the
- * request was refused.
+ * VMSA (as the hardware does on exit, GUEST_EXIT_CODE = 0x403, which this
+ * call stores). Returns when control comes back to that VMPL: 0, or -1 if
+ * the VM terminated, the request was refused, or the VMPL0 context went
+ * elsewhere (halted, or asked to run another VMPL).
  */
 int snp_machine_guest_vmgexit(struct snp_machine *m, unsigned apic_id,
 			      unsigned vmpl);
 
 /**
- * Access check for one byte at `gpa` by software at `vmpl` (0 or a negative
- * `enum svsm_sim_fault` from <svsm/sim.h>).
+ * Access check for one byte at `gpa` by software at `vmpl` through a private
+ * (C-bit set) mapping: 0 or a negative `enum svsm_sim_fault` from
+ * <svsm/sim.h>. Checked in the hardware's order: range, assignment, VMSA
+ * (VMPL1-3 only), validation, VMPL permissions. A write needs read and
+ * write permission.
  */
 int snp_machine_access(const struct snp_machine *m, unsigned vmpl, uint64_t gpa,
 		       bool write);
+
+/** A guest request (SW_EXITCODE 0x80000011 or 0x80000012) for the PSP. */
+struct snp_guest_request {
+	unsigned apic_id;
+	unsigned vmpl;	      /* VMPL that issued the VMGEXIT */
+	bool extended;	      /* 0x80000012 */
+	uint64_t req_gpa;     /* shared request page */
+	uint64_t resp_gpa;    /* shared response page */
+	uint64_t certs_gpa;   /* extended: certificate buffer (RAX) */
+	uint64_t certs_pages; /* extended: in RBX pages, out pages needed */
+};
+
+/**
+ * The PSP firmware behind guest requests: returns SW_EXITINFO2 ([31:0]
+ * firmware error, [63:32] VMM error). The pages are checked (aligned,
+ * inside memory, shared) before it is called.
+ */
+typedef uint64_t (*snp_guest_request_fn)(struct snp_machine *m, void *ctx,
+					 struct snp_guest_request *req);
+
+/** Install (or remove, with NULL) the guest-request handler. */
+void snp_machine_set_guest_request_handler(struct snp_machine *m,
+					   snp_guest_request_fn fn, void *ctx);
+
+/** Number of `cpu_flush_tlb_all()` calls so far (tests of TLB discipline). */
+unsigned long snp_machine_tlb_flushes(const struct snp_machine *m);

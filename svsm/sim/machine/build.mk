@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: MIT
+#
+# svsm/sim/machine: the software SNP machine of the hosted build (memory,
+# RMP, PSP launch, GHCB hypervisor, VMPL0 fibers) and the hosted
+# implementation of <svsm/cpu.h>. It uses OpenSSL's libcrypto (SHA-384 of
+# the launch digest, random VMPCKs): whatever links these objects also
+# links -lcrypto.
+
+svsm-hosted-y += svsm/sim/machine/machine.c svsm/sim/machine/rmp.c \
+		 svsm/sim/machine/psp.c svsm/sim/machine/hv.c \
+		 svsm/sim/machine/fiber.c svsm/sim/machine/cpu_sim.c
+
+MACHINE_LDLIBS := -lcrypto
+
+# The unit tests live in tests/unit/machine; the top-level Makefile only
+# reads tests/*/build.mk, so pull the fragment in from here (it is guarded
+# against being read twice).
+include $(SRCDIR)/tests/unit/machine/build.mk

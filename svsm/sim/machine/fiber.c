@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VMPL0 contexts as ucontext fibers on mmap'd stacks (with a guard page).
+ *
+ * Whoever resumes a fiber (the main context or another fiber creating an
+ * AP) saves its own context in a local `struct snp_exec_ctx` and is the
+ * fiber's caller until the fiber yields. Under ASan every switch is
+ * announced with __sanitizer_start_switch_fiber() and completed with
+ * __sanitizer_finish_switch_fiber(), which also tells the new context where
+ * the stack it came from lives.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "machine_internal.h"
+
+#include "abi/vmsa.h"
+
+#if defined(SVSM_ASAN)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+#define FIBER_STACK_SIZE (1UL << 20)
+#define FIBER_GUARD_SIZE 4096UL
+
+/* The fiber being started (makecontext passes no pointer portably). */
+static struct snp_fiber *fiber_starting;
+
+/* Announce a switch from `from` (NULL: it dies) to the stack of `to`. */
+static void switch_begin(struct snp_exec_ctx *from,
+			 const struct snp_exec_ctx *to)
+{
+#if defined(SVSM_ASAN)
+	__sanitizer_start_switch_fiber(from != NULL ? &from->fake_stack : NULL,
+				       to->stack_bottom, to->stack_size);
+#else
+	(void)from;
+	(void)to;
+#endif
+}
+
+/* Complete a switch into `self`; learn the stack of `prev` (may be NULL). */
+static void switch_end(struct snp_exec_ctx *self, struct snp_exec_ctx *prev)
+{
+#if defined(SVSM_ASAN)
+	const void *bottom = NULL;
+	size_t size = 0;
+
+	__sanitizer_finish_switch_fiber(self != NULL ? self->fake_stack : NULL,
+					&bottom, &size);
+	if (prev != NULL) {
+		prev->stack_bottom = bottom;
+		prev->stack_size = size;
+	}
+#else
+	(void)self;
+	(void)prev;
+#endif
+}
+
+static void fiber_main(void)
+{
+	struct snp_fiber *f = fiber_starting;
+
+	switch_end(NULL, f->caller);
+	if (f->entry != NULL) {
+		f->entry(f->arg);
+	}
+	f->dead = true;
+	f->active = false;
+	f->exit = SNP_FIBER_HALTED;
+	switch_begin(NULL, f->caller);
+	setcontext(&f->caller->uc);
+	abort();
+}
+
+/* getcontext() returns twice: keep it away from the caller's locals. */
+static __attribute__((noinline)) bool ctx_init(ucontext_t *uc)
+{
+	return getcontext(uc) == 0;
+}
+
+/** A fiber for `v` that will call `entry(arg)`; NULL on failure. */
+struct snp_fiber *snp_fiber_create(struct snp_vcpu *v, void (*entry)(uint64_t),
+				   uint64_t arg)
+{
+	struct snp_fiber *f = calloc(1, sizeof(*f));
+
+	if (f == NULL) {
+		return NULL;
+	}
+	f->map_size = FIBER_STACK_SIZE + FIBER_GUARD_SIZE;
+	f->map = mmap(NULL, f->map_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (f->map == MAP_FAILED) {
+		free(f);
+		return NULL;
+	}
+	if (mprotect(f->map, FIBER_GUARD_SIZE, PROT_NONE) != 0 ||
+	    !ctx_init(&f->ctx.uc)) {
+		munmap(f->map, f->map_size);
+		free(f);
+		return NULL;
+	}
+	f->ctx.stack_bottom = (uint8_t *)f->map + FIBER_GUARD_SIZE;
+	f->ctx.stack_size = FIBER_STACK_SIZE;
+	f->ctx.uc.uc_stack.ss_sp = (void *)f->ctx.stack_bottom;
+	f->ctx.uc.uc_stack.ss_size = FIBER_STACK_SIZE;
+	f->ctx.uc.uc_link = NULL;
+	makecontext(&f->ctx.uc, fiber_main, 0);
+	f->vcpu = v;
+	f->entry = entry;
+	f->arg = arg;
+	return f;
+}
+
+/** Free a fiber that is not running (never resumed again). */
+void snp_fiber_free(struct snp_fiber *f)
+{
+	if (f == NULL) {
+		return;
+	}
+	if (f->active) {
+		abort();
+	}
+#if defined(SVSM_ASAN)
+	/* Frames left on the stack must not poison a later mapping. */
+	__asan_unpoison_memory_region(f->ctx.stack_bottom, f->ctx.stack_size);
+#endif
+	munmap(f->map, f->map_size);
+	free(f);
+}
+
+/** Run `f` until it yields (see machine_internal.h). */
+void snp_fiber_resume(struct snp_machine *m, struct snp_fiber *f)
+{
+	struct snp_exec_ctx back;
+	struct snp_vcpu *prev = m->cur;
+
+	if (f->dead || f->active) {
+		return;
+	}
+	memset(&back, 0, sizeof(back));
+	f->caller = &back;
+	f->active = true;
+	m->cur = f->vcpu;
+	if (!f->started) {
+		f->started = true; /* its first run starts in fiber_main() */
+		fiber_starting = f;
+	}
+	switch_begin(&back, &f->ctx);
+	swapcontext(&back.uc, &f->ctx.uc);
+	switch_end(&back, NULL);
+	m->cur = prev;
+}
+
+/** Hand control back to the caller (see machine_internal.h). */
+void snp_fiber_yield(struct snp_machine *m, struct snp_fiber *f,
+		     enum snp_fiber_exit why, unsigned vmpl)
+{
+	f->exit = why;
+	f->exit_vmpl = vmpl;
+	f->active = false;
+	switch_begin(&f->ctx, f->caller);
+	swapcontext(&f->ctx.uc, &f->caller->uc);
+	switch_end(&f->ctx, f->caller);
+	(void)m;
+}
+
+/** Hand control back for good (see machine_internal.h). */
+_Noreturn void snp_fiber_abandon(struct snp_machine *m, struct snp_fiber *f)
+{
+	f->exit = SNP_FIBER_TERMINATED;
+	f->dead = true;
+	f->active = false;
+	(void)m;
+	switch_begin(NULL, f->caller);
+	setcontext(&f->caller->uc);
+	abort();
+}
+
+/** Start `v`'s VMPL0 fiber from the VMSA at `vmsa_gpa` (RIP, RDI). */
+bool snp_vcpu_start_fiber(struct snp_machine *m, struct snp_vcpu *v,
+			  uint64_t vmsa_gpa)
+{
+	uint64_t rip = snp_vmsa_read64(m, vmsa_gpa, VMSA_OFF_RIP);
+	uint64_t rdi = snp_vmsa_read64(m, vmsa_gpa, VMSA_OFF_RDI);
+	void (*entry)(uint64_t);
+	struct snp_fiber *f;
+
+	/* The VMSA's RIP holds a host function pointer in this machine. */
+	memcpy(&entry, &rip, sizeof(entry));
+	f = snp_fiber_create(v, entry, rdi);
+	if (f == NULL) {
+		return false;
+	}
+	snp_fiber_free(v->fiber);
+	v->fiber = f;
+	return true;
+}

@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor: the GHCB MSR protocol and the GHCB page protocol (GHCB
+ * specification v2) as a multi-VMPL SNP host serves them.
+ *
+ * The GHCB page is copied once into hypervisor memory, checked and served
+ * from that copy, then written back whole: the hypervisor clears the valid
+ * bitmap and marks SW_EXITINFO1/2 and its outputs valid. Every VMGEXIT
+ * either completes at once (SNP_HV_DONE) or asks the caller to switch
+ * contexts (RUN_VMPL, a new AP's VMPL0 fiber); the response is always
+ * written before the switch.
+ */
+#include <string.h>
+
+#include "machine_internal.h"
+
+#include "abi/ghcb.h"
+#include "abi/sev_status.h"
+#include "abi/vmsa.h"
+
+#define GHCB_OFF(field) ((unsigned)__builtin_offsetof(struct ghcb, field))
+#define PREF_GPA_NONE 0xFFFFFFFFFFFFFULL
+/* #GP(0) as an event to inject: vector 13, exception, error code valid. */
+#define EVENT_GP ((13ULL) | (3ULL << 8) | (1ULL << 11) | (1ULL << 31))
+
+/* --- MSR protocol ------------------------------------------------------ */
+
+/* The CPUID values this hypervisor reports (fixed: deterministic). */
+static uint32_t hv_cpuid(uint32_t fn, unsigned reg)
+{
+	static const struct {
+		uint32_t fn;
+		uint32_t r[4]; /* EAX, EBX, ECX, EDX */
+	} table[] = {
+		{ 0x00000000,
+		  { 0x00000010, 0x68747541, 0x444D4163, 0x69746E65 } },
+		{ 0x00000001,
+		  { SNP_MACHINE_FMS, 0x00000800, 0x80000000, 0x178BFBFF } },
+		{ 0x80000000,
+		  { 0x80000021, 0x68747541, 0x444D4163, 0x69746E65 } },
+		/* SME, SEV, SEV-ES, SNP, VMPL; C-bit 51, 1 bit reduction, 4 VMPLs. */
+		{ 0x8000001F,
+		  { 0x0000003B, SNP_MACHINE_CBIT | (1U << 6) | (4U << 12), 0,
+		    0 } },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if (table[i].fn == fn) {
+			return table[i].r[reg & 3];
+		}
+	}
+	return 0;
+}
+
+/*
+ * RUN_VMPL(`target`) requested by `vmpl` of `v`. Returns false if refused;
+ * otherwise `res` says whether a switch follows.
+ */
+static bool hv_run_vmpl(struct snp_machine *m, struct snp_vcpu *v,
+			unsigned vmpl, uint64_t target, bool can_switch,
+			struct snp_hv_result *res)
+{
+	struct snp_fiber *f = v->fiber;
+
+	if (target >= SNP_VMPL_COUNT) {
+		return false;
+	}
+	if (target == vmpl) {
+		return true; /* already running there */
+	}
+	if (!can_switch) {
+		return false;
+	}
+	if (vmpl != 0) {
+		/* The guest side can only hand the vCPU to its VMPL0. */
+		if (target != 0 || f == NULL || f->dead || f->active ||
+		    !snp_vmsa_runnable(m, v, 0)) {
+			return false;
+		}
+	}
+	res->next = SNP_HV_RUN_VMPL;
+	res->vmpl = (unsigned)target;
+	return true;
+}
+
+static uint64_t msr_psc(struct snp_machine *m, uint64_t req)
+{
+	unsigned op = (unsigned)((req >> 52) & 0xF);
+	uint64_t gfn = (req >> 12) & 0xFFFFFFFFFFULL;
+	uint32_t err = 0;
+
+	if ((op != GHCB_MSR_PSC_OP_PRIVATE && op != GHCB_MSR_PSC_OP_SHARED) ||
+	    snp_rmp_psc(m, gfn * SNP_PAGE_SIZE, op, false) != 0) {
+		err = SNP_MSR_PSC_ERROR;
+	}
+	return ((uint64_t)err << 32) | GHCB_MSR_PSC_RESP;
+}
+
+static void hv_msr_protocol(struct snp_machine *m, struct snp_vcpu *v,
+			    unsigned vmpl, bool can_switch,
+			    struct snp_hv_result *res)
+{
+	uint64_t req = v->ghcb_msr[vmpl];
+	uint64_t *out = &v->ghcb_msr[vmpl];
+	uint64_t gfn;
+
+	switch (GHCB_MSR_INFO(req)) {
+	case GHCB_MSR_SEV_INFO_REQ:
+		*out = ((uint64_t)GHCB_PROTOCOL_MAX << 48) |
+		       ((uint64_t)GHCB_PROTOCOL_MIN << 32) |
+		       ((uint64_t)SNP_MACHINE_CBIT << 24) |
+		       GHCB_MSR_SEV_INFO_RESP;
+		break;
+	case GHCB_MSR_CPUID_REQ:
+		*out = ((uint64_t)hv_cpuid((uint32_t)(req >> 32),
+					   (unsigned)(req >> 30) & 3)
+			<< 32) |
+		       GHCB_MSR_CPUID_RESP;
+		break;
+	case GHCB_MSR_PREF_GPA_REQ:
+		*out = (PREF_GPA_NONE << 12) | GHCB_MSR_PREF_GPA_RESP;
+		break;
+	case GHCB_MSR_REG_GPA_REQ:
+		gfn = GHCB_MSR_DATA(req);
+		if (gfn >= m->pages) {
+			res->ok = false;
+			*out = (PREF_GPA_NONE << 12) | GHCB_MSR_REG_GPA_RESP;
+			break;
+		}
+		v->ghcb_registered[vmpl] = true;
+		v->ghcb_gpa[vmpl] = gfn * SNP_PAGE_SIZE;
+		*out = (gfn << 12) | GHCB_MSR_REG_GPA_RESP;
+		break;
+	case GHCB_MSR_PSC_REQ:
+		*out = msr_psc(m, req);
+		res->ok = GHCB_MSR_PSC_RESP_ERROR(*out) == 0;
+		break;
+	case GHCB_MSR_VMPL_REQ:
+		res->ok = hv_run_vmpl(m, v, vmpl, (req >> 32) & 0xFF,
+				      can_switch, res);
+		*out = ((uint64_t)(res->ok ? 0 : SNP_MSR_VMPL_ERROR) << 32) |
+		       GHCB_MSR_VMPL_RESP;
+		break;
+	case GHCB_MSR_HV_FT_REQ:
+		*out = (SNP_MACHINE_HV_FEATURES << 12) | GHCB_MSR_HV_FT_RESP;
+		break;
+	case GHCB_MSR_TERM_REQ:
+		snp_machine_kill(m, (unsigned)(req >> 12) & 0xF,
+				 (unsigned)(req >> 16) & 0xFF);
+		res->next = SNP_HV_TERMINATED;
+		res->ok = false;
+		break;
+	default:
+		snp_machine_kill(m, SNP_MACHINE_TERM_SET_HV,
+				 SNP_MACHINE_TERM_HV_BAD_REQUEST);
+		res->next = SNP_HV_TERMINATED;
+		res->ok = false;
+		break;
+	}
+}
+
+/* --- GHCB page protocol ------------------------------------------------ */
+
+/** A VMGEXIT being served from the hypervisor's copy of the GHCB. */
+struct ghcb_exit {
+	struct ghcb g;
+	uint8_t in_valid[16]; /* the guest's valid bitmap */
+	uint64_t gpa;
+};
+
+static bool in_valid(const struct ghcb_exit *x, unsigned off)
+{
+	return (x->in_valid[GHCB_VALID_BYTE(off)] >> GHCB_VALID_BIT(off)) & 1;
+}
+
+static void set_out(struct ghcb_exit *x, unsigned off, uint64_t val)
+{
+	memcpy((uint8_t *)&x->g + off, &val, sizeof(val));
+	x->g.valid_bitmap[GHCB_VALID_BYTE(off)] |=
+		(uint8_t)(1U << GHCB_VALID_BIT(off));
+}
+
+static void ghcb_result(struct ghcb_exit *x, uint64_t info1, uint64_t info2)
+{
+	set_out(x, GHCB_OFF(sw_exit_info_1), info1);
+	set_out(x, GHCB_OFF(sw_exit_info_2), info2);
+}
+
+static void ghcb_error(struct ghcb_exit *x, uint64_t err)
+{
+	ghcb_result(x, GHCB_RESULT_ERROR, err);
+}
+
+static void exit_msr(struct snp_machine *m, struct ghcb_exit *x)
+{
+	uint64_t info1 = x->g.sw_exit_info_1;
+
+	if (info1 > 1) {
+		ghcb_error(x, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	if (!in_valid(x, GHCB_OFF(rcx)) ||
+	    (info1 == 1 &&
+	     (!in_valid(x, GHCB_OFF(rax)) || !in_valid(x, GHCB_OFF(rdx))))) {
+		ghcb_error(x, GHCB_ERR_MISSING_INPUT);
+		return;
+	}
+	if (info1 == 0 && (uint32_t)x->g.rcx == MSR_SEV_STATUS) {
+		set_out(x, GHCB_OFF(rax), m->cfg.sev_status & 0xFFFFFFFFULL);
+		set_out(x, GHCB_OFF(rdx), m->cfg.sev_status >> 32);
+		ghcb_result(x, GHCB_RESULT_OK, 0);
+		return;
+	}
+	/* Writes to SEV_STATUS and every other MSR: #GP for the caller. */
+	ghcb_result(x, GHCB_RESULT_EXCEPTION, EVENT_GP);
+}
+
+/* Serve the PSC entries from `hdr.cur_entry` to `hdr.end_entry`. */
+static uint64_t psc_run(struct snp_machine *m, struct psc_hdr *hdr,
+			uint64_t *entries)
+{
+	unsigned i;
+
+	for (i = hdr->cur_entry; i <= hdr->end_entry; i++) {
+		uint64_t e = entries[i];
+		unsigned op = (unsigned)((e & PSC_ENTRY_OP_MASK) >>
+					 PSC_ENTRY_OP_SHIFT);
+		bool is_2m = (e & PSC_ENTRY_2M) != 0;
+		uint64_t gpa =
+			((e & PSC_ENTRY_GFN_MASK) >> PSC_ENTRY_GFN_SHIFT) *
+			SNP_PAGE_SIZE;
+		uint64_t cur = e & PSC_ENTRY_CUR_PAGE_MASK;
+		uint64_t n = is_2m ? SNP_2M_PAGES : 1;
+		int rc = 0;
+
+		hdr->cur_entry = (uint16_t)i;
+		if (cur > n) {
+			return SNP_PSC_ERROR_INVALID_ENTRY;
+		}
+		if (cur == n) {
+			continue;
+		}
+		if (cur == 0 || op == PSC_OP_PSMASH || op == PSC_OP_UNSMASH) {
+			rc = snp_rmp_psc(m, gpa, op, is_2m);
+		} else {
+			/* A partly done 2 MiB entry: the rest page by page. */
+			if ((gpa & SNP_2M_MASK) != 0) {
+				return SNP_PSC_ERROR_INVALID_ENTRY;
+			}
+			for (; cur < n && rc == 0; cur++) {
+				rc = snp_rmp_psc(m, gpa + cur * SNP_PAGE_SIZE,
+						 op, false);
+			}
+		}
+		if (rc != 0) {
+			return SNP_PSC_ERROR_INVALID_ENTRY;
+		}
+		entries[i] = (e & ~PSC_ENTRY_CUR_PAGE_MASK) | n;
+	}
+	hdr->cur_entry = (uint16_t)(hdr->end_entry + 1);
+	return 0;
+}
+
+static void exit_psc(struct snp_machine *m, struct ghcb_exit *x)
+{
+	uint64_t buf = x->gpa + GHCB_OFF(shared_buffer);
+	struct psc_desc desc;
+	uint64_t scratch, off, rc;
+
+	if (!in_valid(x, GHCB_OFF(sw_scratch))) {
+		ghcb_error(x, GHCB_ERR_MISSING_INPUT);
+		return;
+	}
+	scratch = x->g.sw_scratch;
+	/* The buffer must lie in the GHCB's shared buffer. */
+	if (scratch < buf || scratch - buf > GHCB_SHARED_BUF_SIZE ||
+	    GHCB_SHARED_BUF_SIZE - (scratch - buf) < sizeof(struct psc_hdr)) {
+		ghcb_error(x, GHCB_ERR_INVALID_SCRATCH_AREA);
+		return;
+	}
+	off = scratch - buf;
+	memset(&desc, 0, sizeof(desc));
+	memcpy(&desc, x->g.shared_buffer + off, GHCB_SHARED_BUF_SIZE - off);
+	if (desc.hdr.end_entry >= PSC_MAX_ENTRIES) {
+		ghcb_result(x, GHCB_RESULT_OK, SNP_PSC_ERROR_INVALID_HDR);
+		return;
+	}
+	if (sizeof(struct psc_hdr) + (desc.hdr.end_entry + 1U) * 8U >
+	    GHCB_SHARED_BUF_SIZE - off) {
+		ghcb_error(x, GHCB_ERR_INVALID_SCRATCH_AREA);
+		return;
+	}
+	rc = 0;
+	if (desc.hdr.cur_entry <= desc.hdr.end_entry) {
+		rc = psc_run(m, &desc.hdr, desc.entries);
+	}
+	memcpy(x->g.shared_buffer + off, &desc, GHCB_SHARED_BUF_SIZE - off);
+	ghcb_result(x, GHCB_RESULT_OK, rc);
+}
+
+/* A shared page (or `pages` pages) the host may read and write. */
+static bool shared_pages_ok(struct snp_machine *m, uint64_t gpa, uint64_t pages)
+{
+	uint64_t i;
+
+	if ((gpa & SNP_PAGE_MASK) != 0 || pages > m->pages ||
+	    !snp_range_ok(m, gpa, pages * SNP_PAGE_SIZE)) {
+		return false;
+	}
+	for (i = 0; i < pages; i++) {
+		if (snp_rmp_at(m, gpa + i * SNP_PAGE_SIZE)->assigned) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void exit_guest_request(struct snp_machine *m, struct snp_vcpu *v,
+			       unsigned vmpl, struct ghcb_exit *x)
+{
+	struct snp_guest_request req = {
+		.apic_id = v->apic_id,
+		.vmpl = vmpl,
+		.extended = x->g.sw_exit_code == SVM_VMGEXIT_EXT_GUEST_REQUEST,
+		.req_gpa = x->g.sw_exit_info_1,
+		.resp_gpa = x->g.sw_exit_info_2,
+	};
+	uint64_t info2;
+
+	if (req.extended) {
+		if (!in_valid(x, GHCB_OFF(rax)) ||
+		    !in_valid(x, GHCB_OFF(rbx))) {
+			ghcb_error(x, GHCB_ERR_MISSING_INPUT);
+			return;
+		}
+		req.certs_gpa = x->g.rax;
+		req.certs_pages = x->g.rbx;
+	}
+	if (m->greq_fn == NULL || !shared_pages_ok(m, req.req_gpa, 1) ||
+	    !shared_pages_ok(m, req.resp_gpa, 1) ||
+	    (req.extended && req.certs_pages != 0 &&
+	     !shared_pages_ok(m, req.certs_gpa, req.certs_pages))) {
+		ghcb_error(x, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	info2 = m->greq_fn(m, m->greq_ctx, &req);
+	if (req.extended) {
+		set_out(x, GHCB_OFF(rbx), req.certs_pages);
+	}
+	ghcb_result(x, GHCB_RESULT_OK, info2);
+}
+
+/* Checks of a VMSA named by AP creation; true if the host can run it. */
+static bool ap_vmsa_ok(struct snp_machine *m, uint64_t gpa, unsigned vmpl,
+		       uint64_t features)
+{
+	const struct rmp_entry *e;
+	uint64_t vm_features = SEV_FEATURES_FROM_STATUS(m->cfg.sev_status);
+
+	if ((gpa & SNP_PAGE_MASK) != 0 ||
+	    !snp_range_ok(m, gpa, SNP_PAGE_SIZE)) {
+		return false;
+	}
+	e = snp_rmp_at(m, gpa);
+	if (!e->assigned || !e->vmsa || e->page_2m) {
+		return false;
+	}
+	if ((features & SEV_FEAT_SNP_ACTIVE) == 0 ||
+	    (features & ~vm_features) != 0) {
+		return false;
+	}
+	return m->mem[gpa + VMSA_OFF_VMPL] == vmpl &&
+	       snp_vmsa_read64(m, gpa, VMSA_OFF_SEV_FEATURES) == features;
+}
+
+static void exit_ap_creation(struct snp_machine *m, struct snp_vcpu *v,
+			     unsigned vmpl, struct ghcb_exit *x,
+			     struct snp_hv_result *res)
+{
+	uint64_t info1 = x->g.sw_exit_info_1;
+	uint64_t apic = info1 >> 32;
+	unsigned target = (unsigned)(info1 >> 16) & 0xF;
+	unsigned req = (unsigned)info1 & 0xF;
+	uint64_t gpa = x->g.sw_exit_info_2;
+	struct snp_vcpu *ap;
+
+	if (apic >= m->cfg.vcpus || target >= SNP_VMPL_COUNT || target < vmpl ||
+	    req > SVM_VMGEXIT_AP_DESTROY) {
+		ghcb_error(x, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	ap = &m->vcpus[apic];
+	if (target == 0 && ap->fiber != NULL && ap->fiber->active) {
+		ghcb_error(x, GHCB_ERR_INVALID_INPUT); /* it is running */
+		return;
+	}
+	if (req == SVM_VMGEXIT_AP_DESTROY) {
+		ap->vmsa_valid[target] = false;
+		ap->vmsa_gpa[target] = 0;
+		if (target == 0) {
+			snp_fiber_free(ap->fiber);
+			ap->fiber = NULL;
+		}
+		ghcb_result(x, GHCB_RESULT_OK, 0);
+		return;
+	}
+	if (!in_valid(x, GHCB_OFF(rax))) {
+		ghcb_error(x, GHCB_ERR_MISSING_INPUT);
+		return;
+	}
+	if (!ap_vmsa_ok(m, gpa, target, x->g.rax)) {
+		ghcb_error(x, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	if (target == 0 && req == SVM_VMGEXIT_AP_CREATE) {
+		if (!snp_vcpu_start_fiber(m, ap, gpa)) {
+			ghcb_error(x, GHCB_ERR_INVALID_INPUT);
+			return;
+		}
+		res->next = SNP_HV_START_AP;
+		res->ap = ap;
+	}
+	ap->vmsa_valid[target] = true;
+	ap->vmsa_gpa[target] = gpa;
+	ghcb_result(x, GHCB_RESULT_OK, 0);
+}
+
+static void exit_dispatch(struct snp_machine *m, struct snp_vcpu *v,
+			  unsigned vmpl, bool can_switch, struct ghcb_exit *x,
+			  struct snp_hv_result *res)
+{
+	uint64_t info1 = x->g.sw_exit_info_1;
+
+	switch (x->g.sw_exit_code) {
+	case SVM_VMGEXIT_MSR:
+		exit_msr(m, x);
+		break;
+	case SVM_VMGEXIT_PSC:
+		exit_psc(m, x);
+		break;
+	case SVM_VMGEXIT_GUEST_REQUEST:
+	case SVM_VMGEXIT_EXT_GUEST_REQUEST:
+		exit_guest_request(m, v, vmpl, x);
+		break;
+	case SVM_VMGEXIT_AP_CREATION:
+		exit_ap_creation(m, v, vmpl, x, res);
+		break;
+	case SVM_VMGEXIT_SNP_RUN_VMPL:
+		if (hv_run_vmpl(m, v, vmpl, info1, can_switch, res)) {
+			ghcb_result(x, GHCB_RESULT_OK, 0);
+		} else {
+			ghcb_error(x, GHCB_ERR_INVALID_INPUT);
+		}
+		break;
+	case SVM_VMGEXIT_HV_FEATURES:
+		ghcb_result(x, GHCB_RESULT_OK, SNP_MACHINE_HV_FEATURES);
+		break;
+	case SVM_VMGEXIT_TERM_REQUEST:
+		snp_machine_kill(m, (unsigned)info1 & 0xF,
+				 (unsigned)(info1 >> 4) & 0xFF);
+		res->next = SNP_HV_TERMINATED;
+		break;
+	default:
+		ghcb_error(x, GHCB_ERR_INVALID_INPUT);
+		break;
+	}
+}
+
+static void hv_ghcb(struct snp_machine *m, struct snp_vcpu *v, unsigned vmpl,
+		    bool can_switch, struct snp_hv_result *res)
+{
+	struct ghcb_exit x;
+
+	x.gpa = v->ghcb_msr[vmpl];
+	if (!snp_range_ok(m, x.gpa, SNP_PAGE_SIZE) ||
+	    snp_rmp_at(m, x.gpa)->assigned) {
+		/* The host cannot even read a response page: the VM dies. */
+		snp_machine_kill(m, SNP_MACHINE_TERM_SET_HV,
+				 SNP_MACHINE_TERM_HV_BAD_GHCB);
+		res->next = SNP_HV_TERMINATED;
+		return;
+	}
+	memcpy(&x.g, m->mem + x.gpa, sizeof(x.g));
+	memcpy(x.in_valid, x.g.valid_bitmap, sizeof(x.in_valid));
+	memset(x.g.valid_bitmap, 0, sizeof(x.g.valid_bitmap));
+	if (!v->ghcb_registered[vmpl] || v->ghcb_gpa[vmpl] != x.gpa) {
+		ghcb_error(&x, GHCB_ERR_NOT_REGISTERED);
+	} else if (x.g.ghcb_usage != GHCB_USAGE_STANDARD) {
+		ghcb_error(&x, GHCB_ERR_INVALID_USAGE);
+	} else if (x.g.protocol_version != GHCB_PROTOCOL_MAX) {
+		ghcb_error(&x, GHCB_ERR_INVALID_INPUT);
+	} else if (!in_valid(&x, GHCB_OFF(sw_exit_code)) ||
+		   !in_valid(&x, GHCB_OFF(sw_exit_info_1)) ||
+		   !in_valid(&x, GHCB_OFF(sw_exit_info_2))) {
+		ghcb_error(&x, GHCB_ERR_MISSING_INPUT);
+	} else {
+		exit_dispatch(m, v, vmpl, can_switch, &x, res);
+	}
+	if (res->next == SNP_HV_TERMINATED) {
+		res->ok = false;
+		return;
+	}
+	res->ok = x.g.sw_exit_info_1 == GHCB_RESULT_OK;
+	memcpy(m->mem + x.gpa, &x.g, sizeof(x.g));
+}
+
+/**
+ * A VMGEXIT by `vmpl` of `v` with its current GHCB MSR value. `can_switch`
+ * is false when the caller cannot leave its context (VMPL0 code running in
+ * the main context). The response is written before `res` is returned.
+ */
+void snp_hv_vmgexit(struct snp_machine *m, struct snp_vcpu *v, unsigned vmpl,
+		    bool can_switch, struct snp_hv_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->next = SNP_HV_DONE;
+	res->ok = true;
+	if (GHCB_MSR_INFO(v->ghcb_msr[vmpl]) != 0) {
+		hv_msr_protocol(m, v, vmpl, can_switch, res);
+	} else {
+		hv_ghcb(m, v, vmpl, can_switch, res);
+	}
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals of the software SNP machine, shared by its files only.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <ucontext.h>
+
+#include "machine.h"
+
+#define SNP_PAGE_SIZE 4096ULL
+#define SNP_PAGE_MASK (SNP_PAGE_SIZE - 1)
+#define SNP_2M_SIZE (2ULL << 20)
+#define SNP_2M_MASK (SNP_2M_SIZE - 1)
+#define SNP_2M_PAGES 512U
+
+/** A register/stack context a fiber switch saves to or restores from. */
+struct snp_exec_ctx {
+	ucontext_t uc;
+	void *fake_stack;	  /* ASan's fake stack of this context */
+	const void *stack_bottom; /* ASan: the context's stack */
+	size_t stack_size;
+};
+
+/** Why a fiber last handed control back to whoever resumed it. */
+enum snp_fiber_exit {
+	SNP_FIBER_RUN_VMPL, /* asked to run `exit_vmpl`, which has a VMSA */
+	SNP_FIBER_PARKED,   /* asked to run a VMPL that has no VMSA */
+	SNP_FIBER_HALTED,   /* its entry function returned */
+	SNP_FIBER_TERMINATED,
+};
+
+/** A vCPU's VMPL0 context: a ucontext fiber on an mmap'd stack. */
+struct snp_fiber {
+	struct snp_exec_ctx ctx;
+	struct snp_exec_ctx *caller; /* who resumed it last */
+	void *map;		     /* guard page + stack */
+	size_t map_size;
+	struct snp_vcpu *vcpu;
+	void (*entry)(uint64_t arg);
+	uint64_t arg;
+	bool started; /* has run at least once */
+	bool active;  /* resumed and not yet yielded */
+	bool dead;    /* halted or terminated: never resumed again */
+	enum snp_fiber_exit exit;
+	unsigned exit_vmpl;
+};
+
+struct snp_vcpu {
+	unsigned apic_id;
+	bool vmsa_valid[SNP_VMPL_COUNT];
+	uint64_t vmsa_gpa[SNP_VMPL_COUNT];
+	uint64_t ghcb_msr[SNP_VMPL_COUNT];
+	bool ghcb_registered[SNP_VMPL_COUNT];
+	uint64_t ghcb_gpa[SNP_VMPL_COUNT];
+	struct snp_fiber *fiber; /* VMPL0 context, or NULL */
+};
+
+struct snp_machine {
+	struct snp_machine_config cfg;
+	uint8_t *mem;
+	uint64_t mem_size;
+	struct rmp_entry *rmp; /* one per 4 KiB page */
+	uint64_t pages;
+	struct snp_vcpu *vcpus;
+	struct snp_vcpu *cur; /* vCPU whose fiber runs; NULL: main context */
+
+	uint8_t measurement[SNP_MEASUREMENT_SIZE];
+	bool launch_finished;
+	bool have_vmpcks;
+	uint8_t vmpck[4][32];
+
+	bool terminated;
+	unsigned term_set;
+	unsigned term_code;
+
+	snp_guest_request_fn greq_fn;
+	void *greq_ctx;
+	unsigned long tlb_flushes;
+};
+
+/* rmp.c */
+bool snp_range_ok(const struct snp_machine *m, uint64_t gpa, uint64_t len);
+struct rmp_entry *snp_rmp_at(struct snp_machine *m, uint64_t gpa);
+void snp_rmp_set_private(struct rmp_entry *e, bool page_2m);
+void snp_rmp_set_shared(struct rmp_entry *e);
+int snp_rmp_psc(struct snp_machine *m, uint64_t gpa, unsigned op, bool is_2m);
+int snp_access_check(const struct snp_machine *m, unsigned vmpl, uint64_t gpa,
+		     bool write, bool shared_ok);
+
+/* hv.c */
+enum snp_hv_next {
+	SNP_HV_DONE,	   /* return to the caller */
+	SNP_HV_RUN_VMPL,   /* switch to `vmpl` of the caller's vCPU */
+	SNP_HV_START_AP,   /* run the new VMPL0 fiber of `ap` first */
+	SNP_HV_TERMINATED, /* the VM is dead */
+};
+
+struct snp_hv_result {
+	enum snp_hv_next next;
+	bool ok; /* the request succeeded */
+	unsigned vmpl;
+	struct snp_vcpu *ap;
+};
+
+void snp_hv_vmgexit(struct snp_machine *m, struct snp_vcpu *v, unsigned vmpl,
+		    bool can_switch, struct snp_hv_result *res);
+void snp_machine_kill(struct snp_machine *m, unsigned set, unsigned code);
+uint64_t snp_vmsa_read64(const struct snp_machine *m, uint64_t vmsa_gpa,
+			 unsigned off);
+void snp_vmsa_write64(struct snp_machine *m, uint64_t vmsa_gpa, unsigned off,
+		      uint64_t val);
+bool snp_vmsa_runnable(const struct snp_machine *m, const struct snp_vcpu *v,
+		       unsigned vmpl);
+
+/* fiber.c */
+struct snp_fiber *snp_fiber_create(struct snp_vcpu *v, void (*entry)(uint64_t),
+				   uint64_t arg);
+void snp_fiber_free(struct snp_fiber *f);
+/** Run `f` until it hands control back; `m->cur` follows. */
+void snp_fiber_resume(struct snp_machine *m, struct snp_fiber *f);
+/** From inside `f`: hand control back to whoever resumed it. */
+void snp_fiber_yield(struct snp_machine *m, struct snp_fiber *f,
+		     enum snp_fiber_exit why, unsigned vmpl);
+/** From inside `f`: hand control back for good (VM terminated). */
+_Noreturn void snp_fiber_abandon(struct snp_machine *m, struct snp_fiber *f);
+/** Start vCPU `v`'s VMPL0 fiber from the VMSA at `vmsa_gpa`; false: no mem. */
+bool snp_vcpu_start_fiber(struct snp_machine *m, struct snp_vcpu *v,
+			  uint64_t vmsa_gpa);

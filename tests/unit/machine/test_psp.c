@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The PSP launch of the software SNP machine: launch pages, the launch
+ * digest and the secrets page.
+ */
+#include <string.h>
+
+#include "machine_test.h"
+
+#include "abi/snp_secrets.h"
+
+#define LP 0x200000ULL
+
+static const uint8_t zero48[SNP_MEASUREMENT_SIZE];
+
+static void launch_sequence(struct snp_machine *m, uint8_t fill,
+			    uint8_t out[SNP_MEASUREMENT_SIZE])
+{
+	memset(snp_machine_mem(m) + LP, fill, TM_PAGE);
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_NORMAL), 0);
+	assert_int_equal(
+		snp_machine_launch_page(m, LP + TM_PAGE, SNP_LAUNCH_ZERO), 0);
+	memcpy(out, snp_machine_measurement(m), SNP_MEASUREMENT_SIZE);
+}
+
+/* Confirm that a NORMAL page is measured, assigned and validated. */
+static void launch_normal(void **state)
+{
+	struct snp_machine *m = *state;
+	const struct rmp_entry *e;
+
+	assert_memory_equal(snp_machine_measurement(m), zero48, 48);
+	memset(snp_machine_mem(m) + LP, 0x5A, TM_PAGE);
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_NORMAL), 0);
+	assert_memory_not_equal(snp_machine_measurement(m), zero48, 48);
+	e = snp_machine_rmp(m, LP);
+	assert_true(e->assigned);
+	assert_true(e->validated);
+	assert_false(e->vmsa);
+	assert_false(e->page_2m);
+	assert_int_equal(e->perms[0], RMP_PERM_ALL);
+	assert_int_equal(e->perms[1] | e->perms[2] | e->perms[3], 0);
+	assert_int_equal(snp_machine_mem(m)[LP + 100], 0x5A);
+}
+
+/* Confirm the digest is deterministic and depends on page contents. */
+static void launch_measurement_content(void **state)
+{
+	uint8_t a[48], b[48], c[48];
+	struct snp_machine *m = *state;
+
+	launch_sequence(m, 1, a);
+	snp_machine_destroy(m);
+	m = tm_create(1);
+	*state = m;
+	assert_non_null(m);
+	launch_sequence(m, 1, b);
+	assert_memory_equal(a, b, 48);
+	snp_machine_destroy(m);
+	m = tm_create(1);
+	*state = m;
+	assert_non_null(m);
+	launch_sequence(m, 2, c);
+	assert_memory_not_equal(a, c, 48);
+}
+
+/* Confirm the digest depends on the GPA and the page type. */
+static void launch_measurement_gpa_type(void **state)
+{
+	uint8_t a[48], b[48];
+	struct snp_machine *m = *state;
+
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_ZERO), 0);
+	memcpy(a, snp_machine_measurement(m), 48);
+	snp_machine_destroy(m);
+	m = tm_create(1);
+	*state = m;
+	assert_int_equal(
+		snp_machine_launch_page(m, LP + TM_PAGE, SNP_LAUNCH_ZERO), 0);
+	memcpy(b, snp_machine_measurement(m), 48);
+	assert_memory_not_equal(a, b, 48);
+	snp_machine_destroy(m);
+	m = tm_create(1);
+	*state = m;
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_NORMAL), 0);
+	memcpy(b, snp_machine_measurement(m), 48);
+	assert_memory_not_equal(a, b, 48); /* zero contents, other type */
+}
+
+/* Confirm ZERO pages are zeroed and UNMEASURED pages leave the digest. */
+static void launch_zero_unmeasured(void **state)
+{
+	struct snp_machine *m = *state;
+	uint8_t before[48];
+
+	memset(snp_machine_mem(m) + LP, 0xFF, 2 * TM_PAGE);
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_ZERO), 0);
+	assert_int_equal(snp_machine_mem(m)[LP + 17], 0);
+	memcpy(before, snp_machine_measurement(m), 48);
+	assert_int_equal(
+		snp_machine_launch_page(m, LP + TM_PAGE, SNP_LAUNCH_UNMEASURED),
+		0);
+	assert_memory_equal(before, snp_machine_measurement(m), 48);
+	assert_int_equal(snp_machine_mem(m)[LP + TM_PAGE + 17], 0xFF);
+	assert_true(snp_machine_rmp(m, LP + TM_PAGE)->validated);
+}
+
+/* Confirm the refusals of SNP_LAUNCH_UPDATE leave the digest alone. */
+static void launch_errors(void **state)
+{
+	struct snp_machine *m = *state;
+	uint32_t count = 65;
+
+	assert_int_equal(snp_machine_launch_page(m, LP + 8, SNP_LAUNCH_NORMAL),
+			 -1);
+	assert_int_equal(snp_machine_launch_page(m, TM_MEM, SNP_LAUNCH_NORMAL),
+			 -1);
+	assert_int_equal(
+		snp_machine_launch_page(m, LP, (enum snp_launch_page)99), -1);
+	memcpy(snp_machine_mem(m) + LP, &count, sizeof(count));
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_CPUID), -1);
+	assert_false(snp_machine_rmp(m, LP)->assigned);
+	count = 3;
+	memcpy(snp_machine_mem(m) + LP, &count, sizeof(count));
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_CPUID), 0);
+	assert_true(snp_machine_rmp(m, LP)->validated);
+	assert_memory_equal(snp_machine_mem(m) + LP, &count, sizeof(count));
+	assert_memory_not_equal(snp_machine_measurement(m), zero48, 48);
+	/* Already launched. */
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_NORMAL), -1);
+	assert_int_equal(
+		snp_machine_launch_page(m, LP + TM_PAGE, SNP_LAUNCH_SECRETS),
+		0);
+	assert_int_equal(snp_machine_launch_page(m, LP + 2 * TM_PAGE,
+						 SNP_LAUNCH_SECRETS),
+			 -1);
+	assert_null(snp_machine_vmpck(m, 4));
+}
+
+/* Confirm the PSP fills the secrets page: version, VMPCKs, zero SVSM area. */
+static void launch_secrets(void **state)
+{
+	struct snp_machine *m = *state;
+	const struct snp_secrets_page *s;
+	uint8_t zero[SNP_VMPCK_SIZE] = { 0 };
+	unsigned i;
+
+	assert_null(snp_machine_vmpck(m, 0));
+	memset(snp_machine_mem(m) + LP, 0xEE, TM_PAGE);
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_SECRETS), 0);
+	s = (const struct snp_secrets_page *)(snp_machine_mem(m) + LP);
+	assert_int_equal(s->version, SNP_MACHINE_SECRETS_VERSION);
+	assert_int_equal(s->fms, SNP_MACHINE_FMS);
+	for (i = 0; i < SNP_VMPCK_COUNT; i++) {
+		assert_memory_not_equal(s->vmpck[i], zero, SNP_VMPCK_SIZE);
+		assert_memory_equal(s->vmpck[i], snp_machine_vmpck(m, i),
+				    SNP_VMPCK_SIZE);
+	}
+	assert_memory_not_equal(s->vmpck[0], s->vmpck[1], SNP_VMPCK_SIZE);
+	assert_int_equal(s->svsm_base, 0);
+	assert_int_equal(s->svsm_size, 0);
+	assert_int_equal(s->svsm_caa, 0);
+	assert_int_equal(s->svsm_max_version, 0);
+	assert_int_equal(s->svsm_guest_vmpl, 0);
+	assert_int_equal(s->msg_seqno[0], 0);
+	assert_int_equal(s->rsvd_164[100], 0);
+	assert_true(snp_machine_rmp(m, LP)->validated);
+}
+
+/* Confirm that two machines get different VMPCKs. */
+static void launch_vmpcks_differ(void **state)
+{
+	struct snp_machine *m = *state;
+	uint8_t first[SNP_VMPCK_COUNT][SNP_VMPCK_SIZE];
+
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_SECRETS), 0);
+	memcpy(first, snp_machine_mem(m) + LP + 0x20, sizeof(first));
+	snp_machine_destroy(m);
+	m = tm_create(1);
+	*state = m;
+	assert_non_null(m);
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_SECRETS), 0);
+	assert_memory_not_equal(first, snp_machine_mem(m) + LP + 0x20,
+				sizeof(first));
+}
+
+/* Confirm that a VMSA launch page carries the VMSA bit and is measured. */
+static void launch_vmsa(void **state)
+{
+	struct snp_machine *m = *state;
+
+	tm_fill_vmsa(m, LP, 0, NULL, 0);
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_VMSA), 0);
+	assert_true(snp_machine_rmp(m, LP)->vmsa);
+	assert_true(snp_machine_rmp(m, LP)->validated);
+	assert_memory_not_equal(snp_machine_measurement(m), zero48, 48);
+}
+
+/* Confirm the launch ends with the first boot. */
+static void launch_finished_by_boot(void **state)
+{
+	struct snp_machine *m = *state;
+
+	tm_fill_vmsa(m, LP, 0, NULL, 0);
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_VMSA), 0);
+	assert_int_equal(snp_machine_boot(m, 0, LP), 0); /* halts at once */
+	assert_int_equal(
+		snp_machine_launch_page(m, LP + TM_PAGE, SNP_LAUNCH_ZERO), -1);
+}
+
+/* Confirm bad configurations and a second live machine are refused. */
+static void create_rules(void **state)
+{
+	struct snp_machine_config cfg = { .mem_bytes = TM_MEM, .vcpus = 1 };
+
+	assert_null(snp_machine_create(NULL)); /* one already exists */
+	snp_machine_destroy(*state);
+	*state = NULL;
+	cfg.mem_bytes = TM_MEM + TM_PAGE;
+	assert_null(snp_machine_create(&cfg));
+	cfg.mem_bytes = 0;
+	assert_null(snp_machine_create(&cfg));
+	cfg.mem_bytes = TM_MEM;
+	cfg.vcpus = 0;
+	assert_null(snp_machine_create(&cfg));
+	cfg.vcpus = SNP_MACHINE_MAX_VCPUS + 1;
+	assert_null(snp_machine_create(&cfg));
+	*state = snp_machine_create(NULL);
+	assert_non_null(*state);
+	assert_ptr_equal(snp_machine_current(), *state);
+	assert_int_equal(snp_machine_mem_size(*state), SNP_MACHINE_DEFAULT_MEM);
+	assert_int_equal(snp_machine_config(*state)->vcpus, 1);
+}
+
+int machine_test_psp(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(launch_normal, tm_setup,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(launch_measurement_content,
+						tm_setup, tm_teardown),
+		cmocka_unit_test_setup_teardown(launch_measurement_gpa_type,
+						tm_setup, tm_teardown),
+		cmocka_unit_test_setup_teardown(launch_zero_unmeasured,
+						tm_setup, tm_teardown),
+		cmocka_unit_test_setup_teardown(launch_errors, tm_setup,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(launch_secrets, tm_setup,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(launch_vmpcks_differ, tm_setup,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(launch_vmsa, tm_setup,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(launch_finished_by_boot,
+						tm_setup, tm_teardown),
+		cmocka_unit_test_setup_teardown(create_rules, tm_setup,
+						tm_teardown),
+	};
+
+	return cmocka_run_group_tests_name("machine_psp", tests, NULL, NULL);
+}
