@@ -165,3 +165,49 @@ remediate() {
 	[ "$status" -eq 0 ]
 	[[ $output == *"3 commits pass, 2 signed off by remediation commits"* ]]
 }
+
+# root N: a parentless, empty, unsigned commit "amb: root N" with a fixed
+# date; roots 4546 and 4701 are 47c4b930c4c9... and 47c4b9330ec7... (their
+# shas share the 7-digit prefix 47c4b93).
+root() {
+	printf 'amb: root %s\n\nA body, no sign-off.\n' "$1" |
+		GIT_AUTHOR_DATE='1700000000 +0000' GIT_COMMITTER_DATE='1700000000 +0000' \
+			git commit-tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904
+}
+
+# Confirm that an abbreviation matching two commits of the range is refused,
+# and that enough digits make it unambiguous.
+@test "an ambiguous abbreviated sha is rejected" {
+	a=$(root 4546)
+	b=$(root 4701)
+	[ "${a:0:7}" = "${b:0:7}" ]
+	git reset -q --hard "$a"
+	git merge -q --allow-unrelated-histories --no-edit -m 'Merge the other root' "$b"
+	remediate "$(printf 'I, %s, hereby add my Signed-off-by to this commit: %s\n\n%s' "$ADA" "${a:0:7}" "$SOB_ADA")"
+	run "$DCO_CHECK" --all
+	[ "$status" -eq 1 ]
+	[[ $output == *"${a:0:7} is ambiguous (2 commits in the range start with it)"* ]]
+	[[ $output == *"2 of 3 commits fail"* ]]
+	remediate "$(printf 'I, %s, hereby add my Signed-off-by to this commit: %s\nI, %s, hereby add my Signed-off-by to this commit: %s\n\n%s' \
+		"$ADA" "${a:0:8}" "$ADA" "${b:0:8}" "$SOB_ADA")"
+	run "$DCO_CHECK" --all
+	[ "$status" -eq 0 ]
+}
+
+# Confirm that an abbreviation unique in the range but not in the repository
+# is refused too.
+@test "an abbreviated sha ambiguous in the repository is rejected" {
+	a=$(root 4546)
+	b=$(root 4701)
+	git branch other "$b"
+	git reset -q --hard "$a"
+	remediate "$(printf 'I, %s, hereby add my Signed-off-by to this commit: %s\n\n%s' "$ADA" "${a:0:7}" "$SOB_ADA")"
+	run "$DCO_CHECK" --all
+	[ "$status" -eq 1 ]
+	[[ $output == *"${a:0:7} is ambiguous in this repository"* ]]
+	git branch -D -q other
+	git reflog expire --expire=now --all
+	git prune --expire=now
+	run "$DCO_CHECK" --all
+	[ "$status" -eq 0 ]
+}

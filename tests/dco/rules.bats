@@ -242,3 +242,13 @@ setup() {
 	[[ $output == *"control characters"* ]]
 	[[ $output == *"1 of 2 commits fail"* ]]
 }
+
+# Confirm that terminal escapes in a commit cannot hide the report.
+@test "control characters are not printed" {
+	commit "$(printf 'esc: \033[2K\rhidden\n\nA body.')" --author=$'Eve \033[8m <eve@example.org>'
+	run "$DCO_CHECK" --all
+	[ "$status" -eq 1 ]
+	[[ $output == *"esc: ?[2K?hidden"* ]]
+	[[ $output != *$'\033'* ]]
+	[[ $output != *$'\r'* ]]
+}
