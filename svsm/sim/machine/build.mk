@@ -12,6 +12,9 @@ svsm-hosted-y += svsm/sim/machine/machine.c svsm/sim/machine/rmp.c \
 
 MACHINE_LDLIBS := -lcrypto
 
+# The tests include "machine.h"; let ci/lint's analysers find it.
+LINT_HOSTED_INCLUDES += $(SRCDIR)/svsm/sim/machine
+
 # The unit tests live in tests/unit/machine; the top-level Makefile only
 # reads tests/*/build.mk, so pull the fragment in from here (it is guarded
 # against being read twice).

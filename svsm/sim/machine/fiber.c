@@ -143,6 +143,8 @@ void snp_fiber_resume(struct snp_machine *m, struct snp_fiber *f)
 		return;
 	}
 	memset(&back, 0, sizeof(back));
+	/* Only used while `f` runs: reset below, before `back` goes away. */
+	// cppcheck-suppress autoVariables
 	f->caller = &back;
 	f->active = true;
 	m->cur = f->vcpu;
@@ -153,6 +155,7 @@ void snp_fiber_resume(struct snp_machine *m, struct snp_fiber *f)
 	switch_begin(&back, &f->ctx);
 	swapcontext(&back.uc, &f->ctx.uc);
 	switch_end(&back, NULL);
+	f->caller = NULL;
 	m->cur = prev;
 }
 

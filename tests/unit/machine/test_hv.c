@@ -372,7 +372,7 @@ static void ghcb_psc_errors(void **state)
 	struct psc_desc *d;
 
 	tm_vmpl0_ghcb_register(GHCB0);
-	d = psc_begin(m, 253);
+	psc_begin(m, 253);
 	tm_vmpl0_ghcb_exit(GHCB0);
 	assert_int_equal(g->sw_exit_info_1, 0);
 	assert_int_equal(g->sw_exit_info_2, SNP_PSC_ERROR_INVALID_HDR);
@@ -409,7 +409,7 @@ static void ghcb_psc_errors(void **state)
 	tm_vmpl0_ghcb_exit(GHCB0);
 	assert_int_equal(g->sw_exit_info_1, GHCB_RESULT_ERROR);
 	assert_int_equal(g->sw_exit_info_2, GHCB_ERR_INVALID_SCRATCH_AREA);
-	d = psc_begin(m, 10);
+	psc_begin(m, 10);
 	tm_ghcb_set(m, GHCB0, 0x3A8, GHCB0 + 0xFA0);
 	d = (struct psc_desc *)(tm_ghcb(m, GHCB0)->shared_buffer + 0x7A0);
 	d->hdr.cur_entry = 0;
