@@ -189,3 +189,9 @@ gate() { # gate SCENARIO [args...]
 	run "$CHECK" --repo 'not a repo' 7
 	[ "$status" -eq 2 ]
 }
+
+@test "a renamed repository's redirect is followed" {
+	gate renamed
+	[ "$status" -eq 0 ]
+	grep -q 'GET /repos/svsm-test/all-approved/pulls/7/reviews?per_page=100 ' "$BATS_FILE_TMPDIR/requests.log"
+}
