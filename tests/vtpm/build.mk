@@ -33,3 +33,17 @@ test-psp: $(PSP_TEST_BIN) $$(SVSM_VERIFY)
 
 CHECK_TARGETS += test-psp
 HELP += test-psp|tests of the PSP model, guest-request channel and svsm-verify
+
+# Benchmark: raw libtpms vs the vTPM service vs swtpm over TCP (ratios).
+BENCH_VTPM_BIN := $(BUILD)/tests/vtpm/bench-vtpm
+$(BENCH_VTPM_BIN): $$(call objs,hosted,$$(svsm-mm-y) $$(svsm-vtpm-y) tests/vtpm/bench_vtpm.c tests/vtpm/tpm2_cmds.c tests/vtpm/test_support.c)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ $(VTPM_LDLIBS)
+
+.PHONY: bench-vtpm
+bench-vtpm: $(BENCH_VTPM_BIN)
+	$(Q)$(BENCH_VTPM_BIN)
+
+BENCH_TARGETS += bench-vtpm
+HELP += bench-vtpm|vTPM commands: service vs raw libtpms vs swtpm (ratios)
