@@ -2,6 +2,8 @@
 #
 # Unit tests of the software SNP machine (cmocka, ASan+UBSan): `make
 # test-unit-machine`. Linked with the ASan archive, -lcmocka and -lcrypto.
+# `make bench-machine` times VMPL round trips in the optimised build
+# (libsvsm-sim.a, -lcrypto) against an in-run reference.
 
 ifndef TESTS_UNIT_MACHINE_MK
 TESTS_UNIT_MACHINE_MK := 1
@@ -15,7 +17,11 @@ MACHINE_TEST_SRCS := tests/unit/machine/test_main.c \
 MACHINE_TEST_OBJS = $(call objs,asan,$(MACHINE_TEST_SRCS))
 MACHINE_TEST_BIN := $(BUILD)/tests/unit/machine/test-machine
 
-$(MACHINE_TEST_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/svsm/sim/machine
+MACHINE_BENCH_OBJS = $(call objs,hosted,tests/unit/machine/bench_machine.c)
+MACHINE_BENCH_BIN := $(BUILD)/tests/unit/machine/bench-machine
+
+$(MACHINE_TEST_OBJS) $(MACHINE_BENCH_OBJS): EXTRA_CFLAGS += \
+	-I$(SRCDIR)/svsm/sim/machine
 
 $(MACHINE_TEST_BIN): $$(MACHINE_TEST_OBJS) $(ASAN_LIB)
 	$(call msg,LD,$@)
@@ -23,11 +29,21 @@ $(MACHINE_TEST_BIN): $$(MACHINE_TEST_OBJS) $(ASAN_LIB)
 	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $(MACHINE_TEST_OBJS) $(ASAN_LIB) \
 		-lcmocka -lcrypto
 
-CHECK_TARGETS += test-unit-machine
-HELP += test-unit-machine|software SNP machine: RMP, PSP, hypervisor, fibers (cmocka)
+$(MACHINE_BENCH_BIN): $$(MACHINE_BENCH_OBJS) $(SIM_LIB)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -o $@ $(MACHINE_BENCH_OBJS) $(SIM_LIB) -lcrypto
 
-.PHONY: test-unit-machine
+CHECK_TARGETS += test-unit-machine
+BENCH_TARGETS += bench-machine
+HELP += test-unit-machine|software SNP machine: RMP, PSP, hypervisor, fibers (cmocka)
+HELP += bench-machine|software SNP machine: VMPL round trips against an in-run reference
+
+.PHONY: test-unit-machine bench-machine
 test-unit-machine: $(MACHINE_TEST_BIN)
 	$(Q)$(MACHINE_TEST_BIN)
+
+bench-machine: $(MACHINE_BENCH_BIN)
+	$(Q)$(MACHINE_BENCH_BIN)
 
 endif
