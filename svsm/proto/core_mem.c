@@ -4,6 +4,8 @@
  * tables 7 and 8). Deposited pages become private to VMPL0 and go to a
  * separate pool (the pool's links live in the pages themselves, so neither
  * call allocates); WITHDRAW_MEM zeroes pages before it hands them back.
+ * WITHDRAW_MEM returns 4 KiB pages and its list holds at most 511, so a
+ * 2 MiB deposit is split (PSC PSMASH) and pooled as 512 pages.
  * SVSM_MEM_AVAILABLE in the boot vCPU's Calling Area says whether the pool
  * has pages.
  */
@@ -37,10 +39,12 @@ enum svsm_result deposit_entry_decode(uint64_t entry, struct deposit_op *op)
 	return SVSM_SUCCESS;
 }
 
-static enum svsm_result deposit_one(const struct deposit_op *op,
-				    uint64_t list_gpa, unsigned int vmpl)
+static enum svsm_result deposit_one(const struct svsm_caller *caller,
+				    const struct deposit_op *op,
+				    uint64_t list_gpa)
 {
 	uint64_t bytes = page_bytes(op->size);
+	uint64_t off;
 	void *va;
 	uint32_t eax;
 	enum svsm_result rc;
@@ -57,13 +61,20 @@ static enum svsm_result deposit_one(const struct deposit_op *op,
 	va = physmap_va(op->gpa, bytes);
 	eax = snp_page_revoke(va, op->size);
 	if (eax != RMPADJUST_SUCCESS) {
-		(void)snp_page_grant(va, op->size, vmpl);
+		(void)snp_page_grant(va, op->size, caller->vmpl);
 		return eax == RMPADJUST_FAIL_INPUT ?
 			       SVSM_ERR_INVALID_ADDRESS :
 			       (enum svsm_result)SVSM_ERR_PROTOCOL(eax);
 	}
 	cpu_flush_tlb_all();
-	deposit_push(op->gpa, bytes);
+	if (op->size == CPU_PAGE_2M &&
+	    !snp_psc_psmash(caller->cpu->ghcb, op->gpa)) {
+		(void)snp_page_grant(va, op->size, caller->vmpl);
+		return SVSM_ERR_INVALID_REQUEST;
+	}
+	for (off = 0; off < bytes; off += PAGE_SIZE) {
+		deposit_push(op->gpa + off, PAGE_SIZE);
+	}
 	return SVSM_SUCCESS;
 }
 
@@ -95,7 +106,7 @@ enum svsm_result core_deposit_mem(const struct svsm_caller *caller,
 	for (rc = SVSM_SUCCESS; hdr.next < hdr.entry_count; hdr.next++) {
 		rc = deposit_entry_decode(entries[hdr.next], &op);
 		if (rc == SVSM_SUCCESS) {
-			rc = deposit_one(&op, list_gpa, caller->vmpl);
+			rc = deposit_one(caller, &op, list_gpa);
 		}
 		if (rc != SVSM_SUCCESS) {
 			break;

@@ -50,6 +50,9 @@ bool snp_ghcb_init(struct ghcb *ghcb);
 bool snp_ap_create(struct ghcb *ghcb, uint32_t apic_id, unsigned int vmpl,
 		   uint64_t vmsa_gpa, uint64_t sev_features, uint64_t request);
 
+/** PSC PSMASH: split the 2 MiB RMP entry at `gpa` into 4 KiB entries. */
+bool snp_psc_psmash(struct ghcb *ghcb, uint64_t gpa);
+
 /* --- RMP use (RMPADJUST with attribute words of abi/snp_rmp.h) --- */
 
 /** Remove every permission of VMPL1..3. Returns EAX of the failing step. */

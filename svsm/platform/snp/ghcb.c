@@ -131,3 +131,22 @@ bool snp_ap_create(struct ghcb *ghcb, uint32_t apic_id, unsigned int vmpl,
 	}
 	return true;
 }
+
+/** Ask the hypervisor to split the 2 MiB RMP entry at `gpa` (PSC PSMASH). */
+bool snp_psc_psmash(struct ghcb *ghcb, uint64_t gpa)
+{
+	struct psc_desc *desc = (struct psc_desc *)ghcb->shared_buffer;
+	uint64_t scratch =
+		physmap_pa(ghcb) + offsetof(struct ghcb, shared_buffer);
+
+	memset(ghcb->valid_bitmap, 0, sizeof(ghcb->valid_bitmap));
+	memset(&desc->hdr, 0, sizeof(desc->hdr));
+	desc->entries[0] = PSC_ENTRY(gpa >> PAGE_SHIFT, PSC_OP_PSMASH, true);
+	ghcb->sw_scratch = scratch;
+	ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_scratch));
+	if (ghcb_call(ghcb, SVM_VMGEXIT_PSC, 0, 0) != GHCB_RESULT_OK) {
+		return false;
+	}
+	/* Read the host's answer once. */
+	return *(volatile uint64_t *)&ghcb->sw_exit_info_2 == 0;
+}

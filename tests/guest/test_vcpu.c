@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: MIT */
+/* Guest-side tests of SVSM_CORE_CREATE_VCPU and SVSM_CORE_DELETE_VCPU. */
+#include <string.h>
+
+#include "guest.h"
+#include "machine/machine.h"
+#include "abi/vmsa.h"
+
+/* An AP's VMSA (not 2 MiB aligned, as Linux allocates it) and its CA. */
+#define AP_VMSA(g) ((g)->low + 0x11000)
+#define AP_CA(g) ((g)->low + 0x12000)
+
+static void prepare_ap(struct guest *g)
+{
+	make_ap_vmsa(g, AP_VMSA(g));
+	assert_int_equal(pvalidate_one(g, AP_CA(g), false, true, false),
+			 SVSM_SUCCESS);
+}
+
+static uint32_t create(struct guest *g, uint64_t vmsa, uint64_t ca,
+		       uint64_t apic)
+{
+	return core_call(g, 0, SVSM_CORE_CREATE_VCPU, vmsa, ca, apic);
+}
+
+static struct sev_vmsa *ap_vmsa(struct guest *g)
+{
+	return gptr(g, AP_VMSA(g), sizeof(struct sev_vmsa));
+}
+
+/** Confirm that an AP created as Linux does it serves calls until deleted. */
+static void create_vcpu_and_delete(void **state)
+{
+	struct guest *g = *state;
+	struct svsm_sim_regs r = {
+		.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_QUERY_PROTOCOL),
+		.rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1),
+	};
+
+	prepare_ap(g);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1), SVSM_SUCCESS);
+	assert_int_equal(snp_machine_vmsa_gpa(snp_machine_current(), 1, 2),
+			 AP_VMSA(g));
+	/* The VMSA is no longer guest memory. */
+	assert_int_equal(access_of(g, AP_VMSA(g), false), SVSM_SIM_FAULT_VMSA);
+	assert_int_equal(raw_call(g, 1, &r), SVSM_SUCCESS);
+	assert_int_equal(r.rcx, (1ULL << 32) | 1);
+	/* The AP's CA and VMSA cannot be validated away or reused. */
+	assert_int_equal(pvalidate_one(g, AP_CA(g), false, false, false),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(pvalidate_one(g, AP_VMSA(g), false, false, false),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(
+		core_call(g, 0, SVSM_CORE_DELETE_VCPU, AP_VMSA(g), 0, 0),
+		SVSM_SUCCESS);
+	assert_int_equal(svsm_sim_call(g->sim, 1, &r), -1);
+	assert_int_equal(access_of(g, AP_VMSA(g), true), 0);
+	assert_int_equal(pvalidate_one(g, AP_VMSA(g), false, false, false),
+			 SVSM_SUCCESS);
+}
+
+/** Confirm that an AP can remap its own CA. */
+static void create_vcpu_ap_remap_ca(void **state)
+{
+	struct guest *g = *state;
+	uint64_t ca2 = g->low + 0x13000;
+
+	prepare_ap(g);
+	assert_int_equal(pvalidate_one(g, ca2, false, true, false),
+			 SVSM_SUCCESS);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1), SVSM_SUCCESS);
+	assert_int_equal(core_call(g, 1, SVSM_CORE_REMAP_CA, ca2, 0, 0),
+			 SVSM_SUCCESS);
+	assert_int_equal(core_call(g, 1, SVSM_CORE_QUERY_PROTOCOL, 0, 0, 0),
+			 SVSM_SUCCESS);
+	/* The old CA is free again, the new one is the SVSM's. */
+	assert_int_equal(pvalidate_one(g, AP_CA(g), false, false, false),
+			 SVSM_SUCCESS);
+	assert_int_equal(pvalidate_one(g, ca2, false, false, false),
+			 SVSM_ERR_INVALID_ADDRESS);
+}
+
+/** Confirm that misaligned VMSA or CA GPAs are INVALID_PARAMETER. */
+static void create_vcpu_misaligned(void **state)
+{
+	struct guest *g = *state;
+
+	prepare_ap(g);
+	assert_int_equal(create(g, AP_VMSA(g) + 8, AP_CA(g), 1),
+			 SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g) + 0x800, 1),
+			 SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(access_of(g, AP_VMSA(g), true), 0);
+}
+
+/** Confirm that VMSA or CA GPAs in SVSM-owned or no memory are refused. */
+static void create_vcpu_invalid_address(void **state)
+{
+	struct guest *g = *state;
+	uint64_t boot_vmsa = snp_machine_vmsa_gpa(snp_machine_current(), 0, 2);
+
+	prepare_ap(g);
+	assert_int_equal(create(g, g->svsm_base, AP_CA(g), 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(create(g, AP_VMSA(g), g->svsm_base + PAGE, 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(create(g, g->ca, AP_CA(g), 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(create(g, AP_VMSA(g), boot_vmsa, 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(create(g, AP_VMSA(g), g->ca, 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(create(g, boot_vmsa, AP_CA(g), 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(create(g, g->mem, AP_CA(g), 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(create(g, AP_VMSA(g), AP_VMSA(g), 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+	/* Unvalidated VMSA or CA pages. */
+	assert_int_equal(create(g, g->low + 0x20000, AP_CA(g), 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(create(g, AP_VMSA(g), g->low + 0x20000, 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(access_of(g, AP_VMSA(g), true), 0);
+	assert_int_equal(access_of(g, AP_CA(g), true), 0);
+}
+
+/** Confirm that a bad VMPL, EFER.SVME or SEV_FEATURES is refused. */
+static void create_vcpu_bad_vmsa(void **state)
+{
+	struct guest *g = *state;
+	struct sev_vmsa *v;
+
+	prepare_ap(g);
+	v = ap_vmsa(g);
+	v->vmpl = 0;
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
+			 SVSM_ERR_INVALID_PARAMETER);
+	/* The page came back to the guest. */
+	assert_int_equal(access_of(g, AP_VMSA(g), true), 0);
+	v->vmpl = 1;
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
+			 SVSM_ERR_INVALID_PARAMETER);
+	v->vmpl = 2;
+	v->efer = 0;
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
+			 SVSM_ERR_INVALID_PARAMETER);
+	v->efer = EFER_SVME;
+	v->sev_features ^= 1ULL << 5;
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
+			 SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(access_of(g, AP_VMSA(g), true), 0);
+	assert_int_equal(snp_machine_vmsa_gpa(snp_machine_current(), 1, 2), 0);
+}
+
+/** Confirm that an unknown APIC ID is INVALID_PARAMETER. */
+static void create_vcpu_bad_apic_id(void **state)
+{
+	struct guest *g = *state;
+
+	prepare_ap(g);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 2),
+			 SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 0xFFFFFFFFULL),
+			 SVSM_ERR_INVALID_PARAMETER);
+	/* R8[63:32] are not part of the APIC ID. */
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), (7ULL << 32) | 1),
+			 SVSM_SUCCESS);
+}
+
+/** Confirm that a VMSA cannot be registered twice. */
+static void create_vcpu_twice(void **state)
+{
+	struct guest *g = *state;
+
+	prepare_ap(g);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1), SVSM_SUCCESS);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+}
+
+/** Confirm that the VMSA registry's limit gives INVALID_REQUEST. */
+static void create_vcpu_registry_full(void **state)
+{
+	struct guest *g = *state;
+	unsigned i;
+
+	/* 2 vCPUs x 2 slots, one used by the boot VMSA. */
+	for (i = 0; i < 4; i++) {
+		uint64_t vmsa = g->low + 0x40000 + i * 0x2000;
+
+		make_ap_vmsa(g, vmsa);
+		assert_int_equal(
+			pvalidate_one(g, vmsa + PAGE, false, true, false),
+			SVSM_SUCCESS);
+		assert_int_equal(create(g, vmsa, vmsa + PAGE, 1),
+				 i < 3 ? SVSM_SUCCESS :
+					 SVSM_ERR_INVALID_REQUEST);
+	}
+	assert_int_equal(access_of(g, g->low + 0x46000, true), 0);
+}
+
+/** Confirm that DELETE_VCPU of unknown or misaligned VMSAs is refused. */
+static void delete_vcpu_invalid_parameter(void **state)
+{
+	struct guest *g = *state;
+	uint64_t boot_vmsa = snp_machine_vmsa_gpa(snp_machine_current(), 0, 2);
+
+	assert_int_equal(core_call(g, 0, SVSM_CORE_DELETE_VCPU, g->low, 0, 0),
+			 SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(
+		core_call(g, 0, SVSM_CORE_DELETE_VCPU, boot_vmsa + 8, 0, 0),
+		SVSM_ERR_INVALID_PARAMETER);
+	/* The boot vCPU's VMSA is never deleted. */
+	assert_int_equal(
+		core_call(g, 0, SVSM_CORE_DELETE_VCPU, boot_vmsa, 0, 0),
+		SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(access_of(g, boot_vmsa, false), SVSM_SIM_FAULT_VMSA);
+}
+
+/** Confirm that deleting the caller's own VMSA is FAIL_INUSE. */
+static void delete_vcpu_in_use(void **state)
+{
+	struct guest *g = *state;
+
+	prepare_ap(g);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1), SVSM_SUCCESS);
+	assert_int_equal(
+		core_call(g, 1, SVSM_CORE_DELETE_VCPU, AP_VMSA(g), 0, 0),
+		SVSM_ERR_CORE_FAIL_INUSE);
+	assert_int_equal(core_call(g, 1, SVSM_CORE_QUERY_PROTOCOL, 0, 0, 0),
+			 SVSM_SUCCESS);
+}
+
+/** Confirm that Linux's replace-then-delete AP bring-up works. */
+static void create_vcpu_replace_then_delete(void **state)
+{
+	struct guest *g = *state;
+	uint64_t vmsa2 = g->low + 0x31000;
+
+	prepare_ap(g);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1), SVSM_SUCCESS);
+	make_ap_vmsa(g, vmsa2);
+	assert_int_equal(create(g, vmsa2, g->low + 0x32000, 1),
+			 SVSM_ERR_INVALID_ADDRESS); /* CA not validated */
+	assert_int_equal(pvalidate_one(g, g->low + 0x32000, false, true, false),
+			 SVSM_SUCCESS);
+	assert_int_equal(create(g, vmsa2, g->low + 0x32000, 1), SVSM_SUCCESS);
+	assert_int_equal(
+		core_call(g, 0, SVSM_CORE_DELETE_VCPU, AP_VMSA(g), 0, 0),
+		SVSM_SUCCESS);
+	assert_int_equal(snp_machine_vmsa_gpa(snp_machine_current(), 1, 2),
+			 vmsa2);
+	assert_int_equal(core_call(g, 1, SVSM_CORE_QUERY_PROTOCOL, 0, 0, 0),
+			 SVSM_SUCCESS);
+}
+
+const struct CMUnitTest vcpu_tests[] = {
+	cmocka_unit_test_setup_teardown(create_vcpu_and_delete, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_ap_remap_ca, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_misaligned, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_invalid_address,
+					guest_setup, guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_bad_vmsa, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_bad_apic_id, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_twice, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_registry_full, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(delete_vcpu_invalid_parameter,
+					guest_setup, guest_teardown),
+	cmocka_unit_test_setup_teardown(delete_vcpu_in_use, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_replace_then_delete,
+					guest_setup, guest_teardown),
+};
+const size_t vcpu_tests_count = sizeof(vcpu_tests) / sizeof(vcpu_tests[0]);
