@@ -11,7 +11,7 @@ setup() {
 	R=$BATS_TEST_TMPDIR/repo
 	mkdir -p "$R/governance" "$R/src/a" "$R/docs/guide"
 	git -C "$R" init -q
-	touch "$R/src/a/x.c" "$R/docs/guide/g.md" "$R/README.md"
+	touch "$R/src/a/x.c" "$R/src/b.c" "$R/docs/guide/g.md" "$R/docs/index.md" "$R/README.md"
 	cat >"$R/governance/MAINTAINERS" <<'EOM'
 # test maintainers
 team   @org/tsc   tsc          all
@@ -111,13 +111,22 @@ run_check() {
 }
 
 @test "dir/* matches only files directly in dir, as on GitHub" {
-	echo '/docs/*   @org/tsc' >>"$R/CODEOWNERS"
+	mkdir -p "$R/deep/sub" && touch "$R/deep/sub/f.c" && git -C "$R" add deep
+	echo '/deep/*   @org/tsc' >>"$R/CODEOWNERS"
 	run_check
 	[ "$status" -eq 1 ]
-	[[ $output == *"'/docs/*' matches no file"* ]]
-	touch "$R/docs/top.md" && git -C "$R" add docs/top.md
+	[[ $output == *"'/deep/*' matches no file"* ]]
+	touch "$R/deep/top.md" && git -C "$R" add deep/top.md
 	run_check
 	[ "$status" -eq 0 ]
+}
+
+@test "a rule that later rules override everywhere is reported" {
+	printf '%s\n' '/src/a/x.c   @org/src' '/src/a/   @org/src' >>"$R/CODEOWNERS"
+	run_check
+	[ "$status" -eq 1 ]
+	[[ $output == *"CODEOWNERS:5: '/src/a/x.c' never applies: later rules match all its files"* ]]
+	[[ $output == *"1 problem(s)"* ]]
 }
 
 @test "an owner missing from the maintainers list is reported" {
@@ -139,7 +148,7 @@ run_check() {
 	run_check
 	[ "$status" -eq 1 ]
 	[[ $output == *"team @org/docs maintains docs/ but owns nothing in CODEOWNERS"* ]]
-	echo '/docs/   @org/docs' >>"$R/CODEOWNERS"
+	echo '/docs/guide/   @org/docs' >>"$R/CODEOWNERS"
 	run_check
 	[ "$status" -eq 0 ]
 }
