@@ -6,7 +6,7 @@
 # lines `- Key: value` (also `* Key: value`, `- **Key:** value`, or a bare
 # `Key: value` line). Other text up to the next heading is the item's
 # description. The enclosing `## Section` becomes the area when the item
-# names none.
+# names none. Fenced code blocks (format examples) are skipped.
 #
 #   ## Core
 #   ### [MM-3] Per-CPU page caches
@@ -22,6 +22,8 @@ plan_parse() {
 	awk '
 	function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
 	function emit(k, v) { gsub(/\t/, " ", v); printf "%s\t%s\t%s\n", id, k, v }
+	/^[ \t]*(```|~~~)/ { fenced = !fenced; next }
+	fenced { next }
 	/^##[ \t]/ && !/^###/ {
 		id = ""
 		section = trim(substr($0, 3))

@@ -128,7 +128,7 @@ load helpers
 @test "prepare: refuses when ci/lint fails on the range" {
 	make_repo
 	mkdir -p ci
-	printf '#!/bin/sh\necho "lint: bad style in $1"\nexit 1\n' >ci/lint
+	printf '#!/bin/sh\necho "lint: bad style since $1"\nexit 1\n' >ci/lint
 	chmod +x ci/lint
 	git add ci/lint
 	git commit -q -s -m "ci: add a failing lint" -m "For the test."
@@ -136,7 +136,7 @@ load helpers
 	run svsm_release prepare 2026.11-devel
 	[ "$status" -eq 1 ]
 	grep -q 'refusing: lint failed' <<<"$output"
-	grep -q 'lint: bad style in v2026.10-devel..HEAD' <<<"$output"
+	grep -q 'lint: bad style since v2026.10-devel' <<<"$output"
 }
 
 @test "prepare: refuses on red CI unless --force" {

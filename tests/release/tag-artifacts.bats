@@ -20,7 +20,7 @@ make_key() {
 	export GNUPGHOME
 	gpg --batch --quiet --passphrase '' --quick-gen-key \
 		'Release Tester <release@example.org>' ed25519 sign never 2>/dev/null
-	KEY=$(gpg --list-keys --with-colons | awk -F: '/^fpr/ { print $10; exit }')
+	KEY=$(gpg --list-keys --with-colons | awk -F: '/^fp/ { print $10; exit }')
 }
 
 teardown() {
