@@ -10,7 +10,9 @@
  * the platform maps GPA 0 at `snp_machine_mem()`. An address outside it
  * makes PVALIDATE/RMPADJUST fail with FAIL_INPUT and trapped copies return
  * false. Using the interface without a machine, or an MSR the machine does
- * not model, is an SVSM bug and aborts.
+ * not model, is an SVSM bug and aborts. So is a VMGEXIT from the main
+ * context once the VM terminated (it would otherwise spin forever in a
+ * "terminate and never return" loop).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +90,15 @@ void cpu_vmgexit(void)
 	bool in_fiber = m->cur != NULL;
 	struct snp_hv_result res;
 
+	if (m->terminated) {
+		if (in_fiber) {
+			snp_fiber_abandon(m, v->fiber);
+		}
+		/* Nothing can ever resume this context: do not spin. */
+		fprintf(stderr, "cpu_vmgexit: the VM terminated; the main "
+				"context cannot continue\n");
+		abort();
+	}
 	snp_hv_vmgexit(m, v, 0, in_fiber, &res);
 	switch (res.next) {
 	case SNP_HV_RUN_VMPL:

@@ -22,7 +22,8 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
-#define FIBER_STACK_SIZE (1UL << 20)
+/* Room for libtpms and crypto under ASan; mapped lazily (MAP_NORESERVE). */
+#define FIBER_STACK_SIZE (8UL << 20)
 #define FIBER_GUARD_SIZE 4096UL
 
 /* The fiber being started (makecontext passes no pointer portably). */

@@ -3,7 +3,11 @@
  * The hosted machine interface (<svsm/cpu.h>) over the software SNP
  * machine, called from the main context (vCPU 0, VMPL0).
  */
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "machine_test.h"
 
@@ -92,6 +96,59 @@ static void cpu_misc(void **state)
 	assert_int_equal(snp_machine_tlb_flushes(m), 2);
 }
 
+/* Run `fn` in a child process; true if it died of SIGABRT. */
+static bool aborts(void (*fn)(void))
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (freopen("/dev/null", "w", stderr) == NULL) {
+			_exit(2);
+		}
+		fn();
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		return false;
+	}
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+}
+
+static void read_unmodelled_msr(void)
+{
+	(void)cpu_rdmsr(0x1B);
+}
+
+static void write_sev_status(void)
+{
+	cpu_wrmsr(0xC0010131, 0);
+}
+
+static void vmgexit(void)
+{
+	cpu_vmgexit();
+}
+
+static void vmgexit_without_machine(void)
+{
+	snp_machine_destroy(snp_machine_current());
+	cpu_vmgexit();
+}
+
+/* Confirm SVSM bugs abort: unmodelled MSRs, no machine, VMGEXIT when dead. */
+static void cpu_bugs_abort(void **state)
+{
+	assert_true(aborts(read_unmodelled_msr));
+	assert_true(aborts(write_sev_status));
+	assert_true(aborts(vmgexit_without_machine));
+	cpu_wrmsr(MSR_GHCB, GHCB_MSR_HV_FT_REQ);
+	assert_false(aborts(vmgexit)); /* a live VM answers */
+	tm_vmpl0_msr(GHCB_MSR_TERM(0, 1));
+	assert_true(snp_machine_terminated(*state, NULL, NULL));
+	assert_true(aborts(vmgexit));
+}
+
 int machine_test_cpu(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,6 +157,8 @@ int machine_test_cpu(void)
 		cmocka_unit_test_setup_teardown(cpu_trapped_copies, tm_setup,
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(cpu_misc, tm_setup,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(cpu_bugs_abort, tm_setup,
 						tm_teardown),
 	};
 
