@@ -46,3 +46,6 @@ HELP += svsm-sim|the svsm-sim guest console ($(O)/bin/svsm-sim)
 .PHONY: sim svsm-sim
 sim: $(SIM_LIB) $(SIM_PC)
 svsm-sim: $(SIM_CONSOLE)
+
+# Test fragments below tests/*/* are not read by the top-level Makefile.
+include $(SRCDIR)/tests/unit/core/build.mk

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the SVSM's decoders: call and list decoding, dispatch,
+ * QUERY_PROTOCOL and CONFIGURE_VTOM, result names, and the platform's
+ * pure helpers (secrets page copy, guest VMSA, GHCB encodings).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "svsm/proto.h"
+#include "svsm/snp.h"
+#include "internal.h"
+#include "abi/ghcb.h"
+#include "abi/svsm_call.h"
+#include "abi/svsm_core.h"
+#include "abi/vmsa.h"
+
+/** Confirm that valid 4 KiB and 2 MiB PVALIDATE entries decode. */
+static void pvalidate_entry_decode_valid(void **state)
+{
+	struct pval_op op;
+
+	(void)state;
+	assert_int_equal(
+		pvalidate_entry_decode(
+			SVSM_PVAL_ENTRY(0x1234000, 0, true, false), &op),
+		SVSM_SUCCESS);
+	assert_int_equal(op.gpa, 0x1234000);
+	assert_int_equal(op.size, CPU_PAGE_4K);
+	assert_true(op.validate);
+	assert_false(op.ignore_cf);
+	assert_int_equal(
+		pvalidate_entry_decode(
+			SVSM_PVAL_ENTRY(0x40000000, 1, false, true), &op),
+		SVSM_SUCCESS);
+	assert_int_equal(op.size, CPU_PAGE_2M);
+	assert_false(op.validate);
+	assert_true(op.ignore_cf);
+	/* GFN bits up to 63 are taken as they are (range checked later). */
+	assert_int_equal(pvalidate_entry_decode(~0xFFFULL, &op), SVSM_SUCCESS);
+	assert_int_equal(op.gpa, ~0xFFFULL);
+}
+
+/** Confirm that bad sizes, reserved bits and misalignment are refused. */
+static void pvalidate_entry_decode_invalid(void **state)
+{
+	struct pval_op op;
+	unsigned bit;
+
+	(void)state;
+	assert_int_equal(pvalidate_entry_decode(0x1000 | 2, &op),
+			 SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(pvalidate_entry_decode(0x1000 | 3, &op),
+			 SVSM_ERR_INVALID_PARAMETER);
+	for (bit = 4; bit < 12; bit++) {
+		assert_int_equal(
+			pvalidate_entry_decode(0x1000 | (1ULL << bit), &op),
+			SVSM_ERR_INVALID_PARAMETER);
+	}
+	assert_int_equal(pvalidate_entry_decode(0x1FF000 | 1, &op),
+			 SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(pvalidate_entry_decode(0x201000 | 1, &op),
+			 SVSM_ERR_INVALID_PARAMETER);
+}
+
+/** Confirm that DEPOSIT_MEM entries decode and bad ones are refused. */
+static void deposit_entry_decode_cases(void **state)
+{
+	struct deposit_op op;
+	unsigned bit;
+
+	(void)state;
+	assert_int_equal(deposit_entry_decode(0x5000, &op), SVSM_SUCCESS);
+	assert_int_equal(op.gpa, 0x5000);
+	assert_int_equal(op.size, CPU_PAGE_4K);
+	assert_int_equal(deposit_entry_decode(0x400000 | 1, &op), SVSM_SUCCESS);
+	assert_int_equal(op.size, CPU_PAGE_2M);
+	assert_int_equal(deposit_entry_decode(0x401000 | 1, &op),
+			 SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(deposit_entry_decode(0x5000 | 2, &op),
+			 SVSM_ERR_INVALID_PARAMETER);
+	for (bit = 2; bit < 12; bit++) {
+		assert_int_equal(
+			deposit_entry_decode(0x5000 | (1ULL << bit), &op),
+			SVSM_ERR_INVALID_PARAMETER);
+	}
+}
+
+/** Confirm the list capacity at every interesting page offset. */
+static void list_capacity_offsets(void **state)
+{
+	(void)state;
+	assert_int_equal(list_capacity(0x10000), 511);
+	assert_int_equal(list_capacity(0x10008), 510);
+	assert_int_equal(list_capacity(0x10FE8), 2);
+	assert_int_equal(list_capacity(0x10FF0), 1);
+	assert_int_equal(list_capacity(0x10FF8), 0);
+}
+
+/** Confirm the count/next rules of list headers. */
+static void list_hdr_check_cases(void **state)
+{
+	struct svsm_list_hdr h = { .entry_count = 1, .next = 0 };
+
+	(void)state;
+	assert_int_equal(list_hdr_check(0x1008, &h), SVSM_SUCCESS);
+	h.entry_count = 0;
+	assert_int_equal(list_hdr_check(0x1008, &h),
+			 SVSM_ERR_INVALID_PARAMETER);
+	h.entry_count = 5;
+	h.next = 5;
+	assert_int_equal(list_hdr_check(0x1008, &h),
+			 SVSM_ERR_INVALID_PARAMETER);
+	h.next = 4;
+	assert_int_equal(list_hdr_check(0x1008, &h), SVSM_SUCCESS);
+	h.entry_count = 510;
+	h.next = 0;
+	assert_int_equal(list_hdr_check(0x1008, &h), SVSM_SUCCESS);
+	h.entry_count = 511;
+	assert_int_equal(list_hdr_check(0x1008, &h),
+			 SVSM_ERR_INVALID_PARAMETER);
+	h.entry_count = 0xFFFF;
+	assert_int_equal(list_hdr_check(0x1000, &h),
+			 SVSM_ERR_INVALID_PARAMETER);
+}
+
+/** Confirm that dispatch splits RAX and refuses unknown protocols/calls. */
+static void dispatch_decoding(void **state)
+{
+	struct svsm_caller caller = { 0 };
+	struct svsm_call_out out = { .set = 0x7 };
+	struct svsm_call_in in = { 0 };
+
+	(void)state;
+	in.rax = SVSM_CALL(1234, SVSM_CORE_QUERY_PROTOCOL);
+	assert_int_equal(svsm_dispatch(&caller, &in, &out),
+			 SVSM_ERR_UNSUPPORTED_PROTOCOL);
+	assert_int_equal(out.set, 0);
+	in.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, 8);
+	assert_int_equal(svsm_dispatch(&caller, &in, &out),
+			 SVSM_ERR_UNSUPPORTED_CALL);
+	assert_int_equal(out.set, 0);
+	/* The protocol is RAX[63:32]: core call 6 with garbage above fails. */
+	in.rax = (1ULL << 63) | SVSM_CORE_QUERY_PROTOCOL;
+	assert_int_equal(svsm_dispatch(&caller, &in, &out),
+			 SVSM_ERR_UNSUPPORTED_PROTOCOL);
+	in.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_QUERY_PROTOCOL);
+	in.rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1);
+	assert_int_equal(svsm_dispatch(&caller, &in, &out), SVSM_SUCCESS);
+	assert_int_equal(out.set, SVSM_OUT_RCX);
+	assert_int_equal(out.rcx, (1ULL << 32) | 1);
+}
+
+/** Confirm that QUERY_PROTOCOL reads the dispatch table. */
+static void query_protocol_table(void **state)
+{
+	uint32_t min = 0, max = 0;
+
+	(void)state;
+	assert_true(svsm_protocol_versions(SVSM_PROTOCOL_CORE, &min, &max));
+	assert_int_equal(min, 1);
+	assert_int_equal(max, 1);
+	assert_false(svsm_protocol_versions(99, &min, &max));
+	assert_int_equal(core_query_protocol(SVSM_QUERY_PROTOCOL_ARG(0, 1)),
+			 (1ULL << 32) | 1);
+	assert_int_equal(core_query_protocol(SVSM_QUERY_PROTOCOL_ARG(0, 0)), 0);
+	assert_int_equal(core_query_protocol(SVSM_QUERY_PROTOCOL_ARG(0, 2)), 0);
+	assert_int_equal(core_query_protocol(SVSM_QUERY_PROTOCOL_ARG(99, 1)),
+			 0);
+}
+
+/** Confirm every CONFIGURE_VTOM decoding case. */
+static void configure_vtom_cases(void **state)
+{
+	struct svsm_call_out out = { 0 };
+
+	(void)state;
+	assert_int_equal(core_configure_vtom(SVSM_VTOM_QUERY, &out),
+			 SVSM_SUCCESS);
+	assert_int_equal(out.set, SVSM_OUT_RCX);
+	assert_int_equal(out.rcx, 0);
+	out.set = 0;
+	assert_int_equal(core_configure_vtom(SVSM_VTOM_QUERY | 2, &out),
+			 SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(out.set, 0);
+	assert_int_equal(
+		core_configure_vtom(SVSM_VTOM_ENABLE | (1ULL << 11), &out),
+		SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(core_configure_vtom(SVSM_VTOM_ENABLE |
+						     SVSM_VTOM_SET_RIP |
+						     (1ULL << 30),
+					     &out),
+			 SVSM_ERR_INVALID_REQUEST);
+	assert_int_equal(core_configure_vtom(0, &out),
+			 SVSM_ERR_INVALID_REQUEST);
+}
+
+/** Confirm that result codes have names and classes. */
+static void result_names(void **state)
+{
+	(void)state;
+	assert_string_equal(svsm_result_name(0), "SVSM_SUCCESS");
+	assert_string_equal(svsm_result_name(0x80000003U),
+			    "SVSM_ERR_INVALID_ADDRESS");
+	assert_string_equal(svsm_result_name(0x80001006U),
+			    "SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH");
+	assert_string_equal(svsm_result_name(0x40000010U), "SVSM_MEM_NEEDED");
+	assert_string_equal(svsm_result_name(0x80001234U), "SVSM_ERR_PROTOCOL");
+	assert_string_equal(svsm_result_name(5), "SVSM_RESULT_RESERVED");
+}
+
+/** Confirm that the guest's secrets copy wipes VMPCK0..VMPL-1 only. */
+static void secrets_for_guest_wipes(void **state)
+{
+	static struct snp_secrets_page src, dst;
+	static const uint8_t zero[32];
+
+	(void)state;
+	memset(&src, 0xAB, sizeof(src));
+	snp_secrets_for_guest(&dst, &src, 2, 0x7000000, 0x1000000, 0x4000);
+	assert_memory_equal(dst.vmpck[0], zero, 32);
+	assert_memory_equal(dst.vmpck[1], zero, 32);
+	assert_memory_equal(dst.vmpck[2], src.vmpck[2], 32);
+	assert_memory_equal(dst.vmpck[3], src.vmpck[3], 32);
+	assert_int_equal(dst.svsm_base, 0x7000000);
+	assert_int_equal(dst.svsm_size, 0x1000000);
+	assert_int_equal(dst.svsm_caa, 0x4000);
+	assert_int_equal(dst.svsm_max_version, 1);
+	assert_int_equal(dst.svsm_guest_vmpl, 2);
+	assert_int_equal(dst.tsc_factor, src.tsc_factor);
+	snp_secrets_for_guest(&dst, &src, 1, 0, 0, 0);
+	assert_memory_equal(dst.vmpck[0], zero, 32);
+	assert_memory_equal(dst.vmpck[1], src.vmpck[1], 32);
+}
+
+/** Confirm the guest boot VMSA's reset state. */
+static void vmsa_init_guest_state(void **state)
+{
+	static struct sev_vmsa v;
+
+	(void)state;
+	memset(&v, 0xFF, sizeof(v));
+	snp_vmsa_init_guest(&v, 2, 0x21, 0xFFFFFFF0ULL);
+	assert_int_equal(v.vmpl, 2);
+	assert_int_equal(v.efer, EFER_SVME);
+	assert_int_equal(v.sev_features, 0x21);
+	assert_int_equal(v.rip, 0xFFF0);
+	assert_int_equal(v.cs.selector, 0xF000);
+	assert_int_equal(v.cs.base, 0xFFFF0000ULL);
+	assert_int_equal(v.cr0, 0x60000010ULL);
+	assert_int_equal(v.rax, 0);
+	assert_int_equal(v.guest_exit_code, 0);
+	assert_int_equal(snp_vmsa_clear_svme(&v) & EFER_SVME, EFER_SVME);
+	assert_int_equal(v.efer, 0);
+	snp_vmsa_set_svme(&v);
+	assert_int_equal(v.efer, EFER_SVME);
+}
+
+/** Confirm the GHCB MSR-protocol encodings. */
+static void ghcb_encodings(void **state)
+{
+	(void)state;
+	assert_int_equal(GHCB_MSR_VMPL_REQ_LEVEL(0), 0x16);
+	assert_int_equal(GHCB_MSR_VMPL_REQ_LEVEL(2), 0x200000016ULL);
+	assert_int_equal(GHCB_MSR_PSC(0x12345, GHCB_MSR_PSC_OP_SHARED),
+			 (2ULL << 52) | (0x12345ULL << 12) | 0x14);
+	assert_int_equal(GHCB_MSR_TERM(1, 7),
+			 (7ULL << 16) | (1ULL << 12) | 0x100);
+	assert_int_equal(SVM_VMGEXIT_AP_EXITINFO1(3, 2, 1),
+			 (3ULL << 32) | (2ULL << 16) | 1);
+	assert_int_equal(PSC_ENTRY(0x200, PSC_OP_PSMASH, true),
+			 (0x200ULL << 12) | (3ULL << 52) | (1ULL << 56));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pvalidate_entry_decode_valid),
+		cmocka_unit_test(pvalidate_entry_decode_invalid),
+		cmocka_unit_test(deposit_entry_decode_cases),
+		cmocka_unit_test(list_capacity_offsets),
+		cmocka_unit_test(list_hdr_check_cases),
+		cmocka_unit_test(dispatch_decoding),
+		cmocka_unit_test(query_protocol_table),
+		cmocka_unit_test(configure_vtom_cases),
+		cmocka_unit_test(result_names),
+		cmocka_unit_test(secrets_for_guest_wipes),
+		cmocka_unit_test(vmsa_init_guest_state),
+		cmocka_unit_test(ghcb_encodings),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
