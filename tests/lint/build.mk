@@ -5,7 +5,14 @@
 #   test-lint     the bats suites of tests/lint/
 #   bench-hooks   the hooks on a 10-file commit against a bare commit
 #   lint-sources  (internal) the build's source lists, read by ci/lint to
-#                 analyse each C file with its flavour's flags
+#                 analyse each C file with its flavour's flags, after making
+#                 the generated headers they include
+#
+# Generated headers and their include directories, for the analysers; other
+# fragments may extend these lists.
+LINT_GENERATED += $(KERNEL_VERSION_H)
+LINT_KERNEL_INCLUDES += $(KERNEL_GEN)
+LINT_HOSTED_INCLUDES +=
 
 HELP += lint|ci/lint --all: clang-format, clang-tidy, cppcheck, shellcheck, SPDX over the tree
 HELP += test-lint|bats tests of ci/lint, ci/spell and hooks/
@@ -25,7 +32,9 @@ test-lint:
 bench-hooks:
 	$(Q)$(SRCDIR)/tests/lint/bench-hooks $(BUILD)/bench-hooks
 
-lint-sources:
+lint-sources: $$(LINT_GENERATED)
 	@$(foreach f,$(svsm-common-y),echo 'common $(f)';)
 	@$(foreach f,$(svsm-hosted-y),echo 'hosted $(f)';)
 	@$(foreach f,$(svsm-kernel-y),echo 'kernel $(f)';)
+	@$(foreach d,$(LINT_KERNEL_INCLUDES),echo 'kernel-include $(d)';)
+	@$(foreach d,$(LINT_HOSTED_INCLUDES),echo 'hosted-include $(d)';)

@@ -21,6 +21,7 @@ good_c() {
 @test "lint: clean changes pass" {
 	mkdir -p svsm/mm
 	good_c mm_one >svsm/mm/one.c
+	# shellcheck disable=SC2016 # the script text itself
 	printf '#!/bin/sh\n# SPDX-License-Identifier: MIT\necho "$1"\n' >ci/tool
 	chmod +x ci/tool
 	commit_all "mm: add one"
@@ -114,13 +115,23 @@ good_c() {
 	[[ "$output" == *"failed: tidy"* ]]
 }
 
-@test "lint: cppcheck reports a finding" {
-	printf '/* SPDX-License-Identifier: MIT */\nint f(void);\n\nint f(void)\n{\n\tint a[4] = { 0 };\n\n\treturn a[4];\n}\n' >a.c
-	commit_all "a: out of bounds"
+@test "lint: cppcheck reports a finding once, with each flavour" {
+	mkdir -p svsm/mm
+	printf '/* SPDX-License-Identifier: MIT */\nint f(void);\n\nint f(void)\n{\n\tint a[4] = { 0 };\n\n\treturn a[4];\n}\n' >svsm/mm/oob.c
+	commit_all "mm: out of bounds"
 	run "$LINT" --skip=tidy
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"a.c:8:10: error: Array 'a[4]' accessed at index 4, which is out of bounds. [arrayIndexOutOfBounds]"* ]]
+	[[ "$output" == *"svsm/mm/oob.c:8:10: error: Array 'a[4]' accessed at index 4, which is out of bounds. [arrayIndexOutOfBounds] (hosted, kernel)"* ]]
+	[[ "$output" == *"FAILED: 1 finding(s)"* ]]
+}
+
+@test "lint: cppcheck knows that a _Noreturn panic ends a path" {
+	printf '/* SPDX-License-Identifier: MIT */\n_Noreturn void panic(void);\nstruct s {\n\tint used;\n};\nstruct s *get(void);\nvoid f(void);\n\nvoid f(void)\n{\n\tstruct s *p = get();\n\n\tif (p == 0) {\n\t\tpanic();\n\t}\n\tp->used = 1;\n}\n' >a.c
+	commit_all "a: panic on NULL"
+	run "$LINT" --skip=tidy
+	echo "$output"
+	[ "$status" -eq 0 ]
 }
 
 @test "lint: kernel files get the kernel flavour's include paths" {
@@ -144,7 +155,9 @@ good_c() {
 
 @test "lint: shellcheck finds scripts by shebang" {
 	mkdir -p tests/x
+	# shellcheck disable=SC2016 # the script text itself
 	printf '#!/bin/sh\n# SPDX-License-Identifier: MIT\nrm -rf $1/x\n' >tests/x/run-me
+	# shellcheck disable=SC2016 # the file text itself
 	printf 'not a script $1\n' >tests/x/notes
 	commit_all "tests: add run-me"
 	run "$LINT"
