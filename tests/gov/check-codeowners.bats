@@ -218,3 +218,11 @@ EOM
 	run "$CHECK" --root "$BATS_TEST_TMPDIR"
 	[ "$status" -eq 2 ]
 }
+
+@test "--help prints the usage and exits 0; a bad option exits 2" {
+	run "$CHECK" --help
+	[ "$status" -eq 0 ]
+	[[ $output == "usage: ci/check-codeowners"* ]]
+	run "$CHECK" --bogus
+	[ "$status" -eq 2 ]
+}

@@ -291,3 +291,13 @@ add_field() { # add_field ID LINE: insert LINE after the item's Area field
 	[[ $output == *"[GOV-2]"* ]]
 	[[ $output != *"[IGVM-1]"* ]]
 }
+
+@test "--help prints the usage and exits 0; a bad option exits 2" {
+	run "$CHECK" --help
+	[ "$status" -eq 0 ]
+	[[ $output == "usage: ci/check-plan"* ]]
+	run "$CHECK" --bogus
+	[ "$status" -eq 2 ]
+	run "$CHECK" --file "$BATS_TEST_TMPDIR/none.md"
+	[ "$status" -eq 2 ]
+}

@@ -195,3 +195,10 @@ gate() { # gate SCENARIO [args...]
 	[ "$status" -eq 0 ]
 	grep -q 'GET /repos/svsm-test/all-approved/pulls/7/reviews?per_page=100 ' "$BATS_FILE_TMPDIR/requests.log"
 }
+
+@test "--help prints the usage and exits 0" {
+	run "$CHECK" --help
+	[ "$status" -eq 0 ]
+	[[ $output == "usage: ci/check-reviews"* ]]
+	[[ $output == *"SVSM_TSC_LOGINS"* ]]
+}
