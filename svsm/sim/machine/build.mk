@@ -14,8 +14,3 @@ MACHINE_LDLIBS := -lcrypto
 
 # The tests include "machine.h"; let ci/lint's analysers find it.
 LINT_HOSTED_INCLUDES += $(SRCDIR)/svsm/sim/machine
-
-# The unit tests live in tests/unit/machine; the top-level Makefile only
-# reads tests/*/build.mk, so pull the fragment in from here (it is guarded
-# against being read twice).
-include $(SRCDIR)/tests/unit/machine/build.mk

@@ -5,9 +5,6 @@
 # `make bench-machine` times VMPL round trips in the optimised build
 # (libsvsm-sim.a, -lcrypto) against an in-run reference.
 
-ifndef TESTS_UNIT_MACHINE_MK
-TESTS_UNIT_MACHINE_MK := 1
-
 MACHINE_TEST_SRCS := tests/unit/machine/test_main.c \
 		     tests/unit/machine/test_rmp.c \
 		     tests/unit/machine/test_psp.c \
@@ -27,12 +24,12 @@ $(MACHINE_TEST_BIN): $$(MACHINE_TEST_OBJS) $(ASAN_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $(MACHINE_TEST_OBJS) $(ASAN_LIB) \
-		-lcmocka -lcrypto
+		-lcmocka $(MACHINE_LDLIBS)
 
 $(MACHINE_BENCH_BIN): $$(MACHINE_BENCH_OBJS) $(SIM_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) -o $@ $(MACHINE_BENCH_OBJS) $(SIM_LIB) -lcrypto
+	$(Q)$(HOSTCC) -o $@ $(MACHINE_BENCH_OBJS) $(SIM_LIB) $(MACHINE_LDLIBS)
 
 CHECK_TARGETS += test-unit-machine
 BENCH_TARGETS += bench-machine
@@ -45,5 +42,3 @@ test-unit-machine: $(MACHINE_TEST_BIN)
 
 bench-machine: $(MACHINE_BENCH_BIN)
 	$(Q)$(MACHINE_BENCH_BIN)
-
-endif
