@@ -3,7 +3,8 @@
 #
 # ci/check-reviews against recorded GitHub API answers served on 127.0.0.1 by
 # tests/gov/github-fixture-server (fixtures in tests/gov/fixtures/github).
-# Fixture TSC members: tsc-alpha, tsc-beta; maintainers maint-one, maint-two.
+# Fixture TSC members: tsc-alpha, tsc-beta (given as "tsc-alpha, @tsc-beta":
+# commas, blanks and a leading @ are accepted); maintainers maint-one, maint-two.
 
 SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 CHECK=$SRC/ci/check-reviews
@@ -28,7 +29,7 @@ teardown_file() {
 setup() {
 	SVSM_GITHUB_API="http://127.0.0.1:$(cat "$BATS_FILE_TMPDIR/port")"
 	export SVSM_GITHUB_API
-	export SVSM_TSC_LOGINS="tsc-alpha, tsc-beta"
+	export SVSM_TSC_LOGINS="tsc-alpha, @tsc-beta"
 	unset GITHUB_TOKEN
 	: >"$BATS_FILE_TMPDIR/requests.log"
 }
