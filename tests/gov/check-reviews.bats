@@ -15,7 +15,7 @@ setup_file() {
 	"$BATS_TEST_DIRNAME/github-fixture-server" "$BATS_TEST_DIRNAME/fixtures/github" \
 		"$dir/port" "$dir/requests.log" 3>&- &
 	echo $! >"$dir/pid"
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		[ -s "$dir/port" ] && break
 		sleep 0.1
 	done
