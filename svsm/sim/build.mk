@@ -15,7 +15,7 @@ svsm-common-y += svsm/core/boot.c svsm/core/guest.c svsm/core/physmap.c \
 svsm-hosted-y += svsm/sim/sim.c svsm/sim/entry.c svsm/sim/log.c
 
 # What a program linking libsvsm-sim (or the ASan archive) also needs.
-SIM_LDLIBS := -lcrypto -lpthread
+SIM_LDLIBS = $(VTPM_LDLIBS) -lcrypto -lpthread
 
 SIM_PC := $(BUILD)/lib/pkgconfig/svsm-sim.pc
 SIM_CONSOLE := $(BUILD)/bin/svsm-sim
@@ -46,6 +46,3 @@ HELP += svsm-sim|the svsm-sim guest console ($(O)/bin/svsm-sim)
 .PHONY: sim svsm-sim
 sim: $(SIM_LIB) $(SIM_PC)
 svsm-sim: $(SIM_CONSOLE)
-
-# Test fragments below tests/*/* are not read by the top-level Makefile.
-include $(SRCDIR)/tests/unit/core/build.mk

@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: MIT
 #
 # Unit tests of the SVSM's decoders and pure helpers (cmocka, ASan+UBSan):
-# `make test-unit-core`. Read from svsm/sim/build.mk (the top-level Makefile
-# does not read tests/*/*/build.mk); guarded against a second read.
+# `make test-unit-core`. Guarded against a second read.
 
 ifndef TESTS_UNIT_CORE_MK
 TESTS_UNIT_CORE_MK := 1

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: MIT
+#
+# libFuzzer target over the SVSM's request loop (clang, ASan+UBSan):
+#   make test-fuzz-smoke   a short run over the seed corpus (in `make check`)
+#   make fuzz              a long run (FUZZ_TIME seconds, default 600)
+# The seed corpus (tests/fuzz/corpus) is written by tests/fuzz/gen-corpus.py;
+# new inputs of a run go to $(O)/fuzz-corpus, never beside the sources.
+
+FUZZ_SRCS := tests/fuzz/fuzz_request.c
+FUZZ_OBJS = $(call objs,fuzz,$(FUZZ_SRCS))
+FUZZ_BIN := $(BUILD)/tests/fuzz/fuzz-request
+FUZZ_TIME ?= 600
+FUZZ_SMOKE_RUNS ?= 20000
+FUZZ_SMOKE_TIME ?= 30
+
+$(FUZZ_BIN): $$(FUZZ_OBJS) $(FUZZ_LIB)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_OBJS) \
+		$(FUZZ_LIB) $(SIM_LDLIBS)
+
+CHECK_TARGETS += test-fuzz-smoke
+HELP += test-fuzz-smoke|short libFuzzer run over the request loop (seed corpus)
+HELP += fuzz|long libFuzzer run over the request loop (FUZZ_TIME=600 s)
+
+.PHONY: test-fuzz-smoke fuzz
+test-fuzz-smoke: $(FUZZ_BIN)
+	@rm -rf $(BUILD)/fuzz-smoke && mkdir -p $(BUILD)/fuzz-smoke
+	$(Q)ASAN_OPTIONS=detect_leaks=1 $(FUZZ_BIN) -runs=$(FUZZ_SMOKE_RUNS) \
+		-max_total_time=$(FUZZ_SMOKE_TIME) -seed=1 -max_len=3300 \
+		-artifact_prefix=$(BUILD)/fuzz-smoke/ \
+		$(BUILD)/fuzz-smoke $(SRCDIR)/tests/fuzz/corpus
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p $(BUILD)/fuzz-corpus
+	$(Q)$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -max_len=3300 \
+		-artifact_prefix=$(BUILD)/fuzz-corpus/ \
+		$(BUILD)/fuzz-corpus $(SRCDIR)/tests/fuzz/corpus
