@@ -24,7 +24,7 @@ BENCH_TARGETS += bench-hooks
 .PHONY: lint test-lint bench-hooks lint-sources
 
 lint:
-	$(Q)$(SRCDIR)/ci/lint --all
+	$(Q)cd $(SRCDIR) && ci/lint --all
 
 test-lint:
 	$(Q)bats $(SRCDIR)/tests/lint

@@ -42,7 +42,11 @@ good_c() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"FAILED: changed lines are not clang-formatted"* ]]
 	[[ "$output" == *"+int g(int y)"* ]]
-	[[ "$output" == *"fix: git-clang-format-14 $base"* ]]
+	[[ "$output" == *"fix: git clang-format-14 $base"* ]]
+	# the printed fix works
+	git clang-format-14 "$base"
+	run "$LINT" --skip=tidy,cppcheck "$base"
+	[ "$status" -eq 0 ]
 }
 
 @test "lint: untouched misformatted lines are not judged" {
