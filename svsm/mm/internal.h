@@ -11,6 +11,7 @@
  */
 #pragma once
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -73,18 +74,26 @@ struct slab_cache {
 	size_t stride; /* distance between objects */
 	size_t inuse;  /* objects handed out */
 	size_t slabs;  /* slabs owned, spare included */
+	/** Allocation attempts counted here (fault injection disarmed). */
+	unsigned long attempts;
 	/** Every cache (kmalloc classes too), under `caches_lock`. */
 	struct slab_cache *list_next;
 	struct slab_cache *list_prev;
 	char name[SLAB_NAME_MAX];
 };
 
+/** mm_pages_get() flags. */
+#define MM_ZERO 1U  /* zero the block */
+#define MM_COUNT 2U /* count one allocation attempt under the lock */
+
 /* page_alloc.c */
-void *mm_pages_get(unsigned int order, enum page_state state, bool zero);
+void *mm_pages_get(unsigned int order, enum page_state state,
+		   unsigned int flags);
 void mm_pages_put(void *va, unsigned int order, enum page_state state);
 struct page_desc *mm_page_desc(const void *va);
 void *mm_desc_va(const struct page_desc *desc);
 size_t mm_page_bytes_allocated(void);
+unsigned long mm_page_attempts(void);
 void mm_page_reset(void);
 /* The attribute form: cppcheck 2.10 ignores `_Noreturn`. */
 void mm_bad_free(const char *what, const void *ptr) __attribute__((noreturn));
@@ -92,21 +101,41 @@ void mm_bad_free(const char *what, const void *ptr) __attribute__((noreturn));
 /* slab.c */
 bool mm_slab_init(struct slab_cache *cache, const char *name, size_t size,
 		  size_t align);
-void *mm_slab_get(struct slab_cache *cache, size_t size);
+void *mm_slab_get(struct slab_cache *cache, size_t size, bool count);
 void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj);
 struct slab_cache *mm_slab_create(const char *name, size_t size, size_t align);
 void mm_slab_register(struct slab_cache *cache);
 size_t mm_slab_bytes_allocated(void);
+unsigned long mm_slab_attempts(void);
 void mm_slab_reset(void);
 
 /* kmalloc.c */
-void *mm_kmalloc(size_t size);
+void *mm_kmalloc(size_t size, bool count);
 void mm_kfree(void *ptr);
 void mm_kmalloc_reset(void);
 
 /* mm.c */
+extern atomic_bool mm_fault_armed;
 bool mm_fault_hit(void);
+void mm_fault_retire(unsigned long attempts);
 void mm_init_once(void);
+
+/**
+ * Start one API-level allocation attempt. Returns false if fault injection
+ * makes it fail. Otherwise `*count` says whether the callee must count the
+ * attempt itself, under the lock it takes anyway: an unarmed attempt costs
+ * no atomic read-modify-write of its own. Armed attempts are counted (and
+ * checked) here, on one global counter.
+ */
+static inline bool mm_fault_enter(bool *count)
+{
+	if (atomic_load_explicit(&mm_fault_armed, memory_order_relaxed)) {
+		*count = false;
+		return !mm_fault_hit();
+	}
+	*count = true;
+	return true;
+}
 
 /*
  * ASan builds: free slab objects are poisoned so that a use after kfree()

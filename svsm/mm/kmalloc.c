@@ -48,21 +48,27 @@ static inline unsigned int kmalloc_order(size_t size)
 	return order;
 }
 
-/** kmalloc() without fault injection. */
-void *mm_kmalloc(size_t size)
+/** kmalloc() after fault injection; `count`: count the attempt. */
+void *mm_kmalloc(size_t size, bool count)
 {
 	void *va;
 
 	if (size == 0 || size > (PAGE_SIZE << PAGE_ORDER_MAX)) {
+		if (count) {
+			mm_fault_hit(); /* just counts: nothing is armed */
+		}
 		return NULL;
 	}
 	if (size <= KMALLOC_MAX_SLAB) {
-		return mm_slab_get(&kmalloc_caches[kmalloc_class(size)], size);
+		return mm_slab_get(&kmalloc_caches[kmalloc_class(size)], size,
+				   count);
 	}
-	va = mm_pages_get(kmalloc_order(size), PAGE_STATE_LARGE, true);
+	va = mm_pages_get(kmalloc_order(size), PAGE_STATE_LARGE,
+			  MM_ZERO | (count ? MM_COUNT : 0));
 	if (!va) {
 		mm_shrink();
-		va = mm_pages_get(kmalloc_order(size), PAGE_STATE_LARGE, true);
+		va = mm_pages_get(kmalloc_order(size), PAGE_STATE_LARGE,
+				  MM_ZERO);
 	}
 	return va;
 }
@@ -102,15 +108,17 @@ void mm_kfree(void *ptr)
 /** `size` bytes (NULL for 0 or on failure; one attempt). */
 void *kmalloc(size_t size)
 {
-	if (mm_fault_hit()) {
+	bool count;
+
+	if (!mm_fault_enter(&count)) {
 		return NULL;
 	}
-	return mm_kmalloc(size);
+	return mm_kmalloc(size, count);
 }
 
-static void *kzalloc_nofault(size_t size)
+static void *kzalloc_counted(size_t size, bool count)
 {
-	void *p = mm_kmalloc(size);
+	void *p = mm_kmalloc(size, count);
 
 	/* Large blocks come zeroed from the page allocator. */
 	if (p && size <= KMALLOC_MAX_SLAB) {
@@ -122,22 +130,29 @@ static void *kzalloc_nofault(size_t size)
 /** As kmalloc(), zero-filled (one attempt). */
 void *kzalloc(size_t size)
 {
-	if (mm_fault_hit()) {
+	bool count;
+
+	if (!mm_fault_enter(&count)) {
 		return NULL;
 	}
-	return kzalloc_nofault(size);
+	return kzalloc_counted(size, count);
 }
 
 /** Zeroed `count` * `size` bytes; NULL on overflow or failure (one attempt). */
 void *kcalloc(size_t count, size_t size)
 {
-	if (mm_fault_hit()) {
+	bool counted;
+
+	if (!mm_fault_enter(&counted)) {
 		return NULL;
 	}
 	if (size != 0 && count > SIZE_MAX / size) {
+		if (counted) {
+			mm_fault_hit(); /* just counts: nothing is armed */
+		}
 		return NULL;
 	}
-	return kzalloc_nofault(count * size);
+	return kzalloc_counted(count * size, counted);
 }
 
 /** Free what kmalloc(), kzalloc() or kcalloc() returned; NULL is ignored. */

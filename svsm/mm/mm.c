@@ -4,17 +4,24 @@
  * allocated-bytes total.
  *
  * Fault injection counts attempts at the API level only: each public
- * allocating call asks mm_fault_hit() once, and the internal calls it makes
- * (mm_kmalloc(), mm_slab_get(), mm_pages_get()) never do.
+ * allocating call enters once (mm_fault_enter()), and the internal calls it
+ * makes count at most that one attempt. While nothing is armed, attempts are
+ * counted under the lock the call takes anyway (a slab cache's or the page
+ * allocator's) and alloc_fault_attempts() adds those counters up; once
+ * armed, every attempt goes through `fault_attempts` so that the n-th one
+ * is known exactly. An attempt racing with alloc_fault_fail_nth() on
+ * another CPU may be counted on either side of it.
  */
 #include <stdatomic.h>
 
 #include "svsm/log.h"
 #include "internal.h"
 
+/* Attempts counted globally (armed, or with no lock to count under). */
 static atomic_ulong fault_attempts;
-/* The attempt number that fails, 0 for none. */
+/* The value of `fault_attempts` whose attempt fails, 0 for none. */
 static atomic_ulong fault_fail_at;
+atomic_bool mm_fault_armed;
 static atomic_bool mm_ready;
 
 /** Count one allocation attempt; true if it is the one that must fail. */
@@ -31,21 +38,33 @@ bool mm_fault_hit(void)
 	}
 	/* Only the thread that made attempt `at` gets here. */
 	atomic_store_explicit(&fault_fail_at, 0, memory_order_relaxed);
+	atomic_store(&mm_fault_armed, false);
 	return true;
+}
+
+/** Keep the attempts of a cache being destroyed in the total. */
+void mm_fault_retire(unsigned long attempts)
+{
+	atomic_fetch_add(&fault_attempts, attempts);
 }
 
 /** Make the n-th attempt from now fail; 0 turns fault injection off. */
 void alloc_fault_fail_nth(unsigned long n)
 {
-	unsigned long now = atomic_load(&fault_attempts);
-
-	atomic_store(&fault_fail_at, n == 0 ? 0 : now + n);
+	if (n == 0) {
+		atomic_store(&mm_fault_armed, false);
+		atomic_store(&fault_fail_at, 0);
+		return;
+	}
+	atomic_store(&fault_fail_at, atomic_load(&fault_attempts) + n);
+	atomic_store(&mm_fault_armed, true);
 }
 
 /** Attempts since boot (mm_reset()). */
 unsigned long alloc_fault_attempts(void)
 {
-	return atomic_load(&fault_attempts);
+	return atomic_load(&fault_attempts) + mm_page_attempts() +
+	       mm_slab_attempts();
 }
 
 /** Bytes handed out and not freed. */
@@ -62,6 +81,7 @@ void mm_reset(void)
 	mm_kmalloc_reset();
 	atomic_store(&fault_attempts, 0);
 	atomic_store(&fault_fail_at, 0);
+	atomic_store(&mm_fault_armed, false);
 	atomic_store(&mm_ready, true);
 }
 

@@ -38,6 +38,8 @@ static size_t free_pages;
 static size_t total_pages;
 /* Bytes of PAGES and LARGE blocks handed out. */
 static size_t page_bytes;
+/* Allocation attempts counted under the lock (MM_COUNT). */
+static unsigned long page_attempts;
 
 static inline size_t block_bytes(unsigned int order)
 {
@@ -217,10 +219,12 @@ out:
 }
 
 /**
- * Take a block of 2^order pages and mark its head `state`; zero it if asked.
- * Returns NULL when no block is large enough. No fault injection here.
+ * Take a block of 2^order pages and mark its head `state`; zero it with
+ * MM_ZERO, count an attempt with MM_COUNT. Returns NULL when no block is
+ * large enough.
  */
-void *mm_pages_get(unsigned int order, enum page_state state, bool zero)
+void *mm_pages_get(unsigned int order, enum page_state state,
+		   unsigned int flags)
 {
 	struct page_desc *desc;
 	unsigned int o;
@@ -228,6 +232,9 @@ void *mm_pages_get(unsigned int order, enum page_state state, bool zero)
 
 	CHECK(order <= PAGE_ORDER_MAX);
 	spin_lock(&page_lock);
+	if (flags & MM_COUNT) {
+		page_attempts++;
+	}
 	for (o = order; o <= PAGE_ORDER_MAX && !free_list[o]; o++) {
 	}
 	if (o > PAGE_ORDER_MAX) {
@@ -249,7 +256,7 @@ void *mm_pages_get(unsigned int order, enum page_state state, bool zero)
 	}
 	va = mm_desc_va(desc);
 	spin_unlock(&page_lock);
-	if (zero) {
+	if (flags & MM_ZERO) {
 		memset(va, 0, block_bytes(order));
 	}
 	return va;
@@ -312,16 +319,24 @@ void mm_pages_put(void *va, unsigned int order, enum page_state state)
 /** 2^order zeroed pages, naturally aligned, or NULL (one attempt). */
 void *page_alloc(unsigned int order)
 {
+	bool count;
 	void *va;
 
-	if (mm_fault_hit() || order > PAGE_ORDER_MAX) {
+	if (!mm_fault_enter(&count)) {
 		return NULL;
 	}
-	va = mm_pages_get(order, PAGE_STATE_PAGES, true);
+	if (order > PAGE_ORDER_MAX) {
+		if (count) {
+			mm_fault_hit(); /* just counts: nothing is armed */
+		}
+		return NULL;
+	}
+	va = mm_pages_get(order, PAGE_STATE_PAGES,
+			  MM_ZERO | (count ? MM_COUNT : 0));
 	if (!va) {
 		/* Empty slabs kept by the caches may complete a block. */
 		mm_shrink();
-		va = mm_pages_get(order, PAGE_STATE_PAGES, true);
+		va = mm_pages_get(order, PAGE_STATE_PAGES, MM_ZERO);
 	}
 	return va;
 }
@@ -381,6 +396,17 @@ size_t mm_page_bytes_allocated(void)
 	return n;
 }
 
+/** Attempts counted by the page allocator. */
+unsigned long mm_page_attempts(void)
+{
+	unsigned long n;
+
+	spin_lock(&page_lock);
+	n = page_attempts;
+	spin_unlock(&page_lock);
+	return n;
+}
+
 /** Forget every region (their memory is no longer touched). */
 void mm_page_reset(void)
 {
@@ -398,6 +424,7 @@ void mm_page_reset(void)
 	free_pages = 0;
 	total_pages = 0;
 	page_bytes = 0;
+	page_attempts = 0;
 	atomic_store_explicit(&region_count, 0, memory_order_release);
 	spin_lock_init(&page_lock);
 }

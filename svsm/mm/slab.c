@@ -123,10 +123,10 @@ static struct page_desc *slab_new(struct slab_cache *cache)
 	void *va;
 	size_t i;
 
-	va = mm_pages_get(cache->order, PAGE_STATE_SLAB, false);
+	va = mm_pages_get(cache->order, PAGE_STATE_SLAB, 0);
 	if (!va) {
 		mm_shrink();
-		va = mm_pages_get(cache->order, PAGE_STATE_SLAB, false);
+		va = mm_pages_get(cache->order, PAGE_STATE_SLAB, 0);
 		if (!va) {
 			return NULL;
 		}
@@ -198,14 +198,18 @@ static void *slab_take(struct slab_cache *cache, struct page_desc *slab)
 
 /**
  * One object of `cache` (not zeroed), or NULL when no page is left. In ASan
- * builds only its first `size` bytes are addressable. No fault injection.
+ * builds only its first `size` bytes are addressable. `count`: count one
+ * allocation attempt.
  */
-void *mm_slab_get(struct slab_cache *cache, size_t size)
+void *mm_slab_get(struct slab_cache *cache, size_t size, bool count)
 {
 	struct page_desc *slab;
 	void *obj;
 
 	spin_lock(&cache->lock);
+	if (count) {
+		cache->attempts++;
+	}
 	if (!cache->partial && cache->spare) {
 		partial_push(cache, cache->spare);
 		cache->spare = NULL;
@@ -253,7 +257,8 @@ static bool slab_on_free_list(const struct slab_cache *cache,
  */
 void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj)
 {
-	uint8_t *base = mm_desc_va(head);
+	/* Slabs are naturally aligned blocks: no region lookup needed. */
+	uint8_t *base = (uint8_t *)((uintptr_t)obj & ~(slab_bytes(cache) - 1));
 	size_t off = (size_t)((uint8_t *)obj - base);
 	struct page_desc *release = NULL;
 	struct slab_free_obj *f = obj;
@@ -329,7 +334,7 @@ static void slab_unregister(struct slab_cache *cache)
 /** A new cache from kmalloc() memory, or NULL. No fault injection. */
 struct slab_cache *mm_slab_create(const char *name, size_t size, size_t align)
 {
-	struct slab_cache *cache = mm_kmalloc(sizeof(*cache));
+	struct slab_cache *cache = mm_kmalloc(sizeof(*cache), false);
 
 	if (!cache) {
 		return NULL;
@@ -374,6 +379,7 @@ void slab_cache_destroy(struct slab_cache *cache)
 	cache->spare = NULL;
 	spin_unlock(&cache->lock);
 	slab_unregister(cache);
+	mm_fault_retire(cache->attempts);
 	if (spare) {
 		slab_release(cache, spare);
 	}
@@ -383,11 +389,13 @@ void slab_cache_destroy(struct slab_cache *cache)
 /** An object of `cache` (not zeroed), or NULL (one attempt). */
 void *slab_alloc(struct slab_cache *cache)
 {
+	bool count;
+
 	CHECK(cache != NULL);
-	if (mm_fault_hit()) {
+	if (!mm_fault_enter(&count)) {
 		return NULL;
 	}
-	return mm_slab_get(cache, cache->size);
+	return mm_slab_get(cache, cache->size, count);
 }
 
 /** Free an object of `cache`; NULL is ignored. A bad free panics. */
@@ -449,6 +457,22 @@ size_t mm_slab_bytes_allocated(void)
 	}
 	spin_unlock(&caches_lock);
 	return bytes;
+}
+
+/** Attempts counted by every cache. */
+unsigned long mm_slab_attempts(void)
+{
+	struct slab_cache *cache;
+	unsigned long n = 0;
+
+	spin_lock(&caches_lock);
+	for (cache = caches; cache; cache = cache->list_next) {
+		spin_lock(&cache->lock);
+		n += cache->attempts;
+		spin_unlock(&cache->lock);
+	}
+	spin_unlock(&caches_lock);
+	return n;
 }
 
 /** Forget every cache (their memory went with the regions). */

@@ -113,6 +113,39 @@ static void fault_kmalloc_counts_once(void **state)
 	kfree(p);
 }
 
+/** Confirm that every allocating call counts once, failures included. */
+static void fault_counts_every_call(void **state)
+{
+	unsigned long before = alloc_fault_attempts();
+	struct slab_cache *c = slab_cache_create("count", 8, 0);
+	void *p;
+
+	assert_non_null(c);
+	p = slab_alloc(c);
+	slab_free(c, p);
+	kfree(kmalloc(1));
+	kfree(kmalloc(20000));
+	kfree(kzalloc(30));
+	kfree(kcalloc(3, 3));
+	assert_null(kmalloc(0));
+	assert_null(kmalloc(SIZE_MAX));
+	assert_null(kcalloc(SIZE_MAX, 2));
+	assert_null(page_alloc(PAGE_ORDER_MAX + 1));
+	page_free(page_alloc(0), 0);
+	assert_int_equal(alloc_fault_attempts() - before, 11);
+	/* Destroying a cache keeps its attempts in the total. */
+	slab_cache_destroy(c);
+	assert_int_equal(alloc_fault_attempts() - before, 11);
+	/* Armed, the same calls count the same. */
+	alloc_fault_fail_nth(1000);
+	before = alloc_fault_attempts();
+	assert_null(kmalloc(0));
+	kfree(kmalloc(100));
+	page_free(page_alloc(1), 1);
+	assert_int_equal(alloc_fault_attempts() - before, 3);
+	alloc_fault_fail_nth(0);
+}
+
 /** Confirm that n counts from now, and that 0 turns injection off. */
 static void fault_nth_from_now(void **state)
 {
@@ -159,6 +192,7 @@ int mm_test_run_fault(void)
 	const struct CMUnitTest tests[] = {
 		MM_TEST(fault_every_attempt),
 		MM_TEST(fault_kmalloc_counts_once),
+		MM_TEST(fault_counts_every_call),
 		MM_TEST(fault_nth_from_now),
 		MM_TEST(fault_reset_counts),
 	};
