@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hypervisor: the GHCB MSR protocol and the GHCB page protocol (GHCB
- * specification v2) as a multi-VMPL SNP host serves them.
+ * The hypervisor: the GHCB page protocol (GHCB specification v2) as a
+ * multi-VMPL SNP host serves it, and the entry of every VMGEXIT (the MSR
+ * protocol is in hv_msr.c).
  *
  * The GHCB page is copied once into hypervisor memory, checked and served
  * from that copy, then written back whole: the hypervisor clears the valid
@@ -19,148 +20,8 @@
 #include "abi/vmsa.h"
 
 #define GHCB_OFF(field) ((unsigned)__builtin_offsetof(struct ghcb, field))
-#define PREF_GPA_NONE 0xFFFFFFFFFFFFFULL
 /* #GP(0) as an event to inject: vector 13, exception, error code valid. */
 #define EVENT_GP ((13ULL) | (3ULL << 8) | (1ULL << 11) | (1ULL << 31))
-
-/* --- MSR protocol ------------------------------------------------------ */
-
-/* The CPUID values this hypervisor reports (fixed: deterministic). */
-static uint32_t hv_cpuid(uint32_t fn, unsigned reg)
-{
-	static const struct {
-		uint32_t fn;
-		uint32_t r[4]; /* EAX, EBX, ECX, EDX */
-	} table[] = {
-		{ 0x00000000,
-		  { 0x00000010, 0x68747541, 0x444D4163, 0x69746E65 } },
-		{ 0x00000001,
-		  { SNP_MACHINE_FMS, 0x00000800, 0x80000000, 0x178BFBFF } },
-		{ 0x80000000,
-		  { 0x80000021, 0x68747541, 0x444D4163, 0x69746E65 } },
-		/* SME, SEV, SEV-ES, SNP, VMPL; C-bit 51, 1 bit reduction, 4 VMPLs. */
-		{ 0x8000001F,
-		  { 0x0000003B, SNP_MACHINE_CBIT | (1U << 6) | (4U << 12), 0,
-		    0 } },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-		if (table[i].fn == fn) {
-			return table[i].r[reg & 3];
-		}
-	}
-	return 0;
-}
-
-/*
- * RUN_VMPL(`target`) requested by `vmpl` of `v`. Returns false if refused;
- * otherwise `res` says whether a switch follows.
- */
-static bool hv_run_vmpl(struct snp_machine *m, struct snp_vcpu *v,
-			unsigned vmpl, uint64_t target, bool can_switch,
-			struct snp_hv_result *res)
-{
-	struct snp_fiber *f = v->fiber;
-
-	if (target >= SNP_VMPL_COUNT) {
-		return false;
-	}
-	if (target == vmpl) {
-		return true; /* already running there */
-	}
-	if (!can_switch) {
-		return false;
-	}
-	if (vmpl != 0) {
-		/* The guest side can only hand the vCPU to its VMPL0. */
-		if (target != 0 || f == NULL || f->dead || f->active ||
-		    !snp_vmsa_runnable(m, v, 0)) {
-			return false;
-		}
-	}
-	res->next = SNP_HV_RUN_VMPL;
-	res->vmpl = (unsigned)target;
-	return true;
-}
-
-static uint64_t msr_psc(struct snp_machine *m, uint64_t req)
-{
-	unsigned op = (unsigned)((req >> 52) & 0xF);
-	uint64_t gfn = (req >> 12) & 0xFFFFFFFFFFULL;
-	uint32_t err = 0;
-
-	if ((op != GHCB_MSR_PSC_OP_PRIVATE && op != GHCB_MSR_PSC_OP_SHARED) ||
-	    snp_rmp_psc(m, gfn * SNP_PAGE_SIZE, op, false) != 0) {
-		err = SNP_MSR_PSC_ERROR;
-	}
-	return ((uint64_t)err << 32) | GHCB_MSR_PSC_RESP;
-}
-
-static void hv_msr_protocol(struct snp_machine *m, struct snp_vcpu *v,
-			    unsigned vmpl, bool can_switch,
-			    struct snp_hv_result *res)
-{
-	uint64_t req = v->ghcb_msr[vmpl];
-	uint64_t *out = &v->ghcb_msr[vmpl];
-	uint64_t gfn;
-
-	switch (GHCB_MSR_INFO(req)) {
-	case GHCB_MSR_SEV_INFO_REQ:
-		*out = ((uint64_t)GHCB_PROTOCOL_MAX << 48) |
-		       ((uint64_t)GHCB_PROTOCOL_MIN << 32) |
-		       ((uint64_t)SNP_MACHINE_CBIT << 24) |
-		       GHCB_MSR_SEV_INFO_RESP;
-		break;
-	case GHCB_MSR_CPUID_REQ:
-		*out = ((uint64_t)hv_cpuid((uint32_t)(req >> 32),
-					   (unsigned)(req >> 30) & 3)
-			<< 32) |
-		       GHCB_MSR_CPUID_RESP;
-		break;
-	case GHCB_MSR_PREF_GPA_REQ:
-		*out = (PREF_GPA_NONE << 12) | GHCB_MSR_PREF_GPA_RESP;
-		break;
-	case GHCB_MSR_REG_GPA_REQ:
-		gfn = GHCB_MSR_DATA(req);
-		if (gfn >= m->pages) {
-			res->ok = false;
-			*out = (PREF_GPA_NONE << 12) | GHCB_MSR_REG_GPA_RESP;
-			break;
-		}
-		v->ghcb_registered[vmpl] = true;
-		v->ghcb_gpa[vmpl] = gfn * SNP_PAGE_SIZE;
-		*out = (gfn << 12) | GHCB_MSR_REG_GPA_RESP;
-		break;
-	case GHCB_MSR_PSC_REQ:
-		*out = msr_psc(m, req);
-		res->ok = GHCB_MSR_PSC_RESP_ERROR(*out) == 0;
-		break;
-	case GHCB_MSR_VMPL_REQ:
-		res->ok = hv_run_vmpl(m, v, vmpl, (req >> 32) & 0xFF,
-				      can_switch, res);
-		*out = ((uint64_t)(res->ok ? 0 : SNP_MSR_VMPL_ERROR) << 32) |
-		       GHCB_MSR_VMPL_RESP;
-		break;
-	case GHCB_MSR_HV_FT_REQ:
-		*out = (SNP_MACHINE_HV_FEATURES << 12) | GHCB_MSR_HV_FT_RESP;
-		break;
-	case GHCB_MSR_TERM_REQ:
-		snp_machine_kill(m, (unsigned)(req >> 12) & 0xF,
-				 (unsigned)(req >> 16) & 0xFF);
-		res->next = SNP_HV_TERMINATED;
-		res->ok = false;
-		break;
-	default:
-		snp_machine_kill(m, SNP_MACHINE_TERM_SET_HV,
-				 SNP_MACHINE_TERM_HV_BAD_REQUEST);
-		res->next = SNP_HV_TERMINATED;
-		res->ok = false;
-		break;
-	}
-}
-
-/* --- GHCB page protocol ------------------------------------------------ */
 
 /** A VMGEXIT being served from the hypervisor's copy of the GHCB. */
 struct ghcb_exit {
@@ -214,6 +75,22 @@ static void exit_msr(struct snp_machine *m, struct ghcb_exit *x)
 	}
 	/* Writes to SEV_STATUS and every other MSR: #GP for the caller. */
 	ghcb_result(x, GHCB_RESULT_EXCEPTION, EVENT_GP);
+}
+
+/* CPUID exit: RAX = function (RCX = subfunction); the four registers. */
+static void exit_cpuid(struct ghcb_exit *x)
+{
+	uint32_t fn = (uint32_t)x->g.rax;
+
+	if (!in_valid(x, GHCB_OFF(rax)) || !in_valid(x, GHCB_OFF(rcx))) {
+		ghcb_error(x, GHCB_ERR_MISSING_INPUT);
+		return;
+	}
+	set_out(x, GHCB_OFF(rax), snp_hv_cpuid(fn, 0));
+	set_out(x, GHCB_OFF(rbx), snp_hv_cpuid(fn, 1));
+	set_out(x, GHCB_OFF(rcx), snp_hv_cpuid(fn, 2));
+	set_out(x, GHCB_OFF(rdx), snp_hv_cpuid(fn, 3));
+	ghcb_result(x, GHCB_RESULT_OK, 0);
 }
 
 /* Serve the PSC entries from `hdr.cur_entry` to `hdr.end_entry`. */
@@ -433,6 +310,9 @@ static void exit_dispatch(struct snp_machine *m, struct snp_vcpu *v,
 	uint64_t info1 = x->g.sw_exit_info_1;
 
 	switch (x->g.sw_exit_code) {
+	case SVM_VMGEXIT_CPUID:
+		exit_cpuid(x);
+		break;
 	case SVM_VMGEXIT_MSR:
 		exit_msr(m, x);
 		break;
@@ -447,7 +327,7 @@ static void exit_dispatch(struct snp_machine *m, struct snp_vcpu *v,
 		exit_ap_creation(m, v, vmpl, x, res);
 		break;
 	case SVM_VMGEXIT_SNP_RUN_VMPL:
-		if (hv_run_vmpl(m, v, vmpl, info1, can_switch, res)) {
+		if (snp_hv_run_vmpl(m, v, vmpl, info1, can_switch, res)) {
 			ghcb_result(x, GHCB_RESULT_OK, 0);
 		} else {
 			ghcb_error(x, GHCB_ERR_INVALID_INPUT);
@@ -517,7 +397,7 @@ void snp_hv_vmgexit(struct snp_machine *m, struct snp_vcpu *v, unsigned vmpl,
 	res->next = SNP_HV_DONE;
 	res->ok = true;
 	if (GHCB_MSR_INFO(v->ghcb_msr[vmpl]) != 0) {
-		hv_msr_protocol(m, v, vmpl, can_switch, res);
+		snp_hv_msr_protocol(m, v, vmpl, can_switch, res);
 	} else {
 		hv_ghcb(m, v, vmpl, can_switch, res);
 	}

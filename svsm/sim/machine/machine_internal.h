@@ -108,6 +108,15 @@ struct snp_hv_result {
 
 void snp_hv_vmgexit(struct snp_machine *m, struct snp_vcpu *v, unsigned vmpl,
 		    bool can_switch, struct snp_hv_result *res);
+
+/* hv_msr.c */
+uint32_t snp_hv_cpuid(uint32_t fn, unsigned reg);
+bool snp_hv_run_vmpl(struct snp_machine *m, struct snp_vcpu *v, unsigned vmpl,
+		     uint64_t target, bool can_switch,
+		     struct snp_hv_result *res);
+void snp_hv_msr_protocol(struct snp_machine *m, struct snp_vcpu *v,
+			 unsigned vmpl, bool can_switch,
+			 struct snp_hv_result *res);
 void snp_machine_kill(struct snp_machine *m, unsigned set, unsigned code);
 uint64_t snp_vmsa_read64(const struct snp_machine *m, uint64_t vmsa_gpa,
 			 unsigned off);

@@ -24,6 +24,7 @@
 #define BSPV 0x30000ULL
 #define PG 0x40000ULL
 #define ITERS 200000UL
+#define ROUND_TRIPS 20000UL
 
 static struct snp_machine *bm;
 static int use_ghcb;
@@ -152,7 +153,7 @@ static double time_round_trip(int ghcb)
 
 	use_ghcb = ghcb;
 	t0 = now_ns();
-	for (i = 0; i < ITERS / 10; i++) {
+	for (i = 0; i < ROUND_TRIPS; i++) {
 		if (ghcb) {
 			memset(g->valid_bitmap, 0xFF, sizeof(g->valid_bitmap));
 			g->protocol_version = 2;
@@ -168,7 +169,7 @@ static double time_round_trip(int ghcb)
 			return -1.0;
 		}
 	}
-	return (now_ns() - t0) / (ITERS / 10);
+	return (now_ns() - t0) / (double)ROUND_TRIPS;
 }
 
 static double time_pvalidate(void)

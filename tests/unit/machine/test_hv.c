@@ -303,6 +303,27 @@ static void ghcb_msr_exit(void **state)
 	assert_int_equal(g->sw_exit_info_2, GHCB_ERR_INVALID_INPUT);
 }
 
+/* Confirm the CPUID exit answers from the hypervisor's table. */
+static void ghcb_cpuid_exit(void **state)
+{
+	struct snp_machine *m = *state;
+	struct ghcb *g = tm_ghcb(m, GHCB0);
+
+	tm_vmpl0_ghcb_register(GHCB0);
+	tm_ghcb_req(m, GHCB0, SVM_VMGEXIT_CPUID, 0, 0);
+	tm_ghcb_set(m, GHCB0, 0x1F8, 0x8000001F);
+	tm_ghcb_set(m, GHCB0, 0x308, 0);
+	tm_vmpl0_ghcb_exit(GHCB0);
+	assert_int_equal(g->sw_exit_info_1, GHCB_RESULT_OK);
+	assert_int_equal(g->rbx & 0x3F, SNP_MACHINE_CBIT);
+	assert_int_equal(g->rax & 0x10, 0x10);
+	assert_true(tm_ghcb_valid(m, GHCB0, 0x310));
+	tm_ghcb_req(m, GHCB0, SVM_VMGEXIT_CPUID, 0, 0);
+	tm_ghcb_set(m, GHCB0, 0x1F8, 0);
+	tm_vmpl0_ghcb_exit(GHCB0);
+	assert_int_equal(g->sw_exit_info_2, GHCB_ERR_MISSING_INPUT);
+}
+
 static struct psc_desc *psc_begin(struct snp_machine *m, unsigned end)
 {
 	struct psc_desc *d;
@@ -614,6 +635,8 @@ int machine_test_hv(void)
 		cmocka_unit_test_setup_teardown(ghcb_out_of_range_kills,
 						tm_setup2, tm_teardown),
 		cmocka_unit_test_setup_teardown(ghcb_msr_exit, tm_setup2,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(ghcb_cpuid_exit, tm_setup2,
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(ghcb_psc, tm_setup2,
 						tm_teardown),
