@@ -70,6 +70,11 @@ void *mm_kmalloc(size_t size, bool count)
 		va = mm_pages_get(kmalloc_order(size), PAGE_STATE_LARGE,
 				  MM_ZERO);
 	}
+	if (va) {
+		/* ASan builds: the bytes past `size` are not addressable. */
+		mm_poison((uint8_t *)va + size,
+			  (PAGE_SIZE << kmalloc_order(size)) - size);
+	}
 	return va;
 }
 
@@ -96,6 +101,7 @@ void mm_kfree(void *ptr)
 		if (((uintptr_t)ptr & (PAGE_SIZE - 1)) != 0) {
 			mm_bad_free("kfree inside a large block", ptr);
 		}
+		mm_unpoison(ptr, PAGE_SIZE << desc->order);
 		mm_pages_put(ptr, desc->order, PAGE_STATE_LARGE);
 		break;
 	case PAGE_STATE_FREE:

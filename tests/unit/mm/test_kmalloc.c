@@ -2,6 +2,9 @@
 /* kmalloc: size classes, large sizes, zeroing, misuse. */
 #include <stdlib.h>
 #include <string.h>
+#if defined(SVSM_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
 
 #include "mm_test.h"
 
@@ -181,13 +184,47 @@ static void kmalloc_many(void **state)
 	free(len);
 }
 
+#if defined(SVSM_ASAN)
+/**
+ * Confirm that in ASan builds the bytes past a kmalloc() size and freed
+ * objects are poisoned, so that overflows and uses after free are reported.
+ */
+static void kmalloc_asan_poison(void **state)
+{
+	uint8_t *p = kmalloc(24), *big = kmalloc(5000), *q;
+
+	assert_non_null(p);
+	assert_non_null(big);
+	assert_false(__asan_region_is_poisoned(p, 24));
+	assert_true(__asan_address_is_poisoned(p + 24));
+	assert_false(__asan_region_is_poisoned(big, 5000));
+	assert_true(__asan_address_is_poisoned(big + 5000));
+	kfree(p);
+	assert_true(__asan_address_is_poisoned(p + 8));
+	assert_true(__asan_address_is_poisoned(p + 31));
+	q = kmalloc(32);
+	assert_ptr_equal(p, q);
+	assert_false(__asan_region_is_poisoned(q, 32));
+	kfree(q);
+	kfree(big);
+	/* Pages go back addressable (other code may own them next). */
+	assert_false(__asan_region_is_poisoned(big, 2 * PAGE_SIZE));
+}
+#endif
+
 int mm_test_run_kmalloc(void)
 {
 	const struct CMUnitTest tests[] = {
-		MM_TEST(kmalloc_size_classes), MM_TEST(kmalloc_class_shared),
-		MM_TEST(kmalloc_large),	       MM_TEST(kmalloc_bad_sizes),
-		MM_TEST(kzalloc_zeroes),       MM_TEST(kfree_bad),
+		MM_TEST(kmalloc_size_classes),
+		MM_TEST(kmalloc_class_shared),
+		MM_TEST(kmalloc_large),
+		MM_TEST(kmalloc_bad_sizes),
+		MM_TEST(kzalloc_zeroes),
+		MM_TEST(kfree_bad),
 		MM_TEST(kmalloc_many),
+#if defined(SVSM_ASAN)
+		MM_TEST(kmalloc_asan_poison),
+#endif
 	};
 
 	return cmocka_run_group_tests_name("kmalloc", tests, NULL, NULL);

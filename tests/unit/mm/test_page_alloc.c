@@ -50,6 +50,62 @@ static void page_alloc_every_order(void **state)
 	assert_blocks_restored();
 }
 
+static size_t pages_in_free_blocks(void)
+{
+	size_t pages = 0;
+	unsigned int o;
+
+	for (o = 0; o <= PAGE_ORDER_MAX; o++) {
+		pages += page_alloc_free_blocks(o) << o;
+	}
+	return pages;
+}
+
+/**
+ * Confirm over a random mix of allocations and frees that the free blocks
+ * always add up to the free page count and that blocks never overlap.
+ */
+static void page_alloc_random_invariants(void **state)
+{
+	enum {
+		SLOTS = 200
+	};
+	static struct {
+		uint8_t *p;
+		unsigned int order;
+	} slot[SLOTS];
+	size_t total = page_alloc_free_pages(), used = 0, i;
+	unsigned int seed = 42, round;
+
+	save_blocks();
+	memset(slot, 0, sizeof(slot));
+	for (round = 0; round < 20000; round++) {
+		i = mm_test_rand(&seed) % SLOTS;
+		if (slot[i].p) {
+			assert_true(mm_test_all(slot[i].p,
+						PAGE_SIZE << slot[i].order,
+						(uint8_t)i));
+			page_free(slot[i].p, slot[i].order);
+			used -= 1UL << slot[i].order;
+			slot[i].p = NULL;
+		} else {
+			slot[i].order = mm_test_rand(&seed) % 6;
+			slot[i].p = page_alloc(slot[i].order);
+			if (slot[i].p) {
+				memset(slot[i].p, (int)i,
+				       PAGE_SIZE << slot[i].order);
+				used += 1UL << slot[i].order;
+			}
+		}
+		assert_int_equal(page_alloc_free_pages(), total - used);
+		assert_int_equal(pages_in_free_blocks(), total - used);
+	}
+	for (i = 0; i < SLOTS; i++) {
+		page_free(slot[i].p, slot[i].order);
+	}
+	assert_blocks_restored();
+}
+
 /** Confirm that an order above the maximum fails without side effects. */
 static void page_alloc_order_too_big(void **state)
 {
@@ -325,6 +381,9 @@ int mm_test_run_page_alloc(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(page_alloc_every_order,
+						mm_test_setup,
+						mm_test_teardown),
+		cmocka_unit_test_setup_teardown(page_alloc_random_invariants,
 						mm_test_setup,
 						mm_test_teardown),
 		cmocka_unit_test_setup_teardown(page_alloc_order_too_big,
