@@ -231,7 +231,7 @@ setup() {
 	commit "$(printf 'ctl: unit\037separator\n\nA body.\n\n%s' "$SOB_ADA")"
 	run "$DCO_CHECK" --all
 	[ "$status" -eq 1 ]
-	[[ $output == *"control characters"* ]]
+	[[ $output == *"control character 0x1f"* ]]
 }
 
 @test "a record separator in a message forges nothing" {
@@ -239,7 +239,7 @@ setup() {
 	commit "$(printf 'ctl: again\n\nA body\036.\n\n%s' "$SOB_ADA")"
 	run "$DCO_CHECK" --all
 	[ "$status" -eq 1 ]
-	[[ $output == *"control characters"* ]]
+	[[ $output == *"control character 0x1f"* ]]
 	[[ $output == *"1 of 2 commits fail"* ]]
 }
 
