@@ -4,6 +4,8 @@
 # ci/check-plan: one failing case per rule of DEVELOPMENT_PLAN.md's item
 # format, the real plan passing, and the listing behind `make plan`.
 
+bats_require_minimum_version 1.5.0 # run --separate-stderr
+
 SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 CHECK=$SRC/ci/check-plan
 
@@ -276,6 +278,11 @@ add_field() { # add_field ID LINE: insert LINE after the item's Area field
 	check --list --label good-first-issues
 	[ "$status" -eq 2 ]
 	[[ $output == *'unknown label "good-first-issues"'* ]]
+	run --separate-stderr "$CHECK" --file "$P" --list --status wip
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	# shellcheck disable=SC2154 # set by run --separate-stderr
+	[[ $stderr == *'unknown status "wip"'* ]]
 }
 
 @test "--list refuses an invalid plan" {
@@ -290,6 +297,9 @@ add_field() { # add_field ID LINE: insert LINE after the item's Area field
 	[ "$status" -eq 0 ]
 	[[ $output == *"[GOV-2]"* ]]
 	[[ $output != *"[IGVM-1]"* ]]
+	run make -s -C "$SRC" O="$BATS_TEST_TMPDIR/build" plan STATUS="in progress" AREA=kernel
+	[ "$status" -eq 0 ]
+	[[ $output == *"[KERN-1]"* && $output == *"1 of "* ]]
 }
 
 @test "--help prints the usage and exits 0; a bad option exits 2" {
