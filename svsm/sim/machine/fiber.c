@@ -87,15 +87,14 @@ static __attribute__((noinline)) bool ctx_init(ucontext_t *uc)
 struct snp_fiber *snp_fiber_create(struct snp_vcpu *v, void (*entry)(uint64_t),
 				   uint64_t arg)
 {
-	struct snp_fiber *f = calloc(1, sizeof(*f));
+	struct snp_fiber *f = snp_calloc(1, sizeof(*f));
 
 	if (f == NULL) {
 		return NULL;
 	}
 	f->map_size = FIBER_STACK_SIZE + FIBER_GUARD_SIZE;
-	f->map = mmap(NULL, f->map_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (f->map == MAP_FAILED) {
+	f->map = snp_map(f->map_size);
+	if (f->map == NULL) {
 		free(f);
 		return NULL;
 	}

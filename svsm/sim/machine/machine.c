@@ -15,6 +15,40 @@
 #include "abi/vmsa.h"
 
 static struct snp_machine *live_machine;
+static unsigned long alloc_fail_nth;
+
+/** Make the n-th allocation of the machine from now fail (0: never). */
+void snp_machine_fail_alloc_nth(unsigned long n)
+{
+	alloc_fail_nth = n;
+}
+
+static bool alloc_fails(void)
+{
+	if (alloc_fail_nth == 0) {
+		return false;
+	}
+	return --alloc_fail_nth == 0;
+}
+
+/** calloc() that fault injection can fail. */
+void *snp_calloc(size_t n, size_t size)
+{
+	return alloc_fails() ? NULL : calloc(n, size);
+}
+
+/** Private anonymous lazily-zeroed mapping (fault-injectable), or NULL. */
+void *snp_map(size_t len)
+{
+	void *p;
+
+	if (alloc_fails()) {
+		return NULL;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
 
 /** The live machine, or NULL. */
 struct snp_machine *snp_machine_current(void)
@@ -46,23 +80,22 @@ struct snp_machine *snp_machine_create(const struct snp_machine_config *cfg)
 	if (live_machine != NULL || !config_ok(cfg)) {
 		return NULL;
 	}
-	m = calloc(1, sizeof(*m));
+	m = snp_calloc(1, sizeof(*m));
 	if (m == NULL) {
 		return NULL;
 	}
 	m->cfg = *cfg;
 	m->mem_size = cfg->mem_bytes;
 	m->pages = cfg->mem_bytes / SNP_PAGE_SIZE;
-	m->mem = mmap(NULL, m->mem_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (m->mem == MAP_FAILED) {
+	m->mem = snp_map(m->mem_size);
+	if (m->mem == NULL) {
 		goto out_free;
 	}
-	m->rmp = calloc(m->pages, sizeof(*m->rmp));
+	m->rmp = snp_calloc(m->pages, sizeof(*m->rmp));
 	if (m->rmp == NULL) {
 		goto out_unmap;
 	}
-	m->vcpus = calloc(cfg->vcpus, sizeof(*m->vcpus));
+	m->vcpus = snp_calloc(cfg->vcpus, sizeof(*m->vcpus));
 	if (m->vcpus == NULL) {
 		goto out_rmp;
 	}

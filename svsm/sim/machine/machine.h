@@ -247,5 +247,12 @@ typedef uint64_t (*snp_guest_request_fn)(struct snp_machine *m, void *ctx,
 void snp_machine_set_guest_request_handler(struct snp_machine *m,
 					   snp_guest_request_fn fn, void *ctx);
 
+/**
+ * Fault injection for the machine's own allocations (its memory, RMP, vCPU
+ * table, fiber records and stacks): the n-th one from now fails; 0 turns
+ * it off.
+ */
+void snp_machine_fail_alloc_nth(unsigned long n);
+
 /** Number of `cpu_flush_tlb_all()` calls so far (tests of TLB discipline). */
 unsigned long snp_machine_tlb_flushes(const struct snp_machine *m);

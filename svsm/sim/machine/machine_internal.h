@@ -82,6 +82,10 @@ struct snp_machine {
 	unsigned long tlb_flushes;
 };
 
+/* machine.c */
+void *snp_calloc(size_t n, size_t size);
+void *snp_map(size_t len);
+
 /* rmp.c */
 bool snp_range_ok(const struct snp_machine *m, uint64_t gpa, uint64_t len);
 struct rmp_entry *snp_rmp_at(struct snp_machine *m, uint64_t gpa);

@@ -573,6 +573,43 @@ static void ghcb_ap_creation_rules(void **state)
 	assert_int_equal(snp_machine_vmsa_gpa(m, 9, 2), 0);
 }
 
+static int ap_started;
+
+static void count_entry(uint64_t arg)
+{
+	(void)arg;
+	ap_started++;
+}
+
+/* Confirm AP creation at VMPL0 starts the AP, or fails without memory. */
+static void ghcb_ap_create_now(void **state)
+{
+	struct snp_machine *m = *state;
+	uint64_t info2 = 0;
+
+	ap_started = 0;
+	tm_vmpl0_ghcb_register(GHCB0);
+	tm_make_vmsa(m, GVMSA, 0, count_entry, 0);
+	snp_machine_fail_alloc_nth(1);
+	assert_int_equal(tm_ap_create(m, GHCB0, 1, 0, SVM_VMGEXIT_AP_CREATE,
+				      GVMSA, FEAT, &info2),
+			 GHCB_RESULT_ERROR);
+	snp_machine_fail_alloc_nth(0);
+	assert_int_equal(info2, GHCB_ERR_INVALID_INPUT);
+	assert_int_equal(snp_machine_vmsa_gpa(m, 1, 0), 0);
+	assert_int_equal(ap_started, 0);
+	assert_int_equal(tm_ap_create(m, GHCB0, 1, 0, SVM_VMGEXIT_AP_CREATE,
+				      GVMSA, FEAT, NULL),
+			 GHCB_RESULT_OK);
+	assert_int_equal(ap_started, 1);
+	assert_int_equal(snp_machine_vmsa_gpa(m, 1, 0), GVMSA);
+	/* Destroying it frees the halted context. */
+	assert_int_equal(tm_ap_create(m, GHCB0, 1, 0, SVM_VMGEXIT_AP_DESTROY, 0,
+				      0, NULL),
+			 GHCB_RESULT_OK);
+	assert_int_equal(snp_machine_vmsa_gpa(m, 1, 0), 0);
+}
+
 /* Confirm the guest cannot create a VMSA for a more privileged VMPL. */
 static void ghcb_ap_creation_from_guest(void **state)
 {
@@ -648,6 +685,8 @@ int machine_test_hv(void)
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(ghcb_ap_creation_rules,
 						tm_setup2, tm_teardown),
+		cmocka_unit_test_setup_teardown(ghcb_ap_create_now, tm_setup2,
+						tm_teardown),
 		cmocka_unit_test_setup_teardown(ghcb_ap_creation_from_guest,
 						tm_setup2, tm_teardown),
 		cmocka_unit_test_setup_teardown(ghcb_termination, tm_setup2,

@@ -232,6 +232,42 @@ static void create_rules(void **state)
 	assert_int_equal(snp_machine_config(*state)->vcpus, 1);
 }
 
+/* Confirm every allocation failure of create undoes the earlier steps. */
+static void create_alloc_failures(void **state)
+{
+	struct snp_machine *m = NULL;
+	unsigned long n;
+
+	snp_machine_destroy(*state);
+	*state = NULL;
+	for (n = 1; n < 10 && m == NULL; n++) {
+		snp_machine_fail_alloc_nth(n);
+		m = tm_create(2);
+		if (m == NULL) {
+			assert_null(snp_machine_current());
+		}
+	}
+	snp_machine_fail_alloc_nth(0);
+	*state = m;
+	assert_non_null(m);
+	assert_int_equal(n - 1, 5); /* machine, memory, RMP, vCPUs; then ok */
+}
+
+/* Confirm a boot whose fiber cannot be allocated fails cleanly. */
+static void boot_alloc_failures(void **state)
+{
+	struct snp_machine *m = *state;
+
+	tm_fill_vmsa(m, LP, 0, NULL, 0);
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_VMSA), 0);
+	snp_machine_fail_alloc_nth(1);
+	assert_int_equal(snp_machine_boot(m, 0, LP), -1);
+	snp_machine_fail_alloc_nth(2);
+	assert_int_equal(snp_machine_boot(m, 0, LP), -1);
+	snp_machine_fail_alloc_nth(0);
+	assert_int_equal(snp_machine_boot(m, 0, LP), 0);
+}
+
 int machine_test_psp(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +290,10 @@ int machine_test_psp(void)
 		cmocka_unit_test_setup_teardown(launch_finished_by_boot,
 						tm_setup, tm_teardown),
 		cmocka_unit_test_setup_teardown(create_rules, tm_setup,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(create_alloc_failures, tm_setup,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(boot_alloc_failures, tm_setup,
 						tm_teardown),
 	};
 
