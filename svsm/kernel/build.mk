@@ -31,6 +31,9 @@ kernel-normal-y := svsm/kernel/ktest_stub.c
 kernel-test-y := svsm/kernel/ktest.c \
                  $(patsubst $(SRCDIR)/%,%,$(sort $(wildcard $(SRCDIR)/svsm/kernel/tests/*.c)))
 
+# Keep the tests in source order in section .ktests.
+$(BUILD)/kernel/svsm/kernel/tests/%.o: EXTRA_CFLAGS += -fno-toplevel-reorder
+
 $(KERNEL_VERSION_H): $(SRCDIR)/release/VERSION
 	$(call msg,GEN,$@)
 	@mkdir -p $(@D)

@@ -6,6 +6,7 @@
  *   ktest.fail        also run a test that fails on purpose (proves that a
  *                     failure makes `make test-in-svsm` fail)
  *   ktest.panic       panic on purpose with a registered fake secret
+ *   ktest.crash       execute UD2 without a fixup (the fatal-exception path)
  *   ktest.only=NAME   run only the test NAME
  */
 #include <stdbool.h>
@@ -50,7 +51,7 @@ static bool deliberate_failure(void)
 
 static void deliberate_panic(void)
 {
-	static char fake_vmpck[32] = "not-a-real-key-but-wipe-it-anyway";
+	static char fake_vmpck[32] = "not-a-real-key-but-wipe-it";
 
 	secrets_register(fake_vmpck, sizeof(fake_vmpck));
 	panic("ktest.panic: deliberate panic");
@@ -64,6 +65,9 @@ static void ktest_task(void *arg)
 
 	if (cmdline_has("ktest.panic")) {
 		deliberate_panic();
+	}
+	if (cmdline_has("ktest.crash")) {
+		__asm__ volatile("ud2");
 	}
 	for (t = __ktests_start; t < __ktests_end; t++) {
 		if (!filter || strcmp(t->name, only) == 0) {

@@ -35,7 +35,7 @@ _Noreturn void kernel_main(uint64_t start_info_pa);
 extern char __kernel_start[], __kernel_end[];
 
 static struct percpu boot_cpu;
-static struct acpi_info acpi;
+struct acpi_info acpi_info;
 
 /** Give one RAM range to the page allocator, minus low memory and image. */
 static void add_ram(uint64_t start, uint64_t end)
@@ -113,7 +113,7 @@ static void boot_cpu_init(void)
 	if (!cpu_tables_init(&boot_cpu)) {
 		panic("cannot allocate the boot CPU's IST stacks");
 	}
-	if (!apic_init(acpi.lapic_pa)) {
+	if (!apic_init(acpi_info.lapic_pa)) {
 		panic("cannot map the local APIC");
 	}
 	boot_cpu.apic_id = apic_local_id();
@@ -129,7 +129,8 @@ static void banner(unsigned int online)
 	log_printf(LOG_INFO, "memory: %lu MiB RAM, %zu MiB free\n",
 		   (unsigned long)(boot_info.ram_bytes >> 20),
 		   page_alloc_free_pages() * PAGE_SIZE >> 20);
-	log_printf(LOG_INFO, "CPUs: %u of %u online\n", online, acpi.cpu_count);
+	log_printf(LOG_INFO, "CPUs: %u of %u online\n", online,
+		   acpi_info.cpu_count);
 }
 
 _Noreturn void kernel_main(uint64_t start_info_pa)
@@ -152,7 +153,7 @@ _Noreturn void kernel_main(uint64_t start_info_pa)
 		panic("cannot build the kernel page tables");
 	}
 	physmap_init((void *)PHYSMAP_BASE, boot_info.phys_top);
-	if (!acpi_parse(boot_info.rsdp_pa, &acpi)) {
+	if (!acpi_parse(boot_info.rsdp_pa, &acpi_info)) {
 		panic("no usable ACPI MADT");
 	}
 	memory_init();
@@ -160,12 +161,12 @@ _Noreturn void kernel_main(uint64_t start_info_pa)
 	time_init();
 	platform_init();
 	smp_cpu_online(&boot_cpu);
-	online = smp_boot(acpi.apic_ids, acpi.cpu_count);
+	online = smp_boot(acpi_info.apic_ids, acpi_info.cpu_count);
 	banner(online);
 	if (!ktest_start()) {
 		log_printf(LOG_INFO, "svsm: ready\n");
 		if (cmdline_has("poweroff")) {
-			acpi_poweroff(&acpi);
+			acpi_poweroff(&acpi_info);
 		}
 	}
 	sched_idle_loop();

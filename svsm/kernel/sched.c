@@ -211,8 +211,7 @@ struct task *task_create(const char *name, unsigned int cpu,
 	waitq_init(&t->exit_wq);
 	/* Frame for task_switch: r15 r14 r13 r12 rbx rbp, then task_start. */
 	sp = (uint64_t *)t->stack.top;
-	*--sp = 0; /* keeps RSP 16-byte aligned + 8 at task_start's call */
-	*--sp = (uint64_t)task_start;
+	*--sp = (uint64_t)task_start; /* RSP = top (aligned) at its call */
 	for (i = 0; i < 6; i++) {
 		*--sp = 0;
 	}

@@ -51,8 +51,27 @@ void apic_enable_local(void)
 	apic_write(APIC_SVR, APIC_SVR_ENABLE | VEC_SPURIOUS);
 }
 
+/**
+ * Move the legacy 8259 PICs off the exception vectors (the BIOS leaves
+ * IRQ0 on vector 8) and mask every line: the kernel only takes APIC IPIs.
+ */
+static void pic_disable(void)
+{
+	outb(0x20, 0x11); /* ICW1: init, ICW4 follows */
+	outb(0xa0, 0x11);
+	outb(0x21, 0x20); /* ICW2: vectors 0x20.. and 0x28.. */
+	outb(0xa1, 0x28);
+	outb(0x21, 0x04); /* ICW3: slave on IRQ2 */
+	outb(0xa1, 0x02);
+	outb(0x21, 0x01); /* ICW4: 8086 mode */
+	outb(0xa1, 0x01);
+	outb(0x21, 0xff); /* mask all */
+	outb(0xa1, 0xff);
+}
+
 bool apic_init(uint64_t apic_pa)
 {
+	pic_disable();
 	if (!paging_map(MMIO_BASE, apic_pa & ~0xfffUL, 4096,
 			PAGE_KERNEL_MMIO)) {
 		return false;

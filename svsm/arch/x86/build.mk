@@ -9,4 +9,4 @@ svsm-arch-x86-y := svsm/arch/x86/boot.S svsm/arch/x86/entry.S \
                  svsm/arch/x86/trampoline.S svsm/arch/x86/cpu_ops.c \
                  svsm/arch/x86/paging.c svsm/arch/x86/stack.c \
                  svsm/arch/x86/traps.c svsm/arch/x86/apic.c \
-                 svsm/arch/x86/smp.c
+                 svsm/arch/x86/smp.c svsm/arch/x86/snp_vmsa.c

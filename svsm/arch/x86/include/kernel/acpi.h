@@ -18,6 +18,9 @@ struct acpi_info {
 	uint16_t pm1a_cnt_port; /* 0 if unknown */
 };
 
+/** What the boot CPU found (filled once at boot). */
+extern struct acpi_info acpi_info;
+
 /** Parse the tables from `rsdp_pa`; false if the MADT is missing/invalid. */
 bool acpi_parse(uint64_t rsdp_pa, struct acpi_info *info);
 

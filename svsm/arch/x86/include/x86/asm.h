@@ -13,7 +13,7 @@
 #define MSR_APIC_BASE 0x1b
 #define MSR_SEV_STATUS 0xc0010131
 
-#define EFER_NXE (1UL << 11)
+#define X86_EFER_NXE (1UL << 11)
 #define CR0_WP (1UL << 16)
 #define RFLAGS_IF (1UL << 9)
 

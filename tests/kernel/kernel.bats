@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+#
+# Checks of the kernel's QEMU runs: `make run` shows the banner with every
+# CPU online and quits cleanly, and every failure path of the test kernel
+# (a failing test, a panic, a fatal exception, a hang) makes the run fail.
+#
+# Environment (set by `make check-kernel`): SRCDIR, BUILD, KERNEL_ELF,
+# KERNEL_TEST_ELF. These checks are about behaviour, not speed: they use
+# TCG unless SVSM_ACCEL says otherwise.
+
+setup() {
+	: "${SRCDIR:?}" "${BUILD:?}" "${KERNEL_ELF:?}" "${KERNEL_TEST_ELF:?}"
+	QEMU_SH="$SRCDIR/svsm/kernel/qemu.sh"
+	export SVSM_ACCEL="${SVSM_ACCEL:-tcg}"
+}
+
+@test "make run boots, prints the banner with all 4 CPUs online, quits with 0" {
+	run make --no-print-directory -C "$SRCDIR" O="$BUILD" run \
+		SMP=4 KERNEL_APPEND=poweroff </dev/null
+	[ "$status" -eq 0 ]
+	version=$(cat "$SRCDIR/release/VERSION")
+	[[ "$output" == *"SVSM $version, platform native"* ]]
+	[[ "$output" == *"CPUs: 4 of 4 online"* ]]
+	[[ "$output" == *"memory: 255 MiB RAM"* ]]
+	[[ "$output" == *"CPU 3 (APIC ID 3) online"* ]]
+	[[ "$output" == *"svsm: ready"* ]]
+}
+
+@test "the kernel boots on a single CPU" {
+	run "$QEMU_SH" --smp 1 --timeout 60 --append poweroff "$KERNEL_ELF"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CPUs: 1 of 1 online"* ]]
+}
+
+@test "the test kernel passes with 2 vCPUs as well" {
+	run "$QEMU_SH" --test --smp 2 --timeout 100 "$KERNEL_TEST_ELF"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ktest: smp_all_cpus_online ok"* ]]
+	[[ "$output" == *"2 CPUs online"* ]]
+	[[ "$output" == *"ktest: SUCCESS"* ]]
+}
+
+@test "a failing in-kernel test makes the run fail (ktest.fail)" {
+	run "$QEMU_SH" --test --smp 4 --timeout 100 \
+		--append "ktest.fail" "$KERNEL_TEST_ELF"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"deliberate_failure FAILED"* ]]
+	[[ "$output" == *"1 failed"* ]]
+	[[ "$output" == *"ktest: FAILURE"* ]]
+}
+
+@test "make test-in-svsm fails when a kernel test fails" {
+	run make --no-print-directory -C "$SRCDIR" O="$BUILD" test-in-svsm \
+		KERNEL_APPEND="ktest.fail ktest.only=string_functions"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"deliberate_failure FAILED"* ]]
+}
+
+@test "a panic wipes the secrets, reports and fails the run (ktest.panic)" {
+	run "$QEMU_SH" --test --smp 4 --timeout 60 \
+		--append "ktest.panic" "$KERNEL_TEST_ELF"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"PANIC: ktest.panic: deliberate panic"* ]]
+	[[ "$output" == *"secrets wiped: 1 region(s)"* ]]
+	[[ "$output" != *"not-a-real-key"* ]]
+}
+
+@test "a fatal exception prints registers and a backtrace (ktest.crash)" {
+	run "$QEMU_SH" --test --smp 4 --timeout 60 \
+		--append "ktest.crash" "$KERNEL_TEST_ELF"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"exception 6 (#UD invalid opcode) on CPU 0"* ]]
+	[[ "$output" == *"RIP ffffffff8"* ]]
+	[[ "$output" == *"RAX "*"R15 "* ]]
+	[[ "$output" == *"backtrace:"* ]]
+	[[ "$output" == *"PANIC: unhandled exception 6"* ]]
+}
+
+@test "a hang is a failure after the timeout" {
+	# The normal kernel idles forever without `poweroff`.
+	run "$QEMU_SH" --test --smp 1 --timeout 3 "$KERNEL_ELF"
+	[ "$status" -eq 124 ]
+	[[ "$output" == *"timed out"* ]]
+}
+
+@test "loglevel=4 shows the memory map and the command line" {
+	run "$QEMU_SH" --smp 1 --timeout 60 --append "loglevel=4 poweroff" \
+		"$KERNEL_ELF"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"command line: 'loglevel=4 poweroff'"* ]]
+	[[ "$output" == *"memory 0000000000100000-"*" type 1"* ]]
+}
+
+@test "qemu.sh rejects a missing image and bad options" {
+	run "$QEMU_SH" "$BUILD/does-not-exist.elf"
+	[ "$status" -eq 2 ]
+	run "$QEMU_SH" --bogus "$KERNEL_ELF"
+	[ "$status" -eq 2 ]
+	run env SVSM_ACCEL=hvf "$QEMU_SH" "$KERNEL_ELF"
+	[ "$status" -eq 2 ]
+}
