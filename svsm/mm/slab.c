@@ -274,8 +274,9 @@ void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj)
 	mm_unpoison(obj, sizeof(*f));
 
 	spin_lock(&cache->lock);
-	if (idx >= head->slab_fresh || (f->magic == SLAB_FREE_MAGIC &&
-					slab_on_free_list(cache, head, idx))) {
+	if (idx >= head->slab_fresh || head->slab_inuse == 0 ||
+	    (f->magic == SLAB_FREE_MAGIC &&
+	     slab_on_free_list(cache, head, idx))) {
 		spin_unlock(&cache->lock);
 		mm_bad_free("double free", obj);
 	}

@@ -134,6 +134,18 @@ static void slab_double_free(void **state)
 	slab_cache_destroy(c);
 }
 
+/** Confirm that a double free is caught even with the free header wiped. */
+static void slab_double_free_wiped(void **state)
+{
+	struct slab_cache *c = slab_cache_create("dfw", 64, 0);
+	uint8_t *a = slab_alloc(c);
+
+	assert_non_null(a);
+	slab_free(c, a);
+	memset(a, 0, 8); /* the slab is now empty: caught by its use count */
+	expect_assert_failure(mm_test_slab_free(c, a));
+}
+
 /** Confirm that live data looking like a free object is not a double free. */
 static void slab_magic_lookalike(void **state)
 {
@@ -239,6 +251,7 @@ int mm_test_run_slab(void)
 		MM_TEST(slab_empty_slabs_returned),
 		MM_TEST(slab_big_objects),
 		MM_TEST(slab_double_free),
+		MM_TEST(slab_double_free_wiped),
 		MM_TEST(slab_magic_lookalike),
 		MM_TEST(slab_bad_free),
 		MM_TEST(slab_destroy_busy),
