@@ -37,6 +37,11 @@
  *   - PVALIDATE(validate) gives VMPL0 every permission and the other VMPLs
  *     none, so revalidated pages never keep stale lower-VMPL grants.
  *
+ * Not modelled: C-bit mappings (an SVSM pointer reaches any page), page
+ * faults on the SVSM's own loads and stores (only `cpu_copy_*_trapped()`
+ * and `snp_machine_access()` check the RMP), ASIDs, immutable pages,
+ * interrupts, and the RMP's "in use" state of running VMSAs.
+ *
  * Hypervisor failures that a real host would turn into a dead VM (a GHCB
  * outside memory or in a private page, an unknown MSR-protocol request)
  * terminate the VM with reason set `SNP_MACHINE_TERM_SET_HV`.

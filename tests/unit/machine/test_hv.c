@@ -644,6 +644,23 @@ static void ghcb_termination(void **state)
 	assert_int_equal(snp_machine_guest_vmgexit(m, 0, 2), -1);
 }
 
+/* Confirm the guest itself can terminate the VM (MSR protocol). */
+static void guest_terminates(void **state)
+{
+	struct snp_machine *m = *state;
+	unsigned set = 0, code = 0;
+	int rc = 0;
+
+	guest_setup(m);
+	tm_guest_msr(m, 0, 2, GHCB_MSR_TERM(2, 5), &rc);
+	assert_int_equal(rc, -1);
+	assert_true(snp_machine_terminated(m, &set, &code));
+	assert_int_equal(set, 2);
+	assert_int_equal(code, 5);
+	tm_guest_msr(m, 0, 2, GHCB_MSR_HV_FT_REQ, &rc);
+	assert_int_equal(rc, -1);
+}
+
 int machine_test_hv(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -690,6 +707,8 @@ int machine_test_hv(void)
 		cmocka_unit_test_setup_teardown(ghcb_ap_creation_from_guest,
 						tm_setup2, tm_teardown),
 		cmocka_unit_test_setup_teardown(ghcb_termination, tm_setup2,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(guest_terminates, tm_setup2,
 						tm_teardown),
 	};
 
