@@ -3,6 +3,8 @@
 # Shared set-up for the ci/dco-check suites: a scratch repository per test in
 # $BATS_TEST_TMPDIR, isolated from the user's and the system's git config.
 
+# The suites use these; DCO_CHECK may name another script to test.
+# shellcheck disable=SC2034
 DCO_CHECK=${DCO_CHECK:-"$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/ci/dco-check"}
 ADA='Ada Lovelace <ada@example.org>'
 BOB='Bob Babbage <bob@example.org>'

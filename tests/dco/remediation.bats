@@ -211,3 +211,17 @@ root() {
 	run "$DCO_CHECK" --all
 	[ "$status" -eq 0 ]
 }
+
+# Confirm that the printed rewrite command, run as printed, fixes the range.
+@test "the suggested rebase passes" {
+	commit $'fix: one\n\nA body.'
+	commit $'fix: two\n\nA body.\n\nSigned-off-by: A. Lovelace <ada@example.org>'
+	run "$DCO_CHECK"
+	[ "$status" -eq 1 ]
+	cmd=$(printf '%s\n' "$output" | sed -n "s/^    \(git rebase .* --exec .*\)\$/\1/p")
+	[ "$cmd" = "git rebase --root --exec 'git commit --amend --no-edit --signoff'" ]
+	eval "$cmd" >/dev/null 2>&1
+	run "$DCO_CHECK"
+	[ "$status" -eq 0 ]
+	[[ $output == *"2 commits pass" ]]
+}
