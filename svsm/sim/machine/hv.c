@@ -120,20 +120,23 @@ static uint64_t psc_run(struct snp_machine *m, struct psc_hdr *hdr,
 		}
 		if (cur == 0 || op == PSC_OP_PSMASH || op == PSC_OP_UNSMASH) {
 			rc = snp_rmp_psc(m, gpa, op, is_2m);
+			cur = rc == 0 ? n : cur;
 		} else {
 			/* A partly done 2 MiB entry: the rest page by page. */
 			if ((gpa & SNP_2M_MASK) != 0) {
 				return SNP_PSC_ERROR_INVALID_ENTRY;
 			}
-			for (; cur < n && rc == 0; cur++) {
-				rc = snp_rmp_psc(m, gpa + cur * SNP_PAGE_SIZE,
-						 op, false);
+			while (cur < n &&
+			       (rc = snp_rmp_psc(m, gpa + cur * SNP_PAGE_SIZE,
+						 op, false)) == 0) {
+				cur++;
 			}
 		}
+		/* Progress of this entry, also when it stopped half way. */
+		entries[i] = (e & ~PSC_ENTRY_CUR_PAGE_MASK) | cur;
 		if (rc != 0) {
 			return SNP_PSC_ERROR_INVALID_ENTRY;
 		}
-		entries[i] = (e & ~PSC_ENTRY_CUR_PAGE_MASK) | n;
 	}
 	hdr->cur_entry = (uint16_t)(hdr->end_entry + 1);
 	return 0;

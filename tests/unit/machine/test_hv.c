@@ -418,6 +418,17 @@ static void ghcb_psc_errors(void **state)
 	tm_vmpl0_ghcb_exit(GHCB0);
 	assert_int_equal(g->sw_exit_info_2, SNP_PSC_ERROR_INVALID_ENTRY);
 
+	/* A partly done 2 MiB entry stopping at a VMSA page records progress. */
+	tm_make_vmsa(m, PSC_2M + 3 * TM_PAGE, 2, NULL, 0);
+	d = psc_begin(m, 0);
+	d->entries[0] = PSC_ENTRY(PSC_2M >> 12, PSC_OP_SHARED, true) | 1;
+	tm_vmpl0_ghcb_exit(GHCB0);
+	assert_int_equal(g->sw_exit_info_2, SNP_PSC_ERROR_INVALID_ENTRY);
+	assert_int_equal(d->entries[0] & 0xFFF, 3);
+	assert_int_equal(d->hdr.cur_entry, 0);
+	assert_false(snp_machine_rmp(m, PSC_2M + 2 * TM_PAGE)->assigned);
+	assert_true(snp_machine_rmp(m, PSC_2M + 3 * TM_PAGE)->vmsa);
+
 	/* Nothing left to do. */
 	d = psc_begin(m, 0);
 	d->hdr.cur_entry = 1;
