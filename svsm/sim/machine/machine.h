@@ -15,6 +15,14 @@
  * (`snp_machine_guest_vmgexit()`) with RUN_VMPL(0) resumes that vCPU's VMPL0
  * fiber. Everything is deterministic and single-threaded.
  *
+ * A fiber that asks to run a VMPL without a registered VMSA parks: control
+ * goes back to whoever resumed it, and the next guest RUN_VMPL(0) on that
+ * vCPU resumes it. An AP creation "create now" of a VMPL0 VMSA starts the
+ * AP's fiber at once, runs it until it leaves VMPL0, then continues the
+ * creator. A fiber whose entry function returns has halted for good. Once
+ * the VM terminated, no fiber is resumed again and every guest VMGEXIT
+ * fails. <svsm/cpu.h> called outside any fiber acts on vCPU 0 at VMPL0.
+ *
  * The RMP is deliberately not encoded as the hardware's RMP table: code that
  * assumed the hardware layout would fail here rather than pass by accident.
  *
