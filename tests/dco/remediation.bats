@@ -219,7 +219,7 @@ root() {
 	run "$DCO_CHECK"
 	[ "$status" -eq 1 ]
 	cmd=$(printf '%s\n' "$output" | sed -n "s/^    \(git rebase .* --exec .*\)\$/\1/p")
-	[ "$cmd" = "git rebase --root --exec 'git commit --amend --no-edit --signoff'" ]
+	[ "$cmd" = "git rebase --root --exec 'git commit --amend --no-edit --signoff --allow-empty'" ]
 	eval "$cmd" >/dev/null 2>&1
 	run "$DCO_CHECK"
 	[ "$status" -eq 0 ]

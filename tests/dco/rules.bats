@@ -203,7 +203,7 @@ setup() {
 	# one remediation block per person, with copy-paste text
 	[[ $output == *"I, $ADA, hereby add my Signed-off-by to this commit: $first"* ]]
 	[[ $output == *"I, $BOB, hereby add my Signed-off-by to this commit: $third"* ]]
-	[[ $output == *"git rebase --root --exec 'git commit --amend --no-edit --signoff'"* ]]
+	[[ $output == *"git rebase --root --exec 'git commit --amend --no-edit --signoff --allow-empty'"* ]]
 }
 
 # Confirm that --exclude-email skips bot commits and only them.
