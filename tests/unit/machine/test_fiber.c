@@ -36,6 +36,7 @@ static int ap_ran;
 static int ap_ran_before_return;
 static uint32_t ap_apic;
 static uint64_t self_create_info1;
+static uint64_t bsp_msr_after_ap;
 
 static void reset_globals(struct snp_machine *m)
 {
@@ -51,6 +52,7 @@ static void reset_globals(struct snp_machine *m)
 	ap_ran_before_return = 0;
 	ap_apic = 99;
 	self_create_info1 = 0;
+	bsp_msr_after_ap = 0;
 }
 
 static struct sev_vmsa *vmsa_at(uint64_t gpa)
@@ -296,6 +298,8 @@ static void bsp_creates_ap(uint64_t arg)
 		      RMPADJUST_VMSA | 1);
 	tm_ap_create(fm, GHCB0, 1, 0, SVM_VMGEXIT_AP_CREATE, APV, FEAT, NULL);
 	ap_ran_before_return = ap_ran;
+	/* The AP's MSR-protocol requests went to its own GHCB MSR. */
+	bsp_msr_after_ap = cpu_rdmsr(MSR_GHCB);
 	if (arg == 1) {
 		ran_after_terminate++;
 	}
@@ -322,6 +326,9 @@ static void fiber_ap_creation(void **state)
 	assert_int_equal(ap_apic, 1);
 	assert_int_equal(seen_apic, 0);
 	assert_int_equal(self_create_info1, GHCB_RESULT_ERROR);
+	assert_int_equal(bsp_msr_after_ap, GHCB0);
+	assert_int_equal(snp_machine_guest_rdmsr(m, 1, 0, MSR_GHCB),
+			 GHCB_MSR_VMPL_RESP);
 	assert_int_equal(snp_machine_vmsa_gpa(m, 1, 0), APV);
 	vmsa_at(GVMSA)->rax = 2;
 	tm_guest_msr(m, 0, 2, GHCB_MSR_VMPL_REQ_LEVEL(0), &rc);
