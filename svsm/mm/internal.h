@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "svsm/lock.h"
 #include "svsm/mm.h"
@@ -102,16 +103,18 @@ void mm_bad_free(const char *what, const void *ptr) __attribute__((noreturn));
 bool mm_slab_init(struct slab_cache *cache, const char *name, size_t size,
 		  size_t align);
 void *mm_slab_get(struct slab_cache *cache, size_t size, bool count);
-void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj);
+void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj,
+		 bool wipe);
 struct slab_cache *mm_slab_create(const char *name, size_t size, size_t align);
 void mm_slab_register(struct slab_cache *cache);
 size_t mm_slab_bytes_allocated(void);
+size_t mm_slab_pages(size_t *cache_count);
 unsigned long mm_slab_attempts(void);
 void mm_slab_reset(void);
 
 /* kmalloc.c */
 void *mm_kmalloc(size_t size, bool count);
-void mm_kfree(void *ptr);
+void mm_kfree(void *ptr, bool wipe);
 void mm_kmalloc_reset(void);
 
 /* mm.c */
@@ -135,6 +138,13 @@ static inline bool mm_fault_enter(bool *count)
 	}
 	*count = true;
 	return true;
+}
+
+/** memset() to zero that the compiler may not drop as a dead store. */
+static inline void mm_wipe(void *p, size_t len)
+{
+	memset(p, 0, len);
+	__asm__ volatile("" : : "r"(p) : "memory");
 }
 
 /*

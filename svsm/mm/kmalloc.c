@@ -78,8 +78,11 @@ void *mm_kmalloc(size_t size, bool count)
 	return va;
 }
 
-/** kfree() of anything kmalloc() or slab_alloc() returned; bad frees panic. */
-void mm_kfree(void *ptr)
+/**
+ * kfree() of anything kmalloc() or slab_alloc() returned, wiping it first
+ * if asked (only once it is known to be live); bad frees panic.
+ */
+void mm_kfree(void *ptr, bool wipe)
 {
 	struct page_desc *desc;
 
@@ -92,16 +95,19 @@ void mm_kfree(void *ptr)
 	}
 	switch (desc->state) {
 	case PAGE_STATE_SLAB:
-		mm_slab_put(desc->cache, desc, ptr);
+		mm_slab_put(desc->cache, desc, ptr, wipe);
 		break;
 	case PAGE_STATE_SLAB_TAIL:
-		mm_slab_put(desc->head->cache, desc->head, ptr);
+		mm_slab_put(desc->head->cache, desc->head, ptr, wipe);
 		break;
 	case PAGE_STATE_LARGE:
 		if (((uintptr_t)ptr & (PAGE_SIZE - 1)) != 0) {
 			mm_bad_free("kfree inside a large block", ptr);
 		}
 		mm_unpoison(ptr, PAGE_SIZE << desc->order);
+		if (wipe) {
+			mm_wipe(ptr, PAGE_SIZE << desc->order);
+		}
 		mm_pages_put(ptr, desc->order, PAGE_STATE_LARGE);
 		break;
 	case PAGE_STATE_FREE:
@@ -164,7 +170,13 @@ void *kcalloc(size_t count, size_t size)
 /** Free what kmalloc(), kzalloc() or kcalloc() returned; NULL is ignored. */
 void kfree(void *ptr)
 {
-	mm_kfree(ptr);
+	mm_kfree(ptr, false);
+}
+
+/** Wipe, then free, what kmalloc() returned; NULL is ignored. */
+void kfree_sensitive(void *ptr)
+{
+	mm_kfree(ptr, true);
 }
 
 /** Empty every size class and register the classes as caches. */

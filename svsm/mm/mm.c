@@ -73,6 +73,21 @@ size_t mm_allocated_bytes(void)
 	return mm_page_bytes_allocated() + mm_slab_bytes_allocated();
 }
 
+/** Fill `st` with the allocator's figures. */
+void mm_stats_get(struct mm_stats *st)
+{
+	unsigned int o;
+
+	st->total_pages = page_alloc_total_pages();
+	st->free_pages = page_alloc_free_pages();
+	st->slab_pages = mm_slab_pages(&st->slab_caches);
+	st->alloc_bytes = mm_allocated_bytes();
+	st->alloc_attempts = alloc_fault_attempts();
+	for (o = 0; o <= PAGE_ORDER_MAX; o++) {
+		st->free_blocks[o] = page_alloc_free_blocks(o);
+	}
+}
+
 /** Forget every region and cache; nothing may run concurrently. */
 void mm_reset(void)
 {

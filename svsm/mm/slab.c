@@ -253,9 +253,11 @@ static bool slab_on_free_list(const struct slab_cache *cache,
 
 /**
  * Put `obj` back into `cache`; `head` is the head descriptor of its slab.
- * Anything but an object of this cache in use panics.
+ * With `wipe`, the whole object is zeroed first. Anything but an object of
+ * this cache in use panics.
  */
-void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj)
+void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj,
+		 bool wipe)
 {
 	/* Slabs are naturally aligned blocks: no region lookup needed. */
 	uint8_t *base = (uint8_t *)((uintptr_t)obj & ~(slab_bytes(cache) - 1));
@@ -279,6 +281,10 @@ void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj)
 	     slab_on_free_list(cache, head, idx))) {
 		spin_unlock(&cache->lock);
 		mm_bad_free("double free", obj);
+	}
+	if (wipe) {
+		mm_unpoison(obj, cache->stride);
+		mm_wipe(obj, cache->stride);
 	}
 	if (head->slab_inuse == cache->objs) {
 		partial_push(cache, head); /* it was full */
@@ -341,7 +347,7 @@ struct slab_cache *mm_slab_create(const char *name, size_t size, size_t align)
 		return NULL;
 	}
 	if (!mm_slab_init(cache, name, size, align)) {
-		mm_kfree(cache);
+		mm_kfree(cache, false);
 		return NULL;
 	}
 	mm_slab_register(cache);
@@ -384,7 +390,7 @@ void slab_cache_destroy(struct slab_cache *cache)
 	if (spare) {
 		slab_release(cache, spare);
 	}
-	mm_kfree(cache);
+	mm_kfree(cache, false);
 }
 
 /** An object of `cache` (not zeroed), or NULL (one attempt). */
@@ -414,7 +420,7 @@ void slab_free(struct slab_cache *cache, void *obj)
 	if (!desc || desc->state != PAGE_STATE_SLAB) {
 		mm_bad_free("slab free of a non-slab object", obj);
 	}
-	mm_slab_put(cache, desc, obj);
+	mm_slab_put(cache, desc, obj, false);
 }
 
 /** Return every cache's spare empty slab to the page allocator. */
@@ -458,6 +464,24 @@ size_t mm_slab_bytes_allocated(void)
 	}
 	spin_unlock(&caches_lock);
 	return bytes;
+}
+
+/** Pages held by slabs; `*cache_count` receives the number of caches. */
+size_t mm_slab_pages(size_t *cache_count)
+{
+	struct slab_cache *cache;
+	size_t pages = 0, n = 0;
+
+	spin_lock(&caches_lock);
+	for (cache = caches; cache; cache = cache->list_next) {
+		spin_lock(&cache->lock);
+		pages += cache->slabs << cache->order;
+		spin_unlock(&cache->lock);
+		n++;
+	}
+	spin_unlock(&caches_lock);
+	*cache_count = n;
+	return pages;
 }
 
 /** Attempts counted by every cache. */

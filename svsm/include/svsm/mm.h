@@ -76,6 +76,11 @@ void *kzalloc(size_t size);
 /** Zeroed array of `count` objects of `size` bytes; NULL on overflow. */
 void *kcalloc(size_t count, size_t size);
 void kfree(void *ptr);
+/**
+ * As `kfree()`, after wiping the whole object (its size class, or its
+ * block): for memory that held secrets such as keys.
+ */
+void kfree_sensitive(void *ptr);
 
 /**
  * Give every cached empty slab back to the page allocator (the page
@@ -93,3 +98,17 @@ unsigned long alloc_fault_attempts(void);
  * `kmalloc()`s. Leak checks in tests.
  */
 size_t mm_allocated_bytes(void);
+
+/** A snapshot of the allocator's state (for diagnostics). */
+struct mm_stats {
+	size_t total_pages; /* pages managed */
+	size_t free_pages;  /* pages in free blocks */
+	size_t slab_pages;  /* pages held by slabs (spares included) */
+	size_t slab_caches; /* caches, kmalloc size classes included */
+	size_t alloc_bytes; /* as mm_allocated_bytes() */
+	unsigned long alloc_attempts;		/* as alloc_fault_attempts() */
+	size_t free_blocks[PAGE_ORDER_MAX + 1]; /* free blocks per order */
+};
+
+/** Fill `st`; each figure is exact, the whole is not one atomic snapshot. */
+void mm_stats_get(struct mm_stats *st);

@@ -36,6 +36,7 @@ int mm_test_teardown(void **state);
  * static analysers that know kfree() do not flag the tests themselves).
  */
 void mm_test_kfree(void *p);
+void mm_test_kfree_sensitive(void *p);
 void mm_test_page_free(void *p, unsigned int order);
 void mm_test_slab_free(struct slab_cache *cache, void *p);
 /** A small deterministic pseudo-random sequence. */

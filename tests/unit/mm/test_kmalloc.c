@@ -184,6 +184,78 @@ static void kmalloc_many(void **state)
 	free(len);
 }
 
+/** Confirm that kfree_sensitive() wipes the whole object or block. */
+static void kfree_sensitive_wipes(void **state)
+{
+	uint8_t *p = kmalloc(100), *q, *big;
+
+	assert_non_null(p);
+	memset(p, 0xaa, 100);
+	kfree_sensitive(p);
+	q = kmalloc(128); /* the same object comes back */
+	assert_ptr_equal(p, q);
+	assert_true(mm_test_all(q + 8, 120, 0)); /* past the free header */
+	kfree(q);
+
+	big = kmalloc(10000);
+	assert_non_null(big);
+	memset(big, 0x55, 10000);
+	mm_test_kfree(big);
+	/* A plain kfree() leaves the data (freed pages stay addressable). */
+	assert_true(mm_test_all(big + 16, 100, 0x55));
+	big = kmalloc(10000);
+	assert_non_null(big);
+	memset(big, 0x55, 10000);
+	kfree_sensitive(big);
+	assert_true(mm_test_all(big, 4 * PAGE_SIZE, 0));
+	kfree_sensitive(NULL);
+}
+
+/** Confirm that kfree_sensitive() still catches a double free. */
+static void kfree_sensitive_double(void **state)
+{
+	void *p = kmalloc(64), *keep = kmalloc(64);
+
+	assert_non_null(p);
+	assert_non_null(keep);
+	kfree_sensitive(p);
+	expect_assert_failure(mm_test_kfree_sensitive(p));
+	kfree(keep);
+}
+
+/** Confirm that the statistics snapshot agrees with the single calls. */
+static void mm_stats_snapshot(void **state)
+{
+	struct mm_stats st;
+	struct slab_cache *c = slab_cache_create("stats", 5000, 0);
+	void *a = kmalloc(64), *b = slab_alloc(c), *pg = page_alloc(3);
+	size_t pages = 0;
+	unsigned int o;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(pg);
+	mm_stats_get(&st);
+	assert_int_equal(st.total_pages, page_alloc_total_pages());
+	assert_int_equal(st.free_pages, page_alloc_free_pages());
+	assert_int_equal(st.alloc_bytes, mm_allocated_bytes());
+	assert_int_equal(st.alloc_bytes, 64 + 5000 + 8 * PAGE_SIZE + 128);
+	assert_int_equal(st.alloc_attempts, alloc_fault_attempts());
+	assert_int_equal(st.slab_caches, 9); /* 8 size classes + "stats" */
+	/* kmalloc-64 and kmalloc-128 (the cache struct): a page each; 5000
+	 * bytes: 3 objects in a 4-page slab wastes under 1/8. */
+	assert_int_equal(st.slab_pages, 1 + 1 + 4);
+	for (o = 0; o <= PAGE_ORDER_MAX; o++) {
+		pages += st.free_blocks[o] << o;
+	}
+	assert_int_equal(pages, st.free_pages);
+	assert_int_equal(st.total_pages - st.free_pages, st.slab_pages + 8);
+	kfree(a);
+	slab_free(c, b);
+	page_free(pg, 3);
+	slab_cache_destroy(c);
+}
+
 #if defined(SVSM_ASAN)
 /**
  * Confirm that in ASan builds the bytes past a kmalloc() size and freed
@@ -222,6 +294,9 @@ int mm_test_run_kmalloc(void)
 		MM_TEST(kzalloc_zeroes),
 		MM_TEST(kfree_bad),
 		MM_TEST(kmalloc_many),
+		MM_TEST(kfree_sensitive_wipes),
+		MM_TEST(kfree_sensitive_double),
+		MM_TEST(mm_stats_snapshot),
 #if defined(SVSM_ASAN)
 		MM_TEST(kmalloc_asan_poison),
 #endif

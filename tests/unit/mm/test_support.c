@@ -93,6 +93,11 @@ void mm_test_kfree(void *p)
 	kfree(p);
 }
 
+void mm_test_kfree_sensitive(void *p)
+{
+	kfree_sensitive(p);
+}
+
 void mm_test_page_free(void *p, unsigned int order)
 {
 	page_free(p, order);
