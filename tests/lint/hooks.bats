@@ -211,3 +211,21 @@ Signed-off-by: Ann Dev <ann@example.org>'
 	run git commit --no-verify -m 'a: b'
 	[ "$status" -eq 0 ]
 }
+
+@test "pre-commit: works on the first commit of a repository" {
+	mkdir "$BATS_TEST_TMPDIR/fresh"
+	cd "$BATS_TEST_TMPDIR/fresh"
+	git init -q -b main
+	cp -r "$REPO/hooks" "$REPO/ci" "$REPO/.clang-format" .
+	hooks/install >/dev/null
+	printf '/* SPDX-License-Identifier: MIT */\nint  a=1;\n' >a.c
+	git add -A
+	run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"+int a = 1;"* ]]
+	clang-format-14 -i a.c
+	git add a.c
+	run git commit -m "$MSG"
+	[ "$status" -eq 0 ]
+}
