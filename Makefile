@@ -68,7 +68,10 @@ distclean clean:
 
 help:
 	@echo "SVSM $(VERSION): make [V=1] [O=DIR] <target>"
-	@printf '%s\n' $(foreach h,$(sort $(HELP)),'$(h)') | \
+	@# HELP is one string: an entry starts at each word holding a '|'.
+	@printf '%s\n' '$(subst ','\'',$(HELP))' | tr ' ' '\n' | \
+		awk '/\|/ { if (e) print e; e = $$0; next } { e = e " " $$0 } \
+		     END { if (e) print e }' | sort | \
 		awk -F'|' '{ printf "  %-18s %s\n", $$1, $$2 }'
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
