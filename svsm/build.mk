@@ -9,9 +9,9 @@
 #   $(BUILD)/lib/libsvsm-sim.a   optimised, what `make sim` ships with its .pc
 #   $(BUILD)/asan/libsvsm.a      ASan+UBSan, linked by every hosted test
 
-svsm-common-y :=
-svsm-hosted-y :=
-svsm-kernel-y :=
+svsm-common-y ?=
+svsm-hosted-y ?=
+svsm-kernel-y ?=
 
 SIM_LIB  := $(BUILD)/lib/libsvsm-sim.a
 ASAN_LIB := $(BUILD)/asan/libsvsm.a
