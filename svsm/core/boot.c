@@ -13,6 +13,9 @@
 #include "svsm/mm.h"
 #include "svsm/physmap.h"
 #include "svsm/request.h"
+#if SVSM_HOSTED
+#include "svsm/services.h"
+#endif
 #include "svsm/snp.h"
 #include "svsm/vcpu.h"
 #include "abi/ghcb.h"
@@ -159,6 +162,10 @@ _Noreturn void svsm_boot(const struct svsm_boot_info *info)
 	if (!guest_setup(bsp)) {
 		goto fail;
 	}
+#if SVSM_HOSTED
+	/* Attestation and the vTPM: hosted build only for now. */
+	svsm_services_init(&boot_info);
+#endif
 	pr_info("svsm: %u vCPU(s), SVSM at %#llx (%llu KiB), guest VMPL%u\n",
 		info->vcpu_count, (unsigned long long)info->svsm_base,
 		(unsigned long long)(info->svsm_size >> 10), info->guest_vmpl);

@@ -9,16 +9,39 @@
 #include "internal.h"
 #include "abi/svsm_call.h"
 
-/* X(protocol, min version, max version, dispatcher) */
+#if SVSM_HOSTED
+#include "svsm/attest.h"
+#include "svsm/services.h"
+#include "svsm/vtpm.h"
+#include "svsm/vtpm_proto.h"
+#include "abi/svsm_attest.h"
+#include "abi/svsm_vtpm.h"
+
+/*
+ * Attestation and the vTPM are built into the hosted build only for now
+ * (their OpenSSL and libtpms are not yet linked into the kernel).
+ */
+#define SVSM_HOSTED_PROTOCOLS(X)                                               \
+	X(SVSM_PROTOCOL_ATTEST, SVSM_ATTEST_VERSION_MIN,                       \
+	  SVSM_ATTEST_VERSION_MAX, attest_proto_dispatch,                      \
+	  svsm_attest_available())                                             \
+	X(SVSM_PROTOCOL_VTPM, SVSM_VTPM_VERSION_MIN, SVSM_VTPM_VERSION_MAX,    \
+	  vtpm_proto_dispatch, vtpm_running())
+#else
+#define SVSM_HOSTED_PROTOCOLS(X)
+#endif
+
+/* X(protocol, min version, max version, dispatcher, available now) */
 #define SVSM_PROTOCOLS(X)                                                      \
 	X(SVSM_PROTOCOL_CORE, SVSM_CORE_VERSION_MIN, SVSM_CORE_VERSION_MAX,    \
-	  core_dispatch)
+	  core_dispatch, true)                                                 \
+	SVSM_HOSTED_PROTOCOLS(X)
 
 /** Versions of `protocol` this SVSM serves (from SVSM_PROTOCOLS). */
 bool svsm_protocol_versions(uint32_t protocol, uint32_t *min, uint32_t *max)
 {
-#define X_VERSIONS(id, lo, hi, fn)                                             \
-	if (protocol == (id)) {                                                \
+#define X_VERSIONS(id, lo, hi, fn, available)                                  \
+	if (protocol == (id) && (available)) {                                 \
 		*min = (lo);                                                   \
 		*max = (hi);                                                   \
 		return true;                                                   \
@@ -37,8 +60,8 @@ enum svsm_result svsm_dispatch(const struct svsm_caller *caller,
 	uint32_t call = SVSM_CALL_GET_ID(in->rax);
 
 	out->set = 0;
-#define X_DISPATCH(id, lo, hi, fn)                                             \
-	if (protocol == (id)) {                                                \
+#define X_DISPATCH(id, lo, hi, fn, available)                                  \
+	if (protocol == (id) && (available)) {                                 \
 		return fn(caller, call, in, out);                              \
 	}
 	SVSM_PROTOCOLS(X_DISPATCH)

