@@ -38,6 +38,9 @@
  *     takes #VMEXIT(NPF) with SIZEM set and the hypervisor may PSMASH. The
  *     machine never smashes behind the guest's back: it returns
  *     FAIL_SIZEMISMATCH (the guest asks for PSC op PSMASH explicitly).
+ *   - A 2 MiB operation needs a 2 MiB aligned GPA (else FAIL_INPUT, a bad
+ *     operand) and a 2 MiB RMP entry (else FAIL_SIZEMISMATCH, as for 4 KiB
+ *     entries in a 2 MiB aligned range).
  *   - RMPADJUST of a page that is not validated: FAIL_INPUT.
  *   - RMPADJUST's VMSA bit is honoured only at VMPL0 and ignored at other
  *     VMPLs (as the APM describes); a 2 MiB RMPADJUST with the VMSA bit is
