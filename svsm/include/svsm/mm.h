@@ -17,7 +17,13 @@
  * Thread safety: every call may run on any CPU at any time, except
  * `mm_reset()` and `page_alloc_add_region()`, which run at boot before other
  * CPUs allocate. Locks (see lock.h): the page allocator lock and the slab
- * cache locks are never held together.
+ * cache locks are never held together; the list of caches is locked before
+ * a cache. The locks do not mask interrupts: never allocate or free in an
+ * interrupt handler.
+ *
+ * ASan builds (SVSM_ASAN) poison free slab objects and the bytes past a
+ * kmalloc() size, so overflows and uses after free are reported; free pages
+ * are left addressable.
  */
 #pragma once
 
@@ -35,12 +41,16 @@ void mm_reset(void);
 
 /**
  * Give the pages of [va, va + bytes) to the page allocator. `va` and `bytes`
- * are rounded inwards to whole pages. Returns false if nothing was added.
+ * are rounded inwards to whole pages; the first pages of the region hold its
+ * page descriptors (32 bytes per page). Returns false, adding nothing, if
+ * no page would be left, if the range overlaps a region already added or
+ * wraps around, or if 32 regions were added already.
  */
 bool page_alloc_add_region(void *va, size_t bytes);
 
 /** 2^order contiguous, naturally aligned, zeroed pages, or NULL. */
 void *page_alloc(unsigned int order);
+/** Free a block from `page_alloc(order)` (same order); NULL is ignored. */
 void page_free(void *va, unsigned int order);
 
 /** Statistics (pages). */
@@ -52,8 +62,9 @@ size_t page_alloc_free_blocks(unsigned int order);
 struct slab_cache;
 
 /**
- * A cache of `size`-byte objects aligned to `align` (a power of two up to
- * `PAGE_SIZE`; 0 means 8), or NULL. Objects may be up to 32 KiB. `name` is
+ * A cache of `size`-byte objects aligned to `align` (0, or a power of two
+ * up to `PAGE_SIZE`; objects are always at least 8-byte aligned), or NULL.
+ * Objects may be up to 32 KiB. `name` is
  * copied (truncated to 23 characters). Destroying a cache that still has
  * objects in use panics.
  */
@@ -62,6 +73,7 @@ struct slab_cache *slab_cache_create(const char *name, size_t size,
 void slab_cache_destroy(struct slab_cache *cache);
 /** An object (its contents are not zeroed), or NULL. */
 void *slab_alloc(struct slab_cache *cache);
+/** Free an object of `cache` (kfree() also accepts it); NULL is ignored. */
 void slab_free(struct slab_cache *cache, void *obj);
 
 /**
