@@ -26,7 +26,7 @@ svsm-kernel-y += $(svsm-arch-x86-y)
 svsm-kernel-y += svsm/kernel/main.c svsm/kernel/console.c svsm/kernel/log.c \
                  svsm/kernel/panic.c svsm/kernel/bootinfo.c \
                  svsm/kernel/acpi.c svsm/kernel/platform.c \
-                 svsm/kernel/sched.c
+                 svsm/kernel/sched.c svsm/kernel/ksyms.c
 kernel-normal-y := svsm/kernel/ktest_stub.c
 kernel-test-y := svsm/kernel/ktest.c \
                  $(patsubst $(SRCDIR)/%,%,$(sort $(wildcard $(SRCDIR)/svsm/kernel/tests/*.c)))
@@ -43,13 +43,47 @@ $(KERNEL_VERSION_H): $(SRCDIR)/release/VERSION
 $(BUILD)/kernel/svsm/kernel/main.o: $(KERNEL_VERSION_H)
 $(BUILD)/kernel/svsm/kernel/main.o: EXTRA_CFLAGS += -I$(KERNEL_GEN)
 
-$(KERNEL_ELF): $$(call objs,kernel,$$(svsm-common-y) $$(svsm-kernel-y) $$(kernel-normal-y) $$(kernel-extra-y)) $(KERNEL_LDS)
-	$(call msg,LD,$@)
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
+# Each image is linked twice: first with an empty symbol table, then with
+# the table of the first link's text symbols (the table is read-only data
+# after .text, so no code moves; the recipe checks that).
+KERNEL_GEN_KSYMS := $(SRCDIR)/svsm/kernel/gen-ksyms.sh
+kernel-objs = $(call objs,kernel,$(svsm-common-y) $(svsm-kernel-y) $(1) $(kernel-extra-y))
 
-$(KERNEL_TEST_ELF): $$(call objs,kernel,$$(svsm-common-y) $$(svsm-kernel-y) $$(kernel-test-y) $$(kernel-extra-y)) $(KERNEL_LDS)
-	$(call msg,LD,$@)
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
+$(BUILD)/kernel/ksyms-empty.S: $(KERNEL_GEN_KSYMS)
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)$(KERNEL_GEN_KSYMS) > $@
+
+$(BUILD)/kernel/ksyms-empty.o: $(BUILD)/kernel/ksyms-empty.S
+	$(call msg,AS-KERN,$@)
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+# kernel-link: OUT, PREREQUISITES
+kernel-link-objs = $(filter-out $(BUILD)/kernel/ksyms-empty.o,$(filter %.o,$(1)))
+define kernel-link
+	$(call msg,LD,$(1))
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(1).pre $(call kernel-link-objs,$(2)) \
+		$(BUILD)/kernel/ksyms-empty.o
+	$(Q)$(KERNEL_GEN_KSYMS) $(1).pre > $(BUILD)/kernel/$(notdir $(1)).ksyms.S
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $(BUILD)/kernel/$(notdir $(1)).ksyms.S \
+		-o $(BUILD)/kernel/$(notdir $(1)).ksyms.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(1) $(call kernel-link-objs,$(2)) \
+		$(BUILD)/kernel/$(notdir $(1)).ksyms.o
+	$(Q)$(KERNEL_GEN_KSYMS) $(1) | \
+		cmp -s - $(BUILD)/kernel/$(notdir $(1)).ksyms.S || \
+		{ echo "$(1): code moved between links" >&2; rm -f $(1); exit 1; }
+	$(Q)rm -f $(1).pre
+endef
+
+$(KERNEL_ELF): $$(call kernel-objs,$$(kernel-normal-y)) $(KERNEL_LDS) \
+		$(BUILD)/kernel/ksyms-empty.o $(KERNEL_GEN_KSYMS) \
+		$(SRCDIR)/svsm/kernel/build.mk
+	$(call kernel-link,$@,$^)
+
+$(KERNEL_TEST_ELF): $$(call kernel-objs,$$(kernel-test-y)) $(KERNEL_LDS) \
+		$(BUILD)/kernel/ksyms-empty.o $(KERNEL_GEN_KSYMS) \
+		$(SRCDIR)/svsm/kernel/build.mk
+	$(call kernel-link,$@,$^)
 
 ALL_TARGETS += $(KERNEL_ELF)
 CHECK_TARGETS += test-in-svsm

@@ -13,6 +13,7 @@
 #include <x86/asm.h>
 #include <svsm/cpu.h>
 #include <svsm/physmap.h>
+#include <svsm/snp.h>
 
 #define CPUID_SEV_LEAF 0x8000001f
 #define SEV_LEAF_SEV (1U << 1)
@@ -132,9 +133,7 @@ _Noreturn void platform_halt(bool success)
 	switch (platform) {
 	case PLATFORM_SNP:
 		/* GHCB MSR termination request: set 0, general reason. */
-		cpu_wrmsr(0xc0010130, 0x100);
-		cpu_vmgexit();
-		halt_forever();
+		snp_terminate(0, 0);
 	case PLATFORM_NATIVE:
 	default:
 		native_halt(success);

@@ -27,6 +27,14 @@ setup() {
 	[[ "$output" == *"svsm: ready"* ]]
 }
 
+@test "make run on a terminal quits cleanly with Ctrl-A X" {
+	run "$SRCDIR/tests/kernel/pty-quit.py" "svsm: ready" 60 \
+		make --no-print-directory -C "$SRCDIR" O="$BUILD" run SMP=2
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CPUs: 2 of 2 online"* ]]
+	[[ "$output" == *"QEMU: Terminated"* ]]
+}
+
 @test "the kernel boots on a single CPU" {
 	run "$QEMU_SH" --smp 1 --timeout 60 --append poweroff "$KERNEL_ELF"
 	[ "$status" -eq 0 ]
@@ -74,6 +82,7 @@ setup() {
 	[[ "$output" == *"RIP ffffffff8"* ]]
 	[[ "$output" == *"RAX "*"R15 "* ]]
 	[[ "$output" == *"backtrace:"* ]]
+	[[ "$output" == *"ktest_task+0x"* ]]
 	[[ "$output" == *"PANIC: unhandled exception 6"* ]]
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <kernel/ksyms.h>
 #include <x86/apic.h>
 #include <x86/asm.h>
 #include <x86/desc.h>
@@ -187,6 +188,19 @@ bool cpu_tables_init(struct percpu *pc)
 	return true;
 }
 
+static void backtrace_line(int depth, uint64_t addr)
+{
+	uint64_t off = 0;
+	const char *name = ksyms_lookup(addr, &off);
+
+	if (name != NULL) {
+		log_printf(LOG_ERROR, "  [%d] %016lx %s+%#lx\n", depth, addr,
+			   name, off);
+	} else {
+		log_printf(LOG_ERROR, "  [%d] %016lx\n", depth, addr);
+	}
+}
+
 void backtrace_print(const void *fp)
 {
 	const uint64_t *frame = fp;
@@ -203,7 +217,7 @@ void backtrace_print(const void *fp)
 		if (pair[1] == 0) {
 			break;
 		}
-		log_printf(LOG_ERROR, "  [%d] %016lx\n", depth, pair[1]);
+		backtrace_line(depth, pair[1]);
 		frame = (const uint64_t *)pair[0];
 	}
 }
@@ -227,7 +241,8 @@ static void dump_frame(const struct trap_frame *f)
 		   f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp,
 		   f->r8, f->r9, f->r10, f->r11, f->r12, f->r13, f->r14,
 		   f->r15);
-	log_printf(LOG_ERROR, "backtrace:\n  [-] %016lx\n", f->rip);
+	log_printf(LOG_ERROR, "backtrace:\n");
+	backtrace_line(-1, f->rip);
 	backtrace_print((const void *)f->rbp);
 }
 

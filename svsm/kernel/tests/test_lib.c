@@ -69,6 +69,18 @@ KTEST(printf_truncation)
 	return true;
 }
 
+/* Volatile pointers: compared at run time, not folded by the compiler. */
+static const char *volatile s_a = "a";
+static const char *volatile s_b = "b";
+static const char *volatile s_ab = "ab";
+static const char *volatile s_abc = "abc";
+static const char *volatile s_abc2 = "abc";
+static const char *volatile s_abd = "abd";
+static const char *volatile s_abcx = "abcx";
+static const char *volatile s_abcy = "abcy";
+static const char *volatile s_ff = "\xff";
+static const char *volatile s_empty = "";
+
 KTEST(string_functions)
 {
 	char b[16] = "abcdefgh";
@@ -77,14 +89,15 @@ KTEST(string_functions)
 	KTEST_CHECK(memcmp(b, "ababcdef", 8) == 0);
 	memmove(b, b + 2, 6);
 	KTEST_CHECK(memcmp(b, "abcdefef", 8) == 0);
-	KTEST_CHECK(memcmp("a", "b", 1) < 0 && memcmp("b", "a", 1) > 0);
-	KTEST_CHECK(strcmp("abc", "abd") < 0 && strcmp("abc", "abc") == 0);
-	KTEST_CHECK(strcmp("ab", "abc") < 0 && strcmp("\xff", "a") > 0);
-	KTEST_CHECK(strncmp("abcx", "abcy", 3) == 0);
-	KTEST_CHECK(strncmp("abcx", "abcy", 4) < 0);
-	KTEST_CHECK(strlen("") == 0 && strlen("four") == 4);
-	KTEST_CHECK(strnlen("four", 2) == 2);
-	KTEST_CHECK(strchr("a=b", '=') != NULL && strchr("ab", 'z') == NULL);
+	KTEST_CHECK(memcmp(s_a, s_b, 1) < 0 && memcmp(s_b, s_a, 1) > 0);
+	KTEST_CHECK(strcmp(s_abc, s_abd) < 0 && strcmp(s_abc, s_abc2) == 0);
+	KTEST_CHECK(strcmp(s_ab, s_abc) < 0 && strcmp(s_ff, s_a) > 0);
+	KTEST_CHECK(strncmp(s_abcx, s_abcy, 3) == 0);
+	KTEST_CHECK(strncmp(s_abcx, s_abcy, 4) < 0);
+	KTEST_CHECK(strlen(s_empty) == 0 && strlen(s_abcx) == 4);
+	KTEST_CHECK(strnlen(s_abcx, 2) == 2);
+	KTEST_CHECK(strchr(s_abc, 'b') == s_abc + 1);
+	KTEST_CHECK(strchr(s_abc, 'z') == NULL);
 	memset(b, 0x5a, sizeof(b));
 	KTEST_CHECK(b[0] == 0x5a && b[15] == 0x5a);
 	memzero_explicit(b, sizeof(b));

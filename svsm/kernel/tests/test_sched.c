@@ -27,14 +27,15 @@ KTEST(sched_task_per_cpu)
 	struct task *t[MAX_CPUS];
 	unsigned int stacks = kstack_count();
 	size_t mem = mm_allocated_bytes();
+	unsigned int n = cpu_count;
 	unsigned int i;
 
-	for (i = 0; i < cpu_count; i++) {
+	for (i = 0; i < n; i++) {
 		atomic_store(&ran_on[i], 0);
 		t[i] = task_create("percpu", i, note_cpu, NULL);
 		KTEST_CHECK(t[i] != NULL);
 	}
-	for (i = 0; i < cpu_count; i++) {
+	for (i = 0; i < n; i++) {
 		task_join(t[i]);
 		KTEST_CHECK(atomic_load(&ran_on[i]) == 1);
 	}
@@ -160,9 +161,10 @@ KTEST(sched_waitq_wakes_all)
 	struct task *t[MAX_CPUS];
 	unsigned int i;
 	unsigned int total = 0;
+	unsigned int n = cpu_count;
 
 	atomic_store(&flag, false);
-	for (i = 0; i < cpu_count; i++) {
+	for (i = 0; i < n; i++) {
 		atomic_store(&ran_on[i], 0);
 		t[i] = task_create("waiter", i, waiter, NULL);
 		KTEST_CHECK(t[i] != NULL);
@@ -171,10 +173,10 @@ KTEST(sched_waitq_wakes_all)
 	task_yield();
 	atomic_store(&flag, true);
 	waitq_wake_all(&flag_wq);
-	for (i = 0; i < cpu_count; i++) {
+	for (i = 0; i < n; i++) {
 		task_join(t[i]);
 		total += atomic_load(&ran_on[i]);
 	}
-	KTEST_CHECK(total == cpu_count);
+	KTEST_CHECK(total == n);
 	return true;
 }

@@ -62,14 +62,15 @@ KTEST(smp_call_runs_on_target)
 
 KTEST(smp_ipis_delivered)
 {
-	unsigned long before[MAX_CPUS];
+	unsigned long before[MAX_CPUS] = { 0 };
+	unsigned int n = cpu_count;
 	unsigned int i;
 
-	for (i = 1; i < cpu_count; i++) {
+	for (i = 1; i < n; i++) {
 		before[i] = atomic_load(&percpu_of(i)->ipis_received);
 		smp_wake(i);
 	}
-	for (i = 1; i < cpu_count; i++) {
+	for (i = 1; i < n; i++) {
 		uint64_t t0 = time_us();
 
 		while (atomic_load(&percpu_of(i)->ipis_received) == before[i]) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <kernel/ksyms.h>
 #include <kernel/ktest.h>
 #include <x86/asm.h>
 #include <x86/desc.h>
@@ -91,5 +92,21 @@ KTEST(trap_rdmsr_safe)
 	} else {
 		KTEST_CHECK(v == 0x1234);
 	}
+	return true;
+}
+
+KTEST(ksyms_symbolize)
+{
+	uint64_t off = 0;
+	const char *name;
+
+	name = ksyms_lookup((uint64_t)ud2_recovered + 3, &off);
+	KTEST_CHECK(name != NULL && strcmp(name, "ud2_recovered") == 0);
+	KTEST_CHECK(off == 3);
+	name = ksyms_lookup((uint64_t)trap_dispatch, &off);
+	KTEST_CHECK(name != NULL && strcmp(name, "trap_dispatch") == 0);
+	KTEST_CHECK(off == 0);
+	KTEST_CHECK(ksyms_lookup(0x1000, &off) == NULL);
+	KTEST_CHECK(ksyms_lookup((uint64_t)&off, &off) == NULL);
 	return true;
 }
