@@ -21,6 +21,7 @@ HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 . "$HERE/lib/version.sh"
 
 CONFIG_FILE=${SVSM_RELEASE_CONFIG:-$HERE/config}
+version_init
 file=$HERE/VERSION
 ver=
 ver_set=0

@@ -59,13 +59,22 @@ version_next_devel() {
 	printf '%04d.%02d-devel\n' "$_y" "$_m"
 }
 
+# version_init: read the configuration version_field needs (name, tarball
+# base, release weekday) once; call it after setting CONFIG_FILE.
+version_init() {
+	VF_NAME=$(cfg_get name SVSM)
+	VF_BASE=$(cfg_get tarball_base svsm)
+	VF_WD=$(weekday_number "$(cfg_get release_weekday tue)") ||
+		die "release_weekday in $CONFIG_FILE is not a weekday name"
+}
+
 # version_field V FIELD: print one derived string. `version_fields` lists them.
 version_field() {
 	version_parse "$1"
-	_name=$(cfg_get name SVSM)
-	_base=$(cfg_get tarball_base svsm)
-	_wd=$(weekday_number "$(cfg_get release_weekday tue)") ||
-		die "release_weekday in $CONFIG_FILE is not a weekday name"
+	[ -n "${VF_WD-}" ] || version_init
+	_name=$VF_NAME
+	_base=$VF_BASE
+	_wd=$VF_WD
 	_mon=$(month_name "${V_MONTH#0}")
 	case $V_TYPE in
 	devel) _kind="Development release for $_mon $V_YEAR." ;;

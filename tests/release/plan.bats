@@ -91,3 +91,54 @@ write_plan() {
 	[ "$status" -eq 1 ]
 	grep -q 'no development plan' <<<"$output"
 }
+
+@test "plan-export: the plan's own format (fenced example, Depends-on, Labels: none)" {
+	make_repo
+	cat >DEVELOPMENT_PLAN.md <<-'PLAN'
+		# Development plan
+
+		## Item format
+
+		```
+		### [AREA-N] Short imperative title
+
+		- Labels: good-first-issue | gsoc | help-wanted (comma-separated), or none
+		```
+
+		## Items
+
+		### [TOOL-1] Check the DCO sign-off of every commit
+
+		- Area: tooling
+		- Status: in progress
+		- Labels: none
+
+		### [GOV-3] Machine-readable output from the plan checker
+
+		- Area: governance
+		- Status: open
+		- Labels: good-first-issue, help-wanted
+		- Depends-on: GOV-1
+	PLAN
+	GITHUB_TOKEN= run svsm_release plan-export
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 labelled plan items (set GITHUB_TOKEN to create their issues):
+  [GOV-3] Machine-readable output from the plan checker  [good first issue, help wanted]" ]
+}
+
+@test "plan-export: agrees with ci/check-plan on the tree's DEVELOPMENT_PLAN.md" {
+	[ -x "$SRC_TOP/ci/check-plan" ] && [ -f "$SRC_TOP/DEVELOPMENT_PLAN.md" ] ||
+		skip "no ci/check-plan or DEVELOPMENT_PLAN.md in this tree"
+	want=$("$SRC_TOP/ci/check-plan" --list | awk '
+		/^\[/ { id = substr($1, 2, length($1) - 2); next }
+		/labels:/ && id != "" {
+			st = $0; sub(/^[^,]*, /, "", st); sub(/;.*/, "", st)
+			lb = $0; sub(/.*labels: /, "", lb)
+			if (lb != "none" && st != "done") print id
+			id = ""
+		}' | sort)
+	[ -n "$want" ]
+	got=$(GITHUB_TOKEN= "$RELEASE_TOOL" -C "$SRC_TOP" plan-export |
+		sed -n 's/^  \[\([^]]*\)\].*/\1/p' | sort)
+	[ "$got" = "$want" ]
+}

@@ -90,6 +90,16 @@ load helpers
 	grep -q 'CI: main @ 0123456789ab: failure' <<<"$output"
 }
 
+@test "status: the tree's ci/dco-check passes the scratch history" {
+	[ -x "$SRC_TOP/ci/dco-check" ] || skip "no ci/dco-check in this tree"
+	make_repo
+	mkdir -p ci
+	cp "$SRC_TOP/ci/dco-check" ci/
+	start_server milestone-clear common
+	run svsm_release status
+	grep -q "Sign-off: ok (ci/dco-check v2026.10-devel..HEAD)" <<<"$output"
+}
+
 @test "status: runs ci/dco-check on LASTTAG..HEAD when present" {
 	make_repo
 	mkdir -p ci
