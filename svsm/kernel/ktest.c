@@ -7,10 +7,13 @@
  *                     failure makes `make test-in-svsm` fail)
  *   ktest.panic       panic on purpose with a registered fake secret
  *   ktest.crash       execute UD2 without a fixup (the fatal-exception path)
+ *   ktest.overflow    overflow a task's stack into its guard page (#PF
+ *                     that cannot be delivered, so #DF on its IST stack)
  *   ktest.only=NAME   run only the test NAME
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <kernel/boot.h>
@@ -57,6 +60,26 @@ static void deliberate_panic(void)
 	panic("ktest.panic: deliberate panic");
 }
 
+/* Not constant-foldable: the compiler cannot prove the recursion endless. */
+static volatile unsigned long recurse_limit = ~0UL;
+
+/** Recurse until the stack runs into its guard page. */
+static unsigned long recurse(unsigned long depth)
+{
+	volatile uint8_t frame[256];
+
+	frame[0] = (uint8_t)depth;
+	if (depth == recurse_limit) {
+		return 0;
+	}
+	return recurse(depth + 1) + frame[0];
+}
+
+static void overflow_task(void *arg)
+{
+	log_printf(LOG_INFO, "ktest.overflow: %lu\n", recurse(0));
+}
+
 static void ktest_task(void *arg)
 {
 	const struct ktest *t;
@@ -68,6 +91,9 @@ static void ktest_task(void *arg)
 	}
 	if (cmdline_has("ktest.crash")) {
 		__asm__ volatile("ud2");
+	}
+	if (cmdline_has("ktest.overflow")) {
+		task_join(task_create("overflow", 0, overflow_task, NULL));
 	}
 	for (t = __ktests_start; t < __ktests_end; t++) {
 		if (!filter || strcmp(t->name, only) == 0) {

@@ -16,12 +16,36 @@ $(KERNEL_FLOOR_ELF): $(BUILD)/bench/floor.o $(SRCDIR)/tests/kernel/floor.ld
 	$(Q)$(LD) -nostdlib -static -z noexecstack -z max-page-size=4096 \
 		-T $(SRCDIR)/tests/kernel/floor.ld -o $@ $<
 
-CHECK_TARGETS += check-kernel
+# The kernel libc under ASan+UBSan on the host, its functions renamed.
+KLIB_FUNCS := memcpy memmove memset memcmp strlen strnlen strcmp strncmp \
+              strchr memzero_explicit vsnprintf snprintf
+KLIB_CFLAGS := $(filter-out -D_GNU_SOURCE,$(ASAN_CFLAGS)) -ffreestanding \
+               -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+               -I$(SRCDIR)/svsm/lib/include -fno-tree-loop-distribute-patterns \
+               $(foreach f,$(KLIB_FUNCS),-D$(f)=klib_$(f))
+KLIB_TEST_BIN := $(BUILD)/tests/kernel/test-klib
+
+$(BUILD)/klib/%.o: $(SRCDIR)/%.c
+	$(call msg,CC-KLIB,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(KLIB_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(KLIB_TEST_BIN): $(BUILD)/klib/svsm/lib/printf.o $(BUILD)/klib/svsm/lib/string.o \
+		$(BUILD)/asan/tests/kernel/test_klib.o
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka
+
+CHECK_TARGETS += test-kernel-lib check-kernel
 BENCH_TARGETS += bench-kernel
+HELP += test-kernel-lib|hosted ASan tests of the kernel libc against glibc
 HELP += check-kernel|bats checks of the kernel's QEMU runs and failure paths
 HELP += bench-kernel|kernel image size and boot time against a trivial PVH image
 
-.PHONY: check-kernel bench-kernel
+.PHONY: test-kernel-lib check-kernel bench-kernel
+test-kernel-lib: $(KLIB_TEST_BIN)
+	$(Q)$(KLIB_TEST_BIN)
+
 check-kernel: $(KERNEL_ELF) $(KERNEL_TEST_ELF)
 	$(Q)SRCDIR=$(SRCDIR) BUILD=$(BUILD) KERNEL_ELF=$(KERNEL_ELF) \
 		KERNEL_TEST_ELF=$(KERNEL_TEST_ELF) \

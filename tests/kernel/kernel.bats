@@ -86,6 +86,15 @@ setup() {
 	[[ "$output" == *"PANIC: unhandled exception 6"* ]]
 }
 
+@test "a stack overflow hits the guard page and reports #DF (ktest.overflow)" {
+	run "$QEMU_SH" --test --smp 2 --timeout 60 \
+		--append "ktest.overflow" "$KERNEL_TEST_ELF"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"exception 8 (#DF double fault) on CPU 0"* ]]
+	[[ "$output" == *"recurse+0x"* ]]
+	[[ "$output" == *"PANIC: unhandled exception 8"* ]]
+}
+
 @test "a hang is a failure after the timeout" {
 	# The normal kernel idles forever without `poweroff`.
 	run "$QEMU_SH" --test --smp 1 --timeout 3 "$KERNEL_ELF"
