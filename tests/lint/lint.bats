@@ -209,3 +209,26 @@ good_c() {
 	run "$LINT" --all HEAD
 	[ "$status" -eq 2 ]
 }
+
+@test "lint: --each judges every commit, not only the sum" {
+	good_c f >a.c
+	commit_all "a: add a.c"
+	base=$(git rev-parse HEAD)
+	printf 'int  bad =1;\n' >>a.c
+	commit_all "a: add bad, misformatted"
+	bad=$(git rev-parse --short HEAD)
+	clang-format-14 -i a.c
+	commit_all "a: format bad"
+	run "$LINT" --skip=tidy,cppcheck "$base"
+	[ "$status" -eq 0 ]
+	run "$LINT" --each --skip=tidy,cppcheck "$base"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--- commit $bad a: add bad, misformatted"* ]]
+	[[ "$output" == *"commit(s) with unformatted changed lines: $bad"* ]]
+	# the printed fix rewrites the series clean
+	git rebase -q -x 'git clang-format-14 HEAD~1 && git commit -qa --amend --no-edit' "$base" || true
+	run "$LINT" --each --skip=tidy,cppcheck "$base"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
