@@ -117,6 +117,93 @@ void mm_kfree(void *ptr, bool wipe)
 	}
 }
 
+/* The usable size of the object or block starting at `ptr`; panics if
+ * `ptr` is not the start of one. */
+static size_t kmalloc_usable(const void *ptr)
+{
+	const struct page_desc *desc = mm_page_desc(ptr);
+	const struct slab_cache *cache;
+	uintptr_t off;
+
+	if (!desc) {
+		mm_bad_free("ksize outside memory", ptr);
+	}
+	switch (desc->state) {
+	case PAGE_STATE_SLAB_TAIL:
+		desc = desc->head;
+		/* fall through */
+	case PAGE_STATE_SLAB:
+		cache = desc->cache;
+		off = (uintptr_t)ptr & ((PAGE_SIZE << cache->order) - 1);
+		if (off % cache->stride != 0 ||
+		    off / cache->stride >= cache->objs) {
+			mm_bad_free("ksize of a misaligned object", ptr);
+		}
+		return cache->size;
+	case PAGE_STATE_LARGE:
+		if (((uintptr_t)ptr & (PAGE_SIZE - 1)) != 0) {
+			mm_bad_free("ksize inside a large block", ptr);
+		}
+		return PAGE_SIZE << desc->order;
+	default:
+		mm_bad_free("ksize of memory kmalloc did not hand out", ptr);
+	}
+}
+
+/** Usable bytes of a live kmalloc() object (0 for NULL). */
+size_t ksize(void *ptr)
+{
+	size_t len;
+
+	if (!ptr) {
+		return 0;
+	}
+	len = kmalloc_usable(ptr);
+	/* The caller may now use all of it. */
+	mm_unpoison(ptr, len);
+	return len;
+}
+
+/**
+ * Resize `ptr` to `size` bytes, keeping its contents up to the smaller
+ * size: in place when it fits, else by moving it (one attempt). On failure
+ * returns NULL and `ptr` is untouched. NULL `ptr`: kmalloc(size); size 0:
+ * kfree(ptr), returning NULL (not an attempt).
+ */
+void *krealloc(void *ptr, size_t size)
+{
+	size_t old;
+	bool count;
+	void *p;
+
+	if (ptr && size == 0) {
+		mm_kfree(ptr, false);
+		return NULL;
+	}
+	if (!mm_fault_enter(&count)) {
+		return NULL;
+	}
+	if (!ptr) {
+		return mm_kmalloc(size, count);
+	}
+	old = kmalloc_usable(ptr);
+	if (size <= old) {
+		if (count) {
+			mm_fault_hit(); /* just counts: nothing is armed */
+		}
+		mm_unpoison(ptr, size);
+		mm_poison((uint8_t *)ptr + size, old - size);
+		return ptr;
+	}
+	p = mm_kmalloc(size, count);
+	if (p) {
+		mm_unpoison(ptr, old);
+		memcpy(p, ptr, old);
+		mm_kfree(ptr, false);
+	}
+	return p;
+}
+
 /** `size` bytes (NULL for 0 or on failure; one attempt). */
 void *kmalloc(size_t size)
 {

@@ -8,7 +8,8 @@
  * Fault injection (all builds, used by the tests): `alloc_fault_fail_nth(n)`
  * makes the n-th allocation from now (page, slab or kmalloc; 1-based) fail.
  * Every call of `page_alloc()`, `slab_alloc()`, `slab_cache_create()`,
- * `kmalloc()`, `kzalloc()` and `kcalloc()` is one attempt, whatever it does
+ * `kmalloc()`, `kzalloc()`, `kcalloc()` and `krealloc()` (except a
+ * `krealloc()` to size 0, which only frees) is one attempt, whatever it does
  * inside (a `kmalloc()` that needs a new slab page is still one attempt).
  *
  * Freeing something twice, freeing what was never allocated, or freeing with
@@ -88,6 +89,18 @@ void *kzalloc(size_t size);
 /** Zeroed array of `count` objects of `size` bytes; NULL on overflow. */
 void *kcalloc(size_t count, size_t size);
 void kfree(void *ptr);
+/**
+ * Resize to `size` bytes, keeping the contents up to the smaller size (in
+ * place when it fits). On failure returns NULL and `ptr` stays valid. A
+ * NULL `ptr` is `kmalloc(size)`; size 0 frees `ptr` and returns NULL (that
+ * alone is not an allocation attempt).
+ */
+void *krealloc(void *ptr, size_t size);
+/**
+ * Usable bytes of a live `kmalloc()` object: its size class, or its whole
+ * block (0 for NULL). The caller may use all of them.
+ */
+size_t ksize(void *ptr);
 /**
  * As `kfree()`, after wiping the whole object (its size class, or its
  * block): for memory that held secrets such as keys.

@@ -184,6 +184,100 @@ static void kmalloc_many(void **state)
 	free(len);
 }
 
+static void fill_seq(uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		p[i] = (uint8_t)(i * 7 + 3);
+	}
+}
+
+static int check_seq(const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] != (uint8_t)(i * 7 + 3)) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/** Confirm that krealloc() keeps contents across every kind of move. */
+static void krealloc_keeps_contents(void **state)
+{
+	static const size_t sizes[] = { 10,   16,  17, 100,   2048, 2049,
+					9000, 100, 5,  70000, 3 };
+	uint8_t *p = NULL;
+	size_t i, prev = 0;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint8_t *q = krealloc(p, sizes[i]);
+		size_t keep = prev < sizes[i] ? prev : sizes[i];
+
+		assert_non_null(q);
+		assert_true(check_seq(q, keep));
+		assert_true(ksize(q) >= sizes[i]);
+		fill_seq(q, sizes[i]);
+		p = q;
+		prev = sizes[i];
+	}
+	/* Shrinking stays in place. */
+	assert_ptr_equal(krealloc(p, 1), p);
+	assert_null(krealloc(p, 0)); /* frees */
+	assert_int_equal(mm_allocated_bytes(), 0);
+}
+
+/** Confirm that a failed krealloc() leaves the old object intact. */
+static void krealloc_failure_keeps_old(void **state)
+{
+	uint8_t *p = kmalloc(40);
+	unsigned long before;
+
+	assert_non_null(p);
+	fill_seq(p, 40);
+	before = alloc_fault_attempts();
+	alloc_fault_fail_nth(1);
+	assert_null(krealloc(p, 4000));
+	assert_int_equal(alloc_fault_attempts() - before, 1);
+	assert_true(check_seq(p, 40));
+	assert_null(krealloc(p, (PAGE_SIZE << PAGE_ORDER_MAX) + 1));
+	assert_true(check_seq(p, 40));
+	p = krealloc(p, 4000);
+	assert_non_null(p);
+	assert_true(check_seq(p, 40));
+	kfree(p);
+	assert_int_equal(mm_allocated_bytes(), 0);
+}
+
+/** Confirm ksize() for classes, large blocks and slab caches. */
+static void ksize_values(void **state)
+{
+	struct slab_cache *c = slab_cache_create("ks", 40, 0);
+	void *a = kmalloc(1), *b = kmalloc(300), *big = kmalloc(5000);
+	uint8_t *o = slab_alloc(c);
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(big);
+	assert_non_null(o);
+	assert_int_equal(ksize(NULL), 0);
+	assert_int_equal(ksize(a), 16);
+	assert_int_equal(ksize(b), 512);
+	memset(b, 1, 512); /* all of it is usable (ASan agrees) */
+	assert_int_equal(ksize(big), 2 * PAGE_SIZE);
+	assert_int_equal(ksize(o), 40);
+	expect_assert_failure(ksize(o + 8));
+	expect_assert_failure(ksize((uint8_t *)big + 8));
+	kfree(a);
+	kfree(b);
+	kfree(big);
+	slab_free(c, o);
+	slab_cache_destroy(c);
+}
+
 /** Confirm that kfree_sensitive() wipes the whole object or block. */
 static void kfree_sensitive_wipes(void **state)
 {
@@ -294,6 +388,9 @@ int mm_test_run_kmalloc(void)
 		MM_TEST(kzalloc_zeroes),
 		MM_TEST(kfree_bad),
 		MM_TEST(kmalloc_many),
+		MM_TEST(krealloc_keeps_contents),
+		MM_TEST(krealloc_failure_keeps_old),
+		MM_TEST(ksize_values),
 		MM_TEST(kfree_sensitive_wipes),
 		MM_TEST(kfree_sensitive_double),
 		MM_TEST(mm_stats_snapshot),
