@@ -111,7 +111,12 @@ static void slab_big_objects(void **state)
 	/* 3008-byte stride: 5 objects per 4-page slab (waste < 1/8). */
 	assert_int_equal(free0 - page_alloc_free_pages(), 7 * 4);
 	for (i = 0; i < 32; i++) {
-		kfree(obj[i]); /* kfree() finds the cache too */
+		assert_int_equal(ksize(obj[i]), 3000);
+		if (i % 2) {
+			kfree(obj[i]); /* kfree() finds the cache too */
+		} else {
+			slab_free(c, obj[i]);
+		}
 	}
 	slab_cache_destroy(c);
 	assert_int_equal(mm_test_free_pages(), free0 + 1);
@@ -210,6 +215,25 @@ static void slab_write_after_free(void **state)
 	assert_non_null(strstr(mm_test_panic_msg, "overwritten"));
 }
 
+/** Confirm that creating a cache with no memory left fails cleanly. */
+static void slab_create_no_memory(void **state)
+{
+	size_t cap = page_alloc_free_pages() + 1, n = 0;
+	void **pages = calloc(cap, sizeof(void *));
+
+	assert_non_null(pages);
+	while ((pages[n] = page_alloc(0)) != NULL) {
+		n++;
+	}
+	assert_null(slab_cache_create("none", 64, 0));
+	assert_null(kmalloc(64));
+	while (n > 0) {
+		page_free(pages[--n], 0);
+	}
+	free(pages);
+	assert_int_equal(mm_allocated_bytes(), 0);
+}
+
 /** Confirm that exhaustion gives NULL and memory comes back afterwards. */
 static void slab_exhaustion(void **state)
 {
@@ -256,6 +280,7 @@ int mm_test_run_slab(void)
 		MM_TEST(slab_bad_free),
 		MM_TEST(slab_destroy_busy),
 		MM_TEST(slab_write_after_free),
+		MM_TEST(slab_create_no_memory),
 		MM_TEST(slab_exhaustion),
 	};
 
