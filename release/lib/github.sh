@@ -139,6 +139,19 @@ gh_get_all() {
 	jq -s 'add // []' "$GH_TMP/pages"
 }
 
+# gh_get_opt PATH, gh_write_opt METHOD PATH [BODY]: as gh_get and gh_write,
+# but a 404 returns 44 silently (the object does not exist). They run in a
+# subshell so the setting never leaks into later requests.
+gh_get_opt() (
+	GH_ALLOW_404=1
+	gh_get "$1"
+)
+
+gh_write_opt() (
+	GH_ALLOW_404=1
+	gh_write "$@"
+)
+
 # gh_write METHOD PATH [BODY]: a request that changes something. Under
 # --dry-run it is printed to fd 3 ("dry-run: METHOD PATH BODY") and not
 # sent, and `{}` is printed as its response.

@@ -188,3 +188,22 @@ load helpers
 	[ "$status" -eq 1 ]
 	grep -q '#21' <<<"$output"
 }
+
+@test "prepare: resumes after the commit itself failed" {
+	make_repo
+	start_server milestone-clear common
+	hook=$(git rev-parse --git-dir)/hooks/commit-msg
+	mkdir -p "${hook%/*}"
+	printf '#!/bin/sh\nrm -f "$0"\necho "hook: rejected" >&2\nexit 1\n' >"$hook"
+	chmod +x "$hook"
+	head=$(git rev-parse HEAD)
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -ne 0 ]
+	grep -q 'hook: rejected' <<<"$output"
+	grep -q 'wrote release/notes/2026.11-devel.md and release/VERSION' <<<"$output"
+	[ "$(git rev-parse HEAD)" = "$head" ]
+	run svsm_release prepare 2026.11-devel
+	[ "$status" -eq 0 ]
+	[ "$(git log -1 --format=%s)" = "release: SVSM 2026.11-devel" ]
+	[ -z "$(git status --porcelain)" ]
+}

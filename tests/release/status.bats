@@ -158,3 +158,17 @@ load helpers
 	run svsm_release status --repo 'bad repo'
 	[ "$status" -eq 2 ]
 }
+
+@test "status: a failed check run makes CI red even when the status is green" {
+	make_repo
+	start_server ci-checkrun-failed milestone-clear common
+	run svsm_release status
+	grep -q 'CI: main @ 0123456789ab: failure (combined status: success, 1 contexts; check runs: 3 \[2 success, 1 timed_out\])' <<<"$output"
+}
+
+@test "status: running checks show as pending; no statuses is not pending" {
+	make_repo
+	start_server ci-pending milestone-clear common
+	run svsm_release status
+	grep -q 'CI: main @ 0123456789ab: pending (combined status: none, 0 contexts; check runs: 1 \[1 in_progress\])' <<<"$output"
+}
