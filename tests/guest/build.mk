@@ -24,3 +24,4 @@ HELP += test-guest|guest-side protocol tests on libsvsm-sim, fault-injection swe
 .PHONY: test-guest
 test-guest: $(GUEST_TEST_BIN)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 $(GUEST_TEST_BIN)
+LINT_HOSTED_INCLUDES += $(SRCDIR)/svsm/sim

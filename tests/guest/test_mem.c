@@ -52,7 +52,7 @@ static void deposit_withdraw_round_trip(void **state)
 {
 	struct guest *g = *state;
 	uint64_t pages[3] = { g->low, g->low + PAGE, g->low + 9 * PAGE };
-	uint64_t out[8];
+	uint64_t out[8] = { 0 };
 	uint16_t count = 0;
 	uint16_t next = 0;
 	unsigned i;

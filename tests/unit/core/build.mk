@@ -10,7 +10,8 @@ CORE_UNIT_SRCS := tests/unit/core/test_core.c
 CORE_UNIT_OBJS = $(call objs,asan,$(CORE_UNIT_SRCS))
 CORE_UNIT_BIN := $(BUILD)/tests/unit/core/test-core
 
-$(CORE_UNIT_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/svsm/proto
+$(CORE_UNIT_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/svsm
+LINT_HOSTED_INCLUDES += $(SRCDIR)/svsm
 
 $(CORE_UNIT_BIN): $$(CORE_UNIT_OBJS) $(ASAN_LIB)
 	$(call msg,LD,$@)

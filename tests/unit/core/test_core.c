@@ -13,7 +13,7 @@
 
 #include "svsm/proto.h"
 #include "svsm/snp.h"
-#include "internal.h"
+#include "proto/internal.h"
 #include "abi/ghcb.h"
 #include "abi/svsm_call.h"
 #include "abi/svsm_core.h"
