@@ -22,7 +22,6 @@ SMP ?= 4
 KERNEL_APPEND ?=
 TEST_TIMEOUT ?= 110
 
-svsm-kernel-y += $(svsm-arch-x86-y)
 svsm-kernel-y += svsm/kernel/main.c svsm/kernel/console.c svsm/kernel/log.c \
                  svsm/kernel/panic.c svsm/kernel/bootinfo.c \
                  svsm/kernel/acpi.c svsm/kernel/platform.c \

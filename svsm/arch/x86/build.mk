@@ -3,9 +3,7 @@
 # svsm/arch/x86: kernel-only CPU code (boot, paging, traps, APIC, SMP) and
 # the hardware implementation of the machine interface (cpu_ops.c).
 
-# Note: this fragment is read before svsm/build.mk (sort order), which
-# resets svsm-kernel-y; svsm/kernel/build.mk adds this list to it.
-svsm-arch-x86-y := svsm/arch/x86/boot.S svsm/arch/x86/entry.S \
+svsm-kernel-y += svsm/arch/x86/boot.S svsm/arch/x86/entry.S \
                  svsm/arch/x86/trampoline.S svsm/arch/x86/cpu_ops.c \
                  svsm/arch/x86/paging.c svsm/arch/x86/stack.c \
                  svsm/arch/x86/traps.c svsm/arch/x86/apic.c \

@@ -180,3 +180,68 @@ KTEST(sched_waitq_wakes_all)
 	KTEST_CHECK(total == n);
 	return true;
 }
+
+#define RING_TASKS_PER_CPU 3
+#define RING_LAPS 50
+
+/** A token passed around a ring of tasks spread over every CPU. */
+struct ring {
+	struct waitq wq;
+	atomic_uint holder; /* index of the task that may run */
+	unsigned int size;
+	atomic_uint passes;
+};
+
+struct ring_member {
+	struct ring *ring;
+	unsigned int me;
+};
+
+static struct ring ring;
+static struct ring_member members[MAX_CPUS * RING_TASKS_PER_CPU];
+
+static bool ring_my_turn(void *arg)
+{
+	struct ring_member *m = arg;
+
+	return atomic_load(&m->ring->holder) == m->me;
+}
+
+static void ring_task(void *arg)
+{
+	struct ring_member *m = arg;
+	unsigned int lap;
+
+	for (lap = 0; lap < RING_LAPS; lap++) {
+		waitq_wait(&m->ring->wq, ring_my_turn, m);
+		atomic_fetch_add(&m->ring->passes, 1);
+		atomic_store(&m->ring->holder, (m->me + 1) % m->ring->size);
+		waitq_wake_all(&m->ring->wq);
+	}
+}
+
+KTEST(sched_token_ring)
+{
+	struct task *t[MAX_CPUS * RING_TASKS_PER_CPU];
+	unsigned int n = cpu_count * RING_TASKS_PER_CPU;
+	unsigned int stacks = kstack_count();
+	unsigned int i;
+
+	/* Neighbours in the ring sit on different CPUs. */
+	waitq_init(&ring.wq);
+	atomic_store(&ring.holder, 0);
+	atomic_store(&ring.passes, 0);
+	ring.size = n;
+	for (i = 0; i < n; i++) {
+		members[i] = (struct ring_member){ &ring, i };
+		t[i] = task_create("ring", i % cpu_count, ring_task,
+				   &members[i]);
+		KTEST_CHECK(t[i] != NULL);
+	}
+	for (i = 0; i < n; i++) {
+		task_join(t[i]);
+	}
+	KTEST_CHECK(atomic_load(&ring.passes) == n * RING_LAPS);
+	KTEST_CHECK(kstack_count() == stacks);
+	return true;
+}
