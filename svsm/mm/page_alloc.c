@@ -207,6 +207,8 @@ bool page_alloc_add_region(void *va, size_t bytes)
 	r->usable = start + (meta << PAGE_SHIFT);
 	r->end = end;
 	r->desc = (struct page_desc *)start;
+	/* ASan: clear stale poison left by an earlier user of this memory. */
+	mm_unpoison((void *)start, end - start);
 	memset(r->desc, 0, (pages - meta) * sizeof(struct page_desc));
 	region_carve(r);
 	total_pages += pages - meta;

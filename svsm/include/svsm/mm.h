@@ -24,7 +24,8 @@
  *
  * ASan builds (SVSM_ASAN) poison free slab objects and the bytes past a
  * kmalloc() size, so overflows and uses after free are reported; free pages
- * are left addressable.
+ * are left addressable. ASan does not clear poison when memory is unmapped:
+ * call mm_reset() when a region's memory goes away (before or after).
  */
 #pragma once
 

@@ -376,6 +376,23 @@ static void kmalloc_asan_poison(void **state)
 	/* Pages go back addressable (other code may own them next). */
 	assert_false(__asan_region_is_poisoned(big, 2 * PAGE_SIZE));
 }
+
+/** Confirm that mm_reset() and adding a region clear stale poison. */
+static void asan_poison_cleared(void **state)
+{
+	static uint8_t other[8 * 4096] __attribute__((aligned(4096)));
+	uint8_t *p = kmalloc(24);
+
+	assert_non_null(p);
+	kfree(p);
+	assert_true(__asan_address_is_poisoned(p + 8));
+	mm_reset();
+	assert_false(__asan_address_is_poisoned(p + 8));
+	/* Poison left by someone else is cleared when a region is added. */
+	__asan_poison_memory_region(other + PAGE_SIZE, PAGE_SIZE);
+	assert_true(page_alloc_add_region(other, sizeof(other)));
+	assert_false(__asan_region_is_poisoned(other, sizeof(other)));
+}
 #endif
 
 int mm_test_run_kmalloc(void)
@@ -396,6 +413,7 @@ int mm_test_run_kmalloc(void)
 		MM_TEST(mm_stats_snapshot),
 #if defined(SVSM_ASAN)
 		MM_TEST(kmalloc_asan_poison),
+		MM_TEST(asan_poison_cleared),
 #endif
 	};
 
