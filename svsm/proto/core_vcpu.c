@@ -83,8 +83,11 @@ static void vmsa_page_return(void *va, unsigned int vmpl)
 static enum svsm_result vmsa_contents_check(const struct sev_vmsa *vmsa,
 					    unsigned int caller_vmpl)
 {
-	if (vmsa->vmpl == 0 || vmsa->vmpl < caller_vmpl ||
-	    vmsa->vmpl > SNP_VMPL_MAX) {
+	/*
+	 * 58019 refuses VMPL0 and levels above the caller's; this SVSM runs
+	 * one guest VMPL on every vCPU, so it also refuses levels below.
+	 */
+	if (vmsa->vmpl != caller_vmpl) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
 	if (!(vmsa->efer & EFER_SVME)) {

@@ -25,3 +25,10 @@ HELP += test-guest|guest-side protocol tests on libsvsm-sim, fault-injection swe
 test-guest: $(GUEST_TEST_BIN)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 $(GUEST_TEST_BIN)
 LINT_HOSTED_INCLUDES += $(SRCDIR)/svsm/sim
+
+CHECK_TARGETS += test-sim-console
+HELP += test-sim-console|bats tests of the svsm-sim guest console
+
+.PHONY: test-sim-console
+test-sim-console: $(SIM_CONSOLE)
+	$(Q)SVSM_SIM=$(SIM_CONSOLE) bats $(SRCDIR)/tests/guest/console.bats

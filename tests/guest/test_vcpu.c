@@ -141,6 +141,9 @@ static void create_vcpu_bad_vmsa(void **state)
 	v->vmpl = 1;
 	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
 			 SVSM_ERR_INVALID_PARAMETER);
+	v->vmpl = 3;
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
+			 SVSM_ERR_INVALID_PARAMETER);
 	v->vmpl = 2;
 	v->efer = 0;
 	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
