@@ -57,7 +57,8 @@ WF=$SRC/.github/workflows
 	[ "$(sed -n '/^on:/,/^[a-z]/p' "$f" | grep -c '^  [a-z_]*:')" -eq 1 ]
 	sed -n '/^on:/,/^[a-z]/p' "$f" | grep -q '^  workflow_dispatch:'
 	grep -q 'make O=build SMP="$SMP" test-in-svsm' "$f"
-	grep -q 'fuzz$' "$f"
+	grep -q 'make O=build FUZZ_TIME="$FUZZ_SECONDS" fuzz' "$f"
+	grep -q 'FUZZ_TIME' "$SRC/tests/fuzz/build.mk"
 	# and only there
 	[ "$(grep -l workflow_dispatch "$WF"/*.yml)" = "$f" ]
 }
