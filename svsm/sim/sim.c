@@ -3,8 +3,8 @@
  * libsvsm-sim: boots the SVSM on the software SNP machine and acts as the
  * guest at VMPL2 (see <svsm/sim.h>).
  *
- * Guest-physical layout (M = guest RAM, S = min(16 MiB, M / 4) rounded down
- * to 2 MiB):
+ * Guest-physical layout (M = guest RAM, S = min(16 MiB, M / 8) rounded down
+ * to 2 MiB, at least 2 MiB):
  *   0x3000            the guest's secrets page copy   (launched normal page)
  *   0x4000            the boot vCPU's Calling Area    (launched normal page)
  *   0x5000            the guest's boot VMSA           (launched normal page)
@@ -54,8 +54,11 @@ struct svsm_sim {
 
 static uint64_t svsm_size_for(uint64_t mem)
 {
-	uint64_t size = (mem / 4) & ~(SIM_2M - 1);
+	uint64_t size = (mem / 8) & ~(SIM_2M - 1);
 
+	if (size < SIM_2M) {
+		size = SIM_2M;
+	}
 	return size > SIM_SVSM_MAX_SIZE ? SIM_SVSM_MAX_SIZE : size;
 }
 
