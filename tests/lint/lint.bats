@@ -232,3 +232,19 @@ good_c() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+@test "lint: tests may use rand() and system(), product code may not" {
+	mkdir -p tests/unit svsm/mm
+	printf '/* SPDX-License-Identifier: MIT */\n#include <stdlib.h>\n\nint t(void);\n\nint t(void)\n{\n\tsrand(1);\n\treturn rand() + system("true");\n}\n' >tests/unit/t.c
+	commit_all "tests: rand and system"
+	run "$LINT" --skip=cppcheck
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cp tests/unit/t.c svsm/mm/t.c
+	commit_all "mm: rand and system"
+	run "$LINT" --skip=cppcheck
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"svsm/mm/t.c:9:9: error: rand() has limited randomness [cert-msc30-c,cert-msc50-cpp,-warnings-as-errors]"* ]]
+	[[ "$output" == *"svsm/mm/t.c:9:18: error: calling 'system' uses a command processor [cert-env33-c,-warnings-as-errors]"* ]]
+}
