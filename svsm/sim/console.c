@@ -33,11 +33,12 @@
 #include "abi/vmsa.h"
 
 #define MAX_ARGS 8
+#define MAX_VCPUS 256
 
 struct console {
 	struct svsm_sim *sim;
 	unsigned vcpu;
-	uint64_t ca_gpa[256];
+	uint64_t ca_gpa[MAX_VCPUS];
 };
 
 static int do_call(struct console *con, struct svsm_sim_regs *r)
@@ -103,92 +104,126 @@ static void prepare_vmsa(struct console *con, uint64_t gpa)
 		SEV_FEATURES_FROM_STATUS(svsm_sim_sev_status(con->sim));
 }
 
+static int cmd_create_vcpu(struct console *con, char **argv)
+{
+	struct svsm_sim_regs r = {
+		.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_CREATE_VCPU),
+		.rcx = num(argv[1]),
+		.rdx = num(argv[2]),
+		.r8 = num(argv[3]),
+	};
+
+	prepare_vmsa(con, r.rcx);
+	if (do_call(con, &r) != 0) {
+		return -1;
+	}
+	if ((uint32_t)r.rax == 0 && r.r8 < MAX_VCPUS) {
+		con->ca_gpa[r.r8] = num(argv[2]);
+	}
+	return 0;
+}
+
+static int cmd_withdraw(struct console *con)
+{
+	struct svsm_sim_regs r = {
+		.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_WITHDRAW_MEM),
+		.rcx = con->ca_gpa[con->vcpu] + SVSM_CA_OFF_BUFFER,
+	};
+	const uint8_t *p;
+	uint16_t n;
+	unsigned i;
+
+	if (do_call(con, &r) != 0) {
+		return -1;
+	}
+	if ((uint32_t)r.rax != 0) {
+		return 0;
+	}
+	p = svsm_sim_guest_ptr(con->sim, r.rcx, 4096 - 8);
+	memcpy(&n, p, sizeof(n));
+	for (i = 0; i < n; i++) {
+		uint64_t g;
+
+		memcpy(&g, p + 8 + 8 * i, sizeof(g));
+		printf("  page %#llx\n", (unsigned long long)g);
+	}
+	return 0;
+}
+
+/* peek (value < 0) or poke a byte as the guest at VMPL2 would. */
+static int cmd_peek_poke(struct console *con, uint64_t gpa, int value)
+{
+	int f = svsm_sim_guest_access(con->sim, con->vcpu, gpa, value >= 0);
+	uint8_t *p = svsm_sim_guest_ptr(con->sim, gpa, 1);
+
+	if (f != 0 || p == NULL) {
+		printf("fault %d\n", f);
+	} else if (value < 0) {
+		printf("0x%02x\n", *p);
+	} else {
+		*p = (uint8_t)value;
+		printf("ok\n");
+	}
+	return 0;
+}
+
+/* The registers of a core call that takes RCX only. */
+static struct svsm_sim_regs core_regs(uint32_t call, uint64_t rcx)
+{
+	return (struct svsm_sim_regs){
+		.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, call),
+		.rcx = rcx,
+	};
+}
+
 static int run(struct console *con, int argc, char **argv)
 {
 	struct svsm_sim_regs r = { 0 };
 	const char *cmd = argv[0];
+	int i;
 
 	if (strcmp(cmd, "query") == 0 && argc >= 3) {
-		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_QUERY_PROTOCOL);
-		r.rcx = SVSM_QUERY_PROTOCOL_ARG(num(argv[1]), num(argv[2]));
+		r = core_regs(
+			SVSM_CORE_QUERY_PROTOCOL,
+			SVSM_QUERY_PROTOCOL_ARG(num(argv[1]), num(argv[2])));
 	} else if (strcmp(cmd, "pvalidate") == 0 && argc >= 2) {
-		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_PVALIDATE);
-		r.rcx = ca_list(con,
+		r = core_regs(
+			SVSM_CORE_PVALIDATE,
+			ca_list(con,
 				SVSM_PVAL_ENTRY(num(argv[1]),
 						has(argv, argc, "2m") ?
 							SVSM_PVAL_SIZE_2M :
 							SVSM_PVAL_SIZE_4K,
 						!has(argv, argc, "inval"),
-						has(argv, argc, "ignorecf")));
+						has(argv, argc, "ignorecf"))));
 	} else if (strcmp(cmd, "create-vcpu") == 0 && argc >= 4) {
-		prepare_vmsa(con, num(argv[1]));
-		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_CREATE_VCPU);
-		r.rcx = num(argv[1]);
-		r.rdx = num(argv[2]);
-		r.r8 = num(argv[3]);
-		if (do_call(con, &r) == 0 && (uint32_t)r.rax == 0 &&
-		    r.r8 < 256) {
-			con->ca_gpa[r.r8] = num(argv[2]);
-		}
-		return 0;
+		return cmd_create_vcpu(con, argv);
 	} else if (strcmp(cmd, "delete-vcpu") == 0 && argc >= 2) {
-		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_DELETE_VCPU);
-		r.rcx = num(argv[1]);
+		r = core_regs(SVSM_CORE_DELETE_VCPU, num(argv[1]));
 	} else if (strcmp(cmd, "remap-ca") == 0 && argc >= 2) {
-		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_REMAP_CA);
-		r.rcx = num(argv[1]);
+		r = core_regs(SVSM_CORE_REMAP_CA, num(argv[1]));
 	} else if (strcmp(cmd, "deposit") == 0 && argc >= 2) {
-		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_DEPOSIT_MEM);
-		r.rcx = ca_list(con, num(argv[1]) & SVSM_DEPOSIT_GFN_MASK);
+		r = core_regs(
+			SVSM_CORE_DEPOSIT_MEM,
+			ca_list(con, num(argv[1]) & SVSM_DEPOSIT_GFN_MASK));
 	} else if (strcmp(cmd, "withdraw") == 0) {
-		r.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_WITHDRAW_MEM);
-		r.rcx = con->ca_gpa[con->vcpu] + SVSM_CA_OFF_BUFFER;
-		if (do_call(con, &r) == 0 && (uint32_t)r.rax == 0) {
-			const uint8_t *p =
-				svsm_sim_guest_ptr(con->sim, r.rcx, 4096 - 8);
-			uint16_t n;
-			unsigned i;
-
-			memcpy(&n, p, sizeof(n));
-			for (i = 0; i < n; i++) {
-				uint64_t g;
-
-				memcpy(&g, p + 8 + 8 * i, sizeof(g));
-				printf("  page %#llx\n", (unsigned long long)g);
-			}
-		}
-		return 0;
+		return cmd_withdraw(con);
 	} else if (strcmp(cmd, "peek") == 0 && argc >= 2) {
-		int f = svsm_sim_guest_access(con->sim, con->vcpu, num(argv[1]),
-					      false);
-		uint8_t *p = svsm_sim_guest_ptr(con->sim, num(argv[1]), 1);
-
-		if (f != 0 || p == NULL) {
-			printf("fault %d\n", f);
-		} else {
-			printf("0x%02x\n", *p);
-		}
-		return 0;
+		return cmd_peek_poke(con, num(argv[1]), -1);
 	} else if (strcmp(cmd, "poke") == 0 && argc >= 3) {
-		int f = svsm_sim_guest_access(con->sim, con->vcpu, num(argv[1]),
-					      true);
-		uint8_t *p = svsm_sim_guest_ptr(con->sim, num(argv[1]), 1);
-
-		if (f != 0 || p == NULL) {
-			printf("fault %d\n", f);
-		} else {
-			*p = (uint8_t)num(argv[2]);
-			printf("ok\n");
-		}
-		return 0;
+		return cmd_peek_poke(con, num(argv[1]),
+				     (int)(num(argv[2]) & 0xFF));
 	} else if (strcmp(cmd, "call") == 0 && argc >= 2) {
 		uint64_t *dst[] = { &r.rax, &r.rcx, &r.rdx, &r.r8, &r.r9 };
-		int i;
 
 		for (i = 1; i < argc && i <= 5; i++) {
 			*dst[i - 1] = num(argv[i]);
 		}
 	} else if (strcmp(cmd, "vcpu") == 0 && argc >= 2) {
+		if (num(argv[1]) >= MAX_VCPUS) {
+			printf("no vCPU %s\n", argv[1]);
+			return -1;
+		}
 		con->vcpu = (unsigned)num(argv[1]);
 		return 0;
 	} else {
@@ -243,7 +278,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "svsm-sim: the SVSM did not boot\n");
 		return 1;
 	}
-	con.ca_gpa[0] = 0x4000; /* from the secrets page */
+	/* The boot vCPU's CA, from the secrets page (58019 table 1). */
 	memcpy(&con.ca_gpa[0],
 	       (uint8_t *)svsm_sim_guest_ptr(
 		       con.sim, svsm_sim_secrets_gpa(con.sim), 4096) +

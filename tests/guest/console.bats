@@ -71,3 +71,9 @@ setup() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"unknown or incomplete command"* ]]
 }
+
+@test "a vCPU number out of range is refused" {
+	run "$SVSM_SIM" vcpu 300
+	[ "$status" -eq 1 ]
+	[ "$output" = "no vCPU 300" ]
+}
