@@ -14,6 +14,7 @@ release-version:
 release-status:
 	$(Q)$(SRCDIR)/release/svsm-release -C $(SRCDIR) status
 
-release-artifacts:
+# Build the kernel first so its image ships with the tarball.
+release-artifacts: $$(KERNEL_ELF)
 	$(Q)$(SRCDIR)/release/svsm-release -C $(SRCDIR) --images $(BUILD) \
 		--output $(BUILD)/release/$(VERSION) artifacts $(VERSION)

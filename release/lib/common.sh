@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=sh
 #
 # Shared helpers of the release tooling: messages, configuration, dry-run
 # execution and calendar arithmetic. Sourced by release/svsm-release and

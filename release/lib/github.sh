@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=sh
 #
 # GitHub REST access for the release tooling: curl + jq, pagination through
 # the Link header, clear reports of rate limiting and HTTP errors, and

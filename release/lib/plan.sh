@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=sh
 #
 # Parser of DEVELOPMENT_PLAN.md items for `svsm-release plan-export`.
 #

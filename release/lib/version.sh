@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=sh
 #
 # The one place that turns a version (release/VERSION) into every string a
 # release uses: tag, commit subject and body, tag message, notes title,

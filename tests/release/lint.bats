@@ -8,8 +8,8 @@ load helpers
 @test "release scripts are shellcheck-clean POSIX sh" {
 	cd "$SRC_TOP"
 	shellcheck -x release/svsm-release release/version.sh
-	shellcheck -s sh release/lib/*.sh
-	shellcheck -s bash tests/release/helpers.bash
+	shellcheck release/lib/*.sh
+	shellcheck tests/release/helpers.bash tests/release/*.bats
 }
 
 @test "release scripts run under dash" {

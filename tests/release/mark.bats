@@ -78,7 +78,7 @@ load helpers
 	[ "$status" -eq 2 ]
 	run svsm_release blocker frob 12
 	[ "$status" -eq 2 ]
-	GITHUB_TOKEN= run svsm_release blocker add 12
+	GITHUB_TOKEN='' run svsm_release blocker add 12
 	[ "$status" -eq 1 ]
 	grep -q 'GITHUB_TOKEN is needed for POST /repos/test/svsm/labels' <<<"$output"
 }

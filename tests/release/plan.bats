@@ -43,7 +43,7 @@ write_plan() {
 @test "plan-export: without a token, prints the labelled open items" {
 	make_repo
 	write_plan
-	GITHUB_TOKEN= run svsm_release plan-export
+	GITHUB_TOKEN='' run svsm_release plan-export
 	[ "$status" -eq 0 ]
 	[ "$output" = "2 labelled plan items (set GITHUB_TOKEN to create their issues):
   [MM-2] Per-CPU page caches  [gsoc, good first issue]
@@ -120,7 +120,7 @@ write_plan() {
 		- Labels: good-first-issue, help-wanted
 		- Depends-on: GOV-1
 	PLAN
-	GITHUB_TOKEN= run svsm_release plan-export
+	GITHUB_TOKEN='' run svsm_release plan-export
 	[ "$status" -eq 0 ]
 	[ "$output" = "1 labelled plan items (set GITHUB_TOKEN to create their issues):
   [GOV-3] Machine-readable output from the plan checker  [good first issue, help wanted]" ]
@@ -138,7 +138,7 @@ write_plan() {
 			id = ""
 		}' | sort)
 	[ -n "$want" ]
-	got=$(GITHUB_TOKEN= "$RELEASE_TOOL" -C "$SRC_TOP" plan-export |
+	got=$(GITHUB_TOKEN='' "$RELEASE_TOOL" -C "$SRC_TOP" plan-export |
 		sed -n 's/^  \[\([^]]*\)\].*/\1/p' | sort)
 	[ "$got" = "$want" ]
 }

@@ -4,6 +4,7 @@
 # `prepare`: refusal on open blockers and failing checks, unmerged features
 # moved to next month's milestone, notes and the release commit derived
 # from the version, dry-run, and resuming after a failure.
+# shellcheck disable=SC2016 # literal backticks and $1 in patterns and scripts
 
 load helpers
 
