@@ -13,6 +13,8 @@ FUZZ_TIME ?= 600
 FUZZ_SMOKE_RUNS ?= 20000
 FUZZ_SMOKE_TIME ?= 30
 
+$(FUZZ_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/svsm/sim
+
 $(FUZZ_BIN): $$(FUZZ_OBJS) $(FUZZ_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)

@@ -8,7 +8,8 @@
  * guest.
  *
  * Record layout (RECORD bytes each): vcpu, call, mode, then four 64-bit
- * values v[0..3], then eight 64-bit list entries.
+ * values v[0..3], then eight 64-bit list entries. Calls 0xE0..0xEF make a
+ * raw VMGEXIT with call_pending = v[3] (any byte, including 0).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,8 @@
 
 #include "svsm/mm.h"
 #include "svsm/sim.h"
+#include "machine/machine.h"
+#include "abi/ghcb.h"
 #include "abi/sev_status.h"
 #include "abi/svsm_call.h"
 #include "abi/svsm_core.h"
@@ -67,6 +70,19 @@ static void plant_vmsa(struct svsm_sim *sim, uint64_t gpa, uint64_t bits)
 			  ((bits & 8) ? 2 : 0);
 }
 
+/* The guest's VMGEXIT with any call_pending value, on vCPU 0. */
+static void raw_vmgexit(struct svsm_sim *sim, uint64_t ca, uint8_t pending)
+{
+	struct snp_machine *m = snp_machine_current();
+	uint8_t *p = svsm_sim_guest_ptr(sim, ca, 1);
+
+	*p = pending;
+	snp_machine_guest_wrmsr(m, 0, 2, MSR_GHCB, GHCB_MSR_VMPL_REQ_LEVEL(0));
+	if (snp_machine_guest_vmgexit(m, 0, 2) != 0 || *p != 0) {
+		abort(); /* every entry must be answered, pending cleared */
+	}
+}
+
 static void play(struct svsm_sim *sim, const uint8_t *r, uint64_t ca,
 		 uint64_t svsm_base)
 {
@@ -104,6 +120,10 @@ static void play(struct svsm_sim *sim, const uint8_t *r, uint64_t ca,
 	}
 	if (mode & 0x20) {
 		plant_vmsa(sim, v[0] & ~0xFFFULL, v[3]);
+	}
+	if ((call & 0xF0) == 0xE0) {
+		raw_vmgexit(sim, ca, (uint8_t)v[3]);
+		return;
 	}
 	regs.rax = call >= 0xF0 ? SVSM_CALL(call & 0xF, v[3] & 0xF) :
 				  SVSM_CALL(SVSM_PROTOCOL_CORE, call % 10);

@@ -40,6 +40,8 @@ SEEDS = {
         + record(0, 4, 0x50, [0, 0, 0, 0], [LOW + 0x30000])
         + record(0, 5, 0x01, [LOW + 0x40000, 0, 0, 0]),
     "configure-vtom": record(0, 7, 0, [1, 0, 0, 0]),
+    "pending-reserved": record(0, 0xE0, 0, [0, 0, 0, 2]),
+    "pending-none": record(0, 0xE0, 0, [0, 0, 0, 0]),
 }
 
 
