@@ -70,10 +70,10 @@ load helpers
 @test "blocker add: unknown PR, bad arguments, missing token" {
 	make_repo
 	start_server mark common
-	run svsm_release blocker add 99
+	run svsm_release blocker add 12 99
 	[ "$status" -eq 1 ]
-	grep -q '#99: no such issue or pull request in test/svsm' <<<"$output"
-	grep -q 'these steps were completed' <<<"$output"
+	grep -q '#99: no such issue or pull request in test/svsm; nothing changed' <<<"$output"
+	[ -z "$(writes)" ]
 	run svsm_release blocker add 12abc
 	[ "$status" -eq 2 ]
 	run svsm_release blocker frob 12
