@@ -116,10 +116,13 @@ void apic_send_nmi(uint32_t dest)
 	icr_send(dest, ICR_NMI | ICR_ASSERT);
 }
 
-void apic_start_ap(uint32_t dest, uint8_t page)
+void apic_send_init(uint32_t dest)
 {
 	icr_send(dest, ICR_INIT | ICR_LEVEL | ICR_ASSERT);
-	udelay(10000);
+}
+
+void apic_send_sipi(uint32_t dest, uint8_t page)
+{
 	icr_send(dest, ICR_STARTUP | ICR_ASSERT | page);
 	udelay(200);
 	icr_send(dest, ICR_STARTUP | ICR_ASSERT | page);

@@ -74,7 +74,10 @@ _Noreturn void ap_entry(struct percpu *pc)
 	sched_idle_loop();
 }
 
-/** Allocate a CPU's area and boot stack and start it; false if it failed. */
+/**
+ * Allocate a CPU's area and boot stack and start it (it is waiting for a
+ * start-up IPI after INIT); false if it failed.
+ */
 static bool start_one(uint32_t apic_id, unsigned int index)
 {
 	struct trampoline_params *params;
@@ -106,7 +109,7 @@ static bool start_one(uint32_t apic_id, unsigned int index)
 	params->entry = (uint64_t)ap_entry;
 	atomic_thread_fence(memory_order_seq_cst);
 
-	apic_start_ap(apic_id, TRAMPOLINE_PHYS >> 12);
+	apic_send_sipi(apic_id, TRAMPOLINE_PHYS >> 12);
 	t0 = time_us();
 	while (!atomic_load(&pc->online)) {
 		if (time_us() - t0 > AP_START_TIMEOUT_US) {
@@ -133,6 +136,13 @@ unsigned int smp_boot(const uint32_t *apic_ids, unsigned int count)
 		return smp_online_count();
 	}
 	memcpy(phys_to_virt(TRAMPOLINE_PHYS), trampoline_start, size);
+	/* INIT every AP, wait the 10 ms once, then start them one by one. */
+	for (i = 0; i < count; i++) {
+		if (apic_ids[i] != self) {
+			apic_send_init(apic_ids[i]);
+		}
+	}
+	udelay(10000);
 	for (i = 0; i < count && cpu_count < MAX_CPUS; i++) {
 		if (apic_ids[i] == self) {
 			continue;

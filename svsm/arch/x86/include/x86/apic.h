@@ -18,8 +18,10 @@ void apic_eoi(void);
 void apic_send_ipi(uint32_t dest, uint8_t vector);
 /** An NMI to the CPU with APIC ID `dest`. */
 void apic_send_nmi(uint32_t dest);
-/** INIT, then two start-up IPIs for the real-mode code at `page` << 12. */
-void apic_start_ap(uint32_t dest, uint8_t page);
+/** INIT (assert): the CPU resets and waits for a start-up IPI. */
+void apic_send_init(uint32_t dest);
+/** Two start-up IPIs for the real-mode code at `page` << 12. */
+void apic_send_sipi(uint32_t dest, uint8_t page);
 
 /** Measure the TSC frequency against the PIT (about 10 ms). */
 void time_init(void);
