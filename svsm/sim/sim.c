@@ -198,8 +198,8 @@ struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 	return sim;
 
 out_destroy:
-	snp_machine_destroy(sim->m);
 	svsm_services_fini();
+	snp_machine_destroy(sim->m);
 	mm_reset();
 out_free:
 	free(sim->ca_gpa);
@@ -213,8 +213,9 @@ void svsm_sim_destroy(struct svsm_sim *sim)
 	if (sim == NULL) {
 		return;
 	}
-	snp_machine_destroy(sim->m);
+	/* The services keep their state in SVSM memory: stop them first. */
 	svsm_services_fini();
+	snp_machine_destroy(sim->m);
 	mm_reset();
 	free(sim->ca_gpa);
 	free(sim);

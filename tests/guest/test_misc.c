@@ -7,6 +7,7 @@
 
 #include "guest.h"
 #include "machine/machine.h"
+#include "svsm/mm.h"
 #include "abi/ghcb.h"
 #include "abi/snp_secrets.h"
 #include "abi/svsm_ca.h"
@@ -167,6 +168,33 @@ static void query_protocol_services(void **state)
 	/* Dispatch agrees with QUERY_PROTOCOL. */
 	r.rax = SVSM_CALL(SVSM_PROTOCOL_VTPM, 0);
 	assert_int_equal(raw_call(g, 0, &r), SVSM_ERR_UNSUPPORTED_PROTOCOL);
+}
+
+/** Confirm that a machine with a vTPM serves the vTPM protocol. */
+static void query_protocol_vtpm_on(void **state)
+{
+	struct svsm_sim_config cfg = { .guest_mem_bytes = 64 * MIB,
+				       .vcpus = 1,
+				       .vtpm = true };
+	struct svsm_sim *sim;
+	struct svsm_sim_regs r = {
+		.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_QUERY_PROTOCOL),
+		.rcx = SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTOCOL_VTPM, 1),
+	};
+
+	(void)state;
+	sim = svsm_sim_create(&cfg);
+	assert_non_null(sim);
+	assert_int_equal(svsm_sim_call(sim, 0, &r), 0);
+	assert_int_equal(r.rax, SVSM_SUCCESS);
+	assert_int_equal(r.rcx, (1ULL << 32) | 1);
+	r = (struct svsm_sim_regs){ .rax = SVSM_CALL(SVSM_PROTOCOL_VTPM,
+						     SVSM_VTPM_QUERY) };
+	assert_int_equal(svsm_sim_call(sim, 0, &r), 0);
+	assert_int_equal(r.rax, SVSM_SUCCESS);
+	assert_true(r.rcx & (1ULL << 8)); /* TPM_SEND_COMMAND */
+	svsm_sim_destroy(sim);
+	assert_int_equal(mm_allocated_bytes(), 0);
 }
 
 /** Confirm that an unknown protocol gets UNSUPPORTED_PROTOCOL. */
@@ -344,6 +372,7 @@ const struct CMUnitTest misc_tests[] = {
 					guest_teardown),
 	cmocka_unit_test_setup_teardown(query_protocol_services, guest_setup,
 					guest_teardown),
+	cmocka_unit_test(query_protocol_vtpm_on),
 	cmocka_unit_test_setup_teardown(call_unsupported_protocol, guest_setup,
 					guest_teardown),
 	cmocka_unit_test_setup_teardown(call_unsupported_call, guest_setup,

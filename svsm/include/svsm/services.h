@@ -13,7 +13,10 @@
 /** Start the services; a service that fails to start stays off. */
 void svsm_services_init(const struct svsm_boot_info *info);
 
-/** Stop them (machine teardown, from the main context). */
+/**
+ * Stop them (machine teardown, from the main context, while the machine's
+ * memory, which holds their state, still exists).
+ */
 void svsm_services_fini(void);
 
 /** True once attestation is ready (QUERY_PROTOCOL and dispatch). */
