@@ -22,16 +22,31 @@ $(MM_BENCH_BIN): $(call objs,hosted,$(svsm-mm-y) tests/unit/mm/bench_mm.c)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@
 
-.PHONY: test-unit-mm bench-mm
+# libFuzzer target (clang): a short deterministic smoke run in `make check`;
+# `make fuzz-mm FUZZ_MM_ARGS=-max_total_time=600` fuzzes for longer.
+MM_FUZZ_BIN := $(BUILD)/tests/unit/mm/fuzz-mm
+FUZZ_MM_ARGS ?= -runs=2000 -seed=1
+
+$(MM_FUZZ_BIN): $(call objs,fuzz,$(svsm-mm-y) tests/unit/mm/fuzz_mm.c)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: test-unit-mm bench-mm test-fuzz-mm fuzz-mm
 test-unit-mm: $(MM_TEST_BIN)
 	$(Q)$(MM_TEST_BIN)
 
 bench-mm: $(MM_BENCH_BIN)
 	$(Q)$(MM_BENCH_BIN)
 
-CHECK_TARGETS += test-unit-mm
+test-fuzz-mm fuzz-mm: $(MM_FUZZ_BIN)
+	$(Q)$(MM_FUZZ_BIN) -max_len=600 -len_control=0 -artifact_prefix=$(dir $(MM_FUZZ_BIN)) $(FUZZ_MM_ARGS)
+
+CHECK_TARGETS += test-unit-mm test-fuzz-mm
 BENCH_TARGETS += bench-mm
 HELP += test-unit-mm|unit tests of the page allocator, slab caches and kmalloc
+HELP += test-fuzz-mm|short libFuzzer smoke run over allocator operation sequences
+HELP += fuzz-mm|fuzz the allocator (FUZZ_MM_ARGS=libFuzzer options)
 HELP += bench-mm|kmalloc/page_alloc cost as a ratio to glibc malloc
 
 endif
