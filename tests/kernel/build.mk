@@ -36,15 +36,30 @@ $(KLIB_TEST_BIN): $(BUILD)/klib/svsm/lib/printf.o $(BUILD)/klib/svsm/lib/string.
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka
 
-CHECK_TARGETS += test-kernel-lib check-kernel
+# The kernel's ACPI parser on the host, over tables built by the test.
+ACPI_TEST_BIN := $(BUILD)/tests/kernel/test-acpi
+$(BUILD)/asan/svsm/kernel/acpi.o $(BUILD)/asan/tests/kernel/test_acpi.o: \
+	EXTRA_CFLAGS += -I$(SRCDIR)/svsm/arch/x86/include
+
+$(ACPI_TEST_BIN): $(BUILD)/asan/svsm/kernel/acpi.o $(BUILD)/asan/svsm/core/physmap.o \
+		$(BUILD)/asan/tests/kernel/test_acpi.o
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka
+
+CHECK_TARGETS += test-kernel-lib test-kernel-acpi check-kernel
 BENCH_TARGETS += bench-kernel
 HELP += test-kernel-lib|hosted ASan tests of the kernel libc against glibc
+HELP += test-kernel-acpi|hosted ASan tests of the kernel's ACPI parser on hostile tables
 HELP += check-kernel|bats checks of the kernel's QEMU runs and failure paths
 HELP += bench-kernel|kernel image size and boot time against a trivial PVH image
 
-.PHONY: test-kernel-lib check-kernel bench-kernel
+.PHONY: test-kernel-lib test-kernel-acpi check-kernel bench-kernel
 test-kernel-lib: $(KLIB_TEST_BIN)
 	$(Q)$(KLIB_TEST_BIN)
+
+test-kernel-acpi: $(ACPI_TEST_BIN)
+	$(Q)$(ACPI_TEST_BIN)
 
 check-kernel: $(KERNEL_ELF) $(KERNEL_TEST_ELF)
 	$(Q)SRCDIR=$(SRCDIR) BUILD=$(BUILD) KERNEL_ELF=$(KERNEL_ELF) \
