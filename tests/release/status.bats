@@ -17,6 +17,8 @@ load helpers
 	grep -q 'main @ 0123456789ab: success' <<<"$output"
 	[ -z "$(unmatched)" ]
 	[ -z "$(writes)" ]
+	# Every request carried the token (as a header, never in argv).
+	[ "$(jq -s 'map(select(.auth | not)) | length' "$SERVER_LOG")" -eq 0 ]
 }
 
 @test "status: no open blocker exits 0" {
