@@ -28,7 +28,7 @@ good_c() {
 	run "$LINT"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"passed: format tidy cppcheck shellcheck spdx"* ]]
+	[[ "$output" == *"passed: format tidy cppcheck banned shellcheck spdx"* ]]
 }
 
 @test "lint: a misformatted changed line fails with the fix command" {
@@ -247,4 +247,20 @@ good_c() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"svsm/mm/t.c:9:9: error: rand() has limited randomness [cert-msc30-c,cert-msc50-cpp,-warnings-as-errors]"* ]]
 	[[ "$output" == *"svsm/mm/t.c:9:18: error: calling 'system' uses a command processor [cert-env33-c,-warnings-as-errors]"* ]]
+}
+
+@test "lint: banned calls on added lines, and only there" {
+	printf '/* SPDX-License-Identifier: MIT */\n#include <string.h>\n\nvoid c(char *d, const char *s);\n\nvoid c(char *d, const char *s)\n{\n\tstrcpy(d, s);\n}\n' >old.c
+	commit_all "x: old strcpy"
+	printf '/* SPDX-License-Identifier: MIT */\n#include <stdio.h>\n#include <stdlib.h>\n\nint n(const char *s, char *b);\n\nint n(const char *s, char *b)\n{\n\tsprintf(b, "%%s", s);\n\treturn atoi(s) + my_atoi(s);\n}\n' >new.c
+	commit_all "x: new sprintf"
+	run "$LINT" --skip=tidy,cppcheck
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"new.c:9: sprintf(b, \"%s\", s);"* ]]
+	[[ "$output" == *"new.c:10: return atoi(s) + my_atoi(s);"* ]]
+	[[ "$output" == *"FAILED: 2 line(s) call a banned function"* ]]
+	[[ "$output" != *"old.c"* ]]
+	run "$LINT" --all --skip=tidy,cppcheck
+	[[ "$output" == *"old.c:8: strcpy(d, s);"* ]]
 }
