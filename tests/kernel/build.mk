@@ -47,14 +47,34 @@ $(ACPI_TEST_BIN): $(BUILD)/asan/svsm/kernel/acpi.o $(BUILD)/asan/svsm/core/physm
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka
 
-CHECK_TARGETS += test-kernel-lib test-kernel-acpi check-kernel
+# libFuzzer over the ACPI parser: a short deterministic run in `make check`;
+# `make fuzz-kernel-acpi FUZZ_ACPI_ARGS=-max_total_time=600` runs longer.
+ACPI_FUZZ_BIN := $(BUILD)/tests/kernel/fuzz-acpi
+FUZZ_ACPI_ARGS ?= -runs=20000 -seed=1
+$(BUILD)/fuzz/svsm/kernel/acpi.o $(BUILD)/fuzz/tests/kernel/fuzz_acpi.o: \
+	EXTRA_CFLAGS += -I$(SRCDIR)/svsm/arch/x86/include
+
+$(ACPI_FUZZ_BIN): $(BUILD)/fuzz/svsm/kernel/acpi.o $(BUILD)/fuzz/svsm/core/physmap.o \
+		$(BUILD)/fuzz/tests/kernel/fuzz_acpi.o
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+CHECK_TARGETS += test-kernel-lib test-kernel-acpi test-fuzz-kernel-acpi check-kernel
 BENCH_TARGETS += bench-kernel
 HELP += test-kernel-lib|hosted ASan tests of the kernel libc against glibc
 HELP += test-kernel-acpi|hosted ASan tests of the kernel's ACPI parser on hostile tables
+HELP += test-fuzz-kernel-acpi|short libFuzzer smoke run over the kernel's ACPI parser
+HELP += fuzz-kernel-acpi|fuzz the kernel's ACPI parser (FUZZ_ACPI_ARGS=libFuzzer options)
 HELP += check-kernel|bats checks of the kernel's QEMU runs and failure paths
 HELP += bench-kernel|kernel image size and boot time against a trivial PVH image
 
-.PHONY: test-kernel-lib test-kernel-acpi check-kernel bench-kernel
+.PHONY: test-kernel-lib test-kernel-acpi test-fuzz-kernel-acpi fuzz-kernel-acpi \
+        check-kernel bench-kernel
+test-fuzz-kernel-acpi fuzz-kernel-acpi: $(ACPI_FUZZ_BIN)
+	$(Q)$(ACPI_FUZZ_BIN) -max_len=65536 -artifact_prefix=$(dir $(ACPI_FUZZ_BIN)) \
+		$(FUZZ_ACPI_ARGS)
+
 test-kernel-lib: $(KLIB_TEST_BIN)
 	$(Q)$(KLIB_TEST_BIN)
 
