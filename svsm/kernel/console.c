@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include <kernel/console.h>
-#include <x86/asm.h>
+#include <kernel/platform.h>
 #include <svsm/lock.h>
 
 #define COM1 0x3f8
@@ -24,13 +24,13 @@ static struct spinlock console_lock = SPINLOCK_INIT;
 
 void console_init(void)
 {
-	outb(COM1 + UART_IER, 0);
-	outb(COM1 + UART_LCR, LCR_DLAB);
-	outb(COM1 + 0, 1); /* divisor 1: 115200 baud */
-	outb(COM1 + 1, 0);
-	outb(COM1 + UART_LCR, 0x03); /* 8N1 */
-	outb(COM1 + UART_FCR, 0xc7);
-	outb(COM1 + UART_MCR, 0x03);
+	platform_outb(COM1 + UART_IER, 0);
+	platform_outb(COM1 + UART_LCR, LCR_DLAB);
+	platform_outb(COM1 + 0, 1); /* divisor 1: 115200 baud */
+	platform_outb(COM1 + 1, 0);
+	platform_outb(COM1 + UART_LCR, 0x03); /* 8N1 */
+	platform_outb(COM1 + UART_FCR, 0xc7);
+	platform_outb(COM1 + UART_MCR, 0x03);
 }
 
 static void uart_putc(char c)
@@ -38,10 +38,11 @@ static void uart_putc(char c)
 	unsigned int spins = 0;
 
 	/* Bounded wait: a missing UART must not hang the kernel. */
-	while ((inb(COM1 + UART_LSR) & LSR_THRE) == 0 && spins < 100000) {
+	while ((platform_inb(COM1 + UART_LSR) & LSR_THRE) == 0 &&
+	       spins < 100000) {
 		spins++;
 	}
-	outb(COM1 + UART_THR, (uint8_t)c);
+	platform_outb(COM1 + UART_THR, (uint8_t)c);
 }
 
 void console_write(const char *s, size_t len)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Platform detection and dispatch (see <kernel/platform.h>). On SNP the
- * memory calls go to the SNP platform code; port I/O through the GHCB is
- * not wired up yet, so the console then uses the real instructions (which
- * raise #VC on SNP hardware).
+ * memory calls use PVALIDATE and the SNP platform code (GHCB MSR protocol
+ * page state changes); port I/O through the GHCB is not there yet, so the
+ * console then uses the real instructions (which raise #VC on SNP).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -95,6 +95,19 @@ static bool snp_validate(uint64_t pa, size_t npages, bool valid)
 	return true;
 }
 
+/** SNP: page state changes through the GHCB MSR protocol, page by page. */
+static bool snp_page_state(uint64_t pa, size_t npages, bool shared)
+{
+	size_t i;
+
+	for (i = 0; i < npages; i++) {
+		if (!snp_msr_psc(pa + i * 4096, shared)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 bool platform_validate(uint64_t pa, size_t npages, bool valid)
 {
 	switch (platform) {
@@ -110,8 +123,7 @@ bool platform_page_state(uint64_t pa, size_t npages, bool shared)
 {
 	switch (platform) {
 	case PLATFORM_SNP:
-		/* Needs the GHCB page-state protocol: not wired up yet. */
-		return false;
+		return snp_page_state(pa, npages, shared);
 	case PLATFORM_NATIVE:
 	default:
 		return native_page_state(pa, npages, shared);
