@@ -229,3 +229,50 @@ Signed-off-by: Ann Dev <ann@example.org>'
 	run git commit -m "$MSG"
 	[ "$status" -eq 0 ]
 }
+
+@test "commit-msg: Co-developed-by needs its own sign-off right after it" {
+	run git commit --allow-empty -m 'a: b
+
+Body.
+
+Co-developed-by: Bob Other <bob@example.org>
+Signed-off-by: Ann Dev <ann@example.org>'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'"Co-developed-by: Bob Other <bob@example.org>" must be followed by "Signed-off-by: Bob Other <bob@example.org>"'* ]]
+	run git commit --allow-empty -m 'a: b
+
+Body.
+
+Co-developed-by: Bob Other <bob@example.org>
+Signed-off-by: Bob Other <bob@example.org>
+Signed-off-by: Ann Dev <ann@example.org>'
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "commit-msg: a sign-off only counts as a trailer" {
+	run git commit --allow-empty -m 'a: b
+
+Signed-off-by: Ann Dev <ann@example.org>
+is quoted here, in the body.
+
+Reviewed-by: Bob Other <bob@example.org>'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no Signed-off-by: trailer"* ]]
+	# the key is case-insensitive, as git parses trailers
+	run git commit --allow-empty -m 'a: b
+
+Body.
+
+signed-off-by: Ann Dev <ann@example.org>'
+	[ "$status" -eq 0 ]
+}
+
+@test "commit-msg: fixup!, squash! and merges are not judged" {
+	run git commit --allow-empty -m 'fixup! a: add a.c'
+	[ "$status" -eq 0 ]
+	run git commit --allow-empty -m 'squash! a: add a.c'
+	[ "$status" -eq 0 ]
+}
