@@ -8,6 +8,8 @@
 #include "guest.h"
 #include "machine/machine.h"
 #include "svsm/mm.h"
+#include "svsm/request.h"
+#include "svsm/vcpu.h"
 #include "abi/ghcb.h"
 #include "abi/snp_secrets.h"
 #include "abi/svsm_ca.h"
@@ -250,6 +252,35 @@ static void call_not_pending_ignored(void **state)
 			 SVSM_SUCCESS);
 }
 
+/**
+ * Confirm that the request loop serves a pending call only after a
+ * VMGEXIT (GUEST_EXIT_CODE 0x403), and restores EFER.SVME either way. The
+ * loop's pass runs here in the main context, as the hosted machine allows.
+ */
+static void request_needs_vmgexit_exit_code(void **state)
+{
+	struct guest *g = *state;
+	struct snp_machine *m = snp_machine_current();
+	struct sev_vmsa *v = gptr(g, snp_machine_vmsa_gpa(m, 0, 2), sizeof(*v));
+	uint8_t *ca = gptr(g, g->ca, 8);
+	const uint64_t rax = SVSM_CALL(0, SVSM_CORE_QUERY_PROTOCOL);
+
+	v->rax = rax;
+	v->rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1);
+	v->guest_exit_code = SVM_EXIT_NPF;
+	ca[0] = 1;
+	request_serve(vcpu_by_apic_id(0));
+	assert_int_equal(v->rax, rax);
+	assert_int_equal(ca[0], 1);
+	assert_true(v->efer & EFER_SVME);
+	v->guest_exit_code = SVM_EXIT_VMGEXIT;
+	request_serve(vcpu_by_apic_id(0));
+	assert_int_equal(v->rax, SVSM_SUCCESS);
+	assert_int_equal(v->rcx, (1ULL << 32) | 1);
+	assert_int_equal(ca[0], 0);
+	assert_true(v->efer & EFER_SVME);
+}
+
 /** Confirm that CONFIGURE_VTOM's query reports vTOM as unsupported. */
 static void configure_vtom_query(void **state)
 {
@@ -381,6 +412,8 @@ const struct CMUnitTest misc_tests[] = {
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(call_not_pending_ignored, guest_setup,
 					guest_teardown),
+	cmocka_unit_test_setup_teardown(request_needs_vmgexit_exit_code,
+					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(configure_vtom_query, guest_setup,
 					guest_teardown),
 	cmocka_unit_test_setup_teardown(configure_vtom_query_reserved,
