@@ -21,7 +21,8 @@ SIM_LDLIBS = $(VTPM_LDLIBS) -lcrypto -lpthread
 SIM_PC := $(BUILD)/lib/pkgconfig/svsm-sim.pc
 SIM_CONSOLE := $(BUILD)/bin/svsm-sim
 
-$(SIM_PC): $(SRCDIR)/svsm/sim/build.mk $(SRCDIR)/release/VERSION
+# Regenerated when any fragment (e.g. one extending the link flags) changes.
+$(SIM_PC): $$(filter %/build.mk,$$(MAKEFILE_LIST)) $(SRCDIR)/release/VERSION
 	$(call msg,GEN,$@)
 	@mkdir -p $(@D)
 	$(Q)printf '%s\n' \
