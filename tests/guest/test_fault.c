@@ -81,7 +81,64 @@ static void fault_injection_sweep(void **state)
 	assert_true(refused > 0 && refused <= attempts);
 }
 
+/*
+ * One boot with the vTPM under fault injection: either no machine, or a
+ * machine whose vTPM is served consistently (QUERY_PROTOCOL and dispatch
+ * agree) or off.
+ */
+static void vtpm_boot_with_fault(unsigned long n)
+{
+	struct svsm_sim_config cfg = { .guest_mem_bytes = 64 * MIB,
+				       .vcpus = 1,
+				       .vtpm = true };
+	struct svsm_sim_regs r = {
+		.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_QUERY_PROTOCOL),
+		.rcx = SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTOCOL_VTPM, 1),
+	};
+	struct svsm_sim *sim;
+	bool served;
+
+	alloc_fault_fail_nth(n);
+	sim = svsm_sim_create(&cfg);
+	if (sim == NULL) {
+		assert_int_equal(mm_allocated_bytes(), 0);
+		return;
+	}
+	assert_int_equal(svsm_sim_call(sim, 0, &r), 0);
+	assert_int_equal(r.rax, SVSM_SUCCESS);
+	served = r.rcx != 0;
+	r = (struct svsm_sim_regs){ .rax = SVSM_CALL(SVSM_PROTOCOL_VTPM,
+						     SVSM_VTPM_QUERY) };
+	assert_int_equal(svsm_sim_call(sim, 0, &r), 0);
+	assert_int_equal(r.rax,
+			 served ? SVSM_SUCCESS : SVSM_ERR_UNSUPPORTED_PROTOCOL);
+	svsm_sim_destroy(sim);
+	assert_int_equal(mm_allocated_bytes(), 0);
+}
+
+/** Confirm that failing allocations of a boot with the vTPM are survived. */
+static void fault_injection_sweep_vtpm(void **state)
+{
+	struct svsm_sim_config cfg = { .guest_mem_bytes = 64 * MIB,
+				       .vcpus = 1,
+				       .vtpm = true };
+	struct svsm_sim *sim;
+	unsigned long attempts;
+	unsigned long n;
+
+	(void)state;
+	sim = svsm_sim_create(&cfg);
+	assert_non_null(sim);
+	attempts = alloc_fault_attempts();
+	svsm_sim_destroy(sim);
+	for (n = 1; n <= attempts + 1; n++) {
+		vtpm_boot_with_fault(n);
+	}
+	alloc_fault_fail_nth(0);
+}
+
 const struct CMUnitTest fault_tests[] = {
 	cmocka_unit_test(fault_injection_sweep),
+	cmocka_unit_test(fault_injection_sweep_vtpm),
 };
 const size_t fault_tests_count = sizeof(fault_tests) / sizeof(fault_tests[0]);
