@@ -11,8 +11,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "svsm/physmap.h"
 #include "svsm/proto.h"
 #include "svsm/snp.h"
+#include "svsm/vcpu.h"
 #include "proto/internal.h"
 #include "abi/ghcb.h"
 #include "abi/svsm_call.h"
@@ -276,6 +278,81 @@ static void ghcb_encodings(void **state)
 			 (0x200ULL << 12) | (3ULL << 52) | (1ULL << 56));
 }
 
+/* A 64 MiB guest, SVSM at [56 MiB, 64 MiB), one VMSA and CA registered. */
+static struct guest_vmsa test_vmsas[2];
+
+static int owner_setup(void **state)
+{
+	(void)state;
+	physmap_init(NULL, 64ULL << 20);
+	memset(&svsm, 0, sizeof(svsm));
+	svsm.mem_size = 64ULL << 20;
+	svsm.svsm_base = 56ULL << 20;
+	svsm.svsm_size = 8ULL << 20;
+	svsm.deposit_head = DEPOSIT_NONE;
+	memset(test_vmsas, 0, sizeof(test_vmsas));
+	test_vmsas[0] = (struct guest_vmsa){ .used = true,
+					     .vmsa_gpa = 0x5000,
+					     .ca_gpa = 0x4000,
+					     .vmpl = 2,
+					     .boot = true };
+	svsm.vmsas = test_vmsas;
+	svsm.vmsa_slots = 2;
+	return 0;
+}
+
+/** Confirm the ranges a request may operate on. */
+static void guest_range_check_cases(void **state)
+{
+	(void)state;
+	assert_int_equal(guest_range_check(0x6000, 4096), SVSM_SUCCESS);
+	assert_int_equal(guest_range_check(0x200000, 2 << 20), SVSM_SUCCESS);
+	assert_int_equal(guest_range_check(0x5000, 4096),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(guest_range_check(0x4000, 4096),
+			 SVSM_ERR_INVALID_ADDRESS);
+	/* A 2 MiB range holding the VMSA page. */
+	assert_int_equal(guest_range_check(0, 2 << 20),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(guest_range_check(54ULL << 20, 4ULL << 20),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(guest_range_check(64ULL << 20, 4096),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(guest_range_check(~0xFFFULL, 4096),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(guest_range_check((56ULL << 20) - 4096, 4096),
+			 SVSM_SUCCESS);
+}
+
+/** Confirm the buffers a request may name: CAs yes, SVSM memory no. */
+static void guest_buffer_check_cases(void **state)
+{
+	(void)state;
+	assert_int_equal(guest_buffer_check(0x4008, 8, 8), SVSM_SUCCESS);
+	assert_int_equal(guest_buffer_check(0x400C, 8, 8),
+			 SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(guest_buffer_check(0x5008, 8, 8),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(guest_buffer_check(56ULL << 20, 8, 8),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(guest_buffer_check((56ULL << 20) - 8, 16, 8),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(guest_buffer_check(64ULL << 20, 8, 8),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(guest_buffer_check(~7ULL, 8, 8),
+			 SVSM_ERR_INVALID_ADDRESS);
+}
+
+/** Confirm that REMAP_CA-style checks can exempt the caller's own CA. */
+static void owns_range_except_ca(void **state)
+{
+	(void)state;
+	assert_true(svsm_owns_range(0x4000, 4096, NO_CA));
+	assert_false(svsm_owns_range(0x4000, 4096, 0x4000));
+	assert_true(svsm_owns_range(0x5000, 4096, 0x4000));
+	assert_false(svsm_owns_range(0x3000, 4096, NO_CA));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +368,9 @@ int main(void)
 		cmocka_unit_test(secrets_for_guest_wipes),
 		cmocka_unit_test(vmsa_init_guest_state),
 		cmocka_unit_test(ghcb_encodings),
+		cmocka_unit_test_setup(guest_range_check_cases, owner_setup),
+		cmocka_unit_test_setup(guest_buffer_check_cases, owner_setup),
+		cmocka_unit_test_setup(owns_range_except_ca, owner_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
