@@ -88,7 +88,7 @@ ALL_TARGETS += $(KERNEL_ELF)
 CHECK_TARGETS += test-in-svsm
 HELP += kernel|build the SVSM kernel image ($(O)/svsm.elf)
 HELP += run|boot the kernel in QEMU, serial on this terminal (Ctrl-A X quits)
-HELP += test-in-svsm|boot the test kernel with $(SMP) vCPUs and run the in-kernel tests
+HELP += test-in-svsm|boot the test kernel with 4 vCPUs and run the in-kernel tests
 
 .PHONY: kernel run test-in-svsm
 kernel: $(KERNEL_ELF)

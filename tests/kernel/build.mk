@@ -6,6 +6,9 @@
 
 KERNEL_FLOOR_ELF := $(BUILD)/bench/floor.elf
 
+# test_acpi.c and fuzz_acpi.c include the kernel's <kernel/acpi.h>.
+LINT_HOSTED_INCLUDES += $(SRCDIR)/svsm/arch/x86/include
+
 $(BUILD)/bench/floor.o: $(SRCDIR)/tests/kernel/floor.S
 	$(call msg,AS,$@)
 	@mkdir -p $(@D)
@@ -86,5 +89,7 @@ check-kernel: $(KERNEL_ELF) $(KERNEL_TEST_ELF)
 		KERNEL_TEST_ELF=$(KERNEL_TEST_ELF) \
 		bats $(SRCDIR)/tests/kernel/kernel.bats
 
+BENCH_KERNEL_RUNS ?= 5
 bench-kernel: $(KERNEL_ELF) $(KERNEL_FLOOR_ELF)
-	$(Q)$(SRCDIR)/tests/kernel/bench-kernel.sh $(KERNEL_ELF) $(KERNEL_FLOOR_ELF)
+	$(Q)$(SRCDIR)/tests/kernel/bench-kernel.sh $(KERNEL_ELF) $(KERNEL_FLOOR_ELF) \
+		$(BENCH_KERNEL_RUNS)

@@ -18,6 +18,7 @@
 
 struct acpi_info acpi_info;
 static uint8_t mem[MEM_SIZE];
+static const uint8_t rsdp_sig[8] = { 'R', 'S', 'D', ' ', 'P', 'T', 'R', ' ' };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -77,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(mem, 0, sizeof(mem));
 	memcpy(mem, data, size < sizeof(mem) ? size : sizeof(mem));
 	physmap_init(mem, sizeof(mem));
-	memcpy(mem, "RSD PTR ", 8);
+	memcpy(mem, rsdp_sig, sizeof(rsdp_sig));
 	memcpy(&rsdt, &mem[16], 4);
 	memcpy(&xsdt, &mem[24], 8);
 	fix_tables(rsdt, 4);

@@ -24,6 +24,7 @@
 #define FADT_PA 0x5000
 
 static uint8_t mem[MEM_SIZE];
+static const uint8_t rsdp_sig[8] = { 'R', 'S', 'D', ' ', 'P', 'T', 'R', ' ' };
 struct acpi_info acpi_info;
 
 static void put32(uint64_t pa, uint32_t v)
@@ -51,7 +52,10 @@ static void checksum(uint64_t pa, size_t len, size_t off)
 
 static void header(uint64_t pa, const char *sig, uint32_t len)
 {
-	memcpy(&mem[pa], sig, 4);
+	mem[pa] = (uint8_t)sig[0];
+	mem[pa + 1] = (uint8_t)sig[1];
+	mem[pa + 2] = (uint8_t)sig[2];
+	mem[pa + 3] = (uint8_t)sig[3];
 	put32(pa + 4, len);
 	mem[pa + 8] = 1;
 }
@@ -67,7 +71,7 @@ static void seal(uint64_t pa)
 /** RSDP revision 2 pointing at the XSDT (and the RSDT). */
 static void make_rsdp(void)
 {
-	memcpy(&mem[RSDP_PA], "RSD PTR ", 8);
+	memcpy(&mem[RSDP_PA], rsdp_sig, sizeof(rsdp_sig));
 	mem[RSDP_PA + 15] = 2;
 	put32(RSDP_PA + 16, RSDT_PA);
 	put32(RSDP_PA + 20, 36);
