@@ -276,3 +276,17 @@ signed-off-by: Ann Dev <ann@example.org>'
 	run git commit --allow-empty -m 'squash! a: add a.c'
 	[ "$status" -eq 0 ]
 }
+
+@test "pre-commit: file names with spaces are judged too" {
+	mkdir 'a dir'
+	printf '/* SPDX-License-Identifier: MIT */\nint  b=2;\n' >'a dir/b c.c'
+	git add -A
+	run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"+int b = 2;"* ]]
+	clang-format-14 -i 'a dir/b c.c'
+	git add -A
+	run git commit -m "$MSG"
+	[ "$status" -eq 0 ]
+}

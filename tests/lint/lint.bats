@@ -264,3 +264,14 @@ good_c() {
 	run "$LINT" --all --skip=tidy,cppcheck
 	[[ "$output" == *"old.c:8: strcpy(d, s);"* ]]
 }
+
+@test "lint: file names with spaces" {
+	mkdir 'a dir'
+	printf '/* SPDX-License-Identifier: MIT */\nint f(char *d);\n\nint f(char *d)\n{\n\treturn atoi(d);\n}\n' >'a dir/b c.c'
+	commit_all "x: spaced name"
+	run "$LINT" --skip=tidy,cppcheck
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"a dir/b c.c:6: return atoi(d);"* ]]
+	[[ "$output" == *"passed: format spdx;"* ]]
+}

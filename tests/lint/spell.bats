@@ -157,3 +157,12 @@ All good here.'
 	echo "$output"
 	[[ "$output" == *"doc.txt:2: teh ==> the"* ]]
 }
+
+@test "spell: file names with spaces map back exactly" {
+	mkdir 'a dir'
+	printf 'teh\n' >'a dir/x y.txt'
+	commit_all "doc: spaced name"
+	run "$SPELL"
+	echo "$output"
+	[[ "$output" == *"a dir/x y.txt:1: teh ==> the"* ]]
+}
