@@ -21,7 +21,7 @@
 #include <kernel/platform.h>
 #include <kernel/sched.h>
 #include <kernel/secrets.h>
-#include <x86/apic.h>
+#include <x86/time.h>
 #include <svsm/log.h>
 
 extern const struct ktest __ktests_start[], __ktests_end[];

@@ -23,6 +23,7 @@
 #include <x86/paging.h>
 #include <x86/percpu.h>
 #include <x86/smp.h>
+#include <x86/time.h>
 #include <svsm/cpu.h>
 #include <svsm/log.h>
 #include <svsm/mm.h>

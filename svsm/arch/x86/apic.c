@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xAPIC access and time. The APIC registers are mapped uncached at
+ * xAPIC access. The APIC registers are mapped uncached at
  * MMIO_BASE. IPIs wait for the previous one to be accepted (ICR delivery
  * status) before writing the next.
  */
@@ -11,6 +11,7 @@
 #include <x86/asm.h>
 #include <x86/layout.h>
 #include <x86/paging.h>
+#include <x86/time.h>
 #include <svsm/cpu.h>
 
 #define APIC_ID 0x20
@@ -28,12 +29,7 @@
 #define ICR_LEVEL (1U << 15)
 #define APIC_BASE_ENABLE (1UL << 11)
 
-#define PIT_HZ 1193182UL
-#define CALIBRATE_MS 10
-
 static volatile uint32_t *apic_regs;
-static uint64_t tsc_per_us = 1000;
-static uint64_t tsc_start;
 
 static uint32_t apic_read(uint32_t reg)
 {
@@ -127,40 +123,4 @@ void apic_send_sipi(uint32_t dest, uint8_t page)
 	udelay(200);
 	icr_send(dest, ICR_STARTUP | ICR_ASSERT | page);
 	udelay(200);
-}
-
-void time_init(void)
-{
-	uint64_t count = PIT_HZ * CALIBRATE_MS / 1000;
-	uint64_t t0;
-	uint64_t t1;
-
-	/* PIT channel 2, mode 0, gate on, speaker off. */
-	outb(0x61, (inb(0x61) & ~0x02) | 0x01);
-	outb(0x43, 0xb0);
-	outb(0x42, count & 0xff);
-	outb(0x42, count >> 8);
-	t0 = rdtsc();
-	while ((inb(0x61) & 0x20) == 0) {
-		cpu_relax();
-	}
-	t1 = rdtsc();
-	if (t1 > t0 && (t1 - t0) / (CALIBRATE_MS * 1000) > 0) {
-		tsc_per_us = (t1 - t0) / (CALIBRATE_MS * 1000);
-	}
-	tsc_start = t0;
-}
-
-void udelay(unsigned long us)
-{
-	uint64_t end = rdtsc() + us * tsc_per_us;
-
-	while (rdtsc() < end) {
-		cpu_relax();
-	}
-}
-
-uint64_t time_us(void)
-{
-	return (rdtsc() - tsc_start) / tsc_per_us;
 }

@@ -18,6 +18,7 @@
 #include <x86/percpu.h>
 #include <x86/smp.h>
 #include <x86/stack.h>
+#include <x86/time.h>
 #include <svsm/log.h>
 #include <svsm/mm.h>
 

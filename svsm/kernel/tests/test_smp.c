@@ -11,6 +11,7 @@
 #include <x86/apic.h>
 #include <x86/percpu.h>
 #include <x86/smp.h>
+#include <x86/time.h>
 #include <svsm/cpu.h>
 
 KTEST(smp_all_cpus_online)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The local APIC (xAPIC, memory-mapped at MMIO_BASE) and a TSC-based delay
- * calibrated against the PIT.
+ * The local APIC (xAPIC, memory-mapped at MMIO_BASE).
  */
 #pragma once
 
@@ -22,9 +21,3 @@ void apic_send_nmi(uint32_t dest);
 void apic_send_init(uint32_t dest);
 /** Two start-up IPIs for the real-mode code at `page` << 12. */
 void apic_send_sipi(uint32_t dest, uint8_t page);
-
-/** Measure the TSC frequency against the PIT (about 10 ms). */
-void time_init(void);
-void udelay(unsigned long us);
-/** Microseconds since `time_init()`. */
-uint64_t time_us(void);

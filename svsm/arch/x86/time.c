@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Time: the TSC, calibrated once against PIT channel 2 (about 10 ms), for
+ * delays (AP start-up) and test timing. Good enough for both; there is no
+ * timer interrupt.
+ */
+#include <stdint.h>
+
+#include <x86/asm.h>
+#include <x86/time.h>
+
+#define PIT_HZ 1193182UL
+#define CALIBRATE_MS 10
+
+static uint64_t tsc_per_us = 1000;
+static uint64_t tsc_start;
+
+void time_init(void)
+{
+	uint64_t count = PIT_HZ * CALIBRATE_MS / 1000;
+	uint64_t t0;
+	uint64_t t1;
+
+	/* PIT channel 2, mode 0, gate on, speaker off. */
+	outb(0x61, (inb(0x61) & ~0x02) | 0x01);
+	outb(0x43, 0xb0);
+	outb(0x42, count & 0xff);
+	outb(0x42, count >> 8);
+	t0 = rdtsc();
+	while ((inb(0x61) & 0x20) == 0) {
+		cpu_relax();
+	}
+	t1 = rdtsc();
+	if (t1 > t0 && (t1 - t0) / (CALIBRATE_MS * 1000) > 0) {
+		tsc_per_us = (t1 - t0) / (CALIBRATE_MS * 1000);
+	}
+	tsc_start = t0;
+}
+
+void udelay(unsigned long us)
+{
+	uint64_t end = rdtsc() + us * tsc_per_us;
+
+	while (rdtsc() < end) {
+		cpu_relax();
+	}
+}
+
+uint64_t time_us(void)
+{
+	return (rdtsc() - tsc_start) / tsc_per_us;
+}
