@@ -155,6 +155,7 @@ static bool parse_madt(const struct acpi_header *madt, struct acpi_info *info)
 	return info->cpu_count > 0;
 }
 
+/** Read the MADT and FADT reachable from the RSDP at `rsdp_pa`. */
 bool acpi_parse(uint64_t rsdp_pa, struct acpi_info *info)
 {
 	const struct acpi_header *madt = find_table(rsdp_pa, "APIC");
@@ -169,6 +170,7 @@ bool acpi_parse(uint64_t rsdp_pa, struct acpi_info *info)
 	return madt != NULL && parse_madt(madt, info);
 }
 
+/** Request ACPI S5; the caller then halts until QEMU exits. */
 void acpi_poweroff(const struct acpi_info *info)
 {
 	if (info->pm1a_cnt_port != 0) {

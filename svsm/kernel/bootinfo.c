@@ -103,6 +103,7 @@ static void copy_memmap(uint64_t pa, uint32_t count)
 	}
 }
 
+/** Copy and check the PVH start info at physical `pa` (see boot.h). */
 bool boot_info_parse(uint64_t pa)
 {
 	const struct hvm_start_info *src = early_ptr(pa, sizeof(*src));
@@ -148,11 +149,13 @@ static const char *cmdline_find(const char *word)
 	return NULL;
 }
 
+/** True if the command line holds `word` or `word=...`. */
 bool cmdline_has(const char *word)
 {
 	return cmdline_find(word) != NULL;
 }
 
+/** Copy the value of `key=value` into `buf`; false if absent. */
 bool cmdline_get(const char *key, char *buf, size_t size)
 {
 	const char *p = cmdline_find(key);

@@ -22,6 +22,7 @@
 
 static struct spinlock console_lock = SPINLOCK_INIT;
 
+/** Program COM1 for 115200 8N1 with FIFOs. */
 void console_init(void)
 {
 	platform_outb(COM1 + UART_IER, 0);
@@ -45,6 +46,7 @@ static void uart_putc(char c)
 	platform_outb(COM1 + UART_THR, (uint8_t)c);
 }
 
+/** Write `len` bytes under the console lock ("\n" becomes "\r\n"). */
 void console_write(const char *s, size_t len)
 {
 	size_t i;
@@ -59,6 +61,7 @@ void console_write(const char *s, size_t len)
 	spin_unlock(&console_lock);
 }
 
+/** Release the console lock whoever holds it (panic only). */
 void console_bust(void)
 {
 	spin_lock_init(&console_lock);

@@ -15,6 +15,7 @@ extern const uint64_t ksyms_addrs[];
 extern const char ksyms_names[];
 extern const char __text_start[], __text_end[];
 
+/** Name and offset of the function holding `addr`, or NULL. */
 const char *ksyms_lookup(uint64_t addr, uint64_t *offset)
 {
 	const char *name = ksyms_names;

@@ -109,6 +109,7 @@ static void ktest_task(void *arg)
 	platform_halt(failed == 0 && passed > 0);
 }
 
+/** Start the in-kernel tests (see ktest.h). */
 bool ktest_start(void)
 {
 	if (task_create("ktest", 0, ktest_task, NULL) == NULL) {

@@ -4,6 +4,7 @@
 
 #include <kernel/ktest.h>
 
+/** Start the in-kernel tests (see ktest.h). */
 bool ktest_start(void)
 {
 	return false;

@@ -22,6 +22,7 @@ static const char *const level_prefix[] = {
 	[LOG_VERBOSE] = "",
 };
 
+/** Format and write one message if `level` is enabled. */
 void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 {
 	char buf[LOG_LINE_MAX];
@@ -44,6 +45,7 @@ void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 	console_write(buf, len);
 }
 
+/** printf-style `log_vprintf()`. */
 void log_printf(enum log_level level, const char *fmt, ...)
 {
 	va_list ap;

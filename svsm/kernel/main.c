@@ -134,6 +134,7 @@ static void banner(unsigned int online)
 		   acpi_info.cpu_count);
 }
 
+/** C entry of the boot CPU (from boot.S): boot, then idle. */
 _Noreturn void kernel_main(uint64_t start_info_pa)
 {
 	unsigned int online;

@@ -32,6 +32,7 @@ static struct secret secrets[SECRETS_MAX];
 static unsigned int secret_count;
 static atomic_flag panicking = ATOMIC_FLAG_INIT;
 
+/** Remember a secret for the panic path; false if the table is full. */
 bool secrets_register(void *ptr, size_t len)
 {
 	if (secret_count == SECRETS_MAX) {
@@ -43,6 +44,7 @@ bool secrets_register(void *ptr, size_t len)
 	return true;
 }
 
+/** Zero every registered secret; returns how many were wiped. */
 unsigned int secrets_wipe(void)
 {
 	unsigned int i;
@@ -53,6 +55,7 @@ unsigned int secrets_wipe(void)
 	return secret_count;
 }
 
+/** Wipe secrets, stop the other CPUs, report and halt (see log.h). */
 _Noreturn void panic(const char *fmt, ...)
 {
 	char msg[256];

@@ -21,6 +21,7 @@
 
 static enum platform_type platform = PLATFORM_NATIVE;
 
+/** Pick the platform for a probe (SNP needs all three signs). */
 enum platform_type platform_classify(const struct platform_probe *probe)
 {
 	if (probe->max_ext_leaf < CPUID_SEV_LEAF ||
@@ -32,6 +33,7 @@ enum platform_type platform_classify(const struct platform_probe *probe)
 	return PLATFORM_SNP;
 }
 
+/** Read CPUID 0x8000001F and, if SEV is reported, SEV_STATUS. */
 void platform_probe_cpu(struct platform_probe *probe)
 {
 	uint32_t a;
@@ -53,6 +55,7 @@ void platform_probe_cpu(struct platform_probe *probe)
 	}
 }
 
+/** Detect the platform of this machine and remember it. */
 enum platform_type platform_init(void)
 {
 	struct platform_probe probe;
@@ -62,11 +65,13 @@ enum platform_type platform_init(void)
 	return platform;
 }
 
+/** The platform chosen by `platform_init()`. */
 enum platform_type platform_get(void)
 {
 	return platform;
 }
 
+/** The platform's name for the banner. */
 const char *platform_name(void)
 {
 	switch (platform) {
@@ -108,6 +113,7 @@ static bool snp_page_state(uint64_t pa, size_t npages, bool shared)
 	return true;
 }
 
+/** Validate (or invalidate) guest pages; a no-op when native. */
 bool platform_validate(uint64_t pa, size_t npages, bool valid)
 {
 	switch (platform) {
@@ -119,6 +125,7 @@ bool platform_validate(uint64_t pa, size_t npages, bool valid)
 	}
 }
 
+/** Page state change to shared or private; a no-op when native. */
 bool platform_page_state(uint64_t pa, size_t npages, bool shared)
 {
 	switch (platform) {
@@ -130,16 +137,19 @@ bool platform_page_state(uint64_t pa, size_t npages, bool shared)
 	}
 }
 
+/** Write a byte to an I/O port. */
 void platform_outb(uint16_t port, uint8_t v)
 {
 	native_outb(port, v);
 }
 
+/** Read a byte from an I/O port. */
 uint8_t platform_inb(uint16_t port)
 {
 	return native_inb(port);
 }
 
+/** Stop for good through the platform (see platform.h). */
 _Noreturn void platform_halt(bool success)
 {
 	switch (platform) {

@@ -25,11 +25,13 @@ void task_switch(uint64_t *save_rsp, uint64_t new_rsp);
 void task_start(void);
 _Noreturn void task_entry(struct task *t);
 
+/** The task running on this CPU. */
 struct task *task_current(void)
 {
 	return this_cpu()->current;
 }
 
+/** Context switches on this CPU since boot. */
 unsigned long sched_switch_count(void)
 {
 	return this_cpu()->switches;
@@ -106,6 +108,7 @@ static void schedule(void)
 	finish_switch(this_cpu());
 }
 
+/** First C code of a new task (from task_start in entry.S). */
 _Noreturn void task_entry(struct task *t)
 {
 	finish_switch(this_cpu());
@@ -113,6 +116,7 @@ _Noreturn void task_entry(struct task *t)
 	task_exit();
 }
 
+/** End the calling task; its joiner frees it. */
 _Noreturn void task_exit(void)
 {
 	struct task *t = task_current();
@@ -123,11 +127,13 @@ _Noreturn void task_exit(void)
 	panic("exited task %s was scheduled again", t->name);
 }
 
+/** Run the other runnable tasks of this CPU first. */
 void task_yield(void)
 {
 	schedule();
 }
 
+/** Turn the calling context into this CPU's idle task. */
 bool sched_init_cpu(struct percpu *pc)
 {
 	struct task *idle = kzalloc(sizeof(*idle));
@@ -145,6 +151,7 @@ bool sched_init_cpu(struct percpu *pc)
 	return true;
 }
 
+/** The idle task: run queued work, else halt with interrupts on. */
 _Noreturn void sched_idle_loop(void)
 {
 	struct percpu *pc = this_cpu();
@@ -185,6 +192,7 @@ static void make_runnable(struct task *t)
 	smp_wake(t->cpu);
 }
 
+/** A new runnable task on CPU `cpu`, or NULL (nothing allocated). */
 struct task *task_create(const char *name, unsigned int cpu,
 			 void (*entry)(void *arg), void *arg)
 {
@@ -229,6 +237,7 @@ static bool task_is_dead(void *arg)
 	return atomic_load(&t->state) == TASK_DEAD;
 }
 
+/** Wait for `t` to be dead, then free its stack and descriptor. */
 void task_join(struct task *t)
 {
 	if (task_current() == this_cpu()->idle) {
@@ -245,6 +254,7 @@ void task_join(struct task *t)
 	kfree(t);
 }
 
+/** An empty wait queue. */
 void waitq_init(struct waitq *wq)
 {
 	spin_lock_init(&wq->lock);
@@ -268,6 +278,7 @@ static void waitq_remove(struct waitq *wq, struct task *t)
 	}
 }
 
+/** Block on `wq` until `cond(arg)` holds (no lost wake-ups). */
 void waitq_wait(struct waitq *wq, bool (*cond)(void *arg), void *arg)
 {
 	struct task *t = task_current();
@@ -296,6 +307,7 @@ void waitq_wait(struct waitq *wq, bool (*cond)(void *arg), void *arg)
 	}
 }
 
+/** Make every waiter of `wq` runnable. */
 void waitq_wake_all(struct waitq *wq)
 {
 	struct task *t;

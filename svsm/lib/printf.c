@@ -240,6 +240,7 @@ static bool convert(struct out *o, struct spec *sp, char c, int len,
 	}
 }
 
+/** C99 vsnprintf for the conversions of <stdio.h>. */
 int vsnprintf(char *restrict buf, size_t size, const char *restrict format,
 	      va_list ap_in)
 {
@@ -300,6 +301,7 @@ int vsnprintf(char *restrict buf, size_t size, const char *restrict format,
 	return o.len > INT32_MAX ? INT32_MAX : (int)o.len;
 }
 
+/** C99 snprintf (see `vsnprintf()`). */
 int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...)
 {
 	va_list ap;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+/** Copy `n` bytes between non-overlapping buffers. */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	void *ret = dst;
@@ -20,6 +21,7 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 	return ret;
 }
 
+/** Copy `n` bytes; the buffers may overlap. */
 void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
@@ -39,6 +41,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+/** Fill `n` bytes with `c`. */
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
@@ -47,12 +50,14 @@ void *memset(void *dst, int c, size_t n)
 	return ret;
 }
 
+/** Zero `n` bytes; never optimised away. */
 void memzero_explicit(void *dst, size_t n)
 {
 	memset(dst, 0, n);
 	__asm__ volatile("" : : "r"(dst) : "memory");
 }
 
+/** Compare `n` bytes as unsigned char. */
 int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *p = a;
@@ -67,6 +72,7 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+/** Length of `s`. */
 size_t strlen(const char *s)
 {
 	size_t n = 0;
@@ -77,6 +83,7 @@ size_t strlen(const char *s)
 	return n;
 }
 
+/** Length of `s`, at most `max`. */
 size_t strnlen(const char *s, size_t max)
 {
 	size_t n = 0;
@@ -87,6 +94,7 @@ size_t strnlen(const char *s, size_t max)
 	return n;
 }
 
+/** Compare two strings as unsigned char. */
 int strcmp(const char *a, const char *b)
 {
 	const unsigned char *p = (const unsigned char *)a;
@@ -99,6 +107,7 @@ int strcmp(const char *a, const char *b)
 	return (*p > *q) - (*p < *q);
 }
 
+/** Compare at most `n` characters as unsigned char. */
 int strncmp(const char *a, const char *b, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)a;
@@ -113,6 +122,7 @@ int strncmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+/** First `c` in `s` (the terminator included), or NULL. */
 char *strchr(const char *s, int c)
 {
 	for (;; s++) {

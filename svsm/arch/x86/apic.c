@@ -41,6 +41,7 @@ static void apic_write(uint32_t reg, uint32_t v)
 	apic_regs[reg / 4] = v;
 }
 
+/** Software-enable this CPU's local APIC. */
 void apic_enable_local(void)
 {
 	cpu_wrmsr(MSR_APIC_BASE, cpu_rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
@@ -65,6 +66,7 @@ static void pic_disable(void)
 	outb(0xa1, 0xff);
 }
 
+/** Mask the PICs, map the local APIC, enable it on this CPU. */
 bool apic_init(uint64_t apic_pa)
 {
 	pic_disable();
@@ -77,11 +79,13 @@ bool apic_init(uint64_t apic_pa)
 	return true;
 }
 
+/** This CPU's APIC ID from the APIC itself. */
 uint32_t apic_local_id(void)
 {
 	return apic_read(APIC_ID) >> 24;
 }
 
+/** Signal end of interrupt. */
 void apic_eoi(void)
 {
 	apic_write(APIC_EOI, 0);
@@ -102,21 +106,25 @@ static void icr_send(uint32_t dest, uint32_t lo)
 	icr_wait();
 }
 
+/** A fixed IPI with `vector` to APIC ID `dest`. */
 void apic_send_ipi(uint32_t dest, uint8_t vector)
 {
 	icr_send(dest, ICR_FIXED | ICR_ASSERT | vector);
 }
 
+/** An NMI to APIC ID `dest`. */
 void apic_send_nmi(uint32_t dest)
 {
 	icr_send(dest, ICR_NMI | ICR_ASSERT);
 }
 
+/** INIT to APIC ID `dest` (it then waits for a start-up IPI). */
 void apic_send_init(uint32_t dest)
 {
 	icr_send(dest, ICR_INIT | ICR_LEVEL | ICR_ASSERT);
 }
 
+/** Two start-up IPIs for the real-mode code at `page` << 12. */
 void apic_send_sipi(uint32_t dest, uint8_t page)
 {
 	icr_send(dest, ICR_STARTUP | ICR_ASSERT | page);

@@ -14,6 +14,7 @@
 #include <x86/smp.h>
 #include <svsm/cpu.h>
 
+/** PVALIDATE (F2 0F 01 FF): EAX, and rFLAGS.CF in `*cf`. */
 uint32_t cpu_pvalidate(const void *va, enum cpu_page_size size, bool validate,
 		       bool *cf)
 {
@@ -28,6 +29,7 @@ uint32_t cpu_pvalidate(const void *va, enum cpu_page_size size, bool validate,
 	return ret;
 }
 
+/** RMPADJUST (F3 0F 01 FE): EAX. */
 uint32_t cpu_rmpadjust(const void *va, enum cpu_page_size size, uint64_t attrs)
 {
 	uint32_t ret;
@@ -39,11 +41,13 @@ uint32_t cpu_rmpadjust(const void *va, enum cpu_page_size size, uint64_t attrs)
 	return ret;
 }
 
+/** VMGEXIT (F3 0F 01 D9). */
 void cpu_vmgexit(void)
 {
 	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" : : : "memory");
 }
 
+/** RDMSR. */
 uint64_t cpu_rdmsr(uint32_t msr)
 {
 	uint32_t lo;
@@ -53,6 +57,7 @@ uint64_t cpu_rdmsr(uint32_t msr)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/** WRMSR. */
 void cpu_wrmsr(uint32_t msr, uint64_t value)
 {
 	__asm__ volatile("wrmsr"
@@ -62,6 +67,7 @@ void cpu_wrmsr(uint32_t msr, uint64_t value)
 			 : "memory");
 }
 
+/** RDMSR that returns false instead of faulting (#GP fixed up). */
 bool cpu_rdmsr_safe(uint32_t msr, uint64_t *value)
 {
 	uint32_t lo = 0;
@@ -95,6 +101,7 @@ static bool cpu_has_invlpgb(void)
 	return (b & (1U << 3)) != 0;
 }
 
+/** Flush every CPU's TLB: INVLPGB + TLBSYNC, else IPIs. */
 void cpu_flush_tlb_all(void)
 {
 	static int has_invlpgb = -1;
@@ -115,6 +122,7 @@ void cpu_flush_tlb_all(void)
 			 : "memory");
 }
 
+/** This CPU's initial APIC ID (CPUID 1, EBX[31:24]). */
 uint32_t cpu_apic_id(void)
 {
 	uint32_t a;
@@ -140,11 +148,13 @@ static bool copy_trapped(void *dst, const void *src, uint64_t len)
 	return ok != 0;
 }
 
+/** Copy from memory that may fault; false if it did. */
 bool cpu_copy_from_trapped(void *dst, const void *src_va, uint64_t len)
 {
 	return copy_trapped(dst, src_va, len);
 }
 
+/** Copy to memory that may fault; false if it did. */
 bool cpu_copy_to_trapped(void *dst_va, const void *src, uint64_t len)
 {
 	return copy_trapped(dst_va, src, len);

@@ -31,6 +31,7 @@ static bool physmap_active;
 static uint64_t physmap_top;
 static struct spinlock paging_lock = SPINLOCK_INIT;
 
+/** Kernel address of the page-table page at physical `pa`. */
 void *paging_table_va(uint64_t pa)
 {
 	if (physmap_active) {
@@ -39,6 +40,7 @@ void *paging_table_va(uint64_t pa)
 	return (void *)(KERNEL_VIRT_BASE + pa);
 }
 
+/** Physical address of an image or direct-map address, else 0. */
 uint64_t virt_to_phys(const void *va)
 {
 	uint64_t v = (uint64_t)va;
@@ -52,11 +54,13 @@ uint64_t virt_to_phys(const void *va)
 	return 0;
 }
 
+/** Direct-map address of physical `pa`. */
 void *phys_to_virt(uint64_t pa)
 {
 	return (void *)(PHYSMAP_BASE + pa);
 }
 
+/** Physical address of the kernel's PML4. */
 uint64_t paging_root_pa(void)
 {
 	return virt_to_phys(kernel_pml4);
@@ -142,6 +146,7 @@ static bool map_locked(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 	return true;
 }
 
+/** Map a page-aligned range with 4 KiB pages (see paging.h). */
 bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 {
 	bool ok;
@@ -155,6 +160,7 @@ bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 	return ok;
 }
 
+/** Unmap a range and flush it from this CPU's TLB. */
 void paging_unmap(uint64_t va, size_t len)
 {
 	spin_lock(&paging_lock);
@@ -162,6 +168,7 @@ void paging_unmap(uint64_t va, size_t len)
 	spin_unlock(&paging_lock);
 }
 
+/** Walk the tables for `va`: false if it is not mapped. */
 bool paging_translate(uint64_t va, uint64_t *pa, uint64_t *flags)
 {
 	uint64_t *table = kernel_pml4;
@@ -214,6 +221,7 @@ static bool map_physmap(uint64_t top)
 	return true;
 }
 
+/** Build the kernel's tables and switch this CPU to them. */
 bool paging_init(uint64_t phys_top)
 {
 	uint64_t top = (phys_top + LARGE_2M - 1) & ~(LARGE_2M - 1);

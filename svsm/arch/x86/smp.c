@@ -40,11 +40,13 @@ unsigned int cpu_count = 1;
 static atomic_uint online_count;
 static atomic_bool stopping;
 
+/** CPUs online. */
 unsigned int smp_online_count(void)
 {
 	return atomic_load(&online_count);
 }
 
+/** True once a panic stopped the other CPUs. */
 bool smp_stopping(void)
 {
 	return atomic_load(&stopping);
@@ -59,6 +61,7 @@ void smp_cpu_online(struct percpu *pc)
 
 _Noreturn void ap_entry(struct percpu *pc);
 
+/** C entry of an AP (from the trampoline) on its boot stack. */
 _Noreturn void ap_entry(struct percpu *pc)
 {
 	if (!cpu_tables_init(pc)) {
@@ -125,6 +128,7 @@ static bool start_one(uint32_t apic_id, unsigned int index)
 	return true;
 }
 
+/** Start the APs of the MADT one by one (see smp.h). */
 unsigned int smp_boot(const uint32_t *apic_ids, unsigned int count)
 {
 	size_t size = (size_t)(trampoline_end - trampoline_start);
@@ -171,11 +175,13 @@ static void run_call(struct percpu *pc)
 	atomic_store(&pc->call.pending, false);
 }
 
+/** Run a cross-CPU call pending for this CPU, if any. */
 void smp_poll(void)
 {
 	run_call(this_cpu());
 }
 
+/** Run `fn(arg)` on CPU `index` and wait (see smp.h). */
 bool smp_call(unsigned int index, void (*fn)(void *arg), void *arg)
 {
 	struct percpu *pc = percpu_of(index);
@@ -204,6 +210,7 @@ bool smp_call(unsigned int index, void (*fn)(void *arg), void *arg)
 	return true;
 }
 
+/** Wake CPU `index` from `hlt` with an IPI. */
 void smp_wake(unsigned int index)
 {
 	struct percpu *pc = percpu_of(index);
@@ -218,6 +225,7 @@ static void flush_local(void *arg)
 	write_cr3(read_cr3());
 }
 
+/** Reload CR3 on every online CPU. */
 void smp_flush_tlb_all(void)
 {
 	unsigned int i;
@@ -230,6 +238,7 @@ void smp_flush_tlb_all(void)
 	}
 }
 
+/** NMI every other online CPU into a halt loop. */
 void smp_stop_others(void)
 {
 	struct percpu *self = this_cpu();
@@ -245,6 +254,7 @@ void smp_stop_others(void)
 	}
 }
 
+/** Acknowledge an IPI and run what it carries. */
 void smp_handle_ipi(unsigned int vector)
 {
 	struct percpu *pc = this_cpu();

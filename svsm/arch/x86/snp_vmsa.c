@@ -34,6 +34,7 @@ static void seg(struct vmsa_segment *s, uint16_t sel, uint16_t attrib)
 	s->base = 0;
 }
 
+/** VMPL0 VMSA state for an AP: 64-bit mode, kernel tables, own stack. */
 void svsm_arch_init_ap_vmsa(struct sev_vmsa *vmsa,
 			    const struct svsm_boot_info *info, uint32_t apic_id)
 {

@@ -50,6 +50,7 @@ static void slot_put(unsigned int slot)
 	spin_unlock(&stack_lock);
 }
 
+/** Allocate and map a guarded stack; false leaves nothing behind. */
 bool kstack_alloc(struct kstack *st)
 {
 	void *pages;
@@ -81,6 +82,7 @@ out_slot:
 	return false;
 }
 
+/** Unmap and free a stack from `kstack_alloc()`. */
 void kstack_free(const struct kstack *st)
 {
 	uint64_t pa;
@@ -96,6 +98,7 @@ void kstack_free(const struct kstack *st)
 	slot_put(slot);
 }
 
+/** Drop this CPU's TLB entries for the stack's pages. */
 void kstack_flush_local(const struct kstack *st)
 {
 	uint64_t va;
@@ -105,6 +108,7 @@ void kstack_flush_local(const struct kstack *st)
 	}
 }
 
+/** Stacks currently allocated. */
 unsigned int kstack_count(void)
 {
 	return stacks_live;

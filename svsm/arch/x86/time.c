@@ -15,6 +15,7 @@
 static uint64_t tsc_per_us = 1000;
 static uint64_t tsc_start;
 
+/** Calibrate the TSC against PIT channel 2. */
 void time_init(void)
 {
 	uint64_t count = PIT_HZ * CALIBRATE_MS / 1000;
@@ -37,6 +38,7 @@ void time_init(void)
 	tsc_start = t0;
 }
 
+/** Busy-wait `us` microseconds. */
 void udelay(unsigned long us)
 {
 	uint64_t end = rdtsc() + us * tsc_per_us;
@@ -46,6 +48,7 @@ void udelay(unsigned long us)
 	}
 }
 
+/** Microseconds since `time_init()`. */
 uint64_t time_us(void)
 {
 	return (rdtsc() - tsc_start) / tsc_per_us;

@@ -89,6 +89,7 @@ static void idt_set(unsigned int vec, unsigned int ist)
 	idt[vec].hi = addr >> 32;
 }
 
+/** Point every IDT vector at its stub; NMI, #DF, #MC on IST stacks. */
 void idt_init(void)
 {
 	unsigned int v;
@@ -101,6 +102,7 @@ void idt_init(void)
 	idt_set(18, IST_MC);
 }
 
+/** LIDT on this CPU. */
 void idt_load(void)
 {
 	struct desc_ptr idtr = { sizeof(idt) - 1, (uint64_t)idt };
@@ -108,6 +110,7 @@ void idt_load(void)
 	__asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
 }
 
+/** The fixup for a fault at `rip`, or 0. */
 uint64_t extable_lookup(uint64_t rip)
 {
 	const struct extable_entry *e;
@@ -120,6 +123,7 @@ uint64_t extable_lookup(uint64_t rip)
 	return 0;
 }
 
+/** Faults recovered through the fixup table since boot. */
 unsigned long traps_fixups(void)
 {
 	return atomic_load(&fixup_count);
@@ -157,6 +161,7 @@ static void load_tables(struct percpu *pc)
 	cpu_wrmsr(MSR_GS_BASE, (uint64_t)pc);
 }
 
+/** Load `pc`'s GDT, TSS with IST stacks, the IDT and GS base. */
 bool cpu_tables_init(struct percpu *pc)
 {
 	struct kstack st[IST_COUNT];
@@ -201,6 +206,7 @@ static void backtrace_line(int depth, uint64_t addr)
 	}
 }
 
+/** Print the frame-pointer chain from `fp`, symbolized. */
 void backtrace_print(const void *fp)
 {
 	const uint64_t *frame = fp;
@@ -246,6 +252,7 @@ static void dump_frame(const struct trap_frame *f)
 	backtrace_print((const void *)f->rbp);
 }
 
+/** C entry of every trap: fixups, IPIs, or report and panic. */
 void trap_dispatch(struct trap_frame *f)
 {
 	uint64_t fixup;
