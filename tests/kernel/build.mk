@@ -44,8 +44,8 @@ ACPI_TEST_BIN := $(BUILD)/tests/kernel/test-acpi
 $(BUILD)/asan/svsm/kernel/acpi.o $(BUILD)/asan/tests/kernel/test_acpi.o: \
 	EXTRA_CFLAGS += -I$(SRCDIR)/svsm/arch/x86/include
 
-$(ACPI_TEST_BIN): $(BUILD)/asan/svsm/kernel/acpi.o $(BUILD)/asan/svsm/core/physmap.o \
-		$(BUILD)/asan/tests/kernel/test_acpi.o
+$(ACPI_TEST_BIN): $(BUILD)/asan/svsm/kernel/acpi.o $(BUILD)/asan/tests/kernel/test_acpi.o \
+		$(ASAN_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka
