@@ -35,6 +35,7 @@ static int aes_gcm(bool encrypt, const uint8_t *key, uint64_t seqno,
 	return ok;
 }
 
+/** Set up a channel on VMPCK `index` (see svsm/greq.h). */
 void greq_init(struct greq_channel *ch, const uint8_t key[SNP_VMPCK_SIZE],
 	       uint8_t index)
 {
@@ -47,6 +48,7 @@ void greq_init(struct greq_channel *ch, const uint8_t key[SNP_VMPCK_SIZE],
 	ch->disabled = memcmp(key, zero, SNP_VMPCK_SIZE) == 0;
 }
 
+/** Wipe the key and refuse every later message. */
 void greq_disable(struct greq_channel *ch)
 {
 	volatile uint8_t *k = ch->key;
@@ -58,6 +60,7 @@ void greq_disable(struct greq_channel *ch)
 	ch->disabled = true;
 }
 
+/** Seal a request with the next sequence number (see svsm/greq.h). */
 int greq_seal(struct greq_channel *ch, uint8_t type, const void *payload,
 	      size_t len, struct snp_guest_msg *out)
 {
@@ -86,6 +89,7 @@ int greq_seal(struct greq_channel *ch, uint8_t type, const void *payload,
 	return 0;
 }
 
+/** Check and decrypt the response to the last request. */
 int greq_open(struct greq_channel *ch, uint8_t req_type,
 	      const struct snp_guest_msg *in, void *payload, size_t cap,
 	      size_t *len)

@@ -20,6 +20,7 @@ static uint32_t get32(const uint8_t *p)
 	return v;
 }
 
+/** Lay out the services manifest (see svsm/manifest.h). */
 size_t manifest_build(const struct manifest_service *svc, unsigned count,
 		      uint8_t *out, size_t cap)
 {
@@ -55,6 +56,7 @@ size_t manifest_build(const struct manifest_service *svc, unsigned count,
 	return (size_t)total;
 }
 
+/** Find a service's data in an untrusted manifest. */
 int manifest_find(const uint8_t *m, size_t len, const uint8_t guid[16],
 		  const uint8_t **data, size_t *data_len)
 {

@@ -43,13 +43,18 @@ static bool share(void *page)
 	return snp_ghcb_prepare(page);
 }
 
+#define ATTEST_CERT_ORDER 2
+_Static_assert((1U << ATTEST_CERT_ORDER) == ATTEST_CERT_PAGES,
+	       "certificate buffer order");
+
+/** Take VMPCK0 and prepare the shared pages (see svsm/attest.h). */
 bool attest_init(const uint8_t vmpck0[32])
 {
 	unsigned i;
 
 	attest.req = page_alloc(0);
 	attest.resp = page_alloc(0);
-	attest.certs = page_alloc(2); /* ATTEST_CERT_PAGES */
+	attest.certs = page_alloc(ATTEST_CERT_ORDER);
 	if (attest.req == NULL || attest.resp == NULL || attest.certs == NULL ||
 	    !share(attest.req) || !share(attest.resp)) {
 		goto fail;
@@ -71,6 +76,7 @@ fail:
 	return false;
 }
 
+/** Forget the channel (see svsm/attest.h). */
 void attest_fini(void)
 {
 	greq_disable(&attest.ch);
@@ -122,20 +128,53 @@ static bool sha512_two(const uint8_t *a, size_t alen, const uint8_t *b,
 }
 
 /*
- * One report from the PSP with `report_data`; the certificate table goes to
- * attest.certs when `want_certs`. Returns SVSM_SUCCESS, or an error with
- * the channel disabled if the exchange went wrong after the host saw it.
+ * Send the sealed request in `attest.req` and wait for the answer. BUSY
+ * means "send the same message again". With certificates, INVALID_LEN
+ * means the host's table is larger than our buffer: the same message goes
+ * again without certificates, so that the firmware's sequence number and
+ * ours stay in step, and `*too_big` tells the caller.
+ */
+static bool exchange(bool want_certs, bool *too_big)
+{
+	uint32_t fw = 0, vmm = 0;
+	int tries;
+
+	*too_big = false;
+	for (tries = 0; tries < HOST_RETRIES; tries++) {
+		uint64_t pages = ATTEST_CERT_PAGES;
+		uint64_t certs = want_certs ? physmap_pa(attest.certs) : 0;
+
+		if (!snp_guest_request(physmap_pa(attest.req),
+				       physmap_pa(attest.resp), certs, &pages,
+				       &fw, &vmm)) {
+			return false;
+		}
+		if (vmm == 1 && want_certs) {
+			*too_big = true;
+			want_certs = false;
+			tries--; /* the retry without certificates is owed */
+			continue;
+		}
+		if (vmm != 2) {
+			break;
+		}
+	}
+	return vmm == 0 && fw == 0;
+}
+
+/*
+ * One report from the PSP with `report_data`; with `want_certs` the
+ * certificate table is copied (once) into `certs`. SVSM_SUCCESS, or
+ * SVSM_ERR_INVALID_REQUEST; after any failure that the host saw, the
+ * channel is disabled for good (an IV is never reused).
  */
 static enum svsm_result fetch_report(const uint8_t report_data[64],
 				     bool want_certs,
-				     struct snp_report_rsp *rsp,
-				     uint64_t *cert_pages_needed)
+				     struct snp_report_rsp *rsp, uint8_t *certs)
 {
 	struct snp_report_req r;
-	uint64_t pages = ATTEST_CERT_PAGES;
-	uint32_t fw = 0, vmm = 0;
+	bool too_big = false;
 	size_t len = 0;
-	int tries;
 
 	memset(&r, 0, sizeof(r));
 	memcpy(r.user_data, report_data, sizeof(r.user_data));
@@ -145,31 +184,7 @@ static enum svsm_result fetch_report(const uint8_t report_data[64],
 		return SVSM_ERR_INVALID_REQUEST;
 	}
 	memcpy(attest.req, &attest.msg, sizeof(attest.msg));
-	for (tries = 0; tries < HOST_RETRIES; tries++) {
-		uint64_t certs = want_certs ? physmap_pa(attest.certs) : 0;
-
-		pages = ATTEST_CERT_PAGES;
-		if (!snp_guest_request(physmap_pa(attest.req),
-				       physmap_pa(attest.resp), certs, &pages,
-				       &fw, &vmm)) {
-			greq_disable(&attest.ch);
-			return SVSM_ERR_INVALID_REQUEST;
-		}
-		if (vmm == 1 && want_certs) {
-			/*
-			 * Our certificate buffer is too small: the same message
-			 * goes again without certificates, so the firmware's
-			 * sequence stays in step; the caller reports the size.
-			 */
-			*cert_pages_needed = pages;
-			want_certs = false;
-			continue;
-		}
-		if (vmm != 2) {
-			break; /* 2 = BUSY: send the same message again */
-		}
-	}
-	if (vmm != 0 || fw != 0) {
+	if (!exchange(want_certs, &too_big)) {
 		greq_disable(&attest.ch);
 		return SVSM_ERR_INVALID_REQUEST;
 	}
@@ -181,17 +196,25 @@ static enum svsm_result fetch_report(const uint8_t report_data[64],
 		greq_disable(&attest.ch);
 		return SVSM_ERR_INVALID_REQUEST;
 	}
-	return *cert_pages_needed ? SVSM_ERR_INVALID_PARAMETER : SVSM_SUCCESS;
+	if (too_big) {
+		pr_notice("attest: the host's certificates exceed %u pages\n",
+			  ATTEST_CERT_PAGES);
+		return SVSM_ERR_INVALID_REQUEST;
+	}
+	if (want_certs) {
+		memcpy(certs, attest.certs, ATTEST_CERT_PAGES * PAGE_SIZE);
+	}
+	return SVSM_SUCCESS;
 }
 
-/* Size of the certificate table in attest.certs (zero GUID terminates). */
-static size_t cert_table_size(void)
+/* Size of the certificate table (a private copy; zero GUID terminates). */
+static size_t cert_table_size(const uint8_t *t)
 {
 	static const uint8_t zero[24];
 	size_t pos, end = 0, limit = ATTEST_CERT_PAGES * PAGE_SIZE;
 
 	for (pos = 0; pos + 24 <= limit; pos += 24) {
-		const uint8_t *e = attest.certs + pos;
+		const uint8_t *e = t + pos;
 		uint32_t off, n;
 
 		if (memcmp(e, zero, 24) == 0) {
@@ -214,6 +237,17 @@ static bool loc_bad(const struct svsm_attest_loc *l, bool need_aligned)
 	return l->rsvd != 0 || (need_aligned && (l->gpa & (PAGE_SIZE - 1)));
 }
 
+/* Copy from guest memory the SVSM does not own (`ca`: allowed CA). */
+static bool get(void *dst, uint64_t gpa, size_t len, uint64_t ca)
+{
+	bool ok;
+
+	spin_lock(&core_lock);
+	ok = !svsm_owns_range(gpa, len, ca) && guest_copy_from(dst, gpa, len);
+	spin_unlock(&core_lock);
+	return ok;
+}
+
 /* Copy out to a guest buffer that must not be SVSM-owned memory. */
 static bool put(uint64_t gpa, const void *src, size_t len)
 {
@@ -225,115 +259,142 @@ static bool put(uint64_t gpa, const void *src, size_t len)
 	return ok;
 }
 
+/** Everything one attestation call works on, in SVSM memory. */
+struct attest_work {
+	struct svsm_attest_single_req op; /* the guest's operation, copied */
+	bool single;
+	uint8_t *nonce;
+	uint8_t *manifest; /* one page */
+	size_t manifest_len;
+	struct snp_report_rsp *rsp;
+	uint8_t *certs; /* ATTEST_CERT_PAGES, or NULL without certificates */
+	size_t certs_len;
+};
+
+/* Decode: copy the operation and the nonce once and check them. */
+static enum svsm_result attest_decode(const struct svsm_caller *caller,
+				      uint64_t op_gpa, struct attest_work *w)
+{
+	const struct svsm_attest_services_req *b = &w->op.base;
+	size_t op_len = w->single ? sizeof(w->op) : sizeof(w->op.base);
+	uint64_t ca = caller->vmsa ? caller->vmsa->ca_gpa : NO_CA;
+
+	/* Linux puts the operation in its CA buffer (CA + 8). */
+	if ((op_gpa & 7) || gpa_crosses_page(op_gpa, op_len)) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	if (!get(&w->op, op_gpa, op_len, ca)) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	if (loc_bad(&b->report, true) || loc_bad(&b->manifest, true) ||
+	    loc_bad(&b->certs, b->certs.size != 0) || b->nonce.rsvd != 0 ||
+	    b->nonce.size == 0 || b->nonce.size > PAGE_SIZE ||
+	    (w->single && (w->op.manifest_version != 0 || w->op.rsvd != 0))) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	w->nonce = kmalloc(b->nonce.size);
+	if (w->nonce == NULL) {
+		return SVSM_ERR_INVALID_REQUEST;
+	}
+	if (!get(w->nonce, b->nonce.gpa, b->nonce.size, NO_CA)) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	return SVSM_SUCCESS;
+}
+
+/* Produce: manifest, REPORT_DATA, the report and the certificates. */
+static enum svsm_result attest_produce(struct attest_work *w)
+{
+	const struct svsm_attest_services_req *b = &w->op.base;
+	uint8_t digest[64];
+	bool known = false;
+
+	w->manifest = kmalloc(PAGE_SIZE);
+	w->rsp = kmalloc(sizeof(*w->rsp));
+	if (b->certs.size != 0) {
+		w->certs = kmalloc(ATTEST_CERT_PAGES * PAGE_SIZE);
+	}
+	if (w->manifest == NULL || w->rsp == NULL ||
+	    (b->certs.size != 0 && w->certs == NULL)) {
+		return SVSM_ERR_INVALID_REQUEST;
+	}
+	w->manifest_len = build_manifest(w->single ? w->op.guid : NULL,
+					 w->manifest, PAGE_SIZE, &known);
+	if (w->single && !known) {
+		return SVSM_ERR_UNSUPPORTED_PROTOCOL;
+	}
+	if ((w->manifest_len == 0 && !w->single) ||
+	    w->manifest_len > PAGE_SIZE ||
+	    !sha512_two(w->nonce, b->nonce.size, w->manifest, w->manifest_len,
+			digest)) {
+		return SVSM_ERR_INVALID_REQUEST;
+	}
+	if (!attest.ready || attest.ch.disabled) {
+		return SVSM_ERR_INVALID_REQUEST;
+	}
+	if (fetch_report(digest, w->certs != NULL, w->rsp, w->certs) !=
+	    SVSM_SUCCESS) {
+		return SVSM_ERR_INVALID_REQUEST;
+	}
+	w->certs_len = w->certs ? cert_table_size(w->certs) : 0;
+	return SVSM_SUCCESS;
+}
+
+/*
+ * Deliver: sizes in RCX (manifest), RDX (certificates), R8 (report);
+ * INVALID_PARAMETER when a guest buffer is too small, else the copies.
+ */
+static enum svsm_result attest_deliver(const struct attest_work *w,
+				       struct svsm_call_out *out)
+{
+	const struct svsm_attest_services_req *b = &w->op.base;
+
+	out->rcx = w->manifest_len;
+	out->rdx = w->certs_len;
+	out->r8 = SNP_REPORT_SIZE;
+	out->set = SVSM_OUT_RCX | SVSM_OUT_RDX | SVSM_OUT_R8;
+	if (b->report.size < SNP_REPORT_SIZE ||
+	    b->manifest.size < w->manifest_len ||
+	    (b->certs.size != 0 && b->certs.size < w->certs_len)) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	if (!put(b->report.gpa, &w->rsp->report, SNP_REPORT_SIZE) ||
+	    !put(b->manifest.gpa, w->manifest, w->manifest_len) ||
+	    (w->certs_len != 0 && !put(b->certs.gpa, w->certs, w->certs_len))) {
+		out->set = 0;
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	return SVSM_SUCCESS;
+}
+
+/* ATTEST_SERVICES / ATTEST_SINGLE_SERVICE (58019 tables 11 and 13). */
 static enum svsm_result attest_call(const struct svsm_caller *caller,
 				    uint64_t op_gpa, bool single,
 				    struct svsm_call_out *out)
 {
-	struct svsm_attest_single_req op;
-	const struct svsm_attest_services_req *b = &op.base;
-	size_t op_len = single ? sizeof(op) : sizeof(op.base);
-	uint8_t *nonce = NULL, digest[64];
-	uint8_t *manifest = NULL;
-	struct snp_report_rsp *rsp = NULL;
-	size_t mlen, clen = 0;
-	uint64_t cert_pages = 0;
-	bool known = false, ok;
+	struct attest_work w;
 	enum svsm_result rc;
 
-	(void)caller;
-	memset(&op, 0, sizeof(op));
-	/* Copy the operation once; Linux puts it in its CA (CA + 8). */
-	if ((op_gpa & 7) || gpa_crosses_page(op_gpa, op_len)) {
-		return SVSM_ERR_INVALID_PARAMETER;
+	memset(&w, 0, sizeof(w));
+	w.single = single;
+	rc = attest_decode(caller, op_gpa, &w);
+	if (rc == SVSM_SUCCESS) {
+		spin_lock(
+			&attest.lock); /* one sequence of messages at a time */
+		rc = attest_produce(&w);
+		spin_unlock(&attest.lock);
 	}
-	spin_lock(&core_lock);
-	ok = !svsm_owns_range(op_gpa, op_len,
-			      caller->vmsa ? caller->vmsa->ca_gpa : NO_CA) &&
-	     guest_copy_from(&op, op_gpa, op_len);
-	spin_unlock(&core_lock);
-	if (!ok) {
-		return SVSM_ERR_INVALID_ADDRESS;
+	if (rc == SVSM_SUCCESS) {
+		rc = attest_deliver(&w, out);
 	}
-	/* Decode: reserved fields, alignment, nonce size. */
-	if (loc_bad(&b->report, true) || loc_bad(&b->manifest, true) ||
-	    loc_bad(&b->certs, b->certs.size != 0) ||
-	    (b->nonce.size & 0xFFFF0000U) != 0 || b->nonce.rsvd != 0 ||
-	    b->nonce.size == 0 || b->nonce.size > PAGE_SIZE ||
-	    (single && (op.manifest_version != 0 || op.rsvd != 0))) {
-		return SVSM_ERR_INVALID_PARAMETER;
-	}
-	nonce = kmalloc(b->nonce.size);
-	if (nonce == NULL) {
-		return SVSM_ERR_INVALID_REQUEST;
-	}
-	spin_lock(&core_lock);
-	ok = !svsm_owns_range(b->nonce.gpa, b->nonce.size, NO_CA) &&
-	     guest_copy_from(nonce, b->nonce.gpa, b->nonce.size);
-	spin_unlock(&core_lock);
-	if (!ok) {
-		kfree(nonce);
-		return SVSM_ERR_INVALID_ADDRESS;
-	}
-	spin_lock(&attest.lock);
-	if (!attest.ready || attest.ch.disabled) {
-		rc = SVSM_ERR_INVALID_REQUEST;
-		goto out;
-	}
-	manifest = kmalloc(PAGE_SIZE);
-	rsp = kmalloc(sizeof(*rsp));
-	if (manifest == NULL || rsp == NULL) {
-		rc = SVSM_ERR_INVALID_REQUEST;
-		goto out;
-	}
-	mlen = build_manifest(single ? op.guid : NULL, manifest, PAGE_SIZE,
-			      &known);
-	if (single && !known) {
-		rc = SVSM_ERR_UNSUPPORTED_PROTOCOL;
-		goto out;
-	}
-	if ((mlen == 0 && !single) || mlen > PAGE_SIZE) {
-		rc = SVSM_ERR_INVALID_REQUEST;
-		goto out;
-	}
-	if (!sha512_two(nonce, b->nonce.size, manifest, mlen, digest)) {
-		rc = SVSM_ERR_INVALID_REQUEST;
-		goto out;
-	}
-	rc = fetch_report(digest, b->certs.size != 0, rsp, &cert_pages);
-	if (cert_pages != 0) {
-		clen = cert_pages * PAGE_SIZE;
-	} else if (rc == SVSM_SUCCESS && b->certs.size != 0) {
-		clen = cert_table_size();
-	}
-	if (rc != SVSM_SUCCESS && cert_pages == 0) {
-		goto out;
-	}
-	out->rcx = mlen;
-	out->rdx = clen;
-	out->r8 = SNP_REPORT_SIZE;
-	out->set = SVSM_OUT_RCX | SVSM_OUT_RDX | SVSM_OUT_R8;
-	if (cert_pages != 0 || b->report.size < SNP_REPORT_SIZE ||
-	    b->manifest.size < mlen ||
-	    (b->certs.size && b->certs.size < clen)) {
-		rc = SVSM_ERR_INVALID_PARAMETER;
-		goto out;
-	}
-	if (!put(b->report.gpa, &rsp->report, SNP_REPORT_SIZE) ||
-	    !put(b->manifest.gpa, manifest, mlen) ||
-	    (b->certs.size && clen && !put(b->certs.gpa, attest.certs, clen))) {
-		out->set = 0;
-		rc = SVSM_ERR_INVALID_ADDRESS;
-		goto out;
-	}
-	rc = SVSM_SUCCESS;
-out:
-	spin_unlock(&attest.lock);
-	kfree(nonce);
-	kfree(manifest);
-	kfree(rsp);
+	kfree(w.nonce);
+	kfree(w.manifest);
+	kfree_sensitive(w.rsp);
+	kfree(w.certs);
 	return rc;
 }
 
+/** Protocol 1's call switch. */
 enum svsm_result attest_proto_dispatch(const struct svsm_caller *caller,
 				       uint32_t call,
 				       const struct svsm_call_in *in,

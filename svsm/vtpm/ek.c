@@ -2,9 +2,11 @@
 /*
  * Endorsement keys from the TCG EK Credential Profile default templates
  * (L-1: RSA-2048, L-2: ECC NIST P-256), created with TPM2_CreatePrimary
- * under the endorsement hierarchy. The public area is cached: it is the
- * vTPM's attestation manifest. Creation is lazy because an RSA-2048 EK
- * costs tens of milliseconds with a seed-dependent spread.
+ * under the endorsement hierarchy. Both are made at power-on, before the
+ * guest can change the TPM's state (fill its object slots, set an
+ * endorsement password, disable the hierarchy), and their public areas are
+ * cached: the RSA one is the vTPM's attestation manifest. Making an
+ * RSA-2048 EK costs tens of milliseconds, once per boot.
  */
 #include <string.h>
 
@@ -120,89 +122,103 @@ static uint32_t response_code(const uint8_t *resp, size_t len)
 	return len >= TPM_HEADER_SIZE ? tpm_get_be(resp + 6, 4) : 0xFFFFFFFF;
 }
 
-/*
- * Run CreatePrimary and cache the public area. The TPM may not have been
- * started by the guest yet (TPM_RC_INITIALIZE): then start it, create the
- * key and reset it again, so the guest still sees a fresh _TPM_Init.
- */
-static int ek_create(enum vtpm_ek_type type)
+#define TPM_RC_RETRY 0x922
+
+/* One command; the first use of an algorithm may answer RETRY. */
+static uint32_t run(const uint8_t *cmd, size_t len, uint8_t *resp, size_t *rlen)
 {
-	uint8_t *cmd, *resp;
+	uint32_t rc = 0xFFFFFFFF;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (vtpm_send_locked(0, cmd, len, resp, VTPM_MAX_BUFFER,
+				     rlen) != 0) {
+			return 0xFFFFFFFF;
+		}
+		rc = response_code(resp, *rlen);
+		if (rc != TPM_RC_RETRY) {
+			break;
+		}
+	}
+	return rc;
+}
+
+/* CreatePrimary of `type`, cache its TPMT_PUBLIC, flush it. */
+static int ek_create(enum vtpm_ek_type type, uint8_t *cmd, uint8_t *resp)
+{
 	size_t cmd_len, resp_len = 0;
-	bool started_here = false;
-	uint32_t rc, handle, pub_len;
+	uint32_t handle, pub_len;
 	uint8_t small[16];
-	int ret = -1;
 
-	cmd = kmalloc(VTPM_MAX_BUFFER);
-	resp = kmalloc(VTPM_MAX_BUFFER);
-	if (cmd == NULL || resp == NULL) {
-		goto out;
-	}
 	cmd_len = ek_build_create(cmd, VTPM_MAX_BUFFER, type);
-	if (cmd_len == 0 || vtpm_send_command(0, cmd, cmd_len, resp,
-					      VTPM_MAX_BUFFER, &resp_len)) {
-		goto out;
-	}
-	rc = response_code(resp, resp_len);
-	if (rc == TPM_RC_INITIALIZE) {
-		size_t n =
-			simple_command(small, TPM_CC_STARTUP, TPM_SU_CLEAR, 2);
-
-		if (vtpm_send_command(0, small, n, resp, VTPM_MAX_BUFFER,
-				      &resp_len) ||
-		    response_code(resp, resp_len) != TPM_RC_SUCCESS) {
-			goto out;
-		}
-		started_here = true;
-		if (vtpm_send_command(0, cmd, cmd_len, resp, VTPM_MAX_BUFFER,
-				      &resp_len)) {
-			goto out_reset;
-		}
-		rc = response_code(resp, resp_len);
+	if (cmd_len == 0 || run(cmd, cmd_len, resp, &resp_len) != 0 ||
+	    resp_len < TPM_HEADER_SIZE + 10) {
+		return -1;
 	}
 	/* header, objectHandle, parameterSize, outPublic (TPM2B) */
-	if (rc != TPM_RC_SUCCESS || resp_len < TPM_HEADER_SIZE + 10) {
-		goto out_reset;
-	}
 	handle = tpm_get_be(resp + TPM_HEADER_SIZE, 4);
 	pub_len = tpm_get_be(resp + TPM_HEADER_SIZE + 8, 2);
 	if (pub_len == 0 || pub_len > resp_len - (TPM_HEADER_SIZE + 10)) {
-		goto out_reset;
+		return -1;
 	}
 	ek_cache[type].pub = kmalloc(pub_len);
-	if (ek_cache[type].pub == NULL) {
-		goto out_flush;
+	if (ek_cache[type].pub != NULL) {
+		memcpy(ek_cache[type].pub, resp + TPM_HEADER_SIZE + 10,
+		       pub_len);
+		ek_cache[type].len = pub_len;
 	}
-	memcpy(ek_cache[type].pub, resp + TPM_HEADER_SIZE + 10, pub_len);
-	ek_cache[type].len = pub_len;
-	ret = 0;
-out_flush:
 	cmd_len = simple_command(small, TPM_CC_FLUSH_CONTEXT, handle, 4);
-	(void)vtpm_send_command(0, small, cmd_len, resp, VTPM_MAX_BUFFER,
-				&resp_len);
-out_reset:
-	if (started_here && vtpm_reset() != 0) {
-		ret = -1;
-	}
-out:
-	kfree(cmd);
-	kfree(resp);
-	return ret;
+	(void)run(small, cmd_len, resp, &resp_len);
+	return ek_cache[type].pub != NULL ? 0 : -1;
 }
 
+/*
+ * Start the fresh TPM, make both EKs, then reset it so the guest still
+ * finds a TPM straight after _TPM_Init that waits for its TPM2_Startup.
+ */
+int vtpm_ek_create_all(void)
+{
+	uint8_t *cmd = kmalloc(VTPM_MAX_BUFFER);
+	uint8_t *resp = kmalloc(VTPM_MAX_BUFFER);
+	uint8_t small[16];
+	size_t len, rlen = 0;
+	int rc = -1;
+
+	if (cmd == NULL || resp == NULL) {
+		goto out;
+	}
+	len = simple_command(small, TPM_CC_STARTUP, TPM_SU_CLEAR, 2);
+	if (run(small, len, resp, &rlen) != TPM_RC_SUCCESS) {
+		goto out;
+	}
+	if (ek_create(VTPM_EK_RSA2048, cmd, resp) == 0 &&
+	    ek_create(VTPM_EK_ECC_P256, cmd, resp) == 0) {
+		rc = 0;
+	}
+	if (vtpm_reset_locked() != 0) {
+		rc = -1;
+	}
+out:
+	if (rc != 0) {
+		vtpm_ek_forget();
+	}
+	kfree(cmd);
+	kfree(resp);
+	return rc;
+}
+
+/** The cached EK public area of `type` (see svsm/vtpm.h), or NULL. */
 const uint8_t *vtpm_ek_public(enum vtpm_ek_type type, size_t *len)
 {
-	if ((unsigned)type > VTPM_EK_ECC_P256 || !vtpm_running()) {
-		return NULL;
-	}
-	if (ek_cache[type].pub == NULL && ek_create(type) != 0) {
+	if ((unsigned)type > VTPM_EK_ECC_P256 || !vtpm_running() ||
+	    ek_cache[type].pub == NULL) {
 		return NULL;
 	}
 	*len = ek_cache[type].len;
 	return ek_cache[type].pub;
 }
 
+/** Free the cached EK public areas. */
 void vtpm_ek_forget(void)
 {
 	unsigned i;

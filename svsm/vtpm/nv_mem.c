@@ -77,8 +77,7 @@ static int nv_mem_store(void *ctx, const char *name, const uint8_t *data,
 		b->next = mem->blobs;
 		mem->blobs = b;
 	} else {
-		memset(b->data, 0, b->len);
-		kfree(b->data);
+		kfree_sensitive(b->data);
 	}
 	b->data = copy;
 	b->len = len;
@@ -95,8 +94,7 @@ static int nv_mem_remove(void *ctx, const char *name)
 
 		if (strcmp(b->name, name) == 0) {
 			*link = b->next;
-			memset(b->data, 0, b->len);
-			kfree(b->data);
+			kfree_sensitive(b->data);
 			kfree(b);
 			return 0;
 		}
@@ -104,11 +102,13 @@ static int nv_mem_remove(void *ctx, const char *name)
 	return 1;
 }
 
+/** An empty store on the SVSM heap, or NULL. */
 struct vtpm_nv_mem *vtpm_nv_mem_create(void)
 {
 	return kzalloc(sizeof(struct vtpm_nv_mem));
 }
 
+/** Wipe and free every blob, then the store. */
 void vtpm_nv_mem_destroy(struct vtpm_nv_mem *mem)
 {
 	if (mem == NULL) {
@@ -120,6 +120,7 @@ void vtpm_nv_mem_destroy(struct vtpm_nv_mem *mem)
 	kfree(mem);
 }
 
+/** Point `ops` at `mem`. */
 void vtpm_nv_mem_ops(struct vtpm_nv_mem *mem, struct vtpm_nv_ops *ops)
 {
 	ops->load = nv_mem_load;

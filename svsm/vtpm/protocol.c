@@ -23,7 +23,7 @@
 #define RSP_HDR_SIZE 4U	 /* response size */
 #define TPM_HDR_SIZE 10U /* tag, size, code */
 
-/* Serialises libtpms (one engine) and owns the two buffers below. */
+/* Owns the two buffers below (libtpms has its own lock in vtpm.c). */
 static struct spinlock vtpm_lock = SPINLOCK_INIT;
 static uint8_t cmd_buf[SVSM_VTPM_BUFFER_SIZE - SEND_HDR_SIZE];
 static uint8_t rsp_buf[SVSM_VTPM_BUFFER_SIZE];
@@ -35,6 +35,7 @@ static bool platform_cmd_known(uint32_t cmd)
 	       cmd == 26 || cmd == 30;
 }
 
+/** Platform commands VTPM_CMD accepts (see svsm/vtpm_proto.h). */
 uint64_t vtpm_proto_supported_cmds(void)
 {
 	return 1ULL << SVSM_VTPM_PLAT_SEND_COMMAND;
@@ -128,10 +129,14 @@ static enum svsm_result vtpm_cmd(uint64_t gpa)
 		memcpy(rsp_buf, &n, sizeof(n));
 		rc = copy_out(gpa, rsp_buf, RSP_HDR_SIZE + rsp_len);
 	}
+	/* Commands and responses can carry secrets (unsealed data). */
+	memset(cmd_buf, 0, size);
+	memset(rsp_buf, 0, RSP_HDR_SIZE + rsp_len);
 	spin_unlock(&vtpm_lock);
 	return rc;
 }
 
+/** Protocol 2's call switch (see svsm/vtpm_proto.h). */
 enum svsm_result vtpm_proto_dispatch(const struct svsm_caller *caller,
 				     uint32_t call,
 				     const struct svsm_call_in *in,

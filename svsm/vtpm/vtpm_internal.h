@@ -18,8 +18,14 @@
 #define TPM_RC_INITIALIZE 0x100
 #define TPM_HEADER_SIZE 10
 
+/* With the vTPM lock held (svsm/vtpm/vtpm.c): */
 /** Forget cached EK public areas (the TPM stopped). */
 void vtpm_ek_forget(void);
+/** Create and cache both EKs on a freshly initialised TPM: 0 or -1. */
+int vtpm_ek_create_all(void);
+int vtpm_send_locked(uint8_t locality, const uint8_t *cmd, size_t cmd_len,
+		     uint8_t *resp, size_t resp_size, size_t *resp_len);
+int vtpm_reset_locked(void);
 
 /* A bounded big-endian writer: `ok` turns false on overflow. */
 struct tpm_buf {

@@ -194,7 +194,7 @@ static void ek_ecc_stable(void **state)
 	size_t len, len2;
 
 	(void)state;
-	/* Before the guest's Startup: the service starts and resets. */
+	/* Made at power-on: the guest's Startup is still to come. */
 	pub = vtpm_ek_public(VTPM_EK_ECC_P256, &len);
 	assert_non_null(pub);
 	assert_true(len > 64 && len <= sizeof(copy));
@@ -251,38 +251,70 @@ static void command_bounds(void **state)
 	assert_true(get_be(resp + 6, 4) != 0);
 }
 
-/** Confirm that EK creation survives every allocation failure cleanly. */
-static void ek_alloc_failures(void **state)
+/**
+ * Confirm that power-on (manufacture and EK creation) survives every
+ * allocation failure: init fails, nothing runs, nothing leaks.
+ */
+static void init_alloc_failures(void **state)
 {
-	unsigned long n;
-	size_t base = mm_allocated_bytes();
+	unsigned long n, attempts, failures = 0;
+	size_t base, len, ek_len;
+	const uint8_t *ek;
+	uint8_t ek_copy[512];
 
 	(void)state;
-	for (n = 1; n < 32; n++) {
-		const uint8_t *pub;
-		size_t len;
+	ek = vtpm_ek_public(VTPM_EK_RSA2048, &ek_len);
+	assert_non_null(ek);
+	assert_true(ek_len <= sizeof(ek_copy));
+	memcpy(ek_copy, ek, ek_len);
+	/* How many allocations does a clean power-on make? */
+	vtpm_shutdown();
+	base = mm_allocated_bytes();
+	attempts = alloc_fault_attempts();
+	assert_int_equal(vtpm_init(&nv_ops), 0);
+	attempts = alloc_fault_attempts() - attempts;
+	vtpm_shutdown();
+	assert_int_equal(mm_allocated_bytes(), base);
+	assert_true(attempts > 4);
+	for (n = 1; n <= attempts; n++) {
+		int rc;
 
 		alloc_fault_fail_nth(n);
-		pub = vtpm_ek_public(VTPM_EK_ECC_P256, &len);
+		rc = vtpm_init(&nv_ops);
 		alloc_fault_fail_nth(0);
-		if (pub != NULL) {
-			break; /* n exceeds the allocations made */
+		if (rc == 0) {
+			/*
+			 * libtpms retried the load that failed: the TPM must
+			 * still be the same one (never re-manufactured).
+			 */
+			ek = vtpm_ek_public(VTPM_EK_RSA2048, &len);
+			assert_non_null(ek);
+			assert_int_equal(len, ek_len);
+			assert_memory_equal(ek, ek_copy, ek_len);
+			vtpm_shutdown();
+		} else {
+			assert_false(vtpm_running());
+			failures++;
 		}
 		assert_int_equal(mm_allocated_bytes(), base);
-		/*
-		 * A failed NV write puts libtpms in failure mode, as a TPM
-		 * whose NV fails would be; a platform reset recovers.
-		 */
-		if (vtpm_running()) {
-			(void)vtpm_reset();
-		}
-		if (!vtpm_running()) {
-			assert_int_equal(vtpm_init(&nv_ops), 0);
-		}
-		base = mm_allocated_bytes();
 	}
-	assert_true(n > 1);
-	assert_true(n < 32);
+	assert_true(failures > 0);
+	assert_int_equal(vtpm_init(&nv_ops), 0);
+}
+
+/** Confirm that the service keeps its own copy of the NV operations. */
+static void nv_ops_copied(void **state)
+{
+	struct vtpm_nv_ops ops;
+
+	(void)state;
+	vtpm_shutdown();
+	vtpm_nv_mem_ops(nv_mem, &ops);
+	assert_int_equal(vtpm_init(&ops), 0);
+	memset(&ops, 0xA5, sizeof(ops)); /* the caller's copy goes away */
+	assert_int_equal(tpm_startup(), 0);
+	assert_int_equal(vtpm_reset(), 0); /* writes NV through the ops */
+	assert_int_equal(tpm_startup(), 0);
 }
 
 int main(void)
@@ -299,8 +331,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(command_bounds, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(ek_alloc_failures, setup,
+		cmocka_unit_test_setup_teardown(init_alloc_failures, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(nv_ops_copied, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("vtpm", tests, NULL, NULL);

@@ -48,8 +48,9 @@ enum vtpm_ek_type {
 };
 
 /**
- * Start the vTPM over `nv` (kept by reference). Returns 0, or -1 (nothing
- * left running).
+ * Start the vTPM over `nv` (the ops are copied; `nv->ctx` must stay valid
+ * until `vtpm_shutdown()`), manufacturing it if NV is empty and creating
+ * both endorsement keys. Returns 0, or -1 (nothing left running).
  */
 int vtpm_init(const struct vtpm_nv_ops *nv);
 
@@ -74,8 +75,8 @@ int vtpm_send_command(uint8_t locality, const uint8_t *cmd, size_t cmd_len,
 
 /**
  * The public area (TPMT_PUBLIC, marshalled) of the endorsement key of
- * `type`, created on first use from the TCG default template and cached.
- * NULL on failure.
+ * `type`, created at `vtpm_init()` from the TCG default template. NULL if
+ * the vTPM is not running.
  */
 const uint8_t *vtpm_ek_public(enum vtpm_ek_type type, size_t *len);
 
