@@ -63,7 +63,11 @@ bench: deps $(BENCH_TARGETS)
 deps:
 	$(Q)$(SRCDIR)/ci/install-deps --if-missing
 
+# Refuse to remove the sources: O= must not be the tree or any parent of it.
 distclean clean:
+	@case "$(SRCDIR)/" in "$(BUILD)/"*) \
+		echo "refusing to remove $(BUILD): it holds the source tree" >&2; \
+		exit 1;; esac
 	rm -rf $(BUILD)
 
 help:
