@@ -110,6 +110,41 @@ setup() {
 	[[ "$output" == *"memory 0000000000100000-"*" type 1"* ]]
 }
 
+@test "the image is a PVH ELF linked in the upper half with W^X segments" {
+	run readelf -lnW "$KERNEL_ELF"
+	[ "$status" -eq 0 ]
+	# XEN_ELFNOTE_PHYS32_ENTRY (18) in a "Xen" note.
+	[[ "$output" == *"Xen"*"0x00000008"*"Unknown note type: (0x00000012)"* ]]
+	load=$(readelf -lW "$KERNEL_ELF" | awk '$1 == "LOAD"')
+	[ "$(echo "$load" | wc -l)" -eq 3 ]
+	# Every segment is linked at 0xffffffff8..., none is writable and executable.
+	[ -z "$(echo "$load" | awk '{ print $3 }' | grep -v '^0xffffffff8')" ]
+	[ -z "$(echo "$load" | grep 'RWE')" ]
+	echo "$load" | grep -q ' R E '
+	echo "$load" | grep -q ' RW '
+}
+
+@test "gen-ksyms.sh makes an empty table and one per text symbol" {
+	gen="$SRCDIR/svsm/kernel/gen-ksyms.sh"
+	run "$gen"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ksyms_count:"*".quad 0"* ]]
+	run "$gen" "$KERNEL_ELF"
+	[ "$status" -eq 0 ]
+	want=$(nm -n --defined-only "$KERNEL_ELF" | awk '$2 ~ /^[tT]$/ && $3 !~ /^\./' | wc -l)
+	[[ "$output" == *"ksyms_count:"*".quad $want"* ]]
+	[[ "$output" == *'.asciz "kernel_main"'* ]]
+}
+
+@test "bench-kernel prints size and boot-time ratios against the floor" {
+	floor="$BUILD/bench/floor.elf"
+	make --no-print-directory -C "$SRCDIR" O="$BUILD" "$floor" >/dev/null
+	run "$SRCDIR/tests/kernel/bench-kernel.sh" "$KERNEL_ELF" "$floor" 1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"image size ratio (kernel/floor): file "*", loaded "* ]]
+	[[ "$output" =~ boot\ time\ ratio\ \(kernel/floor\):\ [0-9]+\.[0-9][0-9] ]]
+}
+
 @test "qemu.sh rejects a missing image and bad options" {
 	run "$QEMU_SH" "$BUILD/does-not-exist.elf"
 	[ "$status" -eq 2 ]
