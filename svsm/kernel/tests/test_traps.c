@@ -12,6 +12,9 @@
 #include <x86/asm.h>
 #include <x86/desc.h>
 #include <x86/extable.h>
+#include <x86/layout.h>
+#include <x86/paging.h>
+#include <x86/percpu.h>
 #include <x86/stack.h>
 #include <svsm/cpu.h>
 #include <svsm/mm.h>
@@ -108,5 +111,33 @@ KTEST(ksyms_symbolize)
 	KTEST_CHECK(off == 0);
 	KTEST_CHECK(ksyms_lookup(0x1000, &off) == NULL);
 	KTEST_CHECK(ksyms_lookup((uint64_t)&off, &off) == NULL);
+	return true;
+}
+
+KTEST(ist_stacks_guarded)
+{
+	uint64_t pa;
+	uint64_t flags;
+	unsigned int i;
+	unsigned int k;
+
+	for (i = 0; i < cpu_count; i++) {
+		const struct percpu *pc = percpu_of(i);
+
+		KTEST_CHECK(pc != NULL);
+		for (k = 0; k < IST_COUNT; k++) {
+			uint64_t top = pc->tss.ist[k];
+
+			/* Mapped, writable, not executable; a guard below. */
+			KTEST_CHECK(top != 0 && (top & 15) == 0);
+			KTEST_CHECK(paging_translate(top - 8, &pa, &flags));
+			KTEST_CHECK((flags & PTE_RW) != 0 &&
+				    (flags & PTE_NX) != 0);
+			KTEST_CHECK(paging_translate(top - KSTACK_SIZE, &pa,
+						     &flags));
+			KTEST_CHECK(!paging_translate(top - KSTACK_SIZE - 1,
+						      &pa, &flags));
+		}
+	}
 	return true;
 }
