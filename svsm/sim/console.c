@@ -233,16 +233,40 @@ static int run(struct console *con, int argc, char **argv)
 	return do_call(con, &r);
 }
 
+/* Append `word` and a space to the NUL-terminated `line` (truncating). */
+static void append_word(char *line, size_t size, const char *word)
+{
+	size_t len = strlen(line);
+	size_t n = strlen(word);
+
+	if (len + 2 >= size) {
+		return;
+	}
+	if (n > size - len - 2) {
+		n = size - len - 2;
+	}
+	memcpy(line + len, word, n);
+	line[len + n] = ' ';
+	line[len + n + 1] = '\0';
+}
+
 static int run_line(struct console *con, char *line)
 {
 	char *argv[MAX_ARGS];
 	int argc = 0;
-	char *save = NULL;
-	char *tok;
+	char *p = line;
 
-	for (tok = strtok_r(line, " \t\r\n", &save); tok && argc < MAX_ARGS;
-	     tok = strtok_r(NULL, " \t\r\n", &save)) {
-		argv[argc++] = tok;
+	while (*p != '\0' && argc < MAX_ARGS) {
+		while (*p != '\0' && strchr(" \t\r\n", *p) != NULL) {
+			*p++ = '\0';
+		}
+		if (*p == '\0') {
+			break;
+		}
+		argv[argc++] = p;
+		while (*p != '\0' && strchr(" \t\r\n", *p) == NULL) {
+			p++;
+		}
 	}
 	if (argc == 0 || argv[0][0] == '#') {
 		return 0;
@@ -293,8 +317,7 @@ int main(int argc, char **argv)
 				line[0] = '\0';
 				continue;
 			}
-			strncat(line, argv[i], sizeof(line) - strlen(line) - 2);
-			strncat(line, " ", sizeof(line) - strlen(line) - 1);
+			append_word(line, sizeof(line), argv[i]);
 		}
 	} else {
 		while (fgets(line, sizeof(line), stdin) != NULL) {
