@@ -95,9 +95,9 @@ static double now_us(void)
 /* Median of 5 batches of `iters` commands: microseconds per command. */
 static double measure(send_fn send, const uint8_t *cmd, size_t len, int iters)
 {
-	uint8_t resp[TPM2_MAX];
+	uint8_t resp[TPM2_MAX] = { 0 };
 	double t[5], tmp;
-	size_t rlen;
+	size_t rlen = 0;
 	int b, i, j;
 
 	/*

@@ -100,7 +100,7 @@ static void certs_of(struct fixture *f, struct verify_certs *c)
 static void report_round_trip(void **state)
 {
 	struct fixture *f = *state;
-	struct snp_report_rsp rsp;
+	struct snp_report_rsp rsp = { 0 };
 	struct verify_certs c;
 	char err[256];
 
@@ -126,7 +126,7 @@ static void report_round_trip(void **state)
 static void report_tamper_detected(void **state)
 {
 	struct fixture *f = *state;
-	struct snp_report_rsp rsp;
+	struct snp_report_rsp rsp = { 0 };
 	struct verify_certs c;
 	char err[256];
 	size_t i;
@@ -150,7 +150,7 @@ static void report_tamper_detected(void **state)
 static void replay_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct snp_report_rsp rsp;
+	struct snp_report_rsp rsp = { 0 };
 	struct snp_guest_msg old;
 
 	assert_int_equal(round_trip(f, 0, &rsp), PSP_STATUS_SUCCESS);
@@ -208,7 +208,7 @@ static void vmpl_and_key_rules(void **state)
 {
 	struct fixture *f = *state;
 	struct snp_report_req r = report_req(0, 1);
-	struct snp_report_rsp rsp;
+	struct snp_report_rsp rsp = { 0 };
 	size_t len;
 
 	greq_init(&f->ch, f->cfg.vmpck[2], 2);
@@ -241,7 +241,7 @@ static void channel_disabled_on_bad_response(void **state)
 {
 	struct fixture *f = *state;
 	struct snp_report_req r = report_req(0, 1);
-	struct snp_report_rsp rsp;
+	struct snp_report_rsp rsp = { 0 };
 	static const uint8_t zero[32];
 	size_t len;
 
@@ -336,7 +336,7 @@ static void svsm_verify_command(void **state)
 					(const uint8_t *)"EK", 2 };
 	uint8_t nonce[64], manifest[128], table[8192];
 	struct snp_report_req r = report_req(0, 0);
-	struct snp_report_rsp rsp;
+	struct snp_report_rsp rsp = { 0 };
 	char dir[] = "/tmp/svsm-verify-XXXXXX", path[256], extra[600];
 	size_t mlen, tlen, len;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();

@@ -177,10 +177,11 @@ uint32_t tpm2_rc(const uint8_t *resp, size_t len)
 	return len >= 10 ? tpm2_be32(resp + 6) : 0xFFFFFFFF;
 }
 
-int tpm2_parse_create_primary_ecc(const uint8_t *r, size_t len,
+int tpm2_parse_create_primary_ecc(const uint8_t *resp, size_t len,
 				  uint32_t *handle, uint8_t x[32],
 				  uint8_t y[32])
 {
+	const uint8_t *r = resp;
 	size_t off = 10 + 4 + 4, pub_len, q;
 
 	if (tpm2_rc(r, len) != 0 || len < off + 2) {
@@ -200,28 +201,29 @@ int tpm2_parse_create_primary_ecc(const uint8_t *r, size_t len,
 	return 0;
 }
 
-int tpm2_parse_quote(const uint8_t *r, size_t len, const uint8_t **attest,
-		     size_t *attest_len, uint8_t rr[32], uint8_t ss[32])
+int tpm2_parse_quote(const uint8_t *resp, size_t len, const uint8_t **attest,
+		     size_t *attest_len, uint8_t r[32], uint8_t s[32])
 {
+	const uint8_t *p = resp;
 	size_t off = 10 + 4, n;
 
-	if (tpm2_rc(r, len) != 0 || len < off + 2) {
+	if (tpm2_rc(p, len) != 0 || len < off + 2) {
 		return -1;
 	}
-	n = tpm2_be16(r + off);
+	n = tpm2_be16(p + off);
 	off += 2;
 	if (n > len - off) {
 		return -1;
 	}
-	*attest = r + off;
+	*attest = p + off;
 	*attest_len = n;
 	off += n;
 	/* TPMT_SIGNATURE: sigAlg, hash, r (TPM2B), s (TPM2B) */
-	if (len < off + 4 + 2 + 32 + 2 + 32 || tpm2_be16(r + off) != 0x0018 ||
-	    tpm2_be16(r + off + 4) != 32 || tpm2_be16(r + off + 38) != 32) {
+	if (len < off + 4 + 2 + 32 + 2 + 32 || tpm2_be16(p + off) != 0x0018 ||
+	    tpm2_be16(p + off + 4) != 32 || tpm2_be16(p + off + 38) != 32) {
 		return -1;
 	}
-	memcpy(rr, r + off + 6, 32);
-	memcpy(ss, r + off + 40, 32);
+	memcpy(r, p + off + 6, 32);
+	memcpy(s, p + off + 40, 32);
 	return 0;
 }
