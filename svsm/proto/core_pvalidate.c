@@ -88,9 +88,11 @@ static enum svsm_result pvalidate_one(const struct pval_op *op,
 
 /* Process entries [hdr->next, count) of the private copy `entries`. */
 static enum svsm_result pvalidate_entries(const struct svsm_caller *caller,
+					  uint64_t list_gpa,
 					  struct svsm_list_hdr *hdr,
 					  const uint64_t *entries)
 {
+	uint64_t list_page = list_gpa & ~(PAGE_SIZE - 1);
 	uint64_t pages = 0;
 	enum svsm_result rc;
 	struct pval_op op;
@@ -103,6 +105,11 @@ static enum svsm_result pvalidate_entries(const struct svsm_caller *caller,
 		rc = guest_range_check(op.gpa, page_bytes(op.size));
 		if (rc != SVSM_SUCCESS) {
 			return rc;
+		}
+		/* The list's page must stay usable: `next` is written back. */
+		if (list_page >= op.gpa &&
+		    list_page < op.gpa + page_bytes(op.size)) {
+			return SVSM_ERR_INVALID_ADDRESS;
 		}
 		if (pages != 0 && pages + page_bytes(op.size) / PAGE_SIZE >
 					  PVALIDATE_BUDGET_PAGES) {
@@ -148,7 +155,7 @@ enum svsm_result core_pvalidate(const struct svsm_caller *caller,
 			     hdr.entry_count * sizeof(uint64_t))) {
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
-	rc = pvalidate_entries(caller, &hdr, entries);
+	rc = pvalidate_entries(caller, list_gpa, &hdr, entries);
 	next = hdr.next;
 	if (!guest_copy_to(list_gpa + offsetof(struct svsm_list_hdr, next),
 			   &next, sizeof(next))) {

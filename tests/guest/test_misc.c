@@ -345,9 +345,14 @@ static void remap_ca_success(void **state)
 	assert_int_equal(core_call(g, 0, SVSM_CORE_QUERY_PROTOCOL,
 				   SVSM_QUERY_PROTOCOL_ARG(0, 1), 0, 0),
 			 SVSM_SUCCESS);
-	/* The old CA is no longer an SVSM-owned page. */
-	assert_int_equal(pvalidate_one(g, g->ca, false, true, true),
-			 SVSM_SUCCESS);
+	/* The old CA is no longer an SVSM-owned page (list in the new CA). */
+	{
+		uint64_t e =
+			SVSM_PVAL_ENTRY(g->ca, SVSM_PVAL_SIZE_4K, true, true);
+
+		assert_int_equal(pvalidate_list(g, 0, ca + 8, &e, 1, 0, NULL),
+				 SVSM_SUCCESS);
+	}
 }
 
 /** Confirm that REMAP_CA to the current CA is a no-op success. */

@@ -286,6 +286,24 @@ static void pvalidate_entry_invalid_address(void **state)
 	assert_int_equal(access_of(g, g->ca, true), 0);
 }
 
+/** Confirm that an entry naming the list's own page is refused. */
+static void pvalidate_entry_list_page(void **state)
+{
+	struct guest *g = *state;
+	uint64_t list = g->low + 0x30000;
+	uint64_t e[2] = { e4k(g->low, true),
+			  SVSM_PVAL_ENTRY(list, SVSM_PVAL_SIZE_4K, false,
+					  false) };
+	uint16_t next = 0;
+
+	assert_int_equal(pvalidate_one(g, list, false, true, false),
+			 SVSM_SUCCESS);
+	assert_int_equal(pvalidate_list(g, 0, list + 0x100, e, 2, 0, &next),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(next, 1);
+	assert_int_equal(access_of(g, list, true), 0);
+}
+
 /** Confirm that a list is processed from `next`. */
 static void pvalidate_next_resume(void **state)
 {
@@ -404,6 +422,8 @@ const struct CMUnitTest pvalidate_tests[] = {
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(pvalidate_entry_invalid_address,
 					guest_setup, guest_teardown),
+	cmocka_unit_test_setup_teardown(pvalidate_entry_list_page, guest_setup,
+					guest_teardown),
 	cmocka_unit_test_setup_teardown(pvalidate_next_resume, guest_setup,
 					guest_teardown),
 	cmocka_unit_test_setup_teardown(pvalidate_incomplete_resume,
