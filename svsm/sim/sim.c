@@ -24,6 +24,7 @@
 #include "svsm/services.h"
 #include "svsm/sim.h"
 #include "machine/machine.h"
+#include "psp/psp.h"
 #include "internal.h"
 #include "abi/ghcb.h"
 #include "abi/sev_status.h"
@@ -34,6 +35,8 @@
 
 #define SIM_2M (2ULL << 20)
 #define SIM_PAGE 4096ULL
+/* SNP guest policy: ABI 0.0, SMT allowed, reserved bit 17 set. */
+#define SIM_GUEST_POLICY 0x30000ULL
 
 /* Pages at the start of the SVSM region. */
 enum {
@@ -50,6 +53,8 @@ struct svsm_sim {
 	uint64_t svsm_base;
 	/** The guest's idea of each vCPU's Calling Area (as Linux keeps it). */
 	uint64_t *ca_gpa;
+	/** The firmware answering guest requests (attestation). */
+	struct psp *psp;
 };
 
 static uint64_t svsm_size_for(uint64_t mem)
@@ -190,6 +195,9 @@ struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 	sim->svsm_base = c.guest_mem_bytes - svsm_size;
 	sim->ca_gpa[0] = SIM_GUEST_CA_GPA;
 	if (launch_svsm(sim, &c, svsm_size) != 0 || launch_guest(sim) != 0 ||
+	    (sim->psp = psp_attach(sim->m,
+				   sim->svsm_base + SVSM_PG_SECRETS * SIM_PAGE,
+				   SIM_GUEST_POLICY)) == NULL ||
 	    snp_machine_boot(sim->m, 0,
 			     sim->svsm_base + SVSM_PG_VMSA * SIM_PAGE) != 0 ||
 	    snp_machine_terminated(sim->m, NULL, NULL)) {
@@ -199,6 +207,9 @@ struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 
 out_destroy:
 	svsm_services_fini();
+	if (sim->psp != NULL) {
+		psp_detach(sim->m, sim->psp);
+	}
 	snp_machine_destroy(sim->m);
 	mm_reset();
 out_free:
@@ -215,6 +226,7 @@ void svsm_sim_destroy(struct svsm_sim *sim)
 	}
 	/* The services keep their state in SVSM memory: stop them first. */
 	svsm_services_fini();
+	psp_detach(sim->m, sim->psp);
 	snp_machine_destroy(sim->m);
 	mm_reset();
 	free(sim->ca_gpa);
@@ -329,4 +341,16 @@ int svsm_sim_guest_access(struct svsm_sim *sim, unsigned vcpu, uint64_t gpa,
 {
 	(void)vcpu;
 	return snp_machine_access(sim->m, SIM_GUEST_VMPL, gpa, write);
+}
+
+/** The VCEK certificate (DER) of the simulated chip. */
+const uint8_t *svsm_sim_vcek_der(struct svsm_sim *sim, size_t *len)
+{
+	return psp_vcek_der(sim->psp, len);
+}
+
+/** The ARK (root) certificate (DER) of the simulated chip. */
+const uint8_t *svsm_sim_ark_der(struct svsm_sim *sim, size_t *len)
+{
+	return psp_ark_der(sim->psp, len);
 }

@@ -74,6 +74,14 @@ int svsm_sim_call(struct svsm_sim *sim, unsigned vcpu,
 int svsm_sim_guest_access(struct svsm_sim *sim, unsigned vcpu, uint64_t gpa,
 			  bool write);
 
+/**
+ * The simulated chip's VCEK certificate (DER), which signs attestation
+ * reports, and its ARK (the self-signed root of ARK -> ASK -> VCEK), so
+ * programs can verify reports. Owned by `sim`; `*len` gets the size.
+ */
+const uint8_t *svsm_sim_vcek_der(struct svsm_sim *sim, size_t *len);
+const uint8_t *svsm_sim_ark_der(struct svsm_sim *sim, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -73,3 +73,14 @@ size_t psp_cert_table(struct psp *psp, uint8_t *buf, size_t len);
 const uint8_t *psp_ark_der(const struct psp *psp, size_t *len);
 const uint8_t *psp_ask_der(const struct psp *psp, size_t *len);
 const uint8_t *psp_vcek_der(const struct psp *psp, size_t *len);
+
+struct snp_machine;
+
+/**
+ * Create a PSP keyed with the VMPCKs of the launched secrets page at
+ * `secrets_gpa` and the machine's launch measurement, and install it as the
+ * machine's guest-request handler. Call after the launch, before boot.
+ */
+struct psp *psp_attach(struct snp_machine *m, uint64_t secrets_gpa,
+		       uint64_t policy);
+void psp_detach(struct snp_machine *m, struct psp *psp);
