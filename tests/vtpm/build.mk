@@ -41,9 +41,17 @@ $(BENCH_VTPM_BIN): $$(call objs,hosted,$$(svsm-mm-y) $$(svsm-vtpm-y) tests/vtpm/
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ $(VTPM_LDLIBS)
 
+# The same commands through the SVSM protocol, as a guest sends them.
+BENCH_VTPM_PROTO_BIN := $(BUILD)/tests/vtpm/bench-vtpm-proto
+$(BENCH_VTPM_PROTO_BIN): $$(call objs,hosted,tests/vtpm/bench_vtpm_proto.c tests/vtpm/tpm2_cmds.c) $(SIM_LIB)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ $(SIM_LDLIBS)
+
 .PHONY: bench-vtpm
-bench-vtpm: $(BENCH_VTPM_BIN)
+bench-vtpm: $(BENCH_VTPM_BIN) $(BENCH_VTPM_PROTO_BIN)
 	$(Q)$(BENCH_VTPM_BIN)
+	$(Q)$(BENCH_VTPM_PROTO_BIN)
 
 BENCH_TARGETS += bench-vtpm
-HELP += bench-vtpm|vTPM commands: service vs raw libtpms vs swtpm (ratios)
+HELP += bench-vtpm|vTPM commands: protocol and service vs raw libtpms vs swtpm, attestation cost (ratios)
