@@ -83,12 +83,14 @@ static void raw_vmgexit(struct svsm_sim *sim, uint64_t ca, uint8_t pending)
 	}
 }
 
-static void play(struct svsm_sim *sim, const uint8_t *r, uint64_t ca,
+static void play(struct svsm_sim *sim, const uint8_t *r, uint64_t *ca_gpa,
 		 uint64_t svsm_base)
 {
 	unsigned vcpu = r[0] % VCPUS;
 	uint8_t call = r[1];
 	uint8_t mode = r[2];
+	uint64_t ca = *ca_gpa;
+	uint64_t in_rax;
 	uint64_t v[4];
 	struct svsm_sim_regs regs;
 	unsigned i;
@@ -131,6 +133,7 @@ static void play(struct svsm_sim *sim, const uint8_t *r, uint64_t ca,
 	regs.rdx = v[1];
 	regs.r8 = (mode & 0x80) ? v[2] % VCPUS : v[2];
 	regs.r9 = v[3];
+	in_rax = regs.rax;
 	rc = svsm_sim_call(sim, vcpu, &regs);
 	if (rc != 0) {
 		/* Only a vCPU without a guest VMSA may refuse a call. */
@@ -141,6 +144,11 @@ static void play(struct svsm_sim *sim, const uint8_t *r, uint64_t ca,
 	}
 	if (!known_result((uint32_t)regs.rax)) {
 		abort();
+	}
+	/* The guest follows its boot vCPU's CA, as Linux does. */
+	if (vcpu == 0 && (uint32_t)regs.rax == SVSM_SUCCESS &&
+	    in_rax == SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_REMAP_CA)) {
+		*ca_gpa = regs.rcx;
 	}
 	if (svsm_sim_guest_access(sim, 0, svsm_base, false) == 0 ||
 	    svsm_sim_guest_access(sim, 0, MEM - 1, false) == 0) {
@@ -169,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	base = secrets[0x140 / 8];
 	ca = secrets[0x150 / 8];
 	for (n = 0; n < size / RECORD && n < MAX_RECORDS; n++) {
-		play(sim, data + n * RECORD, ca, base);
+		play(sim, data + n * RECORD, &ca, base);
 	}
 	svsm_sim_destroy(sim);
 	if (mm_allocated_bytes() != 0) {

@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Write the seed corpus of fuzz_request: one file per core-call scenario."""
+"""Write the seed corpus of fuzz_request: one file per core-call scenario.
+
+Files named regress-* in the corpus are inputs a long run found; they are
+kept as they are and not written by this script.
+"""
 import os
 import struct
 import sys
