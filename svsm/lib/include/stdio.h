@@ -12,6 +12,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/**
+ * An opaque stream: the kernel has no files. The type exists so that
+ * library headers (OpenSSL) that name `FILE *` compile; every stream
+ * function in the libc shim fails.
+ */
+typedef struct kfile FILE;
+
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
 	      va_list ap) __attribute__((format(printf, 3, 0)));
 int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...)
