@@ -14,8 +14,13 @@ KERNEL_LDS := $(SRCDIR)/svsm/arch/x86/kernel.ld
 KERNEL_GEN := $(BUILD)/kernel/include
 KERNEL_VERSION_H := $(KERNEL_GEN)/generated/version.h
 KERNEL_QEMU := $(SRCDIR)/svsm/kernel/qemu.sh
+# --no-relax: libtpms.a's GOT loads cannot all be relaxed to absolute
+# addresses in the upper half; the linker keeps a small .got instead.
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
-                  --no-warn-rwx-segments -T $(KERNEL_LDS)
+                  --no-warn-rwx-segments --no-relax -T $(KERNEL_LDS)
+# Debian's static libtpms and OpenSSL, through the shim in svsm/lib/tpm/.
+KERNEL_LIBDIR := /usr/lib/x86_64-linux-gnu
+KERNEL_LDLIBS := $(KERNEL_LIBDIR)/libtpms.a $(KERNEL_LIBDIR)/libcrypto.a
 
 # QEMU knobs: `make run SMP=2 KERNEL_APPEND="loglevel=4 poweroff"`.
 SMP ?= 4
@@ -25,7 +30,16 @@ TEST_TIMEOUT ?= 110
 svsm-kernel-y += svsm/kernel/main.c svsm/kernel/console.c svsm/kernel/log.c \
                  svsm/kernel/panic.c svsm/kernel/bootinfo.c \
                  svsm/kernel/acpi.c svsm/kernel/platform.c \
-                 svsm/kernel/sched.c svsm/kernel/ksyms.c
+                 svsm/kernel/sched.c svsm/kernel/ksyms.c svsm/kernel/tpm.c
+# The vTPM and the attestation channel, from the same sources as the
+# hosted build; their <libtpms/...> and <openssl/...> headers come from the
+# system (they compile freestanding given the kernel's <stdio.h> FILE).
+kernel-tpm-y := svsm/vtpm/vtpm.c svsm/vtpm/ek.c svsm/vtpm/nv_mem.c \
+                svsm/attest/greq.c
+svsm-kernel-y += $(kernel-tpm-y)
+KERNEL_SYSINC := -isystem /usr/include/x86_64-linux-gnu -isystem /usr/include
+$(call objs,kernel,$(kernel-tpm-y) svsm/kernel/tests/test_vtpm.c): \
+	EXTRA_CFLAGS += $(KERNEL_SYSINC)
 kernel-normal-y := svsm/kernel/ktest_stub.c
 kernel-test-y := svsm/kernel/ktest.c \
                  $(patsubst $(SRCDIR)/%,%,$(sort $(wildcard $(SRCDIR)/svsm/kernel/tests/*.c)))
@@ -62,12 +76,12 @@ kernel-link-objs = $(filter-out $(BUILD)/kernel/ksyms-empty.o,$(filter %.o,$(1))
 define kernel-link
 	$(call msg,LD,$(1))
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(1).pre $(call kernel-link-objs,$(2)) \
-		$(BUILD)/kernel/ksyms-empty.o
+		$(BUILD)/kernel/ksyms-empty.o $(KERNEL_LDLIBS)
 	$(Q)$(KERNEL_GEN_KSYMS) $(1).pre > $(BUILD)/kernel/$(notdir $(1)).ksyms.S
 	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $(BUILD)/kernel/$(notdir $(1)).ksyms.S \
 		-o $(BUILD)/kernel/$(notdir $(1)).ksyms.o
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(1) $(call kernel-link-objs,$(2)) \
-		$(BUILD)/kernel/$(notdir $(1)).ksyms.o
+		$(BUILD)/kernel/$(notdir $(1)).ksyms.o $(KERNEL_LDLIBS)
 	$(Q)$(KERNEL_GEN_KSYMS) $(1) | \
 		cmp -s - $(BUILD)/kernel/$(notdir $(1)).ksyms.S || \
 		{ echo "$(1): code moved between links" >&2; rm -f $(1); exit 1; }

@@ -15,6 +15,7 @@
 #include <kernel/console.h>
 #include <kernel/ktest.h>
 #include <kernel/platform.h>
+#include <kernel/tpm.h>
 #include <kernel/sched.h>
 #include <x86/apic.h>
 #include <x86/asm.h>
@@ -132,6 +133,8 @@ static void banner(unsigned int online)
 		   page_alloc_free_pages() * PAGE_SIZE >> 20);
 	log_printf(LOG_INFO, "CPUs: %u of %u online\n", online,
 		   acpi_info.cpu_count);
+	log_printf(LOG_INFO, "vTPM: %s\n",
+		   kernel_tpm_available() ? "available" : "not available");
 }
 
 /** C entry of the boot CPU (from boot.S): boot, then idle. */
@@ -164,6 +167,7 @@ _Noreturn void kernel_main(uint64_t start_info_pa)
 	platform_init();
 	smp_cpu_online(&boot_cpu);
 	online = smp_boot(acpi_info.apic_ids, acpi_info.cpu_count);
+	(void)kernel_tpm_start();
 	banner(online);
 	if (!ktest_start()) {
 		log_printf(LOG_INFO, "svsm: ready\n");

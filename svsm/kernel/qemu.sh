@@ -72,7 +72,13 @@ cpu=max
 if [ -n "$accel" ] && [ -n "${SVSM_QEMU_CPU:-}" ]; then
 	cpu=$SVSM_QEMU_CPU
 elif [ -z "$accel" ] || [ "$accel" = kvm ]; then
-	if [ -r /dev/kvm ] && [ -w /dev/kvm ] && cpu=$(kvm_cpu); then
+	# PVM (kvm_pvm, software-virtualised KVM) cannot emulate guest-kernel
+	# SSE, which the kernel's libcrypto uses: such hosts get TCG unless
+	# SVSM_ACCEL=kvm insists.
+	if [ -z "$accel" ] && [ -d /sys/module/kvm_pvm ]; then
+		accel=tcg
+		cpu=max
+	elif [ -r /dev/kvm ] && [ -w /dev/kvm ] && cpu=$(kvm_cpu); then
 		accel=kvm
 	elif [ "$accel" = kvm ]; then
 		echo "$0: KVM is not usable here" >&2

@@ -190,6 +190,7 @@ bool cpu_tables_init(struct percpu *pc)
 	pc->gdt[5] = base >> 32;
 	pc->gdt[6] = 0;
 	load_tables(pc);
+	cpu_libc_init(pc); /* after the segment loads, which clear FS base */
 	return true;
 }
 

@@ -41,6 +41,23 @@ struct smp_call {
 	atomic_bool pending;
 };
 
+/**
+ * What the C-library ABI expects at %fs (glibc's TCB head): a pointer to
+ * itself at 0, the stack protector's canary at 0x28. FS points here on
+ * every CPU so Debian's libtpms.a and libcrypto.a, built with the stack
+ * protector, run in the kernel.
+ */
+struct cpu_tcb {
+	struct cpu_tcb *self;
+	uint64_t reserved[4];
+	uint64_t stack_guard; /* %fs:0x28 */
+	uint64_t pointer_guard;
+	uint64_t reserved2;
+};
+
+_Static_assert(__builtin_offsetof(struct cpu_tcb, stack_guard) == 0x28,
+	       "the stack protector reads %fs:0x28");
+
 struct percpu {
 	struct percpu *self; /* must stay first: %gs:0 */
 	unsigned int index;  /* 0 = boot CPU, in MADT order */
@@ -62,10 +79,21 @@ struct percpu {
 	uint64_t gdt[7] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 	uint64_t stack_top;
+	struct cpu_tcb tcb __attribute__((aligned(64))); /* FS base */
 };
 
 extern struct percpu *percpu_areas[MAX_CPUS];
 extern unsigned int cpu_count;
+
+/**
+ * Set up what library code compiled for Linux needs on this CPU: SSE state
+ * (CR0.MP, CR4.OSFXSR|OSXMMEXCPT, a clean x87/MXCSR) and FS at `pc->tcb`
+ * with a fresh stack-protector canary (svsm/arch/x86/libc_cpu.c).
+ */
+void cpu_libc_init(struct percpu *pc);
+
+/** True when SSE is enabled on this CPU (CR4.OSFXSR). */
+bool cpu_sse_enabled(void);
 
 static inline struct percpu *this_cpu(void)
 {

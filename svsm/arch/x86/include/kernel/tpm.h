@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vTPM in the kernel: svsm/vtpm/ (libtpms) and OpenSSL's libcrypto,
+ * linked from Debian's static archives through the C-library shim in
+ * svsm/lib/tpm/. Started at boot over the memory NV store.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/**
+ * Probe OpenSSL's CPU capabilities (its ELF .init hook never runs in the
+ * kernel) and start the vTPM over a new memory NV store, creating the
+ * endorsement keys. Needs SSE and FS set up on every CPU (done by
+ * `cpu_tables_init()`). Returns true if the vTPM runs; on failure nothing
+ * is left allocated and the reason is logged.
+ */
+bool kernel_tpm_start(void);
+
+/** True if `kernel_tpm_start()` succeeded. */
+bool kernel_tpm_available(void);
+
+/** Microseconds `kernel_tpm_start()` took (TPM manufacture and EKs). */
+uint64_t kernel_tpm_start_us(void);

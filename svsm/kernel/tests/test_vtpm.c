@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * In-kernel tests of the vTPM: libtpms and libcrypto from Debian's static
+ * archives, running on the kernel's C-library shim (svsm/lib/tpm/) with
+ * SSE and the per-CPU stack-protector canary. The vTPM was started at boot
+ * (`kernel_tpm_start()`), so the TPM waits for TPM2_Startup.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include <kernel/ktest.h>
+#include <kernel/tpm.h>
+#include <x86/percpu.h>
+#include <svsm/greq.h>
+#include <svsm/mm.h>
+#include <svsm/vtpm.h>
+
+#define TPM_ST_NO_SESSIONS 0x8001
+#define TPM_ST_SESSIONS 0x8002
+#define TPM_CC_STARTUP 0x144
+#define TPM_CC_GET_RANDOM 0x17B
+#define TPM_CC_PCR_READ 0x17E
+#define TPM_CC_PCR_EXTEND 0x182
+#define TPM_RS_PW 0x40000009
+#define TPM_ALG_SHA256 0x000B
+#define TEST_PCR 16 /* debug PCR: resettable, zero after Startup(CLEAR) */
+
+struct cmd {
+	uint8_t b[256];
+	size_t len;
+};
+
+static void put(struct cmd *c, uint32_t v, unsigned int bytes)
+{
+	while (bytes-- > 0) {
+		c->b[c->len++] = (uint8_t)(v >> (8 * bytes));
+	}
+}
+
+static void begin(struct cmd *c, uint16_t tag, uint32_t code)
+{
+	c->len = 0;
+	put(c, tag, 2);
+	put(c, 0, 4);
+	put(c, code, 4);
+}
+
+static uint32_t be(const uint8_t *p, unsigned int bytes)
+{
+	uint32_t v = 0;
+
+	while (bytes-- > 0) {
+		v = (v << 8) | *p++;
+	}
+	return v;
+}
+
+/* Send `c` (its size patched in); the response code, or ~0 on failure. */
+static uint32_t send(struct cmd *c, uint8_t *resp, size_t *resp_len)
+{
+	c->b[2] = (uint8_t)(c->len >> 24);
+	c->b[3] = (uint8_t)(c->len >> 16);
+	c->b[4] = (uint8_t)(c->len >> 8);
+	c->b[5] = (uint8_t)c->len;
+	if (vtpm_send_command(0, c->b, c->len, resp, VTPM_MAX_BUFFER,
+			      resp_len) != 0 ||
+	    *resp_len < 10 || be(resp + 2, 4) != *resp_len) {
+		return ~0U;
+	}
+	return be(resp + 6, 4);
+}
+
+/* Confirm that the boot left the CPU state libcrypto needs. */
+KTEST(vtpm_cpu_state)
+{
+	struct percpu *pc = this_cpu();
+	uint64_t canary;
+
+	KTEST_CHECK(cpu_sse_enabled());
+	__asm__ volatile("mov %%fs:0x28, %0" : "=r"(canary));
+	KTEST_CHECK(canary == pc->tcb.stack_guard);
+	KTEST_CHECK(pc->tcb.self == &pc->tcb);
+	return true;
+}
+
+/*
+ * Confirm that the vTPM started at boot answers TPM2_Startup, GetRandom,
+ * PCR_Extend and PCR_Read, that the PCR holds SHA-256(old || digest) as
+ * computed by libcrypto in the kernel, and that both EKs exist.
+ */
+KTEST(vtpm_startup_random_pcr)
+{
+	static const uint8_t zero[32];
+	uint8_t digest[32], chain[64], expect[32];
+	uint8_t *resp = kmalloc(VTPM_MAX_BUFFER);
+	struct cmd c;
+	size_t len = 0, ek_len = 0;
+	const uint8_t *ek;
+	unsigned int i;
+	bool ok = false;
+
+	KTEST_CHECK(resp != NULL);
+	if (!kernel_tpm_available()) {
+		log_printf(LOG_ERROR, "  vTPM did not start at boot");
+		goto out;
+	}
+	log_printf(LOG_INFO, "  vTPM start (manufacture, 2 EKs): %lu ms\n",
+		   (unsigned long)(kernel_tpm_start_us() / 1000));
+
+	begin(&c, TPM_ST_NO_SESSIONS, TPM_CC_STARTUP);
+	put(&c, 0, 2); /* TPM_SU_CLEAR */
+	if (send(&c, resp, &len) != 0) {
+		goto out;
+	}
+
+	begin(&c, TPM_ST_NO_SESSIONS, TPM_CC_GET_RANDOM);
+	put(&c, 32, 2);
+	if (send(&c, resp, &len) != 0 || len != 10 + 2 + 32 ||
+	    be(resp + 10, 2) != 32 || memcmp(resp + 12, zero, 32) == 0) {
+		goto out;
+	}
+	memcpy(digest, resp + 12, 32); /* a random digest to extend */
+
+	begin(&c, TPM_ST_SESSIONS, TPM_CC_PCR_EXTEND);
+	put(&c, TEST_PCR, 4);
+	put(&c, 9, 4); /* password session, empty */
+	put(&c, TPM_RS_PW, 4);
+	put(&c, 0, 2);
+	put(&c, 0, 1);
+	put(&c, 0, 2);
+	put(&c, 1, 4); /* TPML_DIGEST_VALUES: one SHA-256 digest */
+	put(&c, TPM_ALG_SHA256, 2);
+	for (i = 0; i < 32; i++) {
+		put(&c, digest[i], 1);
+	}
+	if (send(&c, resp, &len) != 0) {
+		goto out;
+	}
+
+	begin(&c, TPM_ST_NO_SESSIONS, TPM_CC_PCR_READ);
+	put(&c, 1, 4); /* one selection: SHA-256, PCR 16 */
+	put(&c, TPM_ALG_SHA256, 2);
+	put(&c, 3, 1);
+	put(&c, 0, 1);
+	put(&c, 0, 1);
+	put(&c, 1, 1);
+	/* header, update counter, selection (10), count, TPM2B size */
+	if (send(&c, resp, &len) != 0 || len != 10 + 4 + 10 + 4 + 2 + 32 ||
+	    be(resp + 24, 4) != 1 || be(resp + 28, 2) != 32) {
+		goto out;
+	}
+	memcpy(chain, zero, 32);
+	memcpy(chain + 32, digest, 32);
+	KTEST_CHECK(SHA256(chain, sizeof(chain), expect) != NULL);
+	if (memcmp(resp + 30, expect, 32) != 0) {
+		log_printf(LOG_ERROR, "  PCR %u is not SHA-256(0 || digest)",
+			   TEST_PCR);
+		goto out;
+	}
+
+	ek = vtpm_ek_public(VTPM_EK_RSA2048, &ek_len);
+	if (ek == NULL || ek_len < 2 + 256 || be(ek, 2) != 0x0001) {
+		goto out;
+	}
+	ek = vtpm_ek_public(VTPM_EK_ECC_P256, &ek_len);
+	if (ek == NULL || ek_len < 2 + 64 || be(ek, 2) != 0x0023) {
+		goto out;
+	}
+	ok = true;
+out:
+	kfree(resp);
+	return ok;
+}
+
+/*
+ * Confirm that the attestation channel's AES-256-GCM (libcrypto EVP)
+ * works in the kernel: a sealed message differs from its plaintext, and a
+ * bad tag disables the channel.
+ */
+KTEST(vtpm_greq_seal_in_kernel)
+{
+	static const uint8_t key[SNP_VMPCK_SIZE] = { 1, 2, 3 };
+	static const char text[] = "attestation request";
+	struct greq_channel ch;
+	struct snp_guest_msg *msg = kzalloc(sizeof(*msg));
+	uint8_t out[64];
+	size_t len = 0;
+	bool ok;
+
+	KTEST_CHECK(msg != NULL);
+	greq_init(&ch, key, 0);
+	ok = greq_seal(&ch, 5, text, sizeof(text), msg) == 0 &&
+	     msg->hdr.msg_seqno == 1 &&
+	     memcmp(msg->payload, text, sizeof(text)) != 0;
+	/* Posing as the response with a wrong tag must fail and disable. */
+	msg->hdr.msg_type = 6;
+	msg->hdr.msg_seqno = 2;
+	msg->hdr.authtag[0] ^= 1;
+	ok = ok && greq_open(&ch, 5, msg, out, sizeof(out), &len) != 0 &&
+	     ch.disabled;
+	kfree(msg);
+	return ok;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting the vTPM in the kernel (see <kernel/tpm.h>). libcrypto seeds
+ * its DRBG through getrandom(2), which the shim backs with RDRAND: without
+ * RDRAND the vTPM does not start, and the boot says so.
+ */
+#include <kernel/tpm.h>
+#include <x86/percpu.h>
+#include <x86/time.h>
+#include <svsm/log.h>
+#include <svsm/vtpm.h>
+
+/* libcrypto's CPU capability probe (crypto/cryptlib.c), normally .init. */
+void OPENSSL_cpuid_setup(void);
+
+static struct vtpm_nv_mem *tpm_nv;
+static bool tpm_up;
+static uint64_t tpm_start_us;
+
+/** See <kernel/tpm.h>. */
+bool kernel_tpm_start(void)
+{
+	struct vtpm_nv_ops ops;
+	uint64_t t0;
+
+	if (!cpu_sse_enabled()) {
+		pr_warn("vtpm: SSE is off, libcrypto cannot run\n");
+		return false;
+	}
+	OPENSSL_cpuid_setup();
+	tpm_nv = vtpm_nv_mem_create();
+	if (tpm_nv == NULL) {
+		pr_warn("vtpm: no memory for the NV store\n");
+		return false;
+	}
+	vtpm_nv_mem_ops(tpm_nv, &ops);
+	t0 = time_us();
+	if (vtpm_init(&ops) != 0) {
+		pr_warn("vtpm: not started (no RDRAND, or libtpms failed)\n");
+		vtpm_nv_mem_destroy(tpm_nv);
+		tpm_nv = NULL;
+		return false;
+	}
+	tpm_start_us = time_us() - t0;
+	tpm_up = true;
+	log_printf(LOG_INFO, "vtpm: started in %lu ms (TPM 2.0, EKs made)\n",
+		   (unsigned long)(tpm_start_us / 1000));
+	return true;
+}
+
+/** See <kernel/tpm.h>. */
+bool kernel_tpm_available(void)
+{
+	return tpm_up && vtpm_running();
+}
+
+/** See <kernel/tpm.h>. */
+uint64_t kernel_tpm_start_us(void)
+{
+	return tpm_start_us;
+}
