@@ -75,7 +75,11 @@ static void raw_vmgexit(struct svsm_sim *sim, uint64_t ca, uint8_t pending)
 {
 	struct snp_machine *m = snp_machine_current();
 	uint8_t *p = svsm_sim_guest_ptr(sim, ca, 1);
+	struct sev_vmsa *v = svsm_sim_guest_ptr(
+		sim, snp_machine_vmsa_gpa(m, 0, 2), sizeof(*v));
 
+	/* A call that changes nothing, whatever RAX the last one left. */
+	v->rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_QUERY_PROTOCOL);
 	*p = pending;
 	snp_machine_guest_wrmsr(m, 0, 2, MSR_GHCB, GHCB_MSR_VMPL_REQ_LEVEL(0));
 	if (snp_machine_guest_vmgexit(m, 0, 2) != 0 || *p != 0) {
