@@ -275,3 +275,26 @@ good_c() {
 	[[ "$output" == *"a dir/b c.c:6: return atoi(d);"* ]]
 	[[ "$output" == *"passed: format spdx;"* ]]
 }
+
+@test "lint: the build's per-object flags and source lists are used" {
+	mkdir -p mk release tests/lint svsm/x special
+	cp "$SRC/Makefile" .
+	cp "$SRC"/mk/*.mk mk/
+	cp "$SRC/release/VERSION" release/
+	cp "$SRC/tests/lint/build.mk" tests/lint/
+	# shellcheck disable=SC2016 # make syntax
+	printf '# SPDX-License-Identifier: MIT\nsvsm-kernel-y += svsm/x/k.c\n$(BUILD)/kernel/svsm/x/k.o: EXTRA_CFLAGS += -I$(SRCDIR)/special\n' >svsm/x/build.mk
+	printf '/* SPDX-License-Identifier: MIT */\n#pragma once\n#define ONLY 1\n' >special/only.h
+	printf '/* SPDX-License-Identifier: MIT */\n#include <only.h>\n\nint k(void);\n\nint k(void)\n{\n\treturn ONLY;\n}\n' >svsm/x/k.c
+	commit_all "x: add k, built with -Ispecial"
+	run "$LINT" --skip=cppcheck
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# without the build, svsm/x/k.c would be common code without -Ispecial
+	git rm -q Makefile
+	commit_all "x: no build"
+	run "$LINT" --skip=cppcheck HEAD~2
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"svsm/x/k.c:2:10: error: 'only.h' file not found [clang-diagnostic-error] (hosted, kernel)"* ]]
+}
