@@ -39,6 +39,34 @@ $(KLIB_TEST_BIN): $(BUILD)/klib/svsm/lib/printf.o $(BUILD)/klib/svsm/lib/string.
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka
 
+# The C-library shim for libtpms/libcrypto (svsm/lib/tpm/) under ASan+UBSan
+# on the host, every symbol renamed to shim_* (the kernel libc it calls is
+# the klib_* build above; the allocator and log come from the ASan archive).
+SHIM_FUNCS := malloc calloc realloc free strdup memchr strrchr strspn strcspn \
+              strpbrk strstr strtol strtoul strerror __xpg_strerror_r qsort \
+              __ctype_b_loc __ctype_tolower_loc __memcpy_chk __memset_chk \
+              __isoc99_sscanf __errno_location __snprintf_chk \
+              __vsnprintf_chk __asprintf_chk fopen fopen64 fclose fread \
+              fwrite fflush feof ferror fgets fputc fputs fseek ftell fileno \
+              __fprintf_chk __vfprintf_chk __dprintf_chk __vdprintf_chk write \
+              perror stderr stdin libc_fd_is_log
+SHIM_CFLAGS := $(KLIB_CFLAGS) $(foreach f,$(SHIM_FUNCS),-D$(f)=shim_$(f)) \
+               '-DLIBC_SYM_PREFIX="shim_"'
+SHIM_TEST_BIN := $(BUILD)/tests/kernel/test-libc-shim
+SHIM_TEST_SRCS := svsm/lib/tpm/malloc.c svsm/lib/tpm/str.c svsm/lib/tpm/stdio.c
+
+$(BUILD)/shim/%.o: $(SRCDIR)/%.c
+	$(call msg,CC-SHIM,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(SHIM_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(SHIM_TEST_BIN): $(patsubst %.c,$(BUILD)/shim/%.o,$(SHIM_TEST_SRCS)) \
+		$(BUILD)/klib/svsm/lib/printf.o $(BUILD)/klib/svsm/lib/string.o \
+		$(BUILD)/asan/tests/kernel/test_libc_shim.o $(ASAN_LIB)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka
+
 # The kernel's ACPI parser on the host, over tables built by the test.
 ACPI_TEST_BIN := $(BUILD)/tests/kernel/test-acpi
 $(BUILD)/asan/svsm/kernel/acpi.o $(BUILD)/asan/tests/kernel/test_acpi.o: \
@@ -63,16 +91,17 @@ $(ACPI_FUZZ_BIN): $(BUILD)/fuzz/svsm/kernel/acpi.o $(BUILD)/fuzz/svsm/core/physm
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined $^ -o $@
 
-CHECK_TARGETS += test-kernel-lib test-kernel-acpi test-fuzz-kernel-acpi check-kernel
+CHECK_TARGETS += test-kernel-lib test-kernel-libc-shim test-kernel-acpi test-fuzz-kernel-acpi check-kernel
 BENCH_TARGETS += bench-kernel
 HELP += test-kernel-lib|hosted ASan tests of the kernel libc against glibc
+HELP += test-kernel-libc-shim|hosted ASan tests of the libtpms/libcrypto C-library shim
 HELP += test-kernel-acpi|hosted ASan tests of the kernel's ACPI parser on hostile tables
 HELP += test-fuzz-kernel-acpi|short libFuzzer smoke run over the kernel's ACPI parser
 HELP += fuzz-kernel-acpi|fuzz the kernel's ACPI parser (FUZZ_ACPI_ARGS=libFuzzer options)
 HELP += check-kernel|bats checks of the kernel's QEMU runs and failure paths
 HELP += bench-kernel|kernel image size and boot time against a trivial PVH image
 
-.PHONY: test-kernel-lib test-kernel-acpi test-fuzz-kernel-acpi fuzz-kernel-acpi \
+.PHONY: test-kernel-lib test-kernel-libc-shim test-kernel-acpi test-fuzz-kernel-acpi fuzz-kernel-acpi \
         check-kernel bench-kernel
 test-fuzz-kernel-acpi fuzz-kernel-acpi: $(ACPI_FUZZ_BIN)
 	$(Q)$(ACPI_FUZZ_BIN) -max_len=65536 -artifact_prefix=$(dir $(ACPI_FUZZ_BIN)) \
@@ -80,6 +109,9 @@ test-fuzz-kernel-acpi fuzz-kernel-acpi: $(ACPI_FUZZ_BIN)
 
 test-kernel-lib: $(KLIB_TEST_BIN)
 	$(Q)$(KLIB_TEST_BIN)
+
+test-kernel-libc-shim: $(SHIM_TEST_BIN)
+	$(Q)$(SHIM_TEST_BIN)
 
 test-kernel-acpi: $(ACPI_TEST_BIN)
 	$(Q)$(ACPI_TEST_BIN)

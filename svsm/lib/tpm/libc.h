@@ -45,16 +45,21 @@ void *memchr(const void *s, int c, size_t n);
 char *strrchr(const char *s, int c);
 /*
  * The house style bans these four in SVSM code; the libraries call them,
- * so they are defined under other C names with the ABI names as symbols.
+ * so they are defined under other C names with the ABI names as symbols
+ * (the host tests prefix the symbols through `LIBC_SYM_PREFIX`).
  */
-char *libc_strcat(char *dst, const char *src) __asm__("strcat");
-char *libc_strcpy(char *dst, const char *src) __asm__("strcpy");
-char *libc_strncpy(char *dst, const char *src, size_t n) __asm__("strncpy");
+#ifndef LIBC_SYM_PREFIX
+#define LIBC_SYM_PREFIX ""
+#endif
+#define LIBC_SYM(name) __asm__(LIBC_SYM_PREFIX #name)
+char *libc_strcat(char *dst, const char *src) LIBC_SYM(strcat);
+char *libc_strcpy(char *dst, const char *src) LIBC_SYM(strcpy);
+char *libc_strncpy(char *dst, const char *src, size_t n) LIBC_SYM(strncpy);
 size_t strspn(const char *s, const char *accept);
 size_t strcspn(const char *s, const char *reject);
 char *strpbrk(const char *s, const char *accept);
 char *strstr(const char *haystack, const char *needle);
-char *libc_strtok(char *s, const char *delim) __asm__("strtok");
+char *libc_strtok(char *s, const char *delim) LIBC_SYM(strtok);
 long strtol(const char *s, char **end, int base);
 unsigned long strtoul(const char *s, char **end, int base);
 char *strerror(int err);
