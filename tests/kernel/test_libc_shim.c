@@ -280,7 +280,7 @@ static int cmp_key(const void *a, const void *b)
 /* Confirm that qsort sorts like glibc (keys) for many sizes and widths. */
 static void test_qsort(void **state)
 {
-	uint32_t a[300], b[300];
+	uint32_t a[300] = { 0 }, b[300] = { 0 };
 	unsigned char wa[100][7], wb[100][7];
 	size_t n, i, k;
 
@@ -354,7 +354,7 @@ static void test_format(void **state)
 /* Confirm that files fail cleanly and only standard error writes. */
 static void test_streams(void **state)
 {
-	char b[4];
+	char b[4] = { 0 };
 	int n = 0;
 
 	*shim___errno_location() = 0;
