@@ -13,12 +13,13 @@ setup_file() {
 	prepare_base
 }
 
-@test "O=DIR: an object lands under DIR and nothing is written anywhere else" {
+@test "O=DIR: a hosted and a kernel object land under DIR and nothing is written anywhere else" {
 	clone_tree
 	out=$BATS_TEST_TMPDIR/out
-	run mk O="$out" "$out/$OBJ"
+	run mk O="$out" "$out/$OBJ" "$out/kernel/${OBJ#hosted/}"
 	[ "$status" -eq 0 ]
 	[ -s "$out/$OBJ" ]
+	[ -s "$out/kernel/${OBJ#hosted/}" ]
 	[ -z "$(git -C "$CLONE" status --porcelain --ignored)" ]
 	# beside the clone and DIR, the test directory holds nothing new
 	[ "$(cd "$BATS_TEST_TMPDIR" && echo *)" = "out src" ]
