@@ -215,7 +215,9 @@ EOM
 }
 
 @test "not a git work tree is an environment error" {
-	run "$CHECK" --root "$BATS_TEST_TMPDIR"
+	# The build directory may sit inside the checkout: stop git's search.
+	run env GIT_CEILING_DIRECTORIES="$(dirname "$BATS_TEST_TMPDIR")" \
+		"$CHECK" --root "$BATS_TEST_TMPDIR"
 	[ "$status" -eq 2 ]
 }
 
