@@ -35,7 +35,7 @@ svsm-kernel-y += svsm/kernel/main.c svsm/kernel/console.c svsm/kernel/log.c \
 # hosted build; their <libtpms/...> and <openssl/...> headers come from the
 # system (they compile freestanding given the kernel's <stdio.h> FILE).
 kernel-tpm-y := svsm/vtpm/vtpm.c svsm/vtpm/ek.c svsm/vtpm/nv_mem.c \
-                svsm/attest/greq.c
+                svsm/attest/greq.c svsm/vtpm/protocol.c svsm/attest/protocol.c
 svsm-kernel-y += $(kernel-tpm-y)
 KERNEL_SYSINC := -isystem /usr/include/x86_64-linux-gnu -isystem /usr/include
 $(call objs,kernel,$(kernel-tpm-y) svsm/kernel/tests/test_vtpm.c): \

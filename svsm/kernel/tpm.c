@@ -8,6 +8,7 @@
 #include <x86/percpu.h>
 #include <x86/time.h>
 #include <svsm/log.h>
+#include <svsm/services.h>
 #include <svsm/vtpm.h>
 
 /* libcrypto's CPU capability probe (crypto/cryptlib.c), normally .init. */
@@ -58,4 +59,14 @@ bool kernel_tpm_available(void)
 uint64_t kernel_tpm_start_us(void)
 {
 	return tpm_start_us;
+}
+
+/**
+ * Attestation in the kernel (svsm/attest/protocol.c is linked): it needs
+ * VMPCK0 from the SNP secrets page, which the kernel does not read yet, so
+ * it is never available. The hosted build's answer is svsm/sim/services.c.
+ */
+bool svsm_attest_available(void)
+{
+	return false;
 }

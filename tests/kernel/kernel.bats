@@ -27,6 +27,15 @@ setup() {
 	[[ "$output" == *"svsm: ready"* ]]
 }
 
+@test "the banner reports the vTPM started, with its start time" {
+	run make --no-print-directory -C "$SRCDIR" O="$BUILD" run \
+		SMP=2 KERNEL_APPEND=poweroff </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"vtpm: started in "*" ms (TPM 2.0, EKs made)"* ]]
+	[[ "$output" == *"vTPM: available"* ]]
+	[[ "$output" != *"vTPM: not available"* ]]
+}
+
 @test "make run on a terminal quits cleanly with Ctrl-A X" {
 	run "$SRCDIR/tests/kernel/pty-quit.py" "svsm: ready" 60 \
 		make --no-print-directory -C "$SRCDIR" O="$BUILD" run SMP=2
@@ -118,8 +127,8 @@ setup() {
 	load=$(readelf -lW "$KERNEL_ELF" | awk '$1 == "LOAD"')
 	[ "$(echo "$load" | wc -l)" -eq 3 ]
 	# Every segment is linked at 0xffffffff8..., none is writable and executable.
-	[ -z "$(echo "$load" | awk '{ print $3 }' | grep -v '^0xffffffff8')" ]
-	[ -z "$(echo "$load" | grep 'RWE')" ]
+	[ "$(echo "$load" | awk '$3 !~ /^0xffffffff8/' | wc -l)" -eq 0 ]
+	[ "$(echo "$load" | awk '/RWE/' | wc -l)" -eq 0 ]
 	echo "$load" | grep -q ' R E '
 	echo "$load" | grep -q ' RW '
 }

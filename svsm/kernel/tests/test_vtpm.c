@@ -175,6 +175,28 @@ out:
 }
 
 /*
+ * Confirm that an unknown command code gets a TPM error response (not a
+ * transport failure) and that an empty or oversized command is refused.
+ */
+KTEST(vtpm_bad_commands)
+{
+	uint8_t *resp = kmalloc(VTPM_MAX_BUFFER);
+	struct cmd c;
+	size_t len = 0;
+	bool ok;
+
+	KTEST_CHECK(resp != NULL);
+	begin(&c, TPM_ST_NO_SESSIONS, 0x3ff); /* no such command */
+	ok = kernel_tpm_available() && send(&c, resp, &len) == 0x143 &&
+	     len == 10 && /* TPM_RC_COMMAND_CODE */
+	     vtpm_send_command(0, c.b, 0, resp, VTPM_MAX_BUFFER, &len) != 0 &&
+	     vtpm_send_command(0, resp, VTPM_MAX_BUFFER + 1, resp,
+			       VTPM_MAX_BUFFER, &len) != 0;
+	kfree(resp);
+	return ok;
+}
+
+/*
  * Confirm that the attestation channel's AES-256-GCM (libcrypto EVP)
  * works in the kernel: a sealed message differs from its plaintext, and a
  * bad tag disables the channel.
