@@ -63,11 +63,16 @@ bench: deps $(BENCH_TARGETS)
 deps:
 	$(Q)$(SRCDIR)/ci/install-deps --if-missing
 
-# Refuse to remove the sources: O= must not be the tree or any parent of it.
+# Refuse to remove sources: O= must not be the tree, a parent of it (or /),
+# or a directory holding tracked files. Symlinks are resolved first.
 distclean clean:
-	@case "$(SRCDIR)/" in "$(BUILD)/"*) \
-		echo "refusing to remove $(BUILD): it holds the source tree" >&2; \
-		exit 1;; esac
+	@src="$(realpath $(SRCDIR))"; out="$(or $(realpath $(BUILD)),$(BUILD))"; \
+	case "$$src/" in "$${out%/}/"*) \
+		echo "refusing to remove $$out: it holds the source tree" >&2; \
+		exit 1;; esac; \
+	if [ -n "$$(git -C "$$src" ls-files -- "$$out" 2>/dev/null | head -n 1)" ]; then \
+		echo "refusing to remove $$out: it holds tracked sources" >&2; \
+		exit 1; fi
 	rm -rf $(BUILD)
 
 help:
@@ -78,4 +83,6 @@ help:
 		     END { if (e) print e }' | sort | \
 		awk -F'|' '{ printf "  %-18s %s\n", $$1, $$2 }'
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files of every flavour (only where objects are built).
+DEP_DIRS := $(wildcard $(addprefix $(BUILD)/,hosted asan fuzz kernel klib))
+-include $(if $(DEP_DIRS),$(shell find $(DEP_DIRS) -name '*.d' 2>/dev/null))
