@@ -5,6 +5,7 @@
  * RDRAND the vTPM does not start, and the boot says so.
  */
 #include <kernel/tpm.h>
+#include <x86/asm.h>
 #include <x86/percpu.h>
 #include <x86/time.h>
 #include <svsm/log.h>
@@ -18,6 +19,15 @@ static struct vtpm_nv_mem *tpm_nv;
 static bool tpm_up;
 static uint64_t tpm_start_us;
 
+/* RDRAND (CPUID.1:ECX[30]) backs getrandom(2), libcrypto's only seed. */
+static bool tpm_have_rdrand(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid_count(1, 0, &a, &b, &c, &d);
+	return (c >> 30) & 1;
+}
+
 /** See <kernel/tpm.h>. */
 bool kernel_tpm_start(void)
 {
@@ -26,6 +36,11 @@ bool kernel_tpm_start(void)
 
 	if (!cpu_sse_enabled()) {
 		pr_warn("vtpm: SSE is off, libcrypto cannot run\n");
+		return false;
+	}
+	if (!tpm_have_rdrand()) {
+		pr_warn("vtpm: no RDRAND, so no entropy for libcrypto: "
+			"vTPM off\n");
 		return false;
 	}
 	OPENSSL_cpuid_setup();
@@ -37,7 +52,7 @@ bool kernel_tpm_start(void)
 	vtpm_nv_mem_ops(tpm_nv, &ops);
 	t0 = time_us();
 	if (vtpm_init(&ops) != 0) {
-		pr_warn("vtpm: not started (no RDRAND, or libtpms failed)\n");
+		pr_warn("vtpm: libtpms could not start the TPM\n");
 		vtpm_nv_mem_destroy(tpm_nv);
 		tpm_nv = NULL;
 		return false;

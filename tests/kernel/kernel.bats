@@ -36,6 +36,15 @@ setup() {
 	[[ "$output" != *"vTPM: not available"* ]]
 }
 
+@test "without RDRAND the vTPM stays off and the boot still completes" {
+	run env SVSM_ACCEL=tcg SVSM_QEMU_CPU=qemu64 "$QEMU_SH" --smp 2 \
+		--append poweroff "$KERNEL_ELF" </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"vtpm: no RDRAND, so no entropy for libcrypto: vTPM off"* ]]
+	[[ "$output" == *"vTPM: not available"* ]]
+	[[ "$output" == *"svsm: ready"* ]]
+}
+
 @test "make run on a terminal quits cleanly with Ctrl-A X" {
 	run "$SRCDIR/tests/kernel/pty-quit.py" "svsm: ready" 60 \
 		make --no-print-directory -C "$SRCDIR" O="$BUILD" run SMP=2
