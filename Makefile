@@ -40,6 +40,10 @@ include $(sort $(wildcard $(SRCDIR)/*/build.mk $(SRCDIR)/svsm/*/build.mk \
                            $(SRCDIR)/svsm/*/*/build.mk $(SRCDIR)/tests/*/build.mk \
                            $(SRCDIR)/tests/*/*/build.mk $(SRCDIR)/tools/*/build.mk))
 
+# The tree must stay formatted and statically clean: `make check` ends with
+# the whole-tree lint (clang-format, clang-tidy, cppcheck, shellcheck, SPDX).
+CHECK_TARGETS += lint
+
 HELP += all|build the SVSM kernel image and the hosted simulator (default)
 HELP += check|run every test suite (installs missing tools when root)
 HELP += bench|run the benchmarks, printing ratios against in-run references
