@@ -65,6 +65,20 @@ bool kernel_tpm_start(void)
 }
 
 /** See <kernel/tpm.h>. */
+bool kernel_tpm_restart(void)
+{
+	struct vtpm_nv_ops ops;
+
+	if (tpm_nv == NULL) {
+		return false;
+	}
+	vtpm_shutdown();
+	vtpm_nv_mem_ops(tpm_nv, &ops);
+	tpm_up = vtpm_init(&ops) == 0;
+	return tpm_up;
+}
+
+/** See <kernel/tpm.h>. */
 bool kernel_tpm_available(void)
 {
 	return tpm_up && vtpm_running();

@@ -13,6 +13,7 @@
 #include <kernel/ktest.h>
 #include <kernel/tpm.h>
 #include <x86/percpu.h>
+#include <x86/time.h>
 #include <svsm/greq.h>
 #include <svsm/mm.h>
 #include <svsm/vtpm.h>
@@ -223,5 +224,66 @@ KTEST(vtpm_greq_seal_in_kernel)
 	ok = ok && greq_open(&ch, 5, msg, out, sizeof(out), &len) != 0 &&
 	     ch.disabled;
 	kfree(msg);
+	return ok;
+}
+
+/* A heap copy of the RSA EK's public area, or NULL. */
+static uint8_t *rsa_ek_copy(size_t *len)
+{
+	const uint8_t *ek = vtpm_ek_public(VTPM_EK_RSA2048, len);
+	uint8_t *copy = ek != NULL ? kmalloc(*len) : NULL;
+
+	if (copy != NULL) {
+		memcpy(copy, ek, *len);
+	}
+	return copy;
+}
+
+/*
+ * Confirm that vtpm_init() over a new memory NV store manufactures a new
+ * TPM (a new endorsement seed, so a different RSA EK), and that restarting
+ * over the boot store brings the boot EK back (the seed persisted in NV).
+ * Runs last: it restarts the vTPM the other tests used.
+ */
+KTEST(vtpm_init_new_store_and_restart)
+{
+	struct vtpm_nv_mem *mem = vtpm_nv_mem_create();
+	struct vtpm_nv_ops ops;
+	uint8_t *ek0, *ek1 = NULL, *ek2 = NULL;
+	size_t len0 = 0, len1 = 0, len2 = 0;
+	uint64_t t0;
+	bool ok = false;
+
+	KTEST_CHECK(mem != NULL);
+	ek0 = rsa_ek_copy(&len0);
+	if (ek0 == NULL) {
+		goto out;
+	}
+	vtpm_shutdown();
+	KTEST_CHECK(!vtpm_running() && !kernel_tpm_available());
+	vtpm_nv_mem_ops(mem, &ops);
+	t0 = time_us();
+	if (vtpm_init(&ops) != 0) {
+		goto restart;
+	}
+	log_printf(LOG_INFO, "  vtpm_init over a new store: %lu ms\n",
+		   (unsigned long)((time_us() - t0) / 1000));
+	ek1 = rsa_ek_copy(&len1);
+	vtpm_shutdown();
+restart:
+	t0 = time_us();
+	if (!kernel_tpm_restart()) {
+		goto out;
+	}
+	log_printf(LOG_INFO, "  restart over the boot store: %lu ms\n",
+		   (unsigned long)((time_us() - t0) / 1000));
+	ek2 = rsa_ek_copy(&len2);
+	ok = ek1 != NULL && ek2 != NULL && len1 == len0 && len2 == len0 &&
+	     memcmp(ek1, ek0, len0) != 0 && memcmp(ek2, ek0, len0) == 0;
+out:
+	vtpm_nv_mem_destroy(mem);
+	kfree(ek0);
+	kfree(ek1);
+	kfree(ek2);
 	return ok;
 }

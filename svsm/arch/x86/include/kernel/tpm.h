@@ -18,6 +18,13 @@
  */
 bool kernel_tpm_start(void);
 
+/**
+ * Power the vTPM off and on again over the boot NV store (what survives
+ * in NV, such as the endorsement seed, survives this). Returns true if it
+ * runs again; false if the vTPM was never started or failed to restart.
+ */
+bool kernel_tpm_restart(void);
+
 /** True if `kernel_tpm_start()` succeeded. */
 bool kernel_tpm_available(void);
 
