@@ -11,7 +11,9 @@
 #include <openssl/sha.h>
 
 #include <kernel/ktest.h>
+#include <kernel/sched.h>
 #include <kernel/tpm.h>
+#include <x86/layout.h>
 #include <x86/percpu.h>
 #include <x86/time.h>
 #include <svsm/greq.h>
@@ -239,11 +241,36 @@ static uint8_t *rsa_ek_copy(size_t *len)
 	return copy;
 }
 
+#define STACK_PAINT 0x5bU
+#define STACK_HEADROOM 2048 /* bytes a deeper caller may still need */
+
+/* Paint the unused part of this task's stack below the current frame. */
+static uint8_t *stack_paint(void)
+{
+	uint8_t *base = (uint8_t *)this_cpu()->current->stack.base;
+	uint8_t *sp = (uint8_t *)__builtin_frame_address(0) - 512;
+
+	memset(base, STACK_PAINT, (size_t)(sp - base));
+	return base;
+}
+
+/* Bytes of the stack ever used: the top minus the lowest changed byte. */
+static size_t stack_used(const uint8_t *base)
+{
+	size_t i = 0;
+
+	while (i < KSTACK_SIZE && base[i] == STACK_PAINT) {
+		i++;
+	}
+	return KSTACK_SIZE - i;
+}
+
 /*
  * Confirm that vtpm_init() over a new memory NV store manufactures a new
  * TPM (a new endorsement seed, so a different RSA EK), and that restarting
  * over the boot store brings the boot EK back (the seed persisted in NV).
- * Runs last: it restarts the vTPM the other tests used.
+ * Both run on this task's stack, whose deepest use is measured. Runs
+ * last: it restarts the vTPM the other tests used.
  */
 KTEST(vtpm_init_new_store_and_restart)
 {
@@ -252,9 +279,13 @@ KTEST(vtpm_init_new_store_and_restart)
 	uint8_t *ek0, *ek1 = NULL, *ek2 = NULL;
 	size_t len0 = 0, len1 = 0, len2 = 0;
 	uint64_t t0;
+	uint8_t *stack_base;
+	size_t used;
 	bool ok = false;
 
 	KTEST_CHECK(mem != NULL);
+	KTEST_CHECK(this_cpu()->current->stack.base != 0);
+	stack_base = stack_paint();
 	ek0 = rsa_ek_copy(&len0);
 	if (ek0 == NULL) {
 		goto out;
@@ -280,6 +311,11 @@ restart:
 	ek2 = rsa_ek_copy(&len2);
 	ok = ek1 != NULL && ek2 != NULL && len1 == len0 && len2 == len0 &&
 	     memcmp(ek1, ek0, len0) != 0 && memcmp(ek2, ek0, len0) == 0;
+	/* RSA-2048 key generation must fit a task stack with room to spare. */
+	used = stack_used(stack_base);
+	log_printf(LOG_INFO, "  task stack used: %zu of %u bytes\n", used,
+		   (unsigned int)KSTACK_SIZE);
+	ok = ok && used + STACK_HEADROOM <= KSTACK_SIZE;
 out:
 	vtpm_nv_mem_destroy(mem);
 	kfree(ek0);
