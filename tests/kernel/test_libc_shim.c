@@ -103,7 +103,11 @@ static void test_memory(void **state)
 	assert_null(shim_realloc(shim_malloc(8), 0));
 	p = shim_realloc(NULL, 10);
 	assert_non_null(p);
-	shim_free(p);
+	memcpy(p, "123456789", 10);
+	q = shim_realloc(p, 5); /* shrinking stays in place */
+	assert_ptr_equal(q, p);
+	assert_memory_equal(q, "12345", 5);
+	shim_free(q);
 	shim_free(NULL);
 	/* The allocator failing: NULL and ENOMEM, the old object intact. */
 	*shim___errno_location() = 0;

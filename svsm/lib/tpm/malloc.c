@@ -40,10 +40,12 @@ void *calloc(size_t count, size_t size)
 
 /**
  * Resize keeping the contents. Size 0 frees `ptr` and returns NULL (as
- * glibc does); on failure returns NULL and `ptr` stays valid.
+ * glibc does); on failure returns NULL and `ptr` stays valid. An object
+ * that moves is wiped before it is freed, as `free()` does.
  */
 void *realloc(void *ptr, size_t size)
 {
+	size_t old;
 	void *p;
 
 	if (ptr == NULL) {
@@ -53,9 +55,14 @@ void *realloc(void *ptr, size_t size)
 		free(ptr);
 		return NULL;
 	}
-	p = krealloc(ptr, size);
-	if (p == NULL) {
-		libc_errno = LIBC_ENOMEM;
+	old = ksize(ptr);
+	if (size <= old) {
+		return ptr;
+	}
+	p = malloc(size);
+	if (p != NULL) {
+		memcpy(p, ptr, old);
+		free(ptr);
 	}
 	return p;
 }
