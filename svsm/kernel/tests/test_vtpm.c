@@ -75,11 +75,25 @@ static uint32_t send(struct cmd *c, uint8_t *resp, size_t *resp_len)
 	return be(resp + 6, 4);
 }
 
-/* Confirm that the boot left the CPU state libcrypto needs. */
+/* libcrypto's capability vector (CPUID.1 EDX, ECX; CPUID.7 EBX, ECX). */
+extern unsigned int OPENSSL_ia32cap_P[4];
+
+#define CAP0_SSE2 (1U << 26)
+#define CAP1_AVX (1U << 28)
+#define CAP2_AVX2 (1U << 5)
+
+/*
+ * Confirm that the boot left the CPU state libcrypto needs, and that its
+ * capability probe ran and saw no AVX (XSAVE is off in the kernel).
+ */
 KTEST(vtpm_cpu_state)
 {
 	struct percpu *pc = this_cpu();
 	uint64_t canary;
+
+	KTEST_CHECK(OPENSSL_ia32cap_P[0] & CAP0_SSE2);
+	KTEST_CHECK(!(OPENSSL_ia32cap_P[1] & CAP1_AVX));
+	KTEST_CHECK(!(OPENSSL_ia32cap_P[2] & CAP2_AVX2));
 
 	KTEST_CHECK(cpu_sse_enabled());
 	__asm__ volatile("mov %%fs:0x28, %0" : "=r"(canary));
