@@ -36,10 +36,12 @@ $(SIM_PC): $$(filter %/build.mk,$$(MAKEFILE_LIST)) $(SRCDIR)/release/VERSION
 		'Cflags: -I$${includedir}' \
 		'Libs: $${libdir}/libsvsm-sim.a $(SIM_LDLIBS)' > $@
 
-$(SIM_CONSOLE): $(BUILD)/hosted/svsm/sim/console.o $(SIM_LIB)
+SIM_CONSOLE_OBJS := $(BUILD)/hosted/svsm/sim/console.o \
+		    $(BUILD)/hosted/svsm/sim/console_services.o
+$(SIM_CONSOLE): $(SIM_CONSOLE_OBJS) $(SIM_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) -o $@ $< $(SIM_LIB) $(SIM_LDLIBS)
+	$(Q)$(HOSTCC) -o $@ $(SIM_CONSOLE_OBJS) $(SIM_LIB) $(SIM_LDLIBS)
 
 ALL_TARGETS += $(SIM_CONSOLE)
 HELP += sim|libsvsm-sim.a and its svsm-sim.pc (pkg-config) under $(O)/lib

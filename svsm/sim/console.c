@@ -15,9 +15,11 @@
  *   poke GPA VALUE              write a byte of guest memory (VMPL2 view)
  *   call RAX [RCX RDX R8 R9]    a raw call on vCPU 0
  *   vcpu N                      make later calls on vCPU N
+ *   tpm ...                     vTPM commands (svsm/sim/console_services.c)
+ *   attest [DIR]                an attestation report (ditto)
  *
- * Options: --mem MiB, --vcpus N, -v (verbose SVSM log). Numbers take C
- * prefixes (0x...). Exit status: 0, or 1 if a command failed to run.
+ * Options: --mem MiB, --vcpus N, --no-vtpm, -v (verbose SVSM log). Numbers
+ * take C prefixes (0x...). Exit status: 0, or 1 if a command failed to run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,16 +34,13 @@
 #include "abi/svsm_core.h"
 #include "abi/vmsa.h"
 
+#include "console.h"
+
 #define MAX_ARGS 8
-#define MAX_VCPUS 256
+#define MAX_VCPUS CONSOLE_MAX_VCPUS
 
-struct console {
-	struct svsm_sim *sim;
-	unsigned vcpu;
-	uint64_t ca_gpa[MAX_VCPUS];
-};
-
-static int do_call(struct console *con, struct svsm_sim_regs *r)
+/** Make a call on the current vCPU and print its result. */
+int console_call(struct console *con, struct svsm_sim_regs *r)
 {
 	uint64_t rax = r->rax;
 
@@ -114,7 +113,7 @@ static int cmd_create_vcpu(struct console *con, char **argv)
 	};
 
 	prepare_vmsa(con, r.rcx);
-	if (do_call(con, &r) != 0) {
+	if (console_call(con, &r) != 0) {
 		return -1;
 	}
 	if ((uint32_t)r.rax == 0 && r.r8 < MAX_VCPUS) {
@@ -133,7 +132,7 @@ static int cmd_withdraw(struct console *con)
 	uint16_t n;
 	unsigned i;
 
-	if (do_call(con, &r) != 0) {
+	if (console_call(con, &r) != 0) {
 		return -1;
 	}
 	if ((uint32_t)r.rax != 0) {
@@ -219,6 +218,10 @@ static int run(struct console *con, int argc, char **argv)
 		for (i = 1; i < argc && i <= 5; i++) {
 			*dst[i - 1] = num(argv[i]);
 		}
+	} else if (strcmp(cmd, "tpm") == 0) {
+		return console_tpm(con, argc, argv);
+	} else if (strcmp(cmd, "attest") == 0) {
+		return console_attest(con, argc, argv);
 	} else if (strcmp(cmd, "vcpu") == 0 && argc >= 2) {
 		if (num(argv[1]) >= MAX_VCPUS) {
 			printf("no vCPU %s\n", argv[1]);
@@ -230,7 +233,7 @@ static int run(struct console *con, int argc, char **argv)
 		printf("unknown or incomplete command: %s\n", cmd);
 		return -1;
 	}
-	return do_call(con, &r);
+	return console_call(con, &r);
 }
 
 /* Append `word` and a space to the NUL-terminated `line` (truncating). */
@@ -278,7 +281,7 @@ int main(int argc, char **argv)
 {
 	struct svsm_sim_config cfg = { .guest_mem_bytes = 256ULL << 20,
 				       .vcpus = 2,
-				       .vtpm = false };
+				       .vtpm = true };
 	static struct console con;
 	char line[512];
 	int i = 1;
@@ -287,13 +290,16 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-v") == 0) {
 			log_level_max = LOG_VERBOSE;
+		} else if (strcmp(argv[i], "--no-vtpm") == 0) {
+			cfg.vtpm = false;
 		} else if (strcmp(argv[i], "--mem") == 0 && i + 1 < argc) {
 			cfg.guest_mem_bytes = num(argv[++i]) << 20;
 		} else if (strcmp(argv[i], "--vcpus") == 0 && i + 1 < argc) {
 			cfg.vcpus = (unsigned)num(argv[++i]);
 		} else {
-			fprintf(stderr, "usage: svsm-sim [-v] [--mem MiB] "
-					"[--vcpus N] [command ...]\n");
+			fprintf(stderr,
+				"usage: svsm-sim [-v] [--mem MiB] "
+				"[--vcpus N] [--no-vtpm] [command ...]\n");
 			return 2;
 		}
 	}

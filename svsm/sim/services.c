@@ -17,11 +17,24 @@ static struct vtpm_nv_mem *nv;
 /** Start attestation and (if asked for) the vTPM. */
 void svsm_services_init(const struct svsm_boot_info *info)
 {
-	const struct snp_secrets_page *secrets =
+	struct snp_secrets_page *secrets =
 		physmap_va(info->secrets_gpa, sizeof(*secrets));
 	struct vtpm_nv_ops ops;
 
 	attest_on = secrets != NULL && attest_init(secrets->vmpck[0]);
+	if (secrets != NULL) {
+		/*
+		 * The channel holds its own copy now: wipe VMPCK0 at its
+		 * source, so no later path can reuse the key from the start
+		 * of its sequence (AES-GCM IV reuse).
+		 */
+		volatile uint8_t *k = (volatile uint8_t *)secrets->vmpck[0];
+		size_t i;
+
+		for (i = 0; i < sizeof(secrets->vmpck[0]); i++) {
+			k[i] = 0;
+		}
+	}
 	if (!attest_on) {
 		pr_notice("services: attestation is off\n");
 	}

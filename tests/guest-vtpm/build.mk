@@ -21,3 +21,11 @@ HELP += test-guest-vtpm|guest-side vTPM and attestation tests, verified with Ope
 .PHONY: test-guest-vtpm
 test-guest-vtpm: $(GUEST_VTPM_BIN)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 $(GUEST_VTPM_BIN)
+
+CHECK_TARGETS += test-sim-console-services
+HELP += test-sim-console-services|bats tests of svsm-sim's tpm and attest commands with svsm-verify
+
+.PHONY: test-sim-console-services
+test-sim-console-services: $$(SIM_CONSOLE) $$(SVSM_VERIFY)
+	$(Q)SVSM_SIM=$(SIM_CONSOLE) SVSM_VERIFY=$(SVSM_VERIFY) \
+		bats $(SRCDIR)/tests/guest-vtpm/console.bats
