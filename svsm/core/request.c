@@ -9,6 +9,14 @@
  *      a call is pending (a spurious entry by the host changes nothing);
  *   3. write RAX and the outputs the call defines, clear call_pending in
  *      the CA the call came from, and only then set EFER.SVME again.
+ *
+ * Invariant (SMP): step 1 happens under `core_lock`, in the same critical
+ * section that looks up `cpu->guest`. DELETE_VCPU runs under `core_lock`
+ * and deletes a VMSA only if it finds SVME set, so a VMSA whose SVME this
+ * loop cleared cannot be deleted, returned to the guest or have its slot
+ * reused until step 3 sets SVME again. The rest of the pass therefore
+ * needs no lock. Clearing SVME after unlocking would open a window in
+ * which DELETE_VCPU frees the page this loop is about to use.
  */
 #include "svsm/guest.h"
 #include "svsm/log.h"
@@ -56,10 +64,15 @@ void request_serve(struct svsm_cpu *cpu)
 	caller.vmpl = caller.vmsa->vmpl;
 	ca_gpa = caller.vmsa->ca_gpa;
 	vmsa = physmap_va(caller.vmsa->vmsa_gpa, PAGE_SIZE);
-	spin_unlock(&core_lock);
 	CHECK(vmsa != NULL);
-
+	/*
+	 * Clear SVME before unlocking: DELETE_VCPU (under `core_lock`) then
+	 * sees the VMSA in use and refuses, so `caller.vmsa` and `vmsa` stay
+	 * a registered VMSA until this call sets SVME again.
+	 */
 	snp_vmsa_clear_svme(vmsa);
+	spin_unlock(&core_lock);
+
 	if (vmsa->guest_exit_code != SVM_EXIT_VMGEXIT) {
 		goto out;
 	}

@@ -201,9 +201,13 @@ enum svsm_result core_delete_vcpu(const struct svsm_caller *caller,
 		return SVSM_ERR_CORE_FAIL_INUSE;
 	}
 	vmsa = physmap_va(vmsa_gpa, PAGE_SIZE);
+	/*
+	 * The request loop clears SVME under `core_lock` (request.c), which
+	 * this handler holds: SVME found clear means that vCPU is serving a
+	 * call on this VMSA, and the VMSA must stay until it is done.
+	 */
 	efer = snp_vmsa_clear_svme(vmsa);
 	if (!(efer & EFER_SVME)) {
-		/* Another VMPL0 context cleared it: the vCPU is in a call. */
 		return SVSM_ERR_CORE_FAIL_INUSE;
 	}
 	cpu = vcpu_by_apic_id(slot->apic_id);

@@ -235,6 +235,37 @@ static void delete_vcpu_in_use(void **state)
 			 SVSM_SUCCESS);
 }
 
+/**
+ * Confirm that DELETE_VCPU refuses (FAIL_INUSE) a VMSA whose SVME another
+ * vCPU's request loop has cleared, and leaves it registered and runnable:
+ * the invariant request.c relies on to serve calls without `core_lock`.
+ */
+static void delete_vcpu_svme_clear_in_use(void **state)
+{
+	struct guest *g = *state;
+	uint8_t *mem = snp_machine_mem(snp_machine_current());
+	struct sev_vmsa *v = (struct sev_vmsa *)(mem + AP_VMSA(g));
+
+	prepare_ap(g);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1), SVSM_SUCCESS);
+	/* What vCPU 1's loop does (under `core_lock`) when a call arrives. */
+	v->efer &= ~EFER_SVME;
+	assert_int_equal(
+		core_call(g, 0, SVSM_CORE_DELETE_VCPU, AP_VMSA(g), 0, 0),
+		SVSM_ERR_CORE_FAIL_INUSE);
+	assert_int_equal(snp_machine_vmsa_gpa(snp_machine_current(), 1, 2),
+			 AP_VMSA(g));
+	assert_int_equal(access_of(g, AP_VMSA(g), false), SVSM_SIM_FAULT_VMSA);
+	/* The call completes: SVME is set again and DELETE_VCPU succeeds. */
+	v->efer |= EFER_SVME;
+	assert_int_equal(core_call(g, 1, SVSM_CORE_QUERY_PROTOCOL, 0, 0, 0),
+			 SVSM_SUCCESS);
+	assert_true(v->efer & EFER_SVME);
+	assert_int_equal(
+		core_call(g, 0, SVSM_CORE_DELETE_VCPU, AP_VMSA(g), 0, 0),
+		SVSM_SUCCESS);
+}
+
 /** Confirm that Linux's replace-then-delete AP bring-up works. */
 static void create_vcpu_replace_then_delete(void **state)
 {
@@ -279,6 +310,8 @@ const struct CMUnitTest vcpu_tests[] = {
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(delete_vcpu_in_use, guest_setup,
 					guest_teardown),
+	cmocka_unit_test_setup_teardown(delete_vcpu_svme_clear_in_use,
+					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(create_vcpu_replace_then_delete,
 					guest_setup, guest_teardown),
 };

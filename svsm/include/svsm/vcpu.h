@@ -7,7 +7,9 @@
  *
  * Locking: `core_lock` (lock.h) protects the registry and the deposit pool.
  * Handlers of the core protocol hold it for the whole call; the request
- * loop takes it to look up the caller's VMSA.
+ * loop takes it to look up the caller's VMSA and clear EFER.SVME in it,
+ * which keeps DELETE_VCPU from deleting that VMSA until the call is done
+ * (see request.c).
  */
 #pragma once
 
