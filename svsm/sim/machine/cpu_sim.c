@@ -192,12 +192,33 @@ bool cpu_copy_from_trapped(void *dst, const void *src_va, uint64_t len)
 	return true;
 }
 
+/** Trapped writes to one page fault from now on (a test knob). */
+void snp_machine_fail_writes(struct snp_machine *m, uint64_t gpa, bool on)
+{
+	m->fail_writes = on;
+	m->fail_writes_page = gpa & ~SNP_PAGE_MASK;
+}
+
+/* The write knob covers a page of [va, va + len). */
+static bool write_knob_hit(const struct snp_machine *m, const void *va,
+			   uint64_t len)
+{
+	uint64_t gpa;
+
+	if (!m->fail_writes || !va_to_gpa(m, va, len, &gpa)) {
+		return false;
+	}
+	return gpa < m->fail_writes_page + SNP_PAGE_SIZE &&
+	       m->fail_writes_page < gpa + len;
+}
+
 /** Copy to memory that may fault (see <svsm/cpu.h>). */
 bool cpu_copy_to_trapped(void *dst_va, const void *src, uint64_t len)
 {
 	struct snp_machine *m = machine(__func__);
 
-	if (!trapped_ok(m, dst_va, len, true)) {
+	if (!trapped_ok(m, dst_va, len, true) ||
+	    write_knob_hit(m, dst_va, len)) {
 		return false;
 	}
 	memmove(dst_va, src, len);

@@ -350,6 +350,32 @@ static void exit_dispatch(struct snp_machine *m, struct snp_vcpu *v,
 	}
 }
 
+/** Set up a one-shot misbehaviour of the hypervisor (a test knob). */
+void snp_machine_hv_fault(struct snp_machine *m, uint64_t exit_code,
+			  enum snp_hv_fault fault)
+{
+	m->hv_fault_exit_code = exit_code;
+	m->hv_fault = fault;
+}
+
+/* Answer the call as the knob says instead of serving it; false: serve. */
+static bool hv_fault_taken(struct snp_machine *m, struct ghcb_exit *x)
+{
+	enum snp_hv_fault fault = m->hv_fault;
+
+	if (fault == SNP_HV_FAULT_NONE ||
+	    x->g.sw_exit_code != m->hv_fault_exit_code) {
+		return false;
+	}
+	m->hv_fault = SNP_HV_FAULT_NONE;
+	if (fault == SNP_HV_FAULT_ERROR) {
+		ghcb_error(x, GHCB_ERR_INVALID_INPUT);
+	} else {
+		ghcb_result(x, GHCB_RESULT_OK, 0);
+	}
+	return true;
+}
+
 static void hv_ghcb(struct snp_machine *m, struct snp_vcpu *v, unsigned vmpl,
 		    bool can_switch, struct snp_hv_result *res)
 {
@@ -377,7 +403,7 @@ static void hv_ghcb(struct snp_machine *m, struct snp_vcpu *v, unsigned vmpl,
 		   !in_valid(&x, GHCB_OFF(sw_exit_info_1)) ||
 		   !in_valid(&x, GHCB_OFF(sw_exit_info_2))) {
 		ghcb_error(&x, GHCB_ERR_MISSING_INPUT);
-	} else {
+	} else if (!hv_fault_taken(m, &x)) {
 		exit_dispatch(m, v, vmpl, can_switch, &x, res);
 	}
 	if (res->next == SNP_HV_TERMINATED) {

@@ -270,5 +270,27 @@ void snp_machine_set_guest_request_handler(struct snp_machine *m,
  */
 void snp_machine_fail_alloc_nth(unsigned long n);
 
+/** How the hypervisor misbehaves on a GHCB call it is told to (tests). */
+enum snp_hv_fault {
+	SNP_HV_FAULT_NONE,  /* serve the call */
+	SNP_HV_FAULT_ERROR, /* answer an error (INVALID_INPUT), do nothing */
+	SNP_HV_FAULT_NOP, /* answer success (SW_EXITINFO1/2 = 0), do nothing */
+};
+
+/**
+ * The next GHCB page-protocol call with SW_EXITCODE `exit_code` is answered
+ * as `fault` says instead of being served (once); SNP_HV_FAULT_NONE cancels
+ * it. Tests of how the SVSM checks the host's answers.
+ */
+void snp_machine_hv_fault(struct snp_machine *m, uint64_t exit_code,
+			  enum snp_hv_fault fault);
+
+/**
+ * From now on, trapped copies (`cpu_copy_to_trapped()`) that write to the
+ * 4 KiB page holding `gpa` fault, as if the host had taken the page away
+ * after the SVSM read it; reads still work. `on` false turns it off.
+ */
+void snp_machine_fail_writes(struct snp_machine *m, uint64_t gpa, bool on);
+
 /** Number of `cpu_flush_tlb_all()` calls so far (tests of TLB discipline). */
 unsigned long snp_machine_tlb_flushes(const struct snp_machine *m);

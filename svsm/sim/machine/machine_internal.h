@@ -80,6 +80,12 @@ struct snp_machine {
 	snp_guest_request_fn greq_fn;
 	void *greq_ctx;
 	unsigned long tlb_flushes;
+
+	/* Test knobs: snp_machine_hv_fault(), snp_machine_fail_writes(). */
+	uint64_t hv_fault_exit_code;
+	enum snp_hv_fault hv_fault;
+	bool fail_writes;
+	uint64_t fail_writes_page;
 };
 
 /* machine.c */
