@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "guest.h"
+#include "machine/machine.h"
+#include "abi/ghcb.h"
 #include "abi/svsm_ca.h"
 
 static uint32_t deposit(struct guest *g, uint64_t list, const uint64_t *e,
@@ -125,6 +127,41 @@ static void deposit_2m_withdraw(void **state)
 			 SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH);
 }
 
+/**
+ * Confirm that a 2 MiB deposit fails (INVALID_REQUEST, page given back) when
+ * the host refuses PSMASH or answers success without doing it.
+ */
+static void deposit_2m_psmash_refused(void **state)
+{
+	static const enum snp_hv_fault faults[] = { SNP_HV_FAULT_ERROR,
+						    SNP_HV_FAULT_NOP };
+	struct guest *g = *state;
+	uint64_t e = g->high | SVSM_DEPOSIT_SIZE_2M;
+	uint16_t next = 0xFFFF;
+	uint16_t count = 0;
+	unsigned i;
+
+	assert_int_equal(pvalidate_one(g, g->high, true, true, false),
+			 SVSM_SUCCESS);
+	for (i = 0; i < 2; i++) {
+		snp_machine_hv_fault(snp_machine_current(), SVM_VMGEXIT_PSC,
+				     faults[i]);
+		assert_int_equal(deposit(g, 0, &e, 1, &next),
+				 SVSM_ERR_INVALID_REQUEST);
+		assert_int_equal(next, 0);
+		assert_int_equal(mem_available(g), 0);
+		assert_int_equal(access_of(g, g->high + SIZE_2M - 1, true), 0);
+		assert_int_equal(withdraw(g, ca_buf(g), &count, NULL),
+				 SVSM_SUCCESS);
+		assert_int_equal(count, 0);
+	}
+	/* The range is still one 2 MiB entry, and a served PSMASH works. */
+	assert_int_equal(deposit(g, 0, &e, 1, &next), SVSM_SUCCESS);
+	assert_int_equal(next, 1);
+	assert_int_equal(withdraw(g, ca_buf(g), &count, NULL), SVSM_SUCCESS);
+	assert_int_equal(count, 510);
+}
+
 /** Confirm that a short output list leaves SVSM_MEM_AVAILABLE set. */
 static void withdraw_partial(void **state)
 {
@@ -224,6 +261,8 @@ const struct CMUnitTest mem_tests[] = {
 	cmocka_unit_test_setup_teardown(deposit_withdraw_round_trip,
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(deposit_2m_withdraw, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(deposit_2m_psmash_refused, guest_setup,
 					guest_teardown),
 	cmocka_unit_test_setup_teardown(withdraw_partial, guest_setup,
 					guest_teardown),

@@ -50,7 +50,11 @@ bool snp_ghcb_init(struct ghcb *ghcb);
 bool snp_ap_create(struct ghcb *ghcb, uint32_t apic_id, unsigned int vmpl,
 		   uint64_t vmsa_gpa, uint64_t sev_features, uint64_t request);
 
-/** PSC PSMASH: split the 2 MiB RMP entry at `gpa` into 4 KiB entries. */
+/**
+ * PSC PSMASH: split the 2 MiB RMP entry at `gpa` into 4 KiB entries. False
+ * if the host reports an error or no progress in the PSC header (then the
+ * entry may still be 2 MiB).
+ */
 bool snp_psc_psmash(struct ghcb *ghcb, uint64_t gpa);
 
 /* --- RMP use (RMPADJUST with attribute words of abi/snp_rmp.h) --- */

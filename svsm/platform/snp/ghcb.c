@@ -132,12 +132,18 @@ bool snp_ap_create(struct ghcb *ghcb, uint32_t apic_id, unsigned int vmpl,
 	return true;
 }
 
-/** Ask the hypervisor to split the 2 MiB RMP entry at `gpa` (PSC PSMASH). */
+/**
+ * Ask the hypervisor to split the 2 MiB RMP entry at `gpa` (PSC PSMASH).
+ * True only if the host reports success (SW_EXITINFO2 = 0) and progress:
+ * a completed request leaves `cur_entry` past `end_entry` in the PSC
+ * header. A host that answers success without working gets false.
+ */
 bool snp_psc_psmash(struct ghcb *ghcb, uint64_t gpa)
 {
 	struct psc_desc *desc = (struct psc_desc *)ghcb->shared_buffer;
 	uint64_t scratch =
 		physmap_pa(ghcb) + offsetof(struct ghcb, shared_buffer);
+	struct psc_hdr hdr;
 
 	memset(ghcb->valid_bitmap, 0, sizeof(ghcb->valid_bitmap));
 	memset(&desc->hdr, 0, sizeof(desc->hdr));
@@ -147,6 +153,11 @@ bool snp_psc_psmash(struct ghcb *ghcb, uint64_t gpa)
 	if (ghcb_call(ghcb, SVM_VMGEXIT_PSC, 0, 0) != GHCB_RESULT_OK) {
 		return false;
 	}
-	/* Read the host's answer once. */
-	return *(volatile uint64_t *)&ghcb->sw_exit_info_2 == 0;
+	/* Read each part of the host's answer once. */
+	if (*(volatile uint64_t *)&ghcb->sw_exit_info_2 != 0) {
+		return false;
+	}
+	memcpy(&hdr, (const void *)&desc->hdr, sizeof(hdr));
+	/* One entry was asked for (`end_entry` 0): it must be done. */
+	return hdr.end_entry == 0 && hdr.cur_entry > hdr.end_entry;
 }
