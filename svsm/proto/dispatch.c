@@ -9,7 +9,6 @@
 #include "internal.h"
 #include "abi/svsm_call.h"
 
-#if SVSM_HOSTED
 #include "svsm/attest.h"
 #include "svsm/services.h"
 #include "svsm/vtpm.h"
@@ -18,24 +17,21 @@
 #include "abi/svsm_vtpm.h"
 
 /*
- * Attestation and the vTPM are built into the hosted build only for now
- * (their OpenSSL and libtpms are not yet linked into the kernel).
+ * The services' protocols: present in the table of both builds, served
+ * only while the service runs (QUERY_PROTOCOL answers 0 otherwise).
  */
-#define SVSM_HOSTED_PROTOCOLS(X)                                               \
+#define SVSM_SERVICE_PROTOCOLS(X)                                              \
 	X(SVSM_PROTOCOL_ATTEST, SVSM_ATTEST_VERSION_MIN,                       \
 	  SVSM_ATTEST_VERSION_MAX, attest_proto_dispatch,                      \
 	  svsm_attest_available())                                             \
 	X(SVSM_PROTOCOL_VTPM, SVSM_VTPM_VERSION_MIN, SVSM_VTPM_VERSION_MAX,    \
 	  vtpm_proto_dispatch, vtpm_running())
-#else
-#define SVSM_HOSTED_PROTOCOLS(X)
-#endif
 
 /* X(protocol, min version, max version, dispatcher, available now) */
 #define SVSM_PROTOCOLS(X)                                                      \
 	X(SVSM_PROTOCOL_CORE, SVSM_CORE_VERSION_MIN, SVSM_CORE_VERSION_MAX,    \
 	  core_dispatch, true)                                                 \
-	SVSM_HOSTED_PROTOCOLS(X)
+	SVSM_SERVICE_PROTOCOLS(X)
 
 /** Versions of `protocol` this SVSM serves (from SVSM_PROTOCOLS). */
 bool svsm_protocol_versions(uint32_t protocol, uint32_t *min, uint32_t *max)
