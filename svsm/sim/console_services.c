@@ -9,15 +9,18 @@
  *   tpm extend PCR BYTE       TPM2_PCR_Extend(PCR, SHA-256 digest of 32 x BYTE)
  *   tpm read PCR              TPM2_PCR_Read(PCR, SHA-256), prints the value
  *   tpm raw HEX               any command, given as hex bytes; prints the response
- *   attest [DIR]              ATTEST_SERVICES with a fixed nonce; with DIR,
- *                             writes report.bin, manifest.bin, certs.bin and
- *                             nonce.bin there for `svsm-verify`
+ *   attest [DIR]              ATTEST_SERVICES with a fixed nonce; with DIR
+ *                             (created if needed), writes report.bin,
+ *                             manifest.bin, certs.bin and nonce.bin there
+ *                             for `svsm-verify`
  *
  * The buffers live in guest pages at CONSOLE_BUF, validated on first use.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "console.h"
 #include "svsm/proto.h"
@@ -281,6 +284,10 @@ int console_attest(struct console *con, int argc, char **argv)
 	hex(report + 0x50, 64);
 	printf("measurement ");
 	hex(report + 0x90, 48);
+	if (argc >= 2 && mkdir(argv[1], 0755) != 0 && errno != EEXIST) {
+		printf("cannot create %s\n", argv[1]);
+		return -1;
+	}
 	if (argc >= 2 &&
 	    (write_blob(argv[1], "report.bin", report, r.r8) != 0 ||
 	     write_blob(argv[1], "manifest.bin",
