@@ -113,11 +113,14 @@ enum svsm_result core_deposit_mem(const struct svsm_caller *caller,
 		}
 	}
 	core_update_mem_available();
+	/*
+	 * The pages deposited stay deposited. If `next` cannot be written
+	 * (the host took the list page away during the call), the result
+	 * still reports the work done and the guest's `next` is stale.
+	 */
 	next = hdr.next;
-	if (!guest_copy_to(list_gpa + offsetof(struct svsm_list_hdr, next),
-			   &next, sizeof(next))) {
-		return SVSM_ERR_INVALID_ADDRESS;
-	}
+	(void)guest_copy_to(list_gpa + offsetof(struct svsm_list_hdr, next),
+			    &next, sizeof(next));
 	return rc;
 }
 
@@ -142,7 +145,32 @@ static enum svsm_result withdraw_one(uint64_t gpa, uint64_t bytes,
 	return SVSM_SUCCESS;
 }
 
-/** WITHDRAW_MEM: RCX = GPA of the output list (8-byte aligned). */
+/*
+ * Take back the `count` pages at `gpas` that `withdraw_one()` granted but
+ * the guest never learnt about: revoke them and return them to the pool.
+ * A page that cannot be revoked stays with the guest (it is guest memory
+ * again, zeroed), never in the pool.
+ */
+static void withdraw_undo(const uint64_t *gpas, uint16_t count)
+{
+	uint16_t i;
+
+	for (i = 0; i < count; i++) {
+		void *va = physmap_va(gpas[i], PAGE_SIZE);
+
+		if (snp_page_revoke(va, CPU_PAGE_4K) == RMPADJUST_SUCCESS) {
+			deposit_push(gpas[i], PAGE_SIZE);
+		}
+	}
+	cpu_flush_tlb_all();
+}
+
+/**
+ * WITHDRAW_MEM: RCX = GPA of the output list (8-byte aligned). If the list
+ * cannot be written after the pages were granted (the host took the page
+ * away after the probe), the pages go back to the pool and the call
+ * returns INVALID_ADDRESS.
+ */
 enum svsm_result core_withdraw_mem(const struct svsm_caller *caller,
 				   uint64_t list_gpa)
 {
@@ -177,10 +205,11 @@ enum svsm_result core_withdraw_mem(const struct svsm_caller *caller,
 		}
 		count = (uint16_t)(count + bytes / PAGE_SIZE);
 	}
-	core_update_mem_available();
 	if (!guest_copy_to(list_gpa + 8, gpas, (size_t)count * 8) ||
 	    !guest_copy_to(list_gpa, &count, sizeof(count))) {
-		return SVSM_ERR_INVALID_ADDRESS;
+		withdraw_undo(gpas, count);
+		rc = SVSM_ERR_INVALID_ADDRESS;
 	}
+	core_update_mem_available();
 	return rc;
 }

@@ -9,7 +9,8 @@
  * Invalidate: revoke every lower-VMPL permission, flush TLBs, PVALIDATE.
  * On return `next` is the index of the first entry not done: the failing
  * entry on an error, where to resume on INCOMPLETE, `entry_count` on
- * success.
+ * success. The result describes the work done even when `next` could not
+ * be written back.
  */
 #include <string.h>
 
@@ -156,10 +157,13 @@ enum svsm_result core_pvalidate(const struct svsm_caller *caller,
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
 	rc = pvalidate_entries(caller, list_gpa, &hdr, entries);
+	/*
+	 * The entries done stay done. If `next` cannot be written (the host
+	 * took the list page away during the call), the result still
+	 * reports the work done and the guest's `next` is stale.
+	 */
 	next = hdr.next;
-	if (!guest_copy_to(list_gpa + offsetof(struct svsm_list_hdr, next),
-			   &next, sizeof(next))) {
-		return SVSM_ERR_INVALID_ADDRESS;
-	}
+	(void)guest_copy_to(list_gpa + offsetof(struct svsm_list_hdr, next),
+			    &next, sizeof(next));
 	return rc;
 }

@@ -99,6 +99,27 @@ static enum svsm_result vmsa_contents_check(const struct sev_vmsa *vmsa,
 	return SVSM_SUCCESS;
 }
 
+/*
+ * Undo a successful AP creation of the VMSA at `vmsa_gpa`: the host gets
+ * the vCPU's previous guest VMSA back, or none. If the host refuses, the
+ * page still stops being a VMSA when the caller returns it to the guest,
+ * so the host cannot run it.
+ */
+static void ap_create_undo(const struct svsm_caller *caller, uint32_t apic_id,
+			   uint64_t vmsa_gpa, const struct sev_vmsa *vmsa)
+{
+	const struct guest_vmsa *old = vcpu_by_apic_id(apic_id)->guest;
+
+	if (old != NULL) {
+		(void)snp_ap_create(caller->cpu->ghcb, apic_id, old->vmpl,
+				    old->vmsa_gpa, vmsa->sev_features,
+				    GUEST_AP_REQUEST);
+		return;
+	}
+	(void)snp_ap_create(caller->cpu->ghcb, apic_id, vmsa->vmpl, vmsa_gpa,
+			    vmsa->sev_features, SVM_VMGEXIT_AP_DESTROY);
+}
+
 static enum svsm_result create_vcpu_decode(uint64_t vmsa_gpa, uint64_t ca_gpa,
 					   uint32_t apic_id,
 					   struct guest_vmsa **slot)
@@ -156,14 +177,19 @@ enum svsm_result core_create_vcpu(const struct svsm_caller *caller,
 	if (rc != SVSM_SUCCESS) {
 		goto out_return_page;
 	}
-	if (!ca_reset(ca_gpa)) {
-		rc = SVSM_ERR_INVALID_ADDRESS;
-		goto out_return_page;
-	}
 	if (!snp_ap_create(caller->cpu->ghcb, apic_id, vmsa->vmpl, vmsa_gpa,
 			   vmsa->sev_features, GUEST_AP_REQUEST)) {
 		rc = SVSM_ERR_INVALID_REQUEST;
 		goto out_return_page;
+	}
+	/*
+	 * Only now touch the guest's CA. The new VMSA may already run, but
+	 * its calls are not served before `cpu->guest` is published below
+	 * (the request loop reads it under `core_lock`, held here).
+	 */
+	if (!ca_reset(ca_gpa)) {
+		rc = SVSM_ERR_INVALID_ADDRESS;
+		goto out_undo_ap;
 	}
 	slot->used = true;
 	slot->vmsa_gpa = vmsa_gpa;
@@ -174,6 +200,8 @@ enum svsm_result core_create_vcpu(const struct svsm_caller *caller,
 	vcpu_by_apic_id(apic_id)->guest = slot;
 	return SVSM_SUCCESS;
 
+out_undo_ap:
+	ap_create_undo(caller, apic_id, vmsa_gpa, vmsa);
 out_return_page:
 	vmsa_page_return(vmsa, caller->vmpl);
 	cpu_flush_tlb_all();

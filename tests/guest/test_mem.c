@@ -257,6 +257,72 @@ static void withdraw_invalid(void **state)
 	assert_int_equal(count, 0);
 }
 
+/**
+ * Confirm that DEPOSIT_MEM reports the work done (SUCCESS, pages
+ * deposited) when the host makes the list page unwritable before `next`
+ * is written.
+ */
+static void deposit_next_write_fails(void **state)
+{
+	struct guest *g = *state;
+	uint64_t list = g->low + 0x30000;
+	uint64_t page = g->low + 0x31000;
+	uint16_t next = 0xAAAA;
+
+	assert_int_equal(pvalidate_one(g, list, false, true, false),
+			 SVSM_SUCCESS);
+	assert_int_equal(pvalidate_one(g, page, false, true, false),
+			 SVSM_SUCCESS);
+	snp_machine_fail_writes(snp_machine_current(), list, true);
+	assert_int_equal(deposit(g, list, &page, 1, &next), SVSM_SUCCESS);
+	snp_machine_fail_writes(snp_machine_current(), list, false);
+	assert_int_equal(next, 0); /* stale: never written */
+	assert_int_equal(access_of(g, page, false), SVSM_SIM_FAULT_PERMISSION);
+	assert_int_equal(mem_available(g), 1);
+}
+
+/**
+ * Confirm that WITHDRAW_MEM keeps the pages in the pool (INVALID_ADDRESS,
+ * pages still the SVSM's) when the host makes the list page unwritable
+ * after the SVSM probed it, and that a later WITHDRAW_MEM returns them.
+ */
+static void withdraw_write_back_fails(void **state)
+{
+	struct guest *g = *state;
+	uint64_t pages[2] = { g->low, g->low + PAGE };
+	uint64_t list = g->low + 0x30000;
+	uint64_t out[2] = { 0 };
+	uint16_t count = 0;
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(pvalidate_one(g, pages[i], false, true, false),
+				 SVSM_SUCCESS);
+	}
+	assert_int_equal(pvalidate_one(g, list, false, true, false),
+			 SVSM_SUCCESS);
+	assert_int_equal(deposit(g, 0, pages, 2, NULL), SVSM_SUCCESS);
+	snp_machine_fail_writes(snp_machine_current(), list, true);
+	assert_int_equal(withdraw(g, list, &count, NULL),
+			 SVSM_ERR_INVALID_ADDRESS);
+	snp_machine_fail_writes(snp_machine_current(), list, false);
+	assert_int_equal(mem_available(g), 1);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(access_of(g, pages[i], false),
+				 SVSM_SIM_FAULT_PERMISSION);
+		assert_int_equal(
+			pvalidate_one(g, pages[i], false, false, false),
+			SVSM_ERR_INVALID_ADDRESS);
+	}
+	assert_int_equal(withdraw(g, list, &count, out), SVSM_SUCCESS);
+	assert_int_equal(count, 2);
+	assert_true((out[0] == pages[0] && out[1] == pages[1]) ||
+		    (out[0] == pages[1] && out[1] == pages[0]));
+	assert_int_equal(access_of(g, pages[0], true), 0);
+	assert_int_equal(access_of(g, pages[1], true), 0);
+	assert_int_equal(mem_available(g), 0);
+}
+
 const struct CMUnitTest mem_tests[] = {
 	cmocka_unit_test_setup_teardown(deposit_withdraw_round_trip,
 					guest_setup, guest_teardown),
@@ -271,6 +337,10 @@ const struct CMUnitTest mem_tests[] = {
 	cmocka_unit_test_setup_teardown(deposit_invalid_address, guest_setup,
 					guest_teardown),
 	cmocka_unit_test_setup_teardown(withdraw_invalid, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(deposit_next_write_fails, guest_setup,
+					guest_teardown),
+	cmocka_unit_test_setup_teardown(withdraw_write_back_fails, guest_setup,
 					guest_teardown),
 };
 const size_t mem_tests_count = sizeof(mem_tests) / sizeof(mem_tests[0]);

@@ -393,6 +393,28 @@ static void pvalidate_list_outputs_only_next(void **state)
 	assert_memory_equal(after, e, 16);
 }
 
+/**
+ * Confirm that PVALIDATE reports the work done (SUCCESS, page validated)
+ * when the host makes the list page unwritable before `next` is written.
+ */
+static void pvalidate_next_write_fails(void **state)
+{
+	struct guest *g = *state;
+	uint64_t list = g->low + 0x30000;
+	uint64_t gpa = g->low + 0x31000;
+	uint64_t e = e4k(gpa, true);
+	uint16_t next = 0xAAAA;
+
+	assert_int_equal(pvalidate_one(g, list, false, true, false),
+			 SVSM_SUCCESS);
+	snp_machine_fail_writes(snp_machine_current(), list, true);
+	assert_int_equal(pvalidate_list(g, 0, list, &e, 1, 0, &next),
+			 SVSM_SUCCESS);
+	snp_machine_fail_writes(snp_machine_current(), list, false);
+	assert_int_equal(next, 0); /* stale: never written */
+	assert_int_equal(access_of(g, gpa, true), 0);
+}
+
 const struct CMUnitTest pvalidate_tests[] = {
 	cmocka_unit_test_setup_teardown(pvalidate_4k_validate, guest_setup,
 					guest_teardown),
@@ -432,6 +454,8 @@ const struct CMUnitTest pvalidate_tests[] = {
 					guest_teardown),
 	cmocka_unit_test_setup_teardown(pvalidate_list_outputs_only_next,
 					guest_setup, guest_teardown),
+	cmocka_unit_test_setup_teardown(pvalidate_next_write_fails, guest_setup,
+					guest_teardown),
 };
 const size_t pvalidate_tests_count =
 	sizeof(pvalidate_tests) / sizeof(pvalidate_tests[0]);

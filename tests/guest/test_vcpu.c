@@ -4,6 +4,7 @@
 
 #include "guest.h"
 #include "machine/machine.h"
+#include "abi/ghcb.h"
 #include "abi/vmsa.h"
 
 /* An AP's VMSA (not 2 MiB aligned, as Linux allocates it) and its CA. */
@@ -289,6 +290,66 @@ static void create_vcpu_replace_then_delete(void **state)
 			 SVSM_SUCCESS);
 }
 
+/**
+ * Confirm that a CREATE_VCPU the host refuses (AP creation error) returns
+ * INVALID_REQUEST and changes nothing: the CA header is left as it was and
+ * the VMSA page comes back to the guest.
+ */
+static void create_vcpu_ap_creation_refused(void **state)
+{
+	struct guest *g = *state;
+	uint8_t *ca = gptr(g, AP_CA(g), 8);
+	static const uint8_t hdr[8] = {
+		1, 1, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A
+	};
+
+	prepare_ap(g);
+	memcpy(ca, hdr, sizeof(hdr));
+	snp_machine_hv_fault(snp_machine_current(), SVM_VMGEXIT_AP_CREATION,
+			     SNP_HV_FAULT_ERROR);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
+			 SVSM_ERR_INVALID_REQUEST);
+	assert_memory_equal(ca, hdr, sizeof(hdr));
+	assert_int_equal(access_of(g, AP_VMSA(g), true), 0);
+	assert_int_equal(snp_machine_vmsa_gpa(snp_machine_current(), 1, 2), 0);
+	/* Nothing was registered: the same request now succeeds. */
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1), SVSM_SUCCESS);
+	assert_int_equal(ca[0], 0);
+}
+
+/**
+ * Confirm that CREATE_VCPU undoes the AP creation when the CA cannot be
+ * written (INVALID_ADDRESS): the host runs no VMSA for a new vCPU, and the
+ * previous one for a vCPU whose VMSA was being replaced.
+ */
+static void create_vcpu_ca_write_fails(void **state)
+{
+	struct guest *g = *state;
+	struct snp_machine *m = snp_machine_current();
+	uint64_t vmsa2 = g->low + 0x31000;
+	uint64_t ca2 = g->low + 0x32000;
+
+	prepare_ap(g);
+	snp_machine_fail_writes(m, AP_CA(g), true);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
+			 SVSM_ERR_INVALID_ADDRESS);
+	snp_machine_fail_writes(m, AP_CA(g), false);
+	assert_int_equal(snp_machine_vmsa_gpa(m, 1, 2), 0);
+	assert_int_equal(access_of(g, AP_VMSA(g), true), 0);
+	/* Replacing a running AP's VMSA. */
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1), SVSM_SUCCESS);
+	make_ap_vmsa(g, vmsa2);
+	assert_int_equal(pvalidate_one(g, ca2, false, true, false),
+			 SVSM_SUCCESS);
+	snp_machine_fail_writes(m, ca2, true);
+	assert_int_equal(create(g, vmsa2, ca2, 1), SVSM_ERR_INVALID_ADDRESS);
+	snp_machine_fail_writes(m, ca2, false);
+	assert_int_equal(snp_machine_vmsa_gpa(m, 1, 2), AP_VMSA(g));
+	assert_int_equal(access_of(g, vmsa2, true), 0);
+	assert_int_equal(core_call(g, 1, SVSM_CORE_QUERY_PROTOCOL, 0, 0, 0),
+			 SVSM_SUCCESS);
+}
+
 const struct CMUnitTest vcpu_tests[] = {
 	cmocka_unit_test_setup_teardown(create_vcpu_and_delete, guest_setup,
 					guest_teardown),
@@ -314,5 +375,9 @@ const struct CMUnitTest vcpu_tests[] = {
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(create_vcpu_replace_then_delete,
 					guest_setup, guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_ap_creation_refused,
+					guest_setup, guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_ca_write_fails, guest_setup,
+					guest_teardown),
 };
 const size_t vcpu_tests_count = sizeof(vcpu_tests) / sizeof(vcpu_tests[0]);
