@@ -48,20 +48,32 @@ static bool ap_start(struct svsm_cpu *bsp, uint32_t apic_id)
 	if (!cpu_alloc(cpu)) {
 		return false;
 	}
-	vmsa = page_alloc(0);
+	vmsa = snp_vmsa_alloc();
 	if (vmsa == NULL) {
 		return false;
 	}
-	cpu->svsm_vmsa = vmsa;
 	svsm_arch_init_ap_vmsa(vmsa, &boot_info, apic_id);
 	vmsa->vmpl = 0;
 	vmsa->efer |= EFER_SVME;
 	vmsa->sev_features = features;
 	if (snp_page_make_vmsa(vmsa, 0) != 0) {
+		goto out_free;
+	}
+	if (!snp_ap_create(bsp->ghcb, apic_id, 0, physmap_pa(vmsa), features,
+			   SVM_VMGEXIT_AP_CREATE)) {
+		goto out_clear;
+	}
+	cpu->svsm_vmsa = vmsa;
+	return true;
+
+out_clear:
+	/* A page still marked VMSA must never go back to the allocator. */
+	if (snp_page_clear_vmsa(vmsa, 0) != 0) {
 		return false;
 	}
-	return snp_ap_create(bsp->ghcb, apic_id, 0, physmap_pa(vmsa), features,
-			     SVM_VMGEXIT_AP_CREATE);
+out_free:
+	snp_vmsa_free(vmsa);
+	return false;
 }
 
 /* The guest's secrets page copy, Calling Area and boot VMSA. */
@@ -90,7 +102,6 @@ static bool guest_setup(struct svsm_cpu *bsp)
 	if (snp_page_grant(ca, CPU_PAGE_4K, svsm.guest_vmpl) != 0) {
 		return false;
 	}
-	svsm.guest_sev_features = snp_sev_features();
 	snp_vmsa_init_guest(vmsa, svsm.guest_vmpl, svsm.guest_sev_features,
 			    bi->guest_rip);
 	if (snp_page_make_vmsa(vmsa, svsm.guest_vmpl) != 0) {
@@ -140,6 +151,12 @@ _Noreturn void svsm_boot(const struct svsm_boot_info *info)
 	svsm.secrets_gpa = info->secrets_gpa;
 	svsm.guest_vmpl = info->guest_vmpl;
 	svsm.deposit_head = DEPOSIT_NONE;
+	if (!snp_guest_sev_features(snp_sev_features(),
+				    &svsm.guest_sev_features)) {
+		pr_notice("svsm: unsupported SEV features %#llx\n",
+			  (unsigned long long)snp_sev_features());
+		goto fail;
+	}
 
 	if (!page_alloc_add_region(
 		    physmap_va(info->svsm_base + info->svsm_reserved,

@@ -133,6 +133,15 @@ static enum svsm_result create_vcpu_decode(uint64_t vmsa_gpa, uint64_t ca_gpa,
 	if (rc != SVSM_SUCCESS) {
 		return rc;
 	}
+	/*
+	 * A 2 MiB aligned VMSA can trip an SNP erratum (spurious RMP
+	 * violations, see `snp_vmsa_alloc()`). 58019 names no code for it;
+	 * like a misaligned VMSA it is a bad parameter. Linux never sends
+	 * one: it allocates its VMSAs off 2 MiB boundaries.
+	 */
+	if ((vmsa_gpa & (page_bytes(CPU_PAGE_2M) - 1)) == 0) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
 	rc = ca_check(ca_gpa, NO_CA);
 	if (rc != SVSM_SUCCESS) {
 		return rc;
@@ -150,7 +159,12 @@ static enum svsm_result create_vcpu_decode(uint64_t vmsa_gpa, uint64_t ca_gpa,
 	return SVSM_SUCCESS;
 }
 
-/** CREATE_VCPU: RCX = VMSA GPA, RDX = CA GPA, R8[31:0] = APIC ID. */
+/**
+ * CREATE_VCPU: RCX = VMSA GPA, RDX = CA GPA, R8[31:0] = APIC ID. Beyond
+ * 58019, a 2 MiB aligned VMSA GPA is INVALID_PARAMETER (an SNP erratum).
+ * On failure nothing changed: the VMSA page is the guest's again and the
+ * CA is untouched.
+ */
 enum svsm_result core_create_vcpu(const struct svsm_caller *caller,
 				  uint64_t vmsa_gpa, uint64_t ca_gpa,
 				  uint32_t apic_id)

@@ -126,6 +126,49 @@ static void create_vcpu_invalid_address(void **state)
 	assert_int_equal(access_of(g, AP_CA(g), true), 0);
 }
 
+/**
+ * Confirm that a 2 MiB aligned VMSA GPA (an SNP erratum) is
+ * INVALID_PARAMETER and the page stays the guest's.
+ */
+static void create_vcpu_2m_aligned_vmsa(void **state)
+{
+	struct guest *g = *state;
+	uint64_t vmsa = g->low + SIZE_2M;
+
+	prepare_ap(g);
+	make_ap_vmsa(g, vmsa);
+	assert_int_equal(create(g, vmsa, AP_CA(g), 1),
+			 SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(access_of(g, vmsa, true), 0);
+	assert_int_equal(snp_machine_vmsa_gpa(snp_machine_current(), 1, 2), 0);
+	/* The same VMSA one page up is fine. */
+	make_ap_vmsa(g, vmsa + PAGE);
+	assert_int_equal(create(g, vmsa + PAGE, AP_CA(g), 1), SVSM_SUCCESS);
+}
+
+/** Confirm that no VMPL0 VMSA the SVSM builds for its APs is 2 MiB aligned. */
+static void svsm_vmsas_not_2m_aligned(void **state)
+{
+	struct svsm_sim_config cfg = {
+		.guest_mem_bytes = 256 * MIB,
+		.vcpus = 64,
+		.vtpm = false,
+	};
+	struct svsm_sim *sim = svsm_sim_create(&cfg);
+	unsigned i;
+
+	(void)state;
+	assert_non_null(sim);
+	for (i = 1; i < cfg.vcpus; i++) {
+		uint64_t gpa =
+			snp_machine_vmsa_gpa(snp_machine_current(), i, 0);
+
+		assert_int_not_equal(gpa, 0);
+		assert_int_not_equal(gpa & (SIZE_2M - 1), 0);
+	}
+	svsm_sim_destroy(sim);
+}
+
 /** Confirm that a bad VMPL, EFER.SVME or SEV_FEATURES is refused. */
 static void create_vcpu_bad_vmsa(void **state)
 {
@@ -361,6 +404,9 @@ const struct CMUnitTest vcpu_tests[] = {
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(create_vcpu_bad_vmsa, guest_setup,
 					guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_2m_aligned_vmsa,
+					guest_setup, guest_teardown),
+	cmocka_unit_test(svsm_vmsas_not_2m_aligned),
 	cmocka_unit_test_setup_teardown(create_vcpu_bad_apic_id, guest_setup,
 					guest_teardown),
 	cmocka_unit_test_setup_teardown(create_vcpu_twice, guest_setup,

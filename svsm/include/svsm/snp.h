@@ -81,6 +81,21 @@ void snp_vmsa_set_svme(struct sev_vmsa *vmsa);
 uint64_t snp_sev_features(void);
 
 /**
+ * Guest VMSA features from the SVSM's own `svsm` features: RestrictedInjection
+ * and DebugSwap removed. False, `*guest` untouched, if `svsm` has VmsaRegProt,
+ * which the SVSM cannot run a guest with (boot terminates).
+ */
+bool snp_guest_sev_features(uint64_t svsm, uint64_t *guest);
+
+/**
+ * A zeroed page for a VMSA the SVSM builds, never 2 MiB aligned (an SNP
+ * erratum); NULL when out of memory. Free it with `snp_vmsa_free()`.
+ */
+struct sev_vmsa *snp_vmsa_alloc(void);
+/** Free a page from `snp_vmsa_alloc()`; NULL is ignored. */
+void snp_vmsa_free(struct sev_vmsa *vmsa);
+
+/**
  * The guest's copy of the secrets page: VMPCK0..`guest_vmpl - 1` wiped, the
  * SVSM fields (table 1 of 58019) filled in.
  */

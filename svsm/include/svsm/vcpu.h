@@ -51,7 +51,10 @@ struct svsm_state {
 	uint64_t svsm_base, svsm_size;
 	uint64_t secrets_gpa;
 	unsigned int guest_vmpl;
-	/** SEV_FEATURES every guest VMSA must have (the boot VMSA's). */
+	/**
+	 * SEV_FEATURES every guest VMSA must have (the boot VMSA's): the
+	 * SVSM's own, filtered by `snp_guest_sev_features()`.
+	 */
 	uint64_t guest_sev_features;
 	uint32_t cpu_count;
 	struct svsm_cpu *cpus;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "svsm/cpu.h"
+#include "svsm/mm.h"
 #include "svsm/snp.h"
 #include "abi/sev_status.h"
 #include "abi/svsm_core.h"
@@ -73,6 +74,56 @@ void snp_vmsa_set_svme(struct sev_vmsa *vmsa)
 uint64_t snp_sev_features(void)
 {
 	return SEV_FEATURES_FROM_STATUS(cpu_rdmsr(MSR_SEV_STATUS));
+}
+
+/* SEV features the SVSM may run with but never gives guest VMSAs. */
+#define SNP_FEAT_SVSM_ONLY (SEV_FEAT_RESTRICTED_INJ | SEV_FEAT_DEBUG_SWAP)
+/* SEV features the SVSM cannot run a guest with. */
+#define SNP_FEAT_UNSUPPORTED SEV_FEAT_VMSA_REG_PROT
+
+/**
+ * The SEV features of guest VMSAs, derived from the SVSM's own `svsm`
+ * features: RestrictedInjection and DebugSwap are the SVSM's business and
+ * are not passed on (as COCONUT-SVSM does; Linux as a guest does not
+ * support RestrictedInjection). Returns false, leaving `*guest` alone, if
+ * `svsm` has a feature the SVSM cannot run a guest with (VmsaRegProt,
+ * 58019 section 3: the SVSM must then refuse to start the guest).
+ */
+bool snp_guest_sev_features(uint64_t svsm, uint64_t *guest)
+{
+	if (svsm & SNP_FEAT_UNSUPPORTED) {
+		return false;
+	}
+	*guest = svsm & ~SNP_FEAT_SVSM_ONLY;
+	return true;
+}
+
+/**
+ * A zeroed page for a VMSA the SVSM builds, never 2 MiB aligned: some
+ * processors raise a spurious RMP violation on a 2 MiB aligned VMSA (an
+ * SNP erratum; Linux and COCONUT-SVSM avoid them too). The second page of
+ * an order-1 block has an odd page number, so it cannot be 2 MiB aligned;
+ * the first page stays unused. NULL when out of memory.
+ */
+struct sev_vmsa *snp_vmsa_alloc(void)
+{
+	uint8_t *block = page_alloc(1);
+
+	if (block == NULL) {
+		return NULL;
+	}
+	return (struct sev_vmsa *)(block + PAGE_SIZE);
+}
+
+/**
+ * Free a page from `snp_vmsa_alloc()` (its whole order-1 block); NULL is
+ * ignored. The page must no longer be a VMSA in the RMP.
+ */
+void snp_vmsa_free(struct sev_vmsa *vmsa)
+{
+	if (vmsa != NULL) {
+		page_free((uint8_t *)vmsa - PAGE_SIZE, 1);
+	}
 }
 
 /** Build the guest's secrets page copy (58019 section 4.1, table 1). */

@@ -8,15 +8,18 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "svsm/mm.h"
 #include "svsm/physmap.h"
 #include "svsm/proto.h"
 #include "svsm/snp.h"
 #include "svsm/vcpu.h"
 #include "proto/internal.h"
 #include "abi/ghcb.h"
+#include "abi/sev_status.h"
 #include "abi/svsm_call.h"
 #include "abi/svsm_core.h"
 #include "abi/vmsa.h"
@@ -278,6 +281,65 @@ static void ghcb_encodings(void **state)
 			 (0x200ULL << 12) | (3ULL << 52) | (1ULL << 56));
 }
 
+/**
+ * Confirm that guest VMSAs lose RestrictedInjection and DebugSwap, keep
+ * every other feature, and that VmsaRegProt refuses the guest.
+ */
+static void guest_sev_features_filter(void **state)
+{
+	uint64_t base = SEV_FEAT_SNP_ACTIVE | SEV_FEAT_PREVENT_HOST_IBS |
+			SEV_FEAT_ALTERNATE_INJ | SEV_FEAT_SECURE_TSC;
+	uint64_t guest = 0;
+
+	(void)state;
+	assert_true(snp_guest_sev_features(base, &guest));
+	assert_int_equal(guest, base);
+	assert_true(snp_guest_sev_features(
+		base | SEV_FEAT_RESTRICTED_INJ | SEV_FEAT_DEBUG_SWAP, &guest));
+	assert_int_equal(guest, base);
+	guest = 0x1234;
+	assert_false(
+		snp_guest_sev_features(base | SEV_FEAT_VMSA_REG_PROT, &guest));
+	assert_int_equal(guest, 0x1234);
+}
+
+/**
+ * Confirm that no VMSA page from `snp_vmsa_alloc()` is 2 MiB aligned, even
+ * when every page of a 2 MiB aligned region is handed out, and that
+ * `snp_vmsa_free()` gives back everything.
+ */
+static void vmsa_alloc_never_2m_aligned(void **state)
+{
+	const size_t bytes = 8UL << 20;
+	uint8_t *region = aligned_alloc(2UL << 20, bytes);
+	struct sev_vmsa **vmsas;
+	size_t count = 0;
+	size_t i;
+
+	(void)state;
+	assert_non_null(region);
+	vmsas = calloc(bytes / 8192, sizeof(*vmsas));
+	assert_non_null(vmsas);
+	mm_reset();
+	assert_true(page_alloc_add_region(region, bytes));
+	while ((vmsas[count] = snp_vmsa_alloc()) != NULL) {
+		assert_int_not_equal(
+			(uintptr_t)vmsas[count] & ((2UL << 20) - 1), 0);
+		assert_int_equal((uintptr_t)vmsas[count] & (PAGE_SIZE - 1), 0);
+		count++;
+	}
+	/* The region (less its descriptors) went out as 8 KiB blocks. */
+	assert_true(count > bytes / 8192 - 64);
+	for (i = 0; i < count; i++) {
+		snp_vmsa_free(vmsas[i]);
+	}
+	snp_vmsa_free(NULL);
+	assert_int_equal(mm_allocated_bytes(), 0);
+	mm_reset();
+	free(vmsas);
+	free(region);
+}
+
 /* A 64 MiB guest, SVSM at [56 MiB, 64 MiB), one VMSA and CA registered. */
 static struct guest_vmsa test_vmsas[2];
 
@@ -368,6 +430,8 @@ int main(void)
 		cmocka_unit_test(secrets_for_guest_wipes),
 		cmocka_unit_test(vmsa_init_guest_state),
 		cmocka_unit_test(ghcb_encodings),
+		cmocka_unit_test(guest_sev_features_filter),
+		cmocka_unit_test(vmsa_alloc_never_2m_aligned),
 		cmocka_unit_test_setup(guest_range_check_cases, owner_setup),
 		cmocka_unit_test_setup(guest_buffer_check_cases, owner_setup),
 		cmocka_unit_test_setup(owns_range_except_ca, owner_setup),
