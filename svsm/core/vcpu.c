@@ -83,7 +83,10 @@ struct guest_vmsa *vcpu_free_slot(void)
 	return NULL;
 }
 
-/* [a, a + alen) and [b, b + blen) overlap (no overflow: both in memory). */
+/*
+ * [a, a + alen) and [b, b + blen) overlap. No overflow: callers pass ranges
+ * inside guest memory (`svsm_owns_range()` checks it first).
+ */
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	return a < b + blen && b < a + alen;
@@ -149,11 +152,18 @@ uint64_t deposit_peek(void)
 	return deposit_node(svsm.deposit_head)->bytes;
 }
 
-/** True if [gpa, gpa + len) touches memory the SVSM owns. */
+/**
+ * True if [gpa, gpa + len) touches memory the SVSM owns, or is not inside
+ * guest memory at all (so that callers may check ownership before range:
+ * `overlaps()` needs ranges that cannot wrap).
+ */
 bool svsm_owns_range(uint64_t gpa, uint64_t len, uint64_t except_ca)
 {
 	size_t i;
 
+	if (!physmap_contains(gpa, len)) {
+		return true;
+	}
 	if (overlaps(gpa, len, svsm.svsm_base, svsm.svsm_size)) {
 		return true;
 	}

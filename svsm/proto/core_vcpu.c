@@ -79,7 +79,16 @@ static void vmsa_page_return(void *va, unsigned int vmpl)
 	(void)snp_page_grant(va, CPU_PAGE_4K, vmpl);
 }
 
-/* Checks on the (now private) VMSA contents. */
+/*
+ * Checks on the (now private) VMSA contents.
+ *
+ * Keep `vmsa->vmpl == caller_vmpl`: it is what keeps callers apart. The
+ * SVSM never checks the caller VMPL's own RMP permissions on a GPA it
+ * touches on the caller's behalf (PVALIDATE, CREATE_VCPU, DEPOSIT_MEM,
+ * the CA); it is safe only because every caller runs at the same VMPL.
+ * A VMSA at a lower VMPL than its creator would let, say, a VMPL3 vCPU
+ * take over VMPL2-only pages with their contents through these calls.
+ */
 static enum svsm_result vmsa_contents_check(const struct sev_vmsa *vmsa,
 					    unsigned int caller_vmpl)
 {
@@ -222,7 +231,12 @@ out_return_page:
 	return rc;
 }
 
-/** DELETE_VCPU: RCX = GPA of a VMSA registered by CREATE_VCPU. */
+/**
+ * DELETE_VCPU: RCX = GPA of a VMSA registered by CREATE_VCPU. Deleting the
+ * caller's own VMSA is FAIL_INUSE here, where 58019 lets it succeed and
+ * never return: the request loop still has to write this call's results
+ * into that VMSA, and refusing keeps the loop free of that special case.
+ */
 enum svsm_result core_delete_vcpu(const struct svsm_caller *caller,
 				  uint64_t vmsa_gpa)
 {

@@ -17,24 +17,37 @@
 /** Work one PVALIDATE call may do before it answers INCOMPLETE (pages). */
 #define PVALIDATE_BUDGET_PAGES 8192U
 
+/** The core protocol's call switch; takes `core_lock` around the call. */
 enum svsm_result core_dispatch(const struct svsm_caller *caller, uint32_t call,
 			       const struct svsm_call_in *in,
 			       struct svsm_call_out *out);
 
+/*
+ * The core calls (58019 section 7), one per table entry; each runs under
+ * `core_lock` and returns the call's result code. See their definitions.
+ */
+/** REMAP_CA (core_vcpu.c). */
 enum svsm_result core_remap_ca(const struct svsm_caller *caller,
 			       uint64_t ca_gpa);
+/** PVALIDATE (core_pvalidate.c). */
 enum svsm_result core_pvalidate(const struct svsm_caller *caller,
 				uint64_t list_gpa);
+/** CREATE_VCPU (core_vcpu.c). */
 enum svsm_result core_create_vcpu(const struct svsm_caller *caller,
 				  uint64_t vmsa_gpa, uint64_t ca_gpa,
 				  uint32_t apic_id);
+/** DELETE_VCPU (core_vcpu.c). */
 enum svsm_result core_delete_vcpu(const struct svsm_caller *caller,
 				  uint64_t vmsa_gpa);
+/** DEPOSIT_MEM (core_mem.c). */
 enum svsm_result core_deposit_mem(const struct svsm_caller *caller,
 				  uint64_t list_gpa);
+/** WITHDRAW_MEM (core_mem.c). */
 enum svsm_result core_withdraw_mem(const struct svsm_caller *caller,
 				   uint64_t list_gpa);
+/** QUERY_PROTOCOL: the RCX it returns (core.c). */
 uint64_t core_query_protocol(uint64_t rcx);
+/** CONFIGURE_VTOM (core.c). */
 enum svsm_result core_configure_vtom(uint64_t rcx, struct svsm_call_out *out);
 
 /* --- Decoders (no side effects; unit-tested) --- */

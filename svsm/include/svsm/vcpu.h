@@ -72,6 +72,7 @@ bool vcpu_registry_init(uint32_t cpu_count);
 
 /** The calling vCPU's state (from its APIC ID), or NULL. */
 struct svsm_cpu *vcpu_current(void);
+/** The state of the vCPU with `apic_id`, or NULL if there is none. */
 struct svsm_cpu *vcpu_by_apic_id(uint32_t apic_id);
 
 /** The registered VMSA at `gpa`, or NULL. */
@@ -79,12 +80,15 @@ struct guest_vmsa *vcpu_find_vmsa(uint64_t gpa);
 /** A free VMSA slot, or NULL when all are in use. */
 struct guest_vmsa *vcpu_free_slot(void);
 
+/** `except_ca` of `svsm_owns_range()`: no Calling Area is exempt. */
+#define NO_CA UINT64_MAX
+
 /**
  * True if [gpa, gpa + len) overlaps memory the guest may not name in a
  * request: the SVSM region, a registered VMSA or Calling Area (except
- * `except_ca`, NO_CA for none), or a deposited page.
+ * `except_ca`, NO_CA for none), or a deposited page. Also true if the range
+ * is not inside guest memory (or wraps), so an unchecked GPA never passes.
  */
-#define NO_CA UINT64_MAX
 bool svsm_owns_range(uint64_t gpa, uint64_t len, uint64_t except_ca);
 
 /** True if a deposited page range overlaps [gpa, gpa + len). */

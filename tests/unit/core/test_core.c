@@ -310,16 +310,17 @@ static void guest_sev_features_filter(void **state)
  */
 static void vmsa_alloc_never_2m_aligned(void **state)
 {
-	const size_t bytes = 8UL << 20;
+	enum {
+		REGION_BYTES = 8 << 20
+	};
+	static struct sev_vmsa *vmsas[REGION_BYTES / 8192 + 1];
+	const size_t bytes = REGION_BYTES;
 	uint8_t *region = aligned_alloc(2UL << 20, bytes);
-	struct sev_vmsa **vmsas;
 	size_t count = 0;
 	size_t i;
 
 	(void)state;
 	assert_non_null(region);
-	vmsas = calloc(bytes / 8192, sizeof(*vmsas));
-	assert_non_null(vmsas);
 	mm_reset();
 	assert_true(page_alloc_add_region(region, bytes));
 	while ((vmsas[count] = snp_vmsa_alloc()) != NULL) {
@@ -336,7 +337,6 @@ static void vmsa_alloc_never_2m_aligned(void **state)
 	snp_vmsa_free(NULL);
 	assert_int_equal(mm_allocated_bytes(), 0);
 	mm_reset();
-	free(vmsas);
 	free(region);
 }
 
@@ -415,6 +415,18 @@ static void owns_range_except_ca(void **state)
 	assert_false(svsm_owns_range(0x3000, 4096, NO_CA));
 }
 
+/** Confirm that ranges outside guest memory, or wrapping, count as owned. */
+static void owns_range_outside_memory(void **state)
+{
+	(void)state;
+	assert_true(svsm_owns_range(64ULL << 20, 4096, NO_CA));
+	assert_true(svsm_owns_range((64ULL << 20) - 4096, 8192, NO_CA));
+	assert_true(svsm_owns_range(~0xFFFULL, 4096, NO_CA));
+	assert_true(svsm_owns_range(0x3000, ~0ULL, NO_CA));
+	assert_true(svsm_owns_range(~0xFFFULL, 0x2000, 0x4000));
+	assert_false(svsm_owns_range((56ULL << 20) - 4096, 4096, NO_CA));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +447,7 @@ int main(void)
 		cmocka_unit_test_setup(guest_range_check_cases, owner_setup),
 		cmocka_unit_test_setup(guest_buffer_check_cases, owner_setup),
 		cmocka_unit_test_setup(owns_range_except_ca, owner_setup),
+		cmocka_unit_test_setup(owns_range_outside_memory, owner_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
