@@ -78,7 +78,11 @@ static enum svsm_result deposit_one(const struct svsm_caller *caller,
 	return SVSM_SUCCESS;
 }
 
-/** DEPOSIT_MEM: RCX = GPA of the page list (8-byte aligned). */
+/**
+ * DEPOSIT_MEM: RCX = GPA of the page list (8-byte aligned). Returns the
+ * result of the work done even when `next` cannot be written back (the
+ * guest's `next` is then stale; the pages deposited stay deposited).
+ */
 enum svsm_result core_deposit_mem(const struct svsm_caller *caller,
 				  uint64_t list_gpa)
 {

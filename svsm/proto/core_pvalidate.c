@@ -125,7 +125,11 @@ static enum svsm_result pvalidate_entries(const struct svsm_caller *caller,
 	return SVSM_SUCCESS;
 }
 
-/** SVSM_CORE_PVALIDATE: RCX = GPA of the list (8-byte aligned). */
+/**
+ * SVSM_CORE_PVALIDATE: RCX = GPA of the list (8-byte aligned). Returns the
+ * result of the work done even when `next` cannot be written back (the
+ * guest's `next` is then stale; the entries done stay done).
+ */
 enum svsm_result core_pvalidate(const struct svsm_caller *caller,
 				uint64_t list_gpa)
 {

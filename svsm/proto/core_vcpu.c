@@ -208,7 +208,10 @@ enum svsm_result core_create_vcpu(const struct svsm_caller *caller,
 	/*
 	 * Only now touch the guest's CA. The new VMSA may already run, but
 	 * its calls are not served before `cpu->guest` is published below
-	 * (the request loop reads it under `core_lock`, held here).
+	 * (the request loop reads it under `core_lock`, held here). A call
+	 * the new vCPU flags in the CA before that is wiped by the reset and
+	 * never served; only a host that stalls this vCPU meanwhile can
+	 * arrange it, which denies service and nothing more.
 	 */
 	if (!ca_reset(ca_gpa)) {
 		rc = SVSM_ERR_INVALID_ADDRESS;
