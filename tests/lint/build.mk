@@ -14,7 +14,7 @@ LINT_GENERATED += $(KERNEL_VERSION_H)
 LINT_KERNEL_INCLUDES += $(KERNEL_GEN)
 LINT_HOSTED_INCLUDES +=
 
-HELP += lint|ci/lint --all: clang-format, clang-tidy, cppcheck, shellcheck, SPDX over the tree
+HELP += lint|ci/lint --all: clang-format, clang-tidy, cppcheck, banned calls, shellcheck, SPDX
 HELP += test-lint|bats tests of ci/lint, ci/spell and hooks/
 HELP += bench-hooks|time the git hooks on a 10-file commit against a bare commit
 
