@@ -7,7 +7,7 @@
  * out the ARK -> ASK -> VCEK certificate chain as the GHCB certificate
  * table.
  *
- * Modelling choices (documented in docs/SIMULATOR.md): the ARK and ASK are
+ * Modelling choices (docs/VTPM-AND-ATTESTATION.md): the ARK and ASK are
  * ECDSA P-384 keys (AMD's are RSA-4096 RSA-PSS) so that creating a machine
  * stays cheap; any verifier using OpenSSL's EVP handles both.
  */
