@@ -22,12 +22,10 @@
 
 #include "svsm/mm.h"
 #include "svsm/vtpm.h"
+#include "bench_measure.h"
 #include "tpm2_cmds.h"
 
 #define ARENA (32UL << 20)
-
-typedef int (*send_fn)(const uint8_t *cmd, size_t len, uint8_t *resp,
-		       size_t *rlen);
 
 static unsigned char *raw_buf;
 static uint32_t raw_alloc;
@@ -84,60 +82,8 @@ static int send_swtpm(const uint8_t *cmd, size_t len, uint8_t *resp,
 	return 0;
 }
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-/* Median of 5 batches of `iters` commands: microseconds per command. */
-static double measure(send_fn send, const uint8_t *cmd, size_t len, int iters)
-{
-	uint8_t resp[TPM2_MAX] = { 0 };
-	double t[5], tmp;
-	size_t rlen = 0;
-	int b, i, j;
-
-	/*
-	 * Warm up: libtpms answers the first use of an algorithm with
-	 * TPM_RC_RETRY (self-test), which drivers simply retry.
-	 */
-	for (i = 0; i < 3; i++) {
-		if (send(cmd, len, resp, &rlen) == 0 &&
-		    tpm2_rc(resp, rlen) == 0) {
-			break;
-		}
-	}
-	for (b = 0; b < 5; b++) {
-		double t0 = now_us();
-
-		for (i = 0; i < iters; i++) {
-			if (send(cmd, len, resp, &rlen) != 0 ||
-			    tpm2_rc(resp, rlen) != 0) {
-				fprintf(stderr,
-					"bench-vtpm: command failed (rc 0x%x)\n",
-					tpm2_rc(resp, rlen));
-				exit(1);
-			}
-		}
-		t[b] = (now_us() - t0) / iters;
-	}
-	for (i = 0; i < 5; i++) {
-		for (j = i + 1; j < 5; j++) {
-			if (t[j] < t[i]) {
-				tmp = t[i];
-				t[i] = t[j];
-				t[j] = tmp;
-			}
-		}
-	}
-	return t[2];
-}
-
 /* Startup + an ECC signing key; returns its handle. */
-static uint32_t prepare(send_fn send, int startup)
+static uint32_t prepare(bench_send_fn send, int startup)
 {
 	uint8_t cmd[TPM2_MAX], resp[TPM2_MAX], x[32], y[32];
 	size_t len, rlen;
@@ -246,12 +192,12 @@ int main(void)
 	build_rows(rows, key);
 	for (i = 0; i < 3; i++) {
 		/* Alternate so that both see the same TPM state and caches. */
-		raw[i] = measure(send_raw, rows[i].cmd, rows[i].len,
-				 rows[i].iters);
-		svc[i] = measure(send_service, rows[i].cmd, rows[i].len,
-				 rows[i].iters);
-		raw[i] = (raw[i] + measure(send_raw, rows[i].cmd, rows[i].len,
-					   rows[i].iters)) /
+		raw[i] = bench_measure(send_raw, rows[i].cmd, rows[i].len,
+				       rows[i].iters);
+		svc[i] = bench_measure(send_service, rows[i].cmd, rows[i].len,
+				       rows[i].iters);
+		raw[i] = (raw[i] + bench_measure(send_raw, rows[i].cmd,
+						 rows[i].len, rows[i].iters)) /
 			 2;
 	}
 	if (mkdtemp(dir) != NULL && (pid = start_swtpm(dir, port)) > 0) {
@@ -259,9 +205,9 @@ int main(void)
 		if (swtpm_fd >= 0 && (key = prepare(send_swtpm, 1)) != 0) {
 			build_rows(srows, key);
 			for (i = 0; i < 3; i++) {
-				sw[i] = measure(send_swtpm, srows[i].cmd,
-						srows[i].len,
-						srows[i].iters / 4 + 1);
+				sw[i] = bench_measure(send_swtpm, srows[i].cmd,
+						      srows[i].len,
+						      srows[i].iters / 4 + 1);
 			}
 			have_swtpm = 1;
 		}

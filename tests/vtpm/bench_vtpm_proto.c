@@ -15,6 +15,7 @@
 #include <libtpms/tpm_library.h>
 
 #include "svsm/sim.h"
+#include "bench_measure.h"
 #include "tpm2_cmds.h"
 
 #define PAGE 4096ULL
@@ -22,14 +23,6 @@
 
 static struct svsm_sim *sim;
 static uint64_t ca, buf_gpa = 0x200000;
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 static uint32_t call(uint64_t rax, uint64_t rcx)
 {
@@ -77,46 +70,6 @@ static int send_raw(const uint8_t *cmd, size_t len, uint8_t *resp, size_t *rlen)
 	return 0;
 }
 
-typedef int (*send_fn)(const uint8_t *, size_t, uint8_t *, size_t *);
-
-/* Microseconds per command: median of 5 batches, after a warm-up. */
-static double measure(send_fn send, const uint8_t *cmd, size_t len, int iters)
-{
-	uint8_t resp[TPM2_MAX] = { 0 };
-	size_t rlen = 0;
-	double t[5], tmp;
-	int b, i, j;
-
-	for (i = 0; i < 3; i++) { /* first use may answer TPM_RC_RETRY */
-		if (send(cmd, len, resp, &rlen) == 0 &&
-		    tpm2_rc(resp, rlen) == 0) {
-			break;
-		}
-	}
-	for (b = 0; b < 5; b++) {
-		double t0 = now_us();
-
-		for (i = 0; i < iters; i++) {
-			if (send(cmd, len, resp, &rlen) != 0 ||
-			    tpm2_rc(resp, rlen) != 0) {
-				fprintf(stderr, "bench-vtpm-proto: failed\n");
-				exit(1);
-			}
-		}
-		t[b] = (now_us() - t0) / iters;
-	}
-	for (i = 0; i < 5; i++) {
-		for (j = i + 1; j < 5; j++) {
-			if (t[j] < t[i]) {
-				tmp = t[i];
-				t[i] = t[j];
-				t[j] = tmp;
-			}
-		}
-	}
-	return t[2];
-}
-
 static void validate(uint64_t gpa)
 {
 	uint8_t *list = svsm_sim_guest_ptr(sim, ca + 8, 16);
@@ -153,7 +106,7 @@ static double attest_cost(int iters)
 	memcpy(op + 0x30, &certs, 8);
 	sz = 4 * PAGE;
 	memcpy(op + 0x38, &sz, 4);
-	t0 = now_us();
+	t0 = bench_now_us();
 	for (i = 0; i < iters; i++) {
 		memcpy(svsm_sim_guest_ptr(sim, ca + 8, sizeof(op)), op,
 		       sizeof(op));
@@ -162,18 +115,18 @@ static double attest_cost(int iters)
 			exit(1);
 		}
 	}
-	return (now_us() - t0) / iters;
+	return (bench_now_us() - t0) / iters;
 }
 
 static double query_cost(int iters)
 {
-	double t0 = now_us();
+	double t0 = bench_now_us();
 	int i;
 
 	for (i = 0; i < iters; i++) {
 		call(CALL(0, 6), CALL(2, 1));
 	}
-	return (now_us() - t0) / iters;
+	return (bench_now_us() - t0) / iters;
 }
 
 int main(void)
@@ -222,10 +175,10 @@ int main(void)
 	printf("bench-vtpm-proto (guest VTPM_CMD vs raw TPMLIB_Process, same "
 	       "engine, median of 5 batches):\n");
 	for (i = 0; i < 3; i++) {
-		double raw = measure(send_raw, rows[i].cmd, rows[i].len,
-				     rows[i].iters);
-		double pro = measure(send_proto, rows[i].cmd, rows[i].len,
-				     rows[i].iters);
+		double raw = bench_measure(send_raw, rows[i].cmd, rows[i].len,
+					   rows[i].iters);
+		double pro = bench_measure(send_proto, rows[i].cmd, rows[i].len,
+					   rows[i].iters);
 
 		printf("  %-14s raw %8.2f us | protocol %8.2f us | ratio "
 		       "%.2fx (overhead %.2f us)\n",

@@ -2,7 +2,7 @@
 #
 # Unit tests of the vTPM service (cmocka, ASan+UBSan, real libtpms).
 
-vtpm-test-srcs := tests/vtpm/vtpm_test.c tests/vtpm/test_support.c
+vtpm-test-srcs := tests/vtpm/vtpm_test.c svsm/sim/log.c
 VTPM_TEST_BIN := $(BUILD)/tests/vtpm/test-vtpm
 
 $(VTPM_TEST_BIN): $$(call objs,asan,$$(svsm-mm-y) $$(svsm-vtpm-y) $$(vtpm-test-srcs))
@@ -36,14 +36,14 @@ HELP += test-psp|tests of the PSP model, guest-request channel and svsm-verify
 
 # Benchmark: raw libtpms vs the vTPM service vs swtpm over TCP (ratios).
 BENCH_VTPM_BIN := $(BUILD)/tests/vtpm/bench-vtpm
-$(BENCH_VTPM_BIN): $$(call objs,hosted,$$(svsm-mm-y) $$(svsm-vtpm-y) tests/vtpm/bench_vtpm.c tests/vtpm/tpm2_cmds.c tests/vtpm/test_support.c)
+$(BENCH_VTPM_BIN): $$(call objs,hosted,$$(svsm-mm-y) $$(svsm-vtpm-y) tests/vtpm/bench_vtpm.c tests/vtpm/bench_measure.c tests/vtpm/tpm2_cmds.c svsm/sim/log.c)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ $(VTPM_LDLIBS)
 
 # The same commands through the SVSM protocol, as a guest sends them.
 BENCH_VTPM_PROTO_BIN := $(BUILD)/tests/vtpm/bench-vtpm-proto
-$(BENCH_VTPM_PROTO_BIN): $$(call objs,hosted,tests/vtpm/bench_vtpm_proto.c tests/vtpm/tpm2_cmds.c) $(SIM_LIB)
+$(BENCH_VTPM_PROTO_BIN): $$(call objs,hosted,tests/vtpm/bench_vtpm_proto.c tests/vtpm/bench_measure.c tests/vtpm/tpm2_cmds.c) $(SIM_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ $(SIM_LDLIBS)

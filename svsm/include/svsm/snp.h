@@ -11,6 +11,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "svsm/cpu.h"
@@ -40,6 +41,14 @@ _Noreturn void snp_terminate(unsigned int set, unsigned int code);
  * state is unspecified and the page must not be reused.
  */
 bool snp_ghcb_prepare(struct ghcb *page);
+/** Mark the field at offset `off` valid in the GHCB's valid bitmap. */
+void snp_ghcb_set_valid(struct ghcb *ghcb, size_t off);
+/**
+ * One page-protocol call through `ghcb` (valid bitmap cleared and the
+ * exit's own inputs set by the caller): returns SW_EXITINFO1[31:0].
+ */
+uint32_t snp_ghcb_call(struct ghcb *ghcb, uint64_t exit_code, uint64_t info1,
+		       uint64_t info2);
 /** Register `ghcb` (prepared) as this vCPU's GHCB and select it. */
 bool snp_ghcb_init(struct ghcb *ghcb);
 /**

@@ -89,25 +89,26 @@ bool snp_ghcb_init(struct ghcb *ghcb)
 	return true;
 }
 
-static void ghcb_set_valid(struct ghcb *ghcb, size_t off)
+/** Mark the GHCB field at `off` valid (the page protocol's valid bitmap). */
+void snp_ghcb_set_valid(struct ghcb *ghcb, size_t off)
 {
 	ghcb->valid_bitmap[GHCB_VALID_BYTE(off)] |=
 		(uint8_t)(1U << GHCB_VALID_BIT(off));
 }
 
-/*
+/**
  * One page-protocol call; returns SW_EXITINFO1[31:0] (0 success). The
  * caller has cleared the valid bitmap and set its own input fields.
  */
-static uint32_t ghcb_call(struct ghcb *ghcb, uint64_t exit_code, uint64_t info1,
-			  uint64_t info2)
+uint32_t snp_ghcb_call(struct ghcb *ghcb, uint64_t exit_code, uint64_t info1,
+		       uint64_t info2)
 {
 	ghcb->sw_exit_code = exit_code;
 	ghcb->sw_exit_info_1 = info1;
 	ghcb->sw_exit_info_2 = info2;
-	ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_exit_code));
-	ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_exit_info_1));
-	ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_exit_info_2));
+	snp_ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_exit_code));
+	snp_ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_exit_info_1));
+	snp_ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_exit_info_2));
 	ghcb->protocol_version = GHCB_PROTOCOL_MAX;
 	ghcb->ghcb_usage = GHCB_USAGE_STANDARD;
 	cpu_wrmsr(MSR_GHCB, physmap_pa(ghcb));
@@ -121,10 +122,10 @@ bool snp_ap_create(struct ghcb *ghcb, uint32_t apic_id, unsigned int vmpl,
 {
 	memset(ghcb->valid_bitmap, 0, sizeof(ghcb->valid_bitmap));
 	ghcb->rax = sev_features;
-	ghcb_set_valid(ghcb, offsetof(struct ghcb, rax));
-	if (ghcb_call(ghcb, SVM_VMGEXIT_AP_CREATION,
-		      SVM_VMGEXIT_AP_EXITINFO1(apic_id, vmpl, request),
-		      vmsa_gpa) != GHCB_RESULT_OK) {
+	snp_ghcb_set_valid(ghcb, offsetof(struct ghcb, rax));
+	if (snp_ghcb_call(ghcb, SVM_VMGEXIT_AP_CREATION,
+			  SVM_VMGEXIT_AP_EXITINFO1(apic_id, vmpl, request),
+			  vmsa_gpa) != GHCB_RESULT_OK) {
 		pr_notice("snp: AP creation (%u) for APIC ID %u refused\n",
 			  (unsigned int)request, apic_id);
 		return false;
@@ -149,8 +150,8 @@ bool snp_psc_psmash(struct ghcb *ghcb, uint64_t gpa)
 	memset(&desc->hdr, 0, sizeof(desc->hdr));
 	desc->entries[0] = PSC_ENTRY(gpa >> PAGE_SHIFT, PSC_OP_PSMASH, true);
 	ghcb->sw_scratch = scratch;
-	ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_scratch));
-	if (ghcb_call(ghcb, SVM_VMGEXIT_PSC, 0, 0) != GHCB_RESULT_OK) {
+	snp_ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_scratch));
+	if (snp_ghcb_call(ghcb, SVM_VMGEXIT_PSC, 0, 0) != GHCB_RESULT_OK) {
 		return false;
 	}
 	/* Read each part of the host's answer once. */

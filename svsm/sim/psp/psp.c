@@ -5,6 +5,10 @@
  * AAD = header bytes 0x30..0x5F), enforce the sequence number, answer, and
  * encrypt the response with the next sequence number. A request that fails
  * any check gets an error status and changes no firmware state.
+ *
+ * The AES-GCM code repeats svsm/attest/greq.c's on purpose: the firmware
+ * model is the other end of that channel, and sharing the code would let
+ * one mistake pass on both sides.
  */
 #include <string.h>
 
