@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "console.h"
+#include "tpm2_cmds.h"
 #include "svsm/proto.h"
 #include "abi/svsm_attest.h"
 #include "abi/svsm_ca.h"
@@ -98,16 +99,7 @@ static size_t unhex(const char *s, uint8_t *out, size_t cap)
 	return n;
 }
 
-static void put_be(uint8_t *p, uint32_t v, unsigned n)
-{
-	unsigned i;
-
-	for (i = 0; i < n; i++) {
-		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-	}
-}
-
-/* Send `cmd` (its size is filled in) through VTPM_CMD; response to `resp`. */
+/* Send the complete command `cmd` through VTPM_CMD; response to `resp`. */
 static int tpm_send(struct console *con, uint8_t *cmd, size_t len,
 		    uint8_t *resp, uint32_t *rlen)
 {
@@ -122,7 +114,6 @@ static int tpm_send(struct console *con, uint8_t *cmd, size_t len,
 		printf("a TPM command has 10 to %llu bytes\n", PAGE - 9);
 		return -1;
 	}
-	put_be(cmd + 2, (uint32_t)len, 4);
 	memcpy(buf, &platform_cmd, 4);
 	buf[4] = 0;
 	memcpy(buf + 5, &n, 4);
@@ -136,8 +127,7 @@ static int tpm_send(struct console *con, uint8_t *cmd, size_t len,
 		return -1;
 	}
 	memcpy(resp, buf + 4, *rlen);
-	printf("TPM response code %#x, %u bytes\n",
-	       (unsigned)resp[6] << 24 | resp[7] << 16 | resp[8] << 8 | resp[9],
+	printf("TPM response code %#x, %u bytes\n", tpm2_rc(resp, *rlen),
 	       *rlen);
 	return 0;
 }
@@ -146,50 +136,27 @@ static int tpm_send(struct console *con, uint8_t *cmd, size_t len,
 static size_t tpm_build(int argc, char **argv, uint8_t *c)
 {
 	const char *op = argv[1];
-	size_t n = 0;
+	uint8_t digest[32];
 
 	if (strcmp(op, "startup") == 0) {
-		static const uint8_t s[] = { 0x80, 1, 0, 0,    0, 0,
-					     0,	   0, 1, 0x44, 0, 0 };
-		memcpy(c, s, n = sizeof(s));
-	} else if (strcmp(op, "random") == 0 && argc >= 3) {
-		static const uint8_t s[] = {
-			0x80, 1, 0, 0, 0, 0, 0, 0, 1, 0x7B
-		};
-		memcpy(c, s, n = sizeof(s));
-		put_be(c + n, (uint32_t)strtoul(argv[2], NULL, 0), 2);
-		n += 2;
-	} else if (strcmp(op, "extend") == 0 && argc >= 4) {
-		static const uint8_t s[] = {
-			0x80, 2, 0, 0, 0, 0, 0, 0, 1, 0x82
-		};
-		static const uint8_t pw[] = { 0, 0, 0, 9, 0x40, 0, 0,
-					      9, 0, 0, 0, 0,	0 };
-		memcpy(c, s, n = sizeof(s));
-		put_be(c + n, (uint32_t)strtoul(argv[2], NULL, 0), 4);
-		memcpy(c + n + 4, pw, sizeof(pw));
-		n += 4 + sizeof(pw);
-		put_be(c + n, 1, 4);
-		put_be(c + n + 4, 0x000B, 2);
-		memset(c + n + 6, (int)strtoul(argv[3], NULL, 0), 32);
-		n += 6 + 32;
-	} else if (strcmp(op, "read") == 0 && argc >= 3) {
-		static const uint8_t s[] = {
-			0x80, 1, 0, 0, 0, 0, 0, 0, 1, 0x7E
-		};
-		unsigned pcr = (unsigned)strtoul(argv[2], NULL, 0) % 24;
-
-		memcpy(c, s, n = sizeof(s));
-		put_be(c + n, 1, 4);
-		put_be(c + n + 4, 0x000B, 2);
-		c[n + 6] = 3;
-		memset(c + n + 7, 0, 3);
-		c[n + 7 + pcr / 8] = (uint8_t)(1u << (pcr % 8));
-		n += 10;
-	} else if (strcmp(op, "raw") == 0 && argc >= 3) {
-		n = unhex(argv[2], c, PAGE - 9);
+		return tpm2_startup_clear(c);
 	}
-	return n;
+	if (strcmp(op, "random") == 0 && argc >= 3) {
+		return tpm2_get_random(c, (uint16_t)strtoul(argv[2], NULL, 0));
+	}
+	if (strcmp(op, "extend") == 0 && argc >= 4) {
+		memset(digest, (int)strtoul(argv[3], NULL, 0), sizeof(digest));
+		return tpm2_pcr_extend_sha256(
+			c, (uint32_t)strtoul(argv[2], NULL, 0), digest);
+	}
+	if (strcmp(op, "read") == 0 && argc >= 3) {
+		return tpm2_pcr_read_sha256(
+			c, (uint32_t)strtoul(argv[2], NULL, 0) % 24);
+	}
+	if (strcmp(op, "raw") == 0 && argc >= 3) {
+		return unhex(argv[2], c, PAGE - 9);
+	}
+	return 0;
 }
 
 /** `tpm ...` (see the file comment). */

@@ -5,9 +5,11 @@
 # quotes and attestation reports verified with OpenSSL.
 
 GUEST_VTPM_SRCS := tests/guest-vtpm/vtpm_attest_test.c tests/guest/guest.c \
-		   tests/vtpm/tpm2_cmds.c tools/svsm-verify/verify.c
+		   tools/svsm-verify/verify.c
 GUEST_VTPM_OBJS = $(call objs,asan,$(GUEST_VTPM_SRCS))
 GUEST_VTPM_BIN := $(BUILD)/tests/guest-vtpm/test-guest-vtpm
+
+$(GUEST_VTPM_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/svsm/sim
 
 $(GUEST_VTPM_BIN): $$(GUEST_VTPM_OBJS) $(ASAN_LIB)
 	$(call msg,LD,$@)

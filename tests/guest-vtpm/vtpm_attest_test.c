@@ -16,7 +16,7 @@
 #include <openssl/param_build.h>
 
 #include "../guest/guest.h"
-#include "../vtpm/tpm2_cmds.h"
+#include "tpm2_cmds.h"
 #include "../../tools/svsm-verify/verify.h"
 #include "svsm/manifest.h"
 #include "abi/snp_guest_msg.h"

@@ -3,8 +3,8 @@
  * vTPM benchmark: the same TPM 2.0 commands (PCR_Extend, GetRandom, an ECC
  * Quote) through raw TPMLIB_Process, through the vTPM service, and through
  * swtpm over its TCP socket, each reported as a ratio to raw libtpms
- * measured in this same run. (The guest-side protocol path is measured by
- * bench-core's harness benchmark once protocol 2 is dispatched.)
+ * measured in this same run. The guest-side protocol path is measured by
+ * bench_vtpm_proto.c.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>

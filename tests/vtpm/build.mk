@@ -36,14 +36,14 @@ HELP += test-psp|tests of the PSP model, guest-request channel and svsm-verify
 
 # Benchmark: raw libtpms vs the vTPM service vs swtpm over TCP (ratios).
 BENCH_VTPM_BIN := $(BUILD)/tests/vtpm/bench-vtpm
-$(BENCH_VTPM_BIN): $$(call objs,hosted,$$(svsm-mm-y) $$(svsm-vtpm-y) tests/vtpm/bench_vtpm.c tests/vtpm/bench_measure.c tests/vtpm/tpm2_cmds.c svsm/sim/log.c)
+$(BENCH_VTPM_BIN): $$(call objs,hosted,$$(svsm-mm-y) $$(svsm-vtpm-y) tests/vtpm/bench_vtpm.c tests/vtpm/bench_measure.c svsm/sim/tpm2_cmds.c svsm/sim/log.c)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ $(VTPM_LDLIBS)
 
 # The same commands through the SVSM protocol, as a guest sends them.
 BENCH_VTPM_PROTO_BIN := $(BUILD)/tests/vtpm/bench-vtpm-proto
-$(BENCH_VTPM_PROTO_BIN): $$(call objs,hosted,tests/vtpm/bench_vtpm_proto.c tests/vtpm/bench_measure.c tests/vtpm/tpm2_cmds.c) $(SIM_LIB)
+$(BENCH_VTPM_PROTO_BIN): $$(call objs,hosted,tests/vtpm/bench_vtpm_proto.c tests/vtpm/bench_measure.c) $(SIM_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ $(SIM_LDLIBS)
@@ -55,3 +55,7 @@ bench-vtpm: $(BENCH_VTPM_BIN) $(BENCH_VTPM_PROTO_BIN)
 
 BENCH_TARGETS += bench-vtpm
 HELP += bench-vtpm|vTPM commands: protocol and service vs raw libtpms vs swtpm, attestation cost (ratios)
+
+# The TPM command builders live with the harness (svsm/sim/tpm2_cmds.h).
+$(call objs,hosted,tests/vtpm/bench_vtpm.c tests/vtpm/bench_vtpm_proto.c tests/vtpm/bench_measure.c): \
+	EXTRA_CFLAGS += -I$(SRCDIR)/svsm/sim

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hand-marshalled TPM 2.0 commands for the tests and benchmarks, framed as
- * a guest's driver (or tpm2-tools) would send them.
+ * Hand-marshalled TPM 2.0 commands as a guest's driver (or tpm2-tools)
+ * sends them: used by the svsm-sim console, the tests and the benchmarks.
  */
 #pragma once
 
