@@ -34,20 +34,22 @@
 #define CPUID_FN_MEM_ENC 0x8000001f
 #define DEFAULT_CBIT 51
 
-#define SEL_CODE32 0x08
-#define SEL_DATA 0x10
-#define SEL_CODE64 0x18
+#define SEL_CODE32 GDT_CODE32
+#define SEL_DATA GDT_DATA
+#define SEL_CODE64 GDT_CODE64
 
-/* XEN_ELFNOTE_PHYS32_ENTRY (18), 8-byte descriptor as QEMU reads it. */
-	.section .note.Xen, "a", @note
-	.balign 4
-	.long 4
-	.long 8
-	.long 18
-	.asciz "Xen"
-	.balign 4
-	.quad guest_start32
-	.balign 4
+#include "abi/pvh.h"
+#include <x86/layout.h>
+
+	PVH_ENTRY_NOTE guest_start32
+
+/* Point the entry at `slot` to the table `table`; EDX = its C-bit word. */
+	.macro LINK table, slot
+	mov $\table, %eax
+	or $(PTE_P | PTE_RW), %eax
+	mov %eax, \slot
+	mov %edx, \slot + 4
+	.endm
 
 	.text
 	.code32
@@ -114,10 +116,7 @@ guest_start32:
 	shl %cl, %edx
 4:
 	/* PML4[0] -> PDPT; PDPT[0..3] -> the four 1 GiB directories. */
-	mov $pdpt, %eax
-	or $(PTE_P | PTE_RW), %eax
-	mov %eax, pml4
-	mov %edx, pml4 + 4
+	LINK pdpt, pml4
 	xor %ecx, %ecx
 5:	mov %ecx, %eax
 	shl $12, %eax
@@ -129,14 +128,8 @@ guest_start32:
 	cmp $4, %ecx
 	jb 5b
 	/* PDPT[4] (VA 4 GiB) -> the shared window's directory and table. */
-	mov $pd_shared, %eax
-	or $(PTE_P | PTE_RW), %eax
-	mov %eax, pdpt + 32
-	mov %edx, pdpt + 36
-	mov $pt_shared, %eax
-	or $(PTE_P | PTE_RW), %eax
-	mov %eax, pd_shared
-	mov %edx, pd_shared + 4
+	LINK pd_shared, pdpt + 32
+	LINK pt_shared, pd_shared
 	/* 2048 2 MiB pages: entry i maps i << 21. */
 	xor %ecx, %ecx
 6:	mov %ecx, %eax
@@ -230,41 +223,17 @@ trap_stubs:
 	TRAP 31, 0
 
 trap_common:
-	push %rax
-	push %rbx
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %rbp
-	push %r8
-	push %r9
-	push %r10
-	push %r11
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	.irp r, rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15
+	push %\r
+	.endr
 	mov %rsp, %rdi
 	mov %rsp, %rbx
 	and $-16, %rsp
 	call trap_dispatch
 	mov %rbx, %rsp
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rbp
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %rbx
-	pop %rax
+	.irp r, r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax
+	pop %\r
+	.endr
 	add $16, %rsp			/* vector, error code */
 	iretq
 
@@ -284,10 +253,7 @@ boot_args:
 
 	.balign 8
 gdt:
-	.quad 0
-	.quad 0x00cf9b000000ffff	/* 0x08: 32-bit code */
-	.quad 0x00cf93000000ffff	/* 0x10: data */
-	.quad 0x00af9b000000ffff	/* 0x18: 64-bit code */
+	FLAT_GDT_ENTRIES
 gdt_end:
 	.globl gdt_desc
 gdt_desc:

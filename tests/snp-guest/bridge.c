@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The guest's TPM bridge: mssim frames from the host on COM2 (command
- * channel) and COM3 (platform channel), each a QEMU chardev socket on
- * 127.0.0.1 that tpm2-tss's mssim TCTI connects to directly, go through
- * tpm_bridge.c to VTPM_CMD (protocol 2); the guest serves until a STOP
- * arrives on either channel.
+ * The guest's TPM bridge: the mssim stream from the host on COM2 (a QEMU
+ * chardev socket on 127.0.0.1; tpm-relay.py merges tpm2-tss's command and
+ * platform connections onto it) goes through tpm_bridge.c to VTPM_CMD
+ * (protocol 2). The guest serves until a STOP arrives.
  */
 #include "abi/svsm_vtpm.h"
 #include "guest.h"
@@ -17,16 +16,14 @@ static struct tpm_bridge bridge;
 
 bool bridge_wanted(void)
 {
-	return uart_present(COM2) && uart_present(COM3);
+	return uart_present(COM2);
 }
 
-static void put(void *ctx, enum mssim_channel chan, const uint8_t *b, size_t n)
+static void put(void *ctx, const uint8_t *b, size_t n)
 {
-	uint16_t port = chan == MSSIM_CHAN_COMMAND ? COM2 : COM3;
-
 	(void)ctx;
 	while (n-- > 0) {
-		uart_putc(port, *b++);
+		uart_putc(COM2, *b++);
 	}
 }
 
@@ -40,12 +37,10 @@ static uint32_t vtpm_cmd(void *ctx, uint8_t *page)
 
 static const struct tpm_bridge_ops ops = { .put = put, .vtpm_cmd = vtpm_cmd };
 
-/* One byte from `chan`; true when the host asked the guest to stop. */
-static bool step(enum mssim_channel chan)
+/* One byte from the host; true when it asked the guest to stop. */
+static bool step(void)
 {
-	uint16_t port = chan == MSSIM_CHAN_COMMAND ? COM2 : COM3;
-
-	switch (tpm_bridge_feed(&bridge, chan, uart_getc(port))) {
+	switch (tpm_bridge_feed(&bridge, uart_getc(COM2))) {
 	case TPM_BRIDGE_TPM:
 		note("tpm bridge: TPM command 0x%x: SVSM 0x%x, response %u "
 		     "bytes",
@@ -86,14 +81,7 @@ void bridge_serve(void)
 		return;
 	}
 	tpm_bridge_init(&bridge, &ops, NULL, r.rcx, page);
-	con_puts("snp-guest: tpm bridge ready: COM2 command, COM3 platform "
-		 "(mssim)\n");
-	for (;;) {
-		if (uart_ready(COM2) && step(MSSIM_CHAN_COMMAND)) {
-			break;
-		}
-		if (uart_ready(COM3) && step(MSSIM_CHAN_PLATFORM)) {
-			break;
-		}
+	con_puts("snp-guest: tpm bridge ready on COM2 (mssim)\n");
+	while (!step()) {
 	}
 }

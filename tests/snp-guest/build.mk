@@ -10,15 +10,17 @@ SNP_GUEST_ELF := $(BUILD)/snp-guest.elf
 SNP_GUEST_LDS := $(SRCDIR)/tests/snp-guest/guest.ld
 
 # Freestanding x86-64 like the kernel, but linked low (small code model)
-# and without the kernel's headers: only the ABI headers, the project's
-# libc (svsm/lib) and the TPM command builders (svsm/sim/tpm2_cmds.c).
+# and without the kernel's own modules: only the ABI headers, the project's
+# libc (svsm/lib), the instruction wrappers of <x86/asm.h> and, from
+# svsm/sim, the TPM command builders and the shared case tables.
 GUEST_CFLAGS := $(STD) $(WARN) -O2 -g -ffreestanding -fno-builtin -nostdinc \
 		-isystem $(shell $(CC) -print-file-name=include) \
 		-mno-red-zone -mno-sse -mno-mmx -mno-sse2 -mno-avx -fno-pic \
 		-fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 		-fno-omit-frame-pointer -fno-strict-aliasing \
 		-fno-tree-loop-distribute-patterns $(INC_COMMON) \
-		-I$(SRCDIR)/svsm/lib/include -I$(SRCDIR)/svsm/sim \
+		-I$(SRCDIR)/svsm/lib/include -I$(SRCDIR)/svsm/arch/x86/include \
+		-I$(SRCDIR)/svsm/sim \
 		-DSVSM_SNP_GUEST=1
 GUEST_ASFLAGS := $(filter-out -Wstrict-prototypes -Wmissing-prototypes,$(GUEST_CFLAGS)) \
 		 -D__ASSEMBLY__
@@ -33,7 +35,8 @@ snp-guest-y := tests/snp-guest/boot.S tests/snp-guest/main.c \
 	       tests/snp-guest/sha512.c tests/snp-guest/mssim.c \
 	       tests/snp-guest/bridge.c tests/snp-guest/tpm_bridge.c \
 	       svsm/lib/string.c svsm/lib/printf.c svsm/sim/tpm2_cmds.c \
-	       svsm/sim/vtpm_cases.c svsm/attest/manifest.c
+	       svsm/sim/vtpm_cases.c svsm/sim/core_cases.c \
+	       svsm/attest/manifest.c
 SNP_GUEST_OBJS = $(call objs,guest,$(snp-guest-y))
 
 $(BUILD)/guest/%.o: $(SRCDIR)/%.c
@@ -59,8 +62,10 @@ HELP += snp-guest|the freestanding SNP test guest ($(O)/snp-guest.elf)
 .PHONY: snp-guest
 snp-guest: $(SNP_GUEST_ELF)
 
-# Hosted: the mssim parser and SHA-512 (cmocka, ASan+UBSan).
+# Hosted: the mssim parser, the bridge's answers and SHA-512 (cmocka,
+# ASan+UBSan).
 SNP_GUEST_TEST_SRCS := tests/snp-guest/mssim_test.c tests/snp-guest/mssim.c \
+		       tests/snp-guest/tpm_bridge.c \
 		       tests/snp-guest/sha512.c svsm/sim/tpm2_cmds.c \
 		       svsm/sim/vtpm_cases.c
 SNP_GUEST_TEST_OBJS = $(call objs,asan,$(SNP_GUEST_TEST_SRCS))

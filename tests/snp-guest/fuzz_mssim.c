@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target over the TPM bridge's host-facing parser: the input is
- * split between the command and the platform channel by its first byte;
- * every event is turned into what the bridge would do with it (the
- * VTPM_CMD request, the response check), with its size limits asserted.
+ * the mssim stream; every event is turned into what the bridge would do
+ * with it (the VTPM_CMD request, the response check, the platform
+ * policy), with its size limits asserted.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct mssim_parser cmd_chan, plat_chan;
+static struct mssim_parser parser;
 
 static void on_event(struct mssim_parser *p, enum mssim_event ev)
 {
@@ -44,18 +44,11 @@ static void on_event(struct mssim_parser *p, enum mssim_event ev)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	size_t split, i;
+	size_t i;
 
-	if (size == 0) {
-		return 0;
-	}
-	split = data[0] % (size + 1);
-	mssim_init(&cmd_chan, MSSIM_CHAN_COMMAND);
-	mssim_init(&plat_chan, MSSIM_CHAN_PLATFORM);
-	for (i = 1; i < size; i++) {
-		struct mssim_parser *p = i < split ? &plat_chan : &cmd_chan;
-
-		on_event(p, mssim_feed(p, data[i]));
+	mssim_init(&parser);
+	for (i = 0; i < size; i++) {
+		on_event(&parser, mssim_feed(&parser, data[i]));
 	}
 	return 0;
 }

@@ -24,11 +24,6 @@ extern uint64_t pt_shared[512];
 static uint8_t ghcb_backing[PAGE_SIZE] __attribute__((aligned(4096)));
 static bool ready;
 
-static inline void invlpg(uint64_t va)
-{
-	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
-}
-
 uint64_t ghcb_msr_exchange(uint64_t req)
 {
 	uint64_t old = rdmsr(MSR_GHCB), resp;
@@ -94,7 +89,7 @@ int ghcb_init(void)
 		return -3;
 	}
 	pt_shared[GHCB_SLOT] = gpa | PTE_P | PTE_RW;
-	invlpg((uint64_t)(uintptr_t)ghcb_get());
+	invlpg(ghcb_get());
 	resp = ghcb_msr_exchange(GHCB_MSR_REG_GPA(gpa >> 12));
 	if (GHCB_MSR_INFO(resp) != GHCB_MSR_REG_GPA_RESP ||
 	    GHCB_MSR_DATA(resp) != gpa >> 12) {

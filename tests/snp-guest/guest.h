@@ -10,16 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <x86/asm.h>
+
 #define PAGE_SIZE 4096ULL
 #define SIZE_2M (2ULL << 20)
 #define MIB (1ULL << 20)
 
 /* isa-debug-exit (port 0xF4) codes: QEMU exits with (code << 1) | 1. */
 #define GUEST_EXIT_PORT 0xF4U
-#define GUEST_EXIT_PASS 0x20U	 /* every check passed: status 65 */
-#define GUEST_EXIT_FAIL 0x21U	 /* a check failed: status 67 */
-#define GUEST_EXIT_NO_SVSM 0x22U /* no SEV-SNP or no SVSM: status 69 */
-#define GUEST_EXIT_FATAL 0x23U	 /* unexpected trap or GHCB error: 71 */
+/* PASS is the kernel's test-pass code too (svsm/kernel/qemu.sh, snp-emu's
+ * run.sh): a run of the whole stack passes only when the guest's checks do. */
+#define GUEST_EXIT_PASS 0x10U	 /* every check passed: status 33 */
+#define GUEST_EXIT_FAIL 0x11U	 /* a check failed: status 35 */
+#define GUEST_EXIT_NO_SVSM 0x12U /* no SEV-SNP or no SVSM: status 37 */
+#define GUEST_EXIT_FATAL 0x13U	 /* unexpected trap or GHCB error: 39 */
 
 /* Serial ports: the console, the TPM command and platform channels. */
 #define COM1 0x3F8U
@@ -59,25 +63,10 @@ _Noreturn void guest_exit(uint32_t code);
 _Noreturn void guest_fatal(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
-/* Port I/O: plain instructions; under SNP they raise #VC (trap.c). */
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
+/*
+ * Port I/O (outb, inb, outl from <x86/asm.h>) is plain instructions: under
+ * SNP they raise #VC, which trap.c forwards through the GHCB.
+ */
 /* UARTs (16550): present, byte ready, read, write. */
 bool uart_present(uint16_t base);
 bool uart_ready(uint16_t base);

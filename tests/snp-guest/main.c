@@ -10,12 +10,12 @@
 #include <string.h>
 
 #include "abi/sev_status.h"
+#include "abi/pvh.h"
 #include "abi/snp_secrets.h"
 #include "ghcb.h"
 #include "guest.h"
 #include "svsm.h"
 
-#define XEN_HVM_START_MAGIC 0x336EC578U
 #define MEMMAP_TYPE_MEMORY 0U
 #define MEMMAP_MAX_ENTRIES (4096U / 24U)
 #define SCRATCH_FLOOR (32ULL << 20)

@@ -20,10 +20,9 @@ static uint32_t be32(const uint8_t *b)
 	       (uint32_t)b[2] << 8 | b[3];
 }
 
-void mssim_init(struct mssim_parser *p, enum mssim_channel chan)
+void mssim_init(struct mssim_parser *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->chan = chan;
 	p->state = ST_COMMAND;
 }
 
@@ -47,25 +46,13 @@ static bool word(struct mssim_parser *p, uint8_t byte, uint32_t *v)
 
 static enum mssim_event on_command(struct mssim_parser *p)
 {
-	if (p->chan == MSSIM_CHAN_PLATFORM) {
-		switch (p->command) {
-		case MSSIM_SESSION_END:
-			return MSSIM_EV_SESSION_END;
-		case MSSIM_STOP:
-			return MSSIM_EV_STOP;
-		case MSSIM_ACT_GET_SIGNALED:
-			p->state = ST_ARG;
-			return MSSIM_EV_NONE;
-		default:
-			p->arg = 0;
-			return MSSIM_EV_PLATFORM;
-		}
-	}
+	p->arg = 0;
 	switch (p->command) {
 	case MSSIM_SEND_COMMAND:
 		p->state = ST_LOCALITY;
 		return MSSIM_EV_NONE;
 	case MSSIM_REMOTE_HANDSHAKE:
+	case MSSIM_ACT_GET_SIGNALED:
 		p->state = ST_ARG;
 		return MSSIM_EV_NONE;
 	case MSSIM_SESSION_END:
@@ -73,7 +60,7 @@ static enum mssim_event on_command(struct mssim_parser *p)
 	case MSSIM_STOP:
 		return MSSIM_EV_STOP;
 	default:
-		return MSSIM_EV_UNKNOWN;
+		return MSSIM_EV_PLATFORM;
 	}
 }
 

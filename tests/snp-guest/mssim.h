@@ -6,14 +6,18 @@
  * input: the parser never reads or writes outside its own buffer, never
  * trusts a length, and keeps the stream in sync whatever arrives.
  *
- * Command channel: u32 command (big-endian), then
+ * The simulator listens on two TCP ports, a command and a platform
+ * channel; their command numbers do not overlap, so the bridge takes both
+ * as one stream (the host relay, tpm-relay.py, merges them onto one serial
+ * port). Each frame is a u32 command (big-endian), then
  *   TPM_SEND_COMMAND (8):  u8 locality, u32 size, size bytes
  *                          -> u32 size, response, u32 0
  *   REMOTE_HANDSHAKE (15): u32 client version -> u32 version, u32 flags, u32 0
- *   SESSION_END (20), STOP (21): nothing follows, no answer.
- * Platform channel: u32 command -> u32 result (0: done); ACT_GET_SIGNALED
- * (26) carries a u32 handle. Pure C, no I/O: the guest's TPM bridge and
- * the hosted tests (cmocka, libFuzzer) share it.
+ *   SESSION_END (20), STOP (21): nothing follows, no answer
+ *   ACT_GET_SIGNALED (26): u32 handle -> u32 result
+ *   any other (platform signals): nothing follows -> u32 result (0: done)
+ * Pure C, no I/O: the guest's TPM bridge and the hosted tests (cmocka,
+ * libFuzzer) share it.
  */
 #pragma once
 
@@ -52,11 +56,6 @@
  * beyond it the stream is declared lost (MSSIM_EV_ERROR) and restarts. */
 #define MSSIM_MAX_SKIP 65536U
 
-enum mssim_channel {
-	MSSIM_CHAN_COMMAND,
-	MSSIM_CHAN_PLATFORM,
-};
-
 enum mssim_event {
 	MSSIM_EV_NONE,	      /* need more bytes */
 	MSSIM_EV_TPM_COMMAND, /* `cmd`/`cmd_len` (or `bad_size`), `locality` */
@@ -64,12 +63,10 @@ enum mssim_event {
 	MSSIM_EV_SESSION_END,
 	MSSIM_EV_STOP,
 	MSSIM_EV_PLATFORM, /* `command` (and `arg` for ACT_GET_SIGNALED) */
-	MSSIM_EV_UNKNOWN,  /* an unknown command on the command channel */
 	MSSIM_EV_ERROR,	   /* a length beyond MSSIM_MAX_SKIP: stream reset */
 };
 
 struct mssim_parser {
-	enum mssim_channel chan;
 	unsigned state;
 	uint8_t word[4];
 	unsigned word_len;
@@ -83,7 +80,7 @@ struct mssim_parser {
 	uint8_t cmd[MSSIM_MAX_COMMAND];
 };
 
-void mssim_init(struct mssim_parser *p, enum mssim_channel chan);
+void mssim_init(struct mssim_parser *p);
 /** Consume one byte; returns what, if anything, is now complete. */
 enum mssim_event mssim_feed(struct mssim_parser *p, uint8_t byte);
 

@@ -3,7 +3,7 @@
 #
 # The test guest outside SEV-SNP: plain QEMU boots it as a PVH ELF
 # (`-kernel`); it must find no SEV-SNP, say so on COM1 and end the run
-# through isa-debug-exit with its "no SVSM" code (0x22: QEMU status 69),
+# through isa-debug-exit with its "no SVSM" code (0x12: QEMU status 37),
 # never with the pass code, whatever serial ports exist.
 #
 # Environment (set by `make test-snp-guest-native`): SNP_GUEST.
@@ -21,7 +21,7 @@ boot() {
 
 @test "boots as PVH in plain QEMU and reports that there is no SVSM" {
 	boot
-	[ "$status" -eq 69 ]
+	[ "$status" -eq 37 ]
 	[[ "$output" == *"snp-guest: started"* ]]
 	[[ "$output" == *"snp-guest: PVH boot, start info at 0x"* ]]
 	[[ "$output" == *"SEV-SNP is not active (SEV_STATUS 0x0): no SVSM to test"* ]]
@@ -30,7 +30,7 @@ boot() {
 
 @test "with the TPM ports present it still ends at once: nothing to bridge" {
 	boot -serial null -serial null
-	[ "$status" -eq 69 ]
+	[ "$status" -eq 37 ]
 	[[ "$output" == *"no SVSM to test"* ]]
 	[[ "$output" != *"tpm bridge"* ]]
 }

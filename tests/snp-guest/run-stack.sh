@@ -6,19 +6,21 @@
 # (-initrd: SVSM at VMPL0, the test guest at VMPL2).
 #
 #   COM1  the console (all layers): stdout, or --log FILE
-#   COM2  mssim command channel:  chardev socket 127.0.0.1:PORT
-#   COM3  mssim platform channel: chardev socket 127.0.0.1:PORT+1
+#   COM2  the guest's TPM bridge: a chardev socket on 127.0.0.1:PORT that
+#         carries one mssim stream
 #
-# tpm2-tools then talk to the vTPM with TPM2TOOLS_TCTI=mssim:port=PORT
-# (tpm2-tss's mssim TCTI opens PORT and PORT+1, as for the TCG simulator).
-# QEMU's exit status is the guest's isa-debug-exit code (0x20 pass: 65).
+# tpm-relay.py --listen P --connect 127.0.0.1:PORT then gives tpm2-tools
+# the simulator's two ports (TPM2TOOLS_TCTI=mssim:host=127.0.0.1,port=P).
+# QEMU's exit status is the guest's isa-debug-exit code: 33 (0x10) when
+# every check passed.
 #
-# usage: run-stack.sh --emu SNP_EMU_ELF --igvm IMAGE [--port 2321]
+# usage: run-stack.sh --emu SNP_EMU_ELF --igvm IMAGE [--port 2323]
 #                     [--smp 2] [--log FILE]
-# Extra QEMU arguments: SNP_EMU_QEMU_ARGS.
+# Extra QEMU arguments: SNP_EMU_QEMU_ARGS; the SNP VM's memory:
+# SNP_EMU_GUEST_MEM (256M), as snp-emu/run.sh passes it.
 set -eu
 
-emu='' igvm='' port=2321 smp=2 log=''
+emu='' igvm='' port=2323 smp=2 log=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--emu) emu=$2; shift 2 ;;
@@ -38,16 +40,13 @@ if [ -n "$log" ]; then
 else
 	console=stdio
 fi
-plat=$((port + 1))
 # shellcheck disable=SC2086 # SNP_EMU_QEMU_ARGS is a list of arguments
-exec qemu-system-x86_64 -machine pc -accel tcg \
+exec qemu-system-x86_64 -machine q35 -accel tcg \
 	-cpu max,+svm,+npt,phys-bits=52 -smp "$smp" -m 1G \
 	-display none -monitor none -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 \
 	-serial "$console" \
-	-chardev "socket,id=tpmcmd,host=127.0.0.1,port=$port,server=on,wait=off" \
-	-serial chardev:tpmcmd \
-	-chardev "socket,id=tpmplat,host=127.0.0.1,port=$plat,server=on,wait=off" \
-	-serial chardev:tpmplat \
+	-chardev "socket,id=tpm,host=127.0.0.1,port=$port,server=on,wait=off" \
+	-serial chardev:tpm \
 	${SNP_EMU_QEMU_ARGS:-} \
-	-kernel "$emu" -initrd "$igvm"
+	-kernel "$emu" -initrd "$igvm" -append "mem=${SNP_EMU_GUEST_MEM:-256M}"

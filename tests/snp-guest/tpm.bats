@@ -1,26 +1,28 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
 #
-# tpm2-tools through the guest's TPM bridge (mssim framing) to the SVSM's
-# vTPM (protocol 2): startup, PCR extend and read (the value checked
-# against SHA-256(old || digest)), a quote verified with tpm2_checkquote
-# (and refused for another nonce), then STOP.
+# tpm2-tools through tpm-relay.py and the guest's TPM bridge (mssim
+# framing) to the SVSM's vTPM (protocol 2): startup, PCR extend and read
+# (the value checked against SHA-256(old || digest)), a quote verified
+# with tpm2_checkquote (and refused for another nonce), an oversized frame
+# answered in sync, then STOP.
 #
-# TPM_BRIDGE selects the bridge:
+# TPM_BRIDGE selects what the relay's stream reaches:
 #   sim    svsm-tpm-bridge-sim: the same bridge code over TCP and
 #          libsvsm-sim (TPM_BRIDGE_SIM)
 #   stack  the whole stack: QEMU -> snp-emu (SNP_EMU) -> the IGVM image
-#          (SVSM_IGVM) with the guest, its COM2/COM3 on 127.0.0.1
-#          (run-stack.sh); the guest's checks must pass as well.
+#          (SVSM_IGVM) with the guest, its COM2 a chardev socket on
+#          127.0.0.1 (run-stack.sh); the guest's checks must pass as well.
 
 bats_require_minimum_version 1.5.0
 
-# A free pair of ports: PORT and PORT+1.
+# Three free ports from PORT: the relay's two, then the stream's.
 pick_port() {
 	local p
-	for p in $(seq $((20000 + RANDOM % 20000)) 2 45000); do
+	for p in $(seq $((20000 + RANDOM % 20000)) 3 45000); do
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null &&
-			! (exec 3<>"/dev/tcp/127.0.0.1/$((p + 1))") 2>/dev/null; then
+			! (exec 3<>"/dev/tcp/127.0.0.1/$((p + 1))") 2>/dev/null &&
+			! (exec 3<>"/dev/tcp/127.0.0.1/$((p + 2))") 2>/dev/null; then
 			echo "$p"
 			return
 		fi
@@ -58,9 +60,10 @@ setup_file() {
 	export PORT
 	export TPM2TOOLS_TCTI="mssim:host=127.0.0.1,port=$PORT"
 	export LOG="$TPM_DIR/console.log"
+	STREAM=$((PORT + 2))
 	case $TPM_BRIDGE in
 	sim)
-		start_bg "${TPM_BRIDGE_SIM:?}" "$PORT" >"$LOG" 2>&1
+		start_bg "${TPM_BRIDGE_SIM:?}" "$STREAM" >"$LOG" 2>&1
 		wait_for "$LOG" '^ready' 60 "$(cat "$TPM_DIR/pid")"
 		;;
 	stack)
@@ -69,7 +72,7 @@ setup_file() {
 			return 0
 		fi
 		start_bg "$BATS_TEST_DIRNAME/run-stack.sh" --emu "$SNP_EMU" \
-			--igvm "$SVSM_IGVM" --port "$PORT" --log "$LOG"
+			--igvm "$SVSM_IGVM" --port "$STREAM" --log "$LOG"
 		wait_for "$LOG" 'tpm bridge ready' "${TPM_BOOT_TIMEOUT:-900}" \
 			"$(cat "$TPM_DIR/pid")" || {
 			cat "$LOG" >&3
@@ -77,12 +80,18 @@ setup_file() {
 		}
 		;;
 	esac
+	"$BATS_TEST_DIRNAME/tpm-relay.py" --listen "$PORT" \
+		--connect "127.0.0.1:$STREAM" >"$TPM_DIR/relay.log" 2>&1 &
+	echo $! >"$TPM_DIR/relay.pid"
+	wait_for "$TPM_DIR/relay.log" 'relay ready' 30 "$!"
 }
 
 teardown_file() {
-	local pid
-	pid=$(cat "$TPM_DIR/pid" 2>/dev/null) || return 0
-	kill "$pid" 2>/dev/null || true
+	local f
+	for f in relay.pid pid; do
+		[ -f "$TPM_DIR/$f" ] && kill "$(cat "$TPM_DIR/$f")" 2>/dev/null
+	done
+	return 0
 }
 
 setup() {
@@ -127,6 +136,7 @@ setup() {
 
 @test "an oversized frame gets TPM_RC_COMMAND_SIZE and the stream stays in sync" {
 	local out
+	# Straight to the command port, as a client of the relay.
 	out=$(python3 - "$PORT" <<'PY'
 import socket, struct, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
@@ -155,7 +165,7 @@ PY
 	[ "$(echo "$out" | sed -n 2p)" = "100 0" ]
 }
 
-@test "STOP on the platform channel ends the bridge (and the run)" {
+@test "STOP on the platform port ends the relay, the bridge and the run" {
 	local i status
 	printf '\0\0\0\025' >"/dev/tcp/127.0.0.1/$((PORT + 1))"
 	for ((i = 0; i < 1200; i++)); do
@@ -163,10 +173,11 @@ PY
 		sleep 0.1
 	done
 	status=$(cat "$TPM_DIR/status")
+	grep -q 'relay ready' "$TPM_DIR/relay.log"
 	if [ "$TPM_BRIDGE" = stack ]; then
 		grep -q 'tpm bridge: stop' "$LOG"
 		grep -q 'snp-guest: .* checks, 0 failed' "$LOG"
-		[ "$status" -eq 65 ]
+		[ "$status" -eq 33 ] # the guest's pass code, 0x10
 	else
 		grep -q 'stopped after' "$LOG"
 		[ "$status" -eq 0 ]

@@ -18,21 +18,20 @@ void tpm_bridge_init(struct tpm_bridge *b, const struct tpm_bridge_ops *ops,
 	b->ctx = ctx;
 	b->bitmap = bitmap;
 	b->page = page;
-	mssim_init(&b->chan[MSSIM_CHAN_COMMAND], MSSIM_CHAN_COMMAND);
-	mssim_init(&b->chan[MSSIM_CHAN_PLATFORM], MSSIM_CHAN_PLATFORM);
+	mssim_init(&b->parser);
 }
 
-static void put_u32(struct tpm_bridge *b, enum mssim_channel chan, uint32_t v)
+static void put_u32(struct tpm_bridge *b, uint32_t v)
 {
 	uint8_t w[4];
 
-	b->ops->put(b->ctx, chan, w, mssim_put_u32(w, v));
+	b->ops->put(b->ctx, w, mssim_put_u32(w, v));
 }
 
 /* Forward a TPM command; answer u32 size, the response, u32 0. */
 static void tpm_command(struct tpm_bridge *b)
 {
-	const struct mssim_parser *p = &b->chan[MSSIM_CHAN_COMMAND];
+	const struct mssim_parser *p = &b->parser;
 	const uint8_t *rsp = NULL;
 	uint8_t err[MSSIM_TPM_HEADER];
 	size_t n = 0;
@@ -60,9 +59,9 @@ static void tpm_command(struct tpm_bridge *b)
 	}
 	b->last_rsp_len = (uint32_t)n;
 	b->tpm_commands++;
-	put_u32(b, MSSIM_CHAN_COMMAND, (uint32_t)n);
-	b->ops->put(b->ctx, MSSIM_CHAN_COMMAND, rsp, n);
-	put_u32(b, MSSIM_CHAN_COMMAND, 0);
+	put_u32(b, (uint32_t)n);
+	b->ops->put(b->ctx, rsp, n);
+	put_u32(b, 0);
 }
 
 static uint32_t platform_command(struct tpm_bridge *b, uint32_t command)
@@ -80,10 +79,9 @@ static uint32_t platform_command(struct tpm_bridge *b, uint32_t command)
 	}
 }
 
-enum tpm_bridge_result tpm_bridge_feed(struct tpm_bridge *b,
-				       enum mssim_channel chan, uint8_t byte)
+enum tpm_bridge_result tpm_bridge_feed(struct tpm_bridge *b, uint8_t byte)
 {
-	struct mssim_parser *p = &b->chan[chan];
+	struct mssim_parser *p = &b->parser;
 
 	switch (mssim_feed(p, byte)) {
 	case MSSIM_EV_NONE:
@@ -92,14 +90,14 @@ enum tpm_bridge_result tpm_bridge_feed(struct tpm_bridge *b,
 		tpm_command(b);
 		return TPM_BRIDGE_TPM;
 	case MSSIM_EV_HANDSHAKE:
-		put_u32(b, chan, MSSIM_SERVER_VERSION);
-		put_u32(b, chan, MSSIM_FLAG_PLATFORM_AVAILABLE);
-		put_u32(b, chan, 0);
+		put_u32(b, MSSIM_SERVER_VERSION);
+		put_u32(b, MSSIM_FLAG_PLATFORM_AVAILABLE);
+		put_u32(b, 0);
 		return TPM_BRIDGE_PLATFORM;
 	case MSSIM_EV_PLATFORM:
 		b->last_command = p->command;
 		b->last_rc = platform_command(b, p->command);
-		put_u32(b, chan, b->last_rc);
+		put_u32(b, b->last_rc);
 		return TPM_BRIDGE_PLATFORM;
 	case MSSIM_EV_STOP:
 		return TPM_BRIDGE_STOP;

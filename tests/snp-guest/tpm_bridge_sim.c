@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * svsm-tpm-bridge-sim PORT: the guest's TPM bridge (tpm_bridge.c) over TCP
- * and libsvsm-sim instead of serial ports and an SNP VM. It listens on
- * 127.0.0.1:PORT (mssim command channel) and PORT+1 (platform channel),
- * as the TCG simulator does, so tpm2-tools (TPM2TOOLS_TCTI=mssim:...)
- * reach the SVSM's vTPM through protocol 2 exactly as through the guest.
- * It prints "ready" once listening and exits 0 after a STOP.
+ * and libsvsm-sim instead of COM2 and an SNP VM. It listens on
+ * 127.0.0.1:PORT for the one mssim stream the guest reads from COM2, so
+ * tpm-relay.py and tpm2-tools in front of it reach the SVSM's vTPM through
+ * protocol 2 exactly as through the guest. One client at a time, each a
+ * new stream. It prints "ready" once listening and exits 0 after a STOP.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +28,15 @@
 
 struct sim_ctx {
 	struct svsm_sim *sim;
-	int conn[2];
+	int conn;
 };
 
-static void put(void *opaque, enum mssim_channel chan, const uint8_t *b,
-		size_t n)
+static void put(void *opaque, const uint8_t *b, size_t n)
 {
 	struct sim_ctx *c = opaque;
 
-	while (n > 0 && c->conn[chan] >= 0) {
-		ssize_t w = send(c->conn[chan], b, n, MSG_NOSIGNAL);
+	while (n > 0 && c->conn >= 0) {
+		ssize_t w = send(c->conn, b, n, MSG_NOSIGNAL);
 
 		if (w <= 0) {
 			if (w < 0 && errno == EINTR) {
@@ -118,49 +116,34 @@ static int listen_on(unsigned port)
 	return fd;
 }
 
-/* Serve both channels until STOP; 0 then, 1 on an error. */
-static int serve(struct tpm_bridge *b, struct sim_ctx *c, const int lfd[2])
+/* Serve clients one after the other until STOP; 0 then, 1 on an error. */
+static int serve(struct tpm_bridge *b, struct sim_ctx *c, int lfd)
 {
 	for (;;) {
-		struct pollfd pfd[2];
-		int i;
+		uint8_t buf[512];
+		ssize_t n, k;
 
-		for (i = 0; i < 2; i++) {
-			pfd[i].fd = c->conn[i] >= 0 ? c->conn[i] : lfd[i];
-			pfd[i].events = POLLIN;
-			pfd[i].revents = 0;
+		if (c->conn < 0) {
+			c->conn = accept(lfd, NULL, NULL);
+			if (c->conn < 0 && errno != EINTR) {
+				return 1;
+			}
+			continue;
 		}
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			return 1;
+		n = recv(c->conn, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR) {
+			continue;
 		}
-		for (i = 0; i < 2; i++) {
-			uint8_t buf[512];
-			ssize_t n, k;
-
-			if (pfd[i].revents == 0) {
-				continue;
-			}
-			if (c->conn[i] < 0) {
-				c->conn[i] = accept(lfd[i], NULL, NULL);
-				continue;
-			}
-			n = recv(c->conn[i], buf, sizeof(buf), 0);
-			if (n <= 0) {
-				/* A new client starts a new stream. */
-				close(c->conn[i]);
-				c->conn[i] = -1;
-				mssim_init(&b->chan[i], (enum mssim_channel)i);
-				continue;
-			}
-			for (k = 0; k < n; k++) {
-				if (tpm_bridge_feed(b, (enum mssim_channel)i,
-						    buf[k]) ==
-				    TPM_BRIDGE_STOP) {
-					return 0;
-				}
+		if (n <= 0) {
+			/* A new client starts a new stream. */
+			close(c->conn);
+			c->conn = -1;
+			mssim_init(&b->parser);
+			continue;
+		}
+		for (k = 0; k < n; k++) {
+			if (tpm_bridge_feed(b, buf[k]) == TPM_BRIDGE_STOP) {
+				return 0;
 			}
 		}
 	}
@@ -172,14 +155,14 @@ int main(int argc, char **argv)
 				       .vcpus = 1,
 				       .vtpm = true };
 	static uint8_t page[SVSM_VTPM_BUFFER_SIZE];
-	struct sim_ctx c = { .conn = { -1, -1 } };
+	struct sim_ctx c = { .conn = -1 };
 	struct tpm_bridge b;
 	uint64_t bitmap = 0;
 	unsigned long port;
-	int lfd[2], rc;
+	int lfd, rc;
 
 	if (argc != 2 || (port = strtoul(argv[1], NULL, 10)) == 0 ||
-	    port > 65534) {
+	    port > 65535) {
 		fprintf(stderr, "usage: svsm-tpm-bridge-sim PORT\n");
 		return 2;
 	}
@@ -188,9 +171,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "svsm-tpm-bridge-sim: no vTPM\n");
 		return 1;
 	}
-	lfd[0] = listen_on((unsigned)port);
-	lfd[1] = listen_on((unsigned)port + 1);
-	if (lfd[0] < 0 || lfd[1] < 0) {
+	lfd = listen_on((unsigned)port);
+	if (lfd < 0) {
 		return 1;
 	}
 	tpm_bridge_init(&b, &ops, &c, bitmap, page);
@@ -198,12 +180,9 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	rc = serve(&b, &c, lfd);
 	printf("stopped after %u TPM commands\n", b.tpm_commands);
-	close(lfd[0]);
-	close(lfd[1]);
-	for (int i = 0; i < 2; i++) {
-		if (c.conn[i] >= 0) {
-			close(c.conn[i]);
-		}
+	close(lfd);
+	if (c.conn >= 0) {
+		close(c.conn);
 	}
 	svsm_sim_destroy(c.sim);
 	return rc;

@@ -38,7 +38,7 @@ bool uart_ready(uint16_t base)
 uint8_t uart_getc(uint16_t base)
 {
 	while (!uart_ready(base)) {
-		__asm__ volatile("pause");
+		cpu_relax();
 	}
 	return inb((uint16_t)(base + UART_DATA));
 }
@@ -46,7 +46,7 @@ uint8_t uart_getc(uint16_t base)
 void uart_putc(uint16_t base, uint8_t c)
 {
 	while ((inb((uint16_t)(base + UART_LSR)) & LSR_THRE) == 0) {
-		__asm__ volatile("pause");
+		cpu_relax();
 	}
 	outb((uint16_t)(base + UART_DATA), c);
 }
