@@ -22,11 +22,17 @@ EMU_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
                --no-warn-rwx-segments -T $(EMU_LDS)
 EMU_LDLIBS = $(KERNEL_LIBDIR)/libcrypto.a
 
-emu-y := snp-emu/boot.S snp-emu/trap_entry.S snp-emu/main.c \
-         snp-emu/console.c snp-emu/traps.c snp-emu/smp.c \
-         snp-emu/vm.c
+emu-y = snp-emu/boot.S snp-emu/trap_entry.S snp-emu/svm_entry.S \
+         snp-emu/main.c snp-emu/console.c snp-emu/traps.c snp-emu/smp.c \
+         snp-emu/vm.c snp-emu/run.c snp-emu/svm.c snp-emu/npt.c \
+         snp-emu/guest.c snp-emu/igvm.c snp-emu/log.c
 # Shared with the kernel: the libc, time, and the shim libcrypto needs.
-emu-lib-y := svsm/lib/string.c svsm/lib/printf.c svsm/arch/x86/time.c
+# (Recursive: the fragments defining these lists come later.)
+emu-lib-y = svsm/lib/string.c svsm/lib/printf.c svsm/arch/x86/time.c \
+            $(svsm-mm-y) $(klib-tpm-y) svsm/lib/tpm/sys.c \
+            svsm/lib/tpm/nosys.c svsm/lib/tpm/setjmp.S \
+            $(svsm-machine-y)
+$(call objs,emu,svsm/sim/machine/psp.c): EXTRA_CFLAGS += $(KERNEL_SYSINC)
 
 $(BUILD)/emu/%.o: $(SRCDIR)/%.c
 	$(call msg,CC-EMU,$@)
@@ -53,3 +59,33 @@ HELP += snp-emu|build the software SEV-SNP machine ($(O)/snp-emu.elf)
 
 .PHONY: snp-emu
 snp-emu: $(EMU_ELF)
+
+# The test payload (snp-emu/tests): an SNP guest of its own that checks each
+# behaviour, packed into IGVM files, one per scenario.
+EMU_PAYLOAD := $(BUILD)/snp-emu/payload.elf
+emu-payload-y := snp-emu/tests/payload_entry.S snp-emu/tests/payload.c
+EMU_PAYLOAD_OBJS = $(call objs,emu,$(emu-payload-y))
+$(EMU_PAYLOAD_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/snp-emu/tests
+
+$(EMU_PAYLOAD): $$(EMU_PAYLOAD_OBJS) $(SRCDIR)/snp-emu/tests/payload.ld
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
+		--no-warn-rwx-segments -T $(SRCDIR)/snp-emu/tests/payload.ld \
+		-o $@ $(EMU_PAYLOAD_OBJS)
+
+EMU_MODES := checks:0 touch-vmpl0:1 touch-vmsa:2 fault-psc:3 fault-ap:4 \
+             terminate:5 bench:6
+$(BUILD)/snp-emu/payload-%.igvm: $(EMU_PAYLOAD) $(SRCDIR)/snp-emu/tests/mkigvm.py
+	$(call msg,IGVM,$@)
+	$(Q)$(SRCDIR)/snp-emu/tests/mkigvm.py $< \
+		$(patsubst $*:%,%,$(filter $*:%,$(EMU_MODES))) $@
+
+EMU_TEST_IGVMS := $(foreach m,$(EMU_MODES),$(BUILD)/snp-emu/payload-$(firstword $(subst :, ,$(m))).igvm)
+
+CHECK_TARGETS += test-snp-emu
+HELP += test-snp-emu|boot snp-emu with the test payload in each scenario (in QEMU)
+.PHONY: test-snp-emu
+test-snp-emu: $(EMU_ELF) $(EMU_TEST_IGVMS)
+	$(Q)$(SRCDIR)/snp-emu/tests/test-snp-emu.sh $(EMU_QEMU) $(EMU_ELF) \
+		$(BUILD)/snp-emu
