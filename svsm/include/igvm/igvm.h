@@ -182,6 +182,9 @@ struct igvm_launch {
 	uint64_t policy; /* GUEST_POLICY */
 	bool has_id_block;
 	struct igvm_vhs_snp_id_block id_block;
+	/* The BSP's VMSA as measured (igvm_snp_vmsa_normalize()): the state
+	 * the BSP starts from. */
+	struct sev_vmsa vmsa;
 };
 
 /**
