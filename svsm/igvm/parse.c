@@ -501,8 +501,8 @@ static int check_fields(struct walk *w)
 	}
 }
 
-/* Reads the TLV at @pos (inside the header area) into @h; the caller has
- * checked the TLV fits. */
+/* Reads the TLV at @pos into @h; the caller has checked that its type and
+ * length lie inside the header area. */
 static void read_header(const struct igvm_file *f, uint32_t pos, uint32_t index,
 			struct igvm_header *h)
 {
@@ -516,7 +516,11 @@ static void read_header(const struct igvm_file *f, uint32_t pos, uint32_t index,
 	h->length = vh.length;
 	h->offset = pos;
 	h->index = index;
+	/* Copy no more than the payload, the union and the header area hold
+	 * (igvm_open() refuses a payload past the area after reading it). */
 	n = vh.length < sizeof(h->u) ? vh.length : (uint32_t)sizeof(h->u);
+	if (n > f->headers_end - pos - sizeof(vh))
+		n = f->headers_end - pos - (uint32_t)sizeof(vh);
 	memcpy(h->u.raw, f->data + pos + sizeof(vh), n);
 }
 

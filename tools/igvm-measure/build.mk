@@ -3,13 +3,11 @@
 # igvm-measure: check an IGVM file, print it, compute its SNP launch digest,
 # sign an ID block (hosted tool over svsm/igvm).
 
-include $(SRCDIR)/svsm/igvm/build.mk
+include $(SRCDIR)/tools/igvm-build/build.mk
 
-IGVM_TOOL_SRCS := tools/igvm-build/file_io.c tools/igvm-build/igvm_writer.c
 IGVM_MEASURE_SRCS := tools/igvm-measure/main.c tools/igvm-measure/id_block.c \
                      $(IGVM_TOOL_SRCS)
 IGVM_MEASURE := $(BUILD)/bin/igvm-measure
-IGVM_TOOL_INC := -I$(SRCDIR)/tools/igvm-build -I$(SRCDIR)/tools/igvm-measure
 
 $(call objs,hosted,$(IGVM_MEASURE_SRCS)): EXTRA_CFLAGS += $(IGVM_TOOL_INC)
 $(call objs,asan,$(IGVM_MEASURE_SRCS)): EXTRA_CFLAGS += $(IGVM_TOOL_INC)

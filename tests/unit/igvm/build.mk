@@ -5,7 +5,7 @@
 # field) and the launch's (digest against hand-derived values, loader
 # callbacks, KVM's VMSA and rules).
 
-include $(SRCDIR)/svsm/igvm/build.mk
+include $(SRCDIR)/tools/igvm-build/build.mk
 
 IGVM_TEST_HELPER_SRCS := tests/unit/igvm/igvm_test_files.c \
                          tools/igvm-build/igvm_writer.c
