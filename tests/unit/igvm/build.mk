@@ -15,12 +15,17 @@ IGVM_LAUNCH_TEST_SRCS := tests/unit/igvm/test_igvm_launch.c $(IGVM_TEST_HELPER_S
 IGVM_BUILD_TEST_SRCS := tests/unit/igvm/test_igvm_build.c \
                         tools/igvm-build/builder.c tools/igvm-build/elf_image.c \
                         tools/igvm-build/ovmf_metadata.c $(IGVM_TOOL_SRCS)
+IGVM_ID_TEST_SRCS := tests/unit/igvm/test_igvm_id_block.c \
+                     tools/igvm-measure/id_block.c $(IGVM_TEST_HELPER_SRCS)
 IGVM_PARSE_TEST_BIN := $(BUILD)/tests/unit/igvm/test-igvm-parse
 IGVM_LAUNCH_TEST_BIN := $(BUILD)/tests/unit/igvm/test-igvm-launch
 IGVM_BUILD_TEST_BIN := $(BUILD)/tests/unit/igvm/test-igvm-build
+IGVM_ID_TEST_BIN := $(BUILD)/tests/unit/igvm/test-igvm-id-block
+IGVM_UNIT_BINS := $(IGVM_PARSE_TEST_BIN) $(IGVM_LAUNCH_TEST_BIN) \
+                  $(IGVM_BUILD_TEST_BIN) $(IGVM_ID_TEST_BIN)
 
 $(call objs,asan,$(sort $(IGVM_PARSE_TEST_SRCS) $(IGVM_LAUNCH_TEST_SRCS) \
-	$(IGVM_BUILD_TEST_SRCS))): EXTRA_CFLAGS += $(IGVM_TOOL_INC)
+	$(IGVM_BUILD_TEST_SRCS) $(IGVM_ID_TEST_SRCS))): EXTRA_CFLAGS += $(IGVM_TOOL_INC)
 LINT_HOSTED_INCLUDES += $(SRCDIR)/tools/igvm-build $(SRCDIR)/tools/igvm-measure \
 	$(SRCDIR)/tests/unit/igvm
 
@@ -39,11 +44,14 @@ $(IGVM_BUILD_TEST_BIN): $(call objs,asan,$(IGVM_BUILD_TEST_SRCS)) $(IGVM_ASAN_LI
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $^ -lcmocka -lcrypto
 
+$(IGVM_ID_TEST_BIN): $(call objs,asan,$(IGVM_ID_TEST_SRCS)) $(IGVM_ASAN_LIB)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $^ -lcmocka -lcrypto
+
 CHECK_TARGETS += test-unit-igvm
 HELP += test-unit-igvm|IGVM library, builder and OVMF metadata: parser errors, digest, KVM rules (cmocka)
 
 .PHONY: test-unit-igvm
-test-unit-igvm: $(IGVM_PARSE_TEST_BIN) $(IGVM_LAUNCH_TEST_BIN) $(IGVM_BUILD_TEST_BIN)
-	$(Q)$(IGVM_PARSE_TEST_BIN)
-	$(Q)$(IGVM_LAUNCH_TEST_BIN)
-	$(Q)$(IGVM_BUILD_TEST_BIN)
+test-unit-igvm: $(IGVM_UNIT_BINS)
+	$(Q)set -e; for t in $(IGVM_UNIT_BINS); do $$t; done
