@@ -30,7 +30,8 @@ TEST_TIMEOUT ?= 110
 svsm-kernel-y += svsm/kernel/main.c svsm/kernel/console.c svsm/kernel/log.c \
                  svsm/kernel/panic.c svsm/kernel/bootinfo.c \
                  svsm/kernel/acpi.c svsm/kernel/platform.c \
-                 svsm/kernel/sched.c svsm/kernel/ksyms.c svsm/kernel/tpm.c
+                 svsm/kernel/sched.c svsm/kernel/ksyms.c svsm/kernel/tpm.c \
+                 svsm/kernel/snp_boot.c svsm/kernel/vc_decode.c
 # The vTPM and the attestation channel, from the same sources as the
 # hosted build; their <libtpms/...> and <openssl/...> headers come from the
 # system (they compile freestanding given the kernel's <stdio.h> FILE).
