@@ -7,6 +7,8 @@
  */
 #include <string.h>
 
+#include "abi/sev_status.h"
+#include "abi/snp_cpuid.h"
 #include "core_cases.h"
 #include "ghcb.h"
 #include "guest.h"
@@ -288,6 +290,19 @@ static void check_deposit_withdraw(void)
 	      "DEPOSIT_MEM of a page not validated: INVALID_ADDRESS");
 }
 
+/* The #VC handler's own answers: CPUID from the CPUID page, the CA MSR. */
+static void check_vc(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid_count(SNP_CPUID_SEV_LEAF, 0, &a, &b, &c, &d);
+	check((a & SNP_CPUID_SEV_SVSM) != 0 && (b & 0x3F) == env.boot->cbit,
+	      "CPUID 0x8000001F through #VC: SVSM bit, C-bit %u (0x%x 0x%x)",
+	      b & 0x3F, a, b);
+	check(rdmsr(MSR_SVSM_CAA) == svsm_ca_gpa,
+	      "RDMSR SVSM_CAA through #VC: the Calling Area");
+}
+
 /* The shared table of calls that fail whatever the state. */
 static void check_core_cases(void)
 {
@@ -322,6 +337,7 @@ void checks_core(void)
 	bool have_2m;
 
 	note("core protocol");
+	check_vc();
 	check_query();
 	check_core_cases();
 	check_invalid_format();

@@ -8,14 +8,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "abi/snp_cpuid.h"
+#include "abi/sev_status.h"
 #include "ghcb.h"
 #include "guest.h"
+#include "svsm.h"
 
 #define VEC_VC 29U
 #define IDT_ENTRIES 32U
 #define STUB_SIZE 16U
 #define SEL_CODE64 0x18U
-#define CPUID_TABLE_MAX 64U
 
 /** The frame boot.S builds (trap_common), lowest address first. */
 struct trap_frame {
@@ -32,21 +34,6 @@ struct idt_gate {
 	uint32_t off_hi, rsvd;
 };
 
-/** SNP CPUID page (svsm-abi-facts 3.4). */
-struct cpuid_fn {
-	uint32_t eax_in, ecx_in;
-	uint64_t xcr0_in, xss_in;
-	uint32_t eax, ebx, ecx, edx;
-	uint64_t rsvd;
-};
-
-struct cpuid_table {
-	uint32_t count, rsvd0;
-	uint64_t rsvd1;
-	struct cpuid_fn fn[CPUID_TABLE_MAX];
-};
-
-_Static_assert(sizeof(struct cpuid_fn) == 48, "CPUID page entry");
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "boot.S trap_common");
 
 extern const uint8_t trap_stubs[];
@@ -76,17 +63,17 @@ void trap_init(void)
 /* CPUID from the CPUID page; leaves it lacks read as zero. */
 static void vc_cpuid(struct trap_frame *f)
 {
-	const struct cpuid_table *t =
-		(const struct cpuid_table *)(uintptr_t)env.boot->cpuid_gpa;
+	const struct snp_cpuid_page *t =
+		(const struct snp_cpuid_page *)(uintptr_t)env.boot->cpuid_gpa;
 	uint32_t leaf = (uint32_t)f->rax, sub = (uint32_t)f->rcx, i, n;
 
 	f->rax = f->rbx = f->rcx = f->rdx = 0;
 	if (t == NULL) {
 		return;
 	}
-	n = t->count < CPUID_TABLE_MAX ? t->count : CPUID_TABLE_MAX;
+	n = t->count < SNP_CPUID_COUNT_MAX ? t->count : SNP_CPUID_COUNT_MAX;
 	for (i = 0; i < n; i++) {
-		const struct cpuid_fn *e = &t->fn[i];
+		const struct snp_cpuid_fn *e = &t->fn[i];
 
 		if (e->eax_in == leaf && (e->ecx_in == sub || e->ecx_in == 0)) {
 			f->rax = e->eax;
@@ -97,6 +84,10 @@ static void vc_cpuid(struct trap_frame *f)
 				break;
 			}
 		}
+	}
+	/* As Linux does: tell CPUID readers an SVSM runs below (58019 4.2). */
+	if (leaf == SNP_CPUID_SEV_LEAF && env.svsm_size != 0) {
+		f->rax |= SNP_CPUID_SEV_SVSM;
 	}
 }
 
@@ -155,7 +146,13 @@ static int vc_msr(struct trap_frame *f)
 	if (ip[0] != 0x0F || (ip[1] != 0x30 && ip[1] != 0x32)) {
 		return -1;
 	}
-	if (ghcb_msr((uint32_t)f->rcx, write, &v) != 0) {
+	/* The CA MSR is the guest's own answer, never the hypervisor's. */
+	if ((uint32_t)f->rcx == MSR_SVSM_CAA) {
+		if (write) {
+			return -1;
+		}
+		v = svsm_ca_gpa;
+	} else if (ghcb_msr((uint32_t)f->rcx, write, &v) != 0) {
 		return -1;
 	}
 	if (!write) {
