@@ -43,6 +43,32 @@ setup() {
 	[[ "$output" == *"FAILED: report signature does not verify"* ]]
 }
 
+@test "svsm-verify --expect-measurement accepts the report's digest only" {
+	dir=$BATS_TEST_TMPDIR/att
+	mkdir -p "$dir"
+	run "$SVSM_SIM" attest "$dir"
+	[ "$status" -eq 0 ]
+	run "$SVSM_VERIFY" --report "$dir/report.bin" --certs "$dir/certs.bin"
+	[ "$status" -eq 0 ]
+	m=$(printf '%s\n' "$output" | awk '$1 == "measurement" { print $2 }')
+	[ "${#m}" -eq 96 ]
+	run "$SVSM_VERIFY" --report "$dir/report.bin" --certs "$dir/certs.bin" \
+		--expect-measurement "$m" --quiet
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"MEASUREMENT verified"* ]]
+	# another digest: the last digit changed
+	last=${m: -1}
+	other=${m%?}$([ "$last" = 0 ] && echo 1 || echo 0)
+	run "$SVSM_VERIFY" --report "$dir/report.bin" --certs "$dir/certs.bin" \
+		--expect-measurement "$other"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"FAILED: MEASUREMENT $m is not the expected launch digest $other"* ]]
+	run "$SVSM_VERIFY" --report "$dir/report.bin" --certs "$dir/certs.bin" \
+		--expect-measurement 1234
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"wants 96 hex digits"* ]]
+}
+
 @test "without a vTPM the protocol is absent" {
 	run "$SVSM_SIM" --no-vtpm tpm query
 	[ "$status" -eq 0 ]

@@ -4,7 +4,10 @@
  * does, and show what it says.
  *
  *   svsm-verify --report R (--certs TABLE | --ark A --ask S --vcek V)
- *               [--nonce N --manifest M] [--quiet]
+ *               [--nonce N --manifest M] [--expect-measurement HEX]
+ *               [--quiet]
+ *
+ * --expect-measurement: MEASUREMENT must equal HEX (`igvm-measure -b`).
  *
  * Exit 0 when every requested check passes, 1 when one fails (with the
  * reason), 2 on usage or I/O errors.
@@ -109,6 +112,7 @@ int main(int argc, char **argv)
 		{ "vcek", required_argument, NULL, 'v' },
 		{ "nonce", required_argument, NULL, 'n' },
 		{ "manifest", required_argument, NULL, 'm' },
+		{ "expect-measurement", required_argument, NULL, 'e' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -133,7 +137,7 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"usage: svsm-verify --report FILE (--certs TABLE | "
 			"--ark F --ask F --vcek F) [--nonce F --manifest F] "
-			"[--quiet]\n");
+			"[--expect-measurement HEX] [--quiet]\n");
 		return 2;
 	}
 	if (read_file(path['r'], &report) ||
@@ -164,14 +168,19 @@ int main(int argc, char **argv)
 			       manifest.data, manifest.len, err, sizeof(err))) {
 		goto bad;
 	}
+	if (path['e'] &&
+	    verify_measurement(report.data, path['e'], err, sizeof(err))) {
+		goto bad;
+	}
 	if (!quiet) {
 		print_report((const void *)report.data);
 		if (manifest.data) {
 			print_ek(manifest.data, manifest.len);
 		}
 	}
-	printf("OK: chain ARK -> ASK -> VCEK, report signature%s verified\n",
-	       nonce.data ? ", REPORT_DATA = SHA-512(nonce || manifest)" : "");
+	printf("OK: chain ARK -> ASK -> VCEK, report signature%s%s verified\n",
+	       nonce.data ? ", REPORT_DATA = SHA-512(nonce || manifest)" : "",
+	       path['e'] ? ", MEASUREMENT" : "");
 	return 0;
 bad:
 	printf("FAILED: %s\n", err);

@@ -189,3 +189,54 @@ int verify_report_data(const uint8_t *report, const uint8_t *nonce,
 	}
 	return 0;
 }
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F') {
+		return c - 'A' + 10;
+	}
+	return -1;
+}
+
+int verify_measurement(const uint8_t *report, const char *hex, char *err,
+		       size_t errlen)
+{
+	const struct snp_attestation_report *r = (const void *)report;
+	uint8_t want[sizeof(r->measurement)];
+	char got[2 * sizeof(r->measurement) + 1];
+	size_t i;
+
+	if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) {
+		hex += 2;
+	}
+	if (strlen(hex) != 2 * sizeof(want)) {
+		return fail(err, errlen,
+			    "--expect-measurement wants 96 hex digits");
+	}
+	for (i = 0; i < sizeof(want); i++) {
+		int hi = hex_nibble(hex[2 * i]),
+		    lo = hex_nibble(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			return fail(err, errlen,
+				    "--expect-measurement is not hex");
+		}
+		want[i] = (uint8_t)(hi << 4 | lo);
+	}
+	if (memcmp(want, r->measurement, sizeof(want)) != 0) {
+		for (i = 0; i < sizeof(want); i++) {
+			snprintf(got + 2 * i, 3, "%02x", r->measurement[i]);
+		}
+		snprintf(err, errlen,
+			 "MEASUREMENT %s is not the expected launch digest %s",
+			 got, hex);
+		return -1;
+	}
+	return 0;
+}

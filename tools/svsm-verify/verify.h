@@ -29,3 +29,10 @@ int verify_report_signature(const uint8_t *report, size_t len,
 int verify_report_data(const uint8_t *report, const uint8_t *nonce,
 		       size_t nonce_len, const uint8_t *manifest,
 		       size_t manifest_len, char *err, size_t errlen);
+
+/**
+ * MEASUREMENT (the launch digest) must equal `hex`: 96 hex digits, as
+ * `igvm-measure -b` prints them (an optional 0x prefix is allowed).
+ */
+int verify_measurement(const uint8_t *report, const char *hex, char *err,
+		       size_t errlen);
