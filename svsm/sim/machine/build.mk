@@ -1,14 +1,17 @@
 # SPDX-License-Identifier: MIT
 #
-# svsm/sim/machine: the software SNP machine of the hosted build (memory,
-# RMP, PSP launch, GHCB hypervisor, VMPL0 fibers) and the hosted
+# svsm/sim/machine: the software SNP machine (memory, RMP, PSP launch, GHCB
+# hypervisor), its hosted front end (VMPL0 fibers) and the hosted
 # implementation of <svsm/cpu.h>. It uses OpenSSL's libcrypto (SHA-384 of
 # the launch digest, random VMPCKs): whatever links these objects also
 # links -lcrypto.
 
-svsm-hosted-y += svsm/sim/machine/machine.c svsm/sim/machine/rmp.c \
-		 svsm/sim/machine/psp.c svsm/sim/machine/hv.c \
-		 svsm/sim/machine/hv_msr.c \
+# The model (also built freestanding by snp-emu/build.mk) and the hosted
+# front end (machine_hosted.c, fiber.c, cpu_sim.c).
+svsm-machine-y := svsm/sim/machine/machine.c svsm/sim/machine/rmp.c \
+		  svsm/sim/machine/psp.c svsm/sim/machine/hv.c \
+		  svsm/sim/machine/hv_msr.c
+svsm-hosted-y += $(svsm-machine-y) svsm/sim/machine/machine_hosted.c \
 		 svsm/sim/machine/fiber.c svsm/sim/machine/cpu_sim.c
 
 MACHINE_LDLIBS := -lcrypto

@@ -8,8 +8,9 @@
  * from that copy, then written back whole: the hypervisor clears the valid
  * bitmap and marks SW_EXITINFO1/2 and its outputs valid. Every VMGEXIT
  * either completes at once (SNP_HV_DONE) or asks the caller to switch
- * contexts (RUN_VMPL, a new AP's VMPL0 fiber); the response is always
- * written before the switch.
+ * contexts (RUN_VMPL, a new AP's VMPL0 context); the response is always
+ * written before the switch. The front end runs the contexts
+ * (machine_internal.h).
  */
 #include <string.h>
 
@@ -20,6 +21,11 @@
 #include "abi/vmsa.h"
 
 #define GHCB_OFF(field) ((unsigned)__builtin_offsetof(struct ghcb, field))
+/* IOIO exit information (SW_EXITINFO1, as in the SVM IOIO intercept). */
+#define IOIO_IN (1ULL << 0)
+#define IOIO_STR (1ULL << 2)
+#define IOIO_REP (1ULL << 3)
+#define IOIO_SIZE_MASK (7ULL << 4) /* 8, 16 or 32 bits: bit 4, 5 or 6 */
 /* #GP(0) as an event to inject: vector 13, exception, error code valid. */
 #define EVENT_GP ((13ULL) | (3ULL << 8) | (1ULL << 11) | (1ULL << 31))
 
@@ -90,6 +96,32 @@ static void exit_cpuid(struct ghcb_exit *x)
 	set_out(x, GHCB_OFF(rbx), snp_hv_cpuid(fn, 1));
 	set_out(x, GHCB_OFF(rcx), snp_hv_cpuid(fn, 2));
 	set_out(x, GHCB_OFF(rdx), snp_hv_cpuid(fn, 3));
+	ghcb_result(x, GHCB_RESULT_OK, 0);
+}
+
+/* IOIO exit: the front end's ports (string and REP forms are refused). */
+static void exit_ioio(struct snp_machine *m, struct ghcb_exit *x)
+{
+	uint64_t info1 = x->g.sw_exit_info_1;
+	uint64_t rax = x->g.rax;
+	bool in = (info1 & IOIO_IN) != 0;
+
+	if ((info1 & (IOIO_STR | IOIO_REP)) != 0 ||
+	    (info1 & IOIO_SIZE_MASK) == 0) {
+		ghcb_error(x, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	if (!in && !in_valid(x, GHCB_OFF(rax))) {
+		ghcb_error(x, GHCB_ERR_MISSING_INPUT);
+		return;
+	}
+	if (!snp_fe_ioio(m, info1, &rax)) {
+		ghcb_error(x, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+	if (in) {
+		set_out(x, GHCB_OFF(rax), rax);
+	}
 	ghcb_result(x, GHCB_RESULT_OK, 0);
 }
 
@@ -271,7 +303,7 @@ static void exit_ap_creation(struct snp_machine *m, struct snp_vcpu *v,
 		return;
 	}
 	ap = &m->vcpus[apic];
-	if (target == 0 && ap->fiber != NULL && ap->fiber->active) {
+	if (target == 0 && snp_fe_vmpl0_running(m, ap)) {
 		ghcb_error(x, GHCB_ERR_INVALID_INPUT); /* it is running */
 		return;
 	}
@@ -279,8 +311,7 @@ static void exit_ap_creation(struct snp_machine *m, struct snp_vcpu *v,
 		ap->vmsa_valid[target] = false;
 		ap->vmsa_gpa[target] = 0;
 		if (target == 0) {
-			snp_fiber_free(ap->fiber);
-			ap->fiber = NULL;
+			snp_fe_ap_destroy(m, ap);
 		}
 		ghcb_result(x, GHCB_RESULT_OK, 0);
 		return;
@@ -294,7 +325,7 @@ static void exit_ap_creation(struct snp_machine *m, struct snp_vcpu *v,
 		return;
 	}
 	if (target == 0 && req == SVM_VMGEXIT_AP_CREATE) {
-		if (!snp_vcpu_start_fiber(m, ap, gpa)) {
+		if (!snp_fe_ap_start(m, ap, gpa)) {
 			ghcb_error(x, GHCB_ERR_INVALID_INPUT);
 			return;
 		}
@@ -315,6 +346,9 @@ static void exit_dispatch(struct snp_machine *m, struct snp_vcpu *v,
 	switch (x->g.sw_exit_code) {
 	case SVM_VMGEXIT_CPUID:
 		exit_cpuid(x);
+		break;
+	case SVM_VMGEXIT_IOIO:
+		exit_ioio(m, x);
 		break;
 	case SVM_VMGEXIT_MSR:
 		exit_msr(m, x);

@@ -10,8 +10,9 @@
 #define PREF_GPA_NONE 0xFFFFFFFFFFFFFULL
 
 /**
- * The CPUID value (`reg` 0..3: EAX..EDX) this hypervisor reports. The table
- * is fixed, so every run is deterministic; unknown leaves read 0.
+ * The CPUID value (`reg` 0..3: EAX..EDX) this hypervisor reports: the front
+ * end's if it has its own (snp-emu: the L1 CPU's), else a fixed table, so
+ * every hosted run is deterministic; unknown leaves read 0.
  */
 uint32_t snp_hv_cpuid(uint32_t fn, unsigned reg)
 {
@@ -31,7 +32,11 @@ uint32_t snp_hv_cpuid(uint32_t fn, unsigned reg)
 		    0 } },
 	};
 	size_t i;
+	uint32_t val;
 
+	if (snp_fe_cpuid(fn, reg, &val)) {
+		return val;
+	}
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		if (table[i].fn == fn) {
 			return table[i].r[reg & 3];
@@ -48,8 +53,6 @@ bool snp_hv_run_vmpl(struct snp_machine *m, struct snp_vcpu *v, unsigned vmpl,
 		     uint64_t target, bool can_switch,
 		     struct snp_hv_result *res)
 {
-	struct snp_fiber *f = v->fiber;
-
 	if (target >= SNP_VMPL_COUNT) {
 		return false;
 	}
@@ -61,8 +64,7 @@ bool snp_hv_run_vmpl(struct snp_machine *m, struct snp_vcpu *v, unsigned vmpl,
 	}
 	if (vmpl != 0) {
 		/* The guest side can only hand the vCPU to its VMPL0. */
-		if (target != 0 || f == NULL || f->dead || f->active ||
-		    !snp_vmsa_runnable(m, v, 0)) {
+		if (target != 0 || !snp_fe_vmpl0_resumable(m, v)) {
 			return false;
 		}
 	}

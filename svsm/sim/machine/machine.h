@@ -190,6 +190,16 @@ uint32_t snp_machine_rmpadjust(struct snp_machine *m, unsigned vmpl,
 int snp_machine_launch_page(struct snp_machine *m, uint64_t gpa,
 			    enum snp_launch_page type);
 
+/**
+ * Measure the launch VMSA `page` the hypervisor keeps in its own memory at
+ * `gpa` (outside guest memory: the IGVM file's VMSA at 0xFFFFFFFFF000, as
+ * KVM keeps it) as the launch's last update, and finish the launch. The
+ * machine keeps the pointer: the page is the VMSA at `gpa` from now on.
+ * Returns 0 or -1 (nothing changed).
+ */
+int snp_machine_launch_ext_vmsa(struct snp_machine *m, uint64_t gpa,
+				uint8_t *page);
+
 /** Launch measurement (SHA-384 of the launch updates, as the PSP keeps it). */
 const uint8_t *snp_machine_measurement(const struct snp_machine *m);
 

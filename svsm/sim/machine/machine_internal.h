@@ -1,15 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internals of the software SNP machine, shared by its files only.
+ *
+ * One model, two front ends. The model (machine.c, rmp.c, psp.c, hv.c,
+ * hv_msr.c) builds hosted and freestanding (SVSM_SNP_EMU: snp-emu, the L1
+ * hypervisor under QEMU). What runs the vCPUs is the front end's: the
+ * hosted one (machine_hosted.c, fiber.c, cpu_sim.c) runs VMPL0 as fibers,
+ * snp-emu runs real instructions under VMRUN. The model calls the front
+ * end only through the `snp_fe_*` functions declared below.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#if !defined(SVSM_SNP_EMU)
 #include <ucontext.h>
+#endif
 
 #include "machine.h"
+
+/* Wipe a secret (the hosted C library's name, or the kernel libc's). */
+#if defined(SVSM_SNP_EMU)
+#define snp_wipe memzero_explicit
+#else
+#define snp_wipe explicit_bzero
+#endif
 
 #define SNP_PAGE_SIZE 4096ULL
 #define SNP_PAGE_MASK (SNP_PAGE_SIZE - 1)
@@ -17,6 +33,7 @@
 #define SNP_2M_MASK (SNP_2M_SIZE - 1)
 #define SNP_2M_PAGES 512U
 
+#if !defined(SVSM_SNP_EMU)
 /** A register/stack context a fiber switch saves to or restores from. */
 struct snp_exec_ctx {
 	ucontext_t uc;
@@ -48,6 +65,7 @@ struct snp_fiber {
 	enum snp_fiber_exit exit;
 	unsigned exit_vmpl;
 };
+#endif /* !SVSM_SNP_EMU */
 
 struct snp_vcpu {
 	unsigned apic_id;
@@ -56,13 +74,19 @@ struct snp_vcpu {
 	uint64_t ghcb_msr[SNP_VMPL_COUNT];
 	bool ghcb_registered[SNP_VMPL_COUNT];
 	uint64_t ghcb_gpa[SNP_VMPL_COUNT];
-	struct snp_fiber *fiber; /* VMPL0 context, or NULL */
+	struct snp_fiber *fiber; /* hosted: VMPL0 context, or NULL */
 };
 
 struct snp_machine {
 	struct snp_machine_config cfg;
 	uint8_t *mem;
 	uint64_t mem_size;
+	/*
+	 * A VMSA the hypervisor keeps in its own memory at a GPA outside guest
+	 * memory (the launch VMSA at 0xFFFFFFFFF000, as KVM keeps it), or NULL.
+	 */
+	uint8_t *ext_vmsa;
+	uint64_t ext_vmsa_gpa;
 	struct rmp_entry *rmp; /* one per 4 KiB page */
 	uint64_t pages;
 	struct snp_vcpu *vcpus;
@@ -89,8 +113,43 @@ struct snp_machine {
 };
 
 /* machine.c */
+/** Fill `m` for `cfg` over memory, RMP and vCPU storage the front end owns. */
+void snp_machine_setup(struct snp_machine *m,
+		       const struct snp_machine_config *cfg, uint8_t *mem,
+		       struct rmp_entry *rmp, struct snp_vcpu *vcpus);
+bool snp_machine_config_ok(const struct snp_machine_config *cfg);
+/** The VMSA page at `vmsa_gpa` (in memory, or the hypervisor's own). */
+uint8_t *snp_vmsa_page(const struct snp_machine *m, uint64_t vmsa_gpa);
+
+/* machine_hosted.c: the hosted front end's allocations. */
 void *snp_calloc(size_t n, size_t size);
 void *snp_map(size_t len);
+
+/*
+ * The front end (machine_hosted.c for the hosted build, snp-emu/vm.c).
+ */
+/** True if `v`'s VMPL0 context is running now (AP creation refuses it). */
+bool snp_fe_vmpl0_running(const struct snp_machine *m,
+			  const struct snp_vcpu *v);
+/** True if `v`'s VMPL0 context can take the vCPU back (guest RUN_VMPL(0)). */
+bool snp_fe_vmpl0_resumable(const struct snp_machine *m,
+			    const struct snp_vcpu *v);
+/** Start `ap`'s VMPL0 context from the VMSA at `vmsa_gpa`; false: cannot. */
+bool snp_fe_ap_start(struct snp_machine *m, struct snp_vcpu *ap,
+		     uint64_t vmsa_gpa);
+/** Forget `ap`'s VMPL0 context (AP destruction). */
+void snp_fe_ap_destroy(struct snp_machine *m, struct snp_vcpu *ap);
+/**
+ * Port I/O a guest asked for through the GHCB (IOIO exit, `info1` as the
+ * GHCB encodes it, `*rax` data in and out). False if the front end has no
+ * ports (the call fails with INVALID_INPUT).
+ */
+bool snp_fe_ioio(struct snp_machine *m, uint64_t info1, uint64_t *rax);
+/**
+ * The front end's CPUID value for (`fn`, `reg`) if it has its own; false:
+ * the hypervisor's fixed table answers (snp_hv_cpuid()).
+ */
+bool snp_fe_cpuid(uint32_t fn, unsigned reg, uint32_t *val);
 
 /* rmp.c */
 bool snp_range_ok(const struct snp_machine *m, uint64_t gpa, uint64_t len);
@@ -135,6 +194,7 @@ void snp_vmsa_write64(struct snp_machine *m, uint64_t vmsa_gpa, unsigned off,
 bool snp_vmsa_runnable(const struct snp_machine *m, const struct snp_vcpu *v,
 		       unsigned vmpl);
 
+#if !defined(SVSM_SNP_EMU)
 /* fiber.c */
 struct snp_fiber *snp_fiber_create(struct snp_vcpu *v, void (*entry)(uint64_t),
 				   uint64_t arg);
@@ -149,3 +209,4 @@ _Noreturn void snp_fiber_abandon(struct snp_machine *m, struct snp_fiber *f);
 /** Start vCPU `v`'s VMPL0 fiber from the VMSA at `vmsa_gpa`; false: no mem. */
 bool snp_vcpu_start_fiber(struct snp_machine *m, struct snp_vcpu *v,
 			  uint64_t vmsa_gpa);
+#endif /* !SVSM_SNP_EMU */

@@ -68,8 +68,11 @@ static uint8_t page_type_of(enum snp_launch_page type)
 	return 0;
 }
 
-/* Extend the launch digest by one update; false (digest unchanged) on error. */
-static bool measure(struct snp_machine *m, uint64_t gpa,
+/*
+ * Extend the launch digest by one update of `page` (the contents at `gpa`);
+ * false (digest unchanged) on error.
+ */
+static bool measure(struct snp_machine *m, uint64_t gpa, const uint8_t *page,
 		    enum snp_launch_page type)
 {
 	struct page_info info;
@@ -78,7 +81,7 @@ static bool measure(struct snp_machine *m, uint64_t gpa,
 	memset(&info, 0, sizeof(info));
 	memcpy(info.digest_cur, m->measurement, sizeof(info.digest_cur));
 	if (type == SNP_LAUNCH_NORMAL || type == SNP_LAUNCH_VMSA) {
-		if (!sha384(m->mem + gpa, SNP_PAGE_SIZE, info.contents)) {
+		if (!sha384(page, SNP_PAGE_SIZE, info.contents)) {
 			return false;
 		}
 	}
@@ -109,7 +112,7 @@ static bool fill_secrets(struct snp_machine *m, uint64_t gpa)
 	memcpy(s->vmpck, keys, sizeof(keys));
 	memcpy(m->vmpck, keys, sizeof(keys));
 	m->have_vmpcks = true;
-	explicit_bzero(keys, sizeof(keys));
+	snp_wipe(keys, sizeof(keys));
 	return true;
 }
 
@@ -150,13 +153,31 @@ int snp_machine_launch_page(struct snp_machine *m, uint64_t gpa,
 	if (type == SNP_LAUNCH_SECRETS && !fill_secrets(m, gpa)) {
 		return -1;
 	}
-	if (type != SNP_LAUNCH_UNMEASURED && !measure(m, gpa, type)) {
+	if (type != SNP_LAUNCH_UNMEASURED &&
+	    !measure(m, gpa, m->mem + gpa, type)) {
 		memcpy(m->measurement, saved, sizeof(saved));
 		return -1;
 	}
 	snp_rmp_set_private(e, false);
 	e->validated = true;
 	e->vmsa = type == SNP_LAUNCH_VMSA;
+	return 0;
+}
+
+/** Measure the hypervisor's own launch VMSA (see machine.h). */
+int snp_machine_launch_ext_vmsa(struct snp_machine *m, uint64_t gpa,
+				uint8_t *page)
+{
+	if (m->launch_finished || (gpa & SNP_PAGE_MASK) != 0 ||
+	    snp_range_ok(m, gpa, SNP_PAGE_SIZE) || m->ext_vmsa != NULL) {
+		return -1;
+	}
+	if (!measure(m, gpa, page, SNP_LAUNCH_VMSA)) {
+		return -1;
+	}
+	m->ext_vmsa = page;
+	m->ext_vmsa_gpa = gpa;
+	m->launch_finished = true;
 	return 0;
 }
 

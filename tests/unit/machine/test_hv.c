@@ -324,6 +324,28 @@ static void ghcb_cpuid_exit(void **state)
 	assert_int_equal(g->sw_exit_info_2, GHCB_ERR_MISSING_INPUT);
 }
 
+/* Confirm the hosted machine refuses IOIO exits: it has no ports. */
+static void ghcb_ioio_refused(void **state)
+{
+	struct snp_machine *m = *state;
+	struct ghcb *g = tm_ghcb(m, GHCB0);
+
+	tm_vmpl0_ghcb_register(GHCB0);
+	tm_ghcb_req(m, GHCB0, SVM_VMGEXIT_IOIO, (0x3F8ULL << 16) | 0x10, 0);
+	tm_ghcb_set(m, GHCB0, 0x1F8, 'x');
+	tm_vmpl0_ghcb_exit(GHCB0);
+	assert_int_equal(g->sw_exit_info_1, GHCB_RESULT_ERROR);
+	assert_int_equal(g->sw_exit_info_2, GHCB_ERR_INVALID_INPUT);
+	/* A string form is refused before any port is touched. */
+	tm_ghcb_req(m, GHCB0, SVM_VMGEXIT_IOIO, (0x3F8ULL << 16) | 0x14, 0);
+	tm_vmpl0_ghcb_exit(GHCB0);
+	assert_int_equal(g->sw_exit_info_2, GHCB_ERR_INVALID_INPUT);
+	/* An OUT without RAX misses its input. */
+	tm_ghcb_req(m, GHCB0, SVM_VMGEXIT_IOIO, (0x3F8ULL << 16) | 0x10, 0);
+	tm_vmpl0_ghcb_exit(GHCB0);
+	assert_int_equal(g->sw_exit_info_2, GHCB_ERR_MISSING_INPUT);
+}
+
 static struct psc_desc *psc_begin(struct snp_machine *m, unsigned end)
 {
 	struct psc_desc *d;
@@ -702,6 +724,8 @@ int machine_test_hv(void)
 		cmocka_unit_test_setup_teardown(ghcb_msr_exit, tm_setup2,
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(ghcb_cpuid_exit, tm_setup2,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(ghcb_ioio_refused, tm_setup2,
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(ghcb_psc, tm_setup2,
 						tm_teardown),

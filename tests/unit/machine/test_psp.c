@@ -5,6 +5,9 @@
  */
 #include <string.h>
 
+#include <openssl/evp.h>
+
+#include "machine_internal.h"
 #include "machine_test.h"
 
 #include "abi/snp_secrets.h"
@@ -196,6 +199,46 @@ static void launch_vmsa(void **state)
 	assert_memory_not_equal(snp_machine_measurement(m), zero48, 48);
 }
 
+/*
+ * Confirm that a VMSA the hypervisor keeps outside guest memory (the IGVM
+ * launch VMSA at 0xFFFFFFFFF000) is measured as the last update: the digest
+ * is SHA-384 of its PAGE_INFO, the launch is finished, and the machine
+ * reads and writes that page as the VMSA at its GPA.
+ */
+static void launch_ext_vmsa(void **state)
+{
+	struct snp_machine *m = *state;
+	static uint8_t page[TM_PAGE];
+	uint8_t info[0x70], want[48];
+	uint64_t gpa = 0xFFFFFFFFF000ULL;
+	uint16_t len = 0x70;
+	unsigned int n = 0;
+
+	memset(page, 0x5A, sizeof(page));
+	assert_int_equal(snp_machine_launch_ext_vmsa(m, LP, page), -1);
+	assert_int_equal(snp_machine_launch_ext_vmsa(m, gpa + 1, page), -1);
+	assert_int_equal(snp_machine_launch_ext_vmsa(m, gpa, page), 0);
+	memset(info, 0, sizeof(info));
+	assert_int_equal(EVP_Digest(page, sizeof(page), info + 0x30, &n,
+				    EVP_sha384(), NULL),
+			 1);
+	memcpy(info + 0x60, &len, sizeof(len));
+	info[0x62] = 2; /* VMSA */
+	memcpy(info + 0x68, &gpa, sizeof(gpa));
+	assert_int_equal(
+		EVP_Digest(info, sizeof(info), want, &n, EVP_sha384(), NULL),
+		1);
+	assert_memory_equal(snp_machine_measurement(m), want, sizeof(want));
+	assert_int_equal(snp_machine_launch_ext_vmsa(m, gpa, page), -1);
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_ZERO), -1);
+	snp_vmsa_write64(m, gpa, 0x178, 0x1234);
+	assert_int_equal(snp_vmsa_read64(m, gpa, 0x178), 0x1234);
+	assert_ptr_equal(snp_vmsa_page(m, gpa), page);
+	m->vcpus[0].vmsa_valid[0] = true;
+	m->vcpus[0].vmsa_gpa[0] = gpa;
+	assert_true(snp_vmsa_runnable(m, &m->vcpus[0], 0));
+}
+
 /* Confirm the launch ends with the first boot. */
 static void launch_finished_by_boot(void **state)
 {
@@ -286,6 +329,8 @@ int machine_test_psp(void)
 		cmocka_unit_test_setup_teardown(launch_vmpcks_differ, tm_setup,
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(launch_vmsa, tm_setup,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(launch_ext_vmsa, tm_setup,
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(launch_finished_by_boot,
 						tm_setup, tm_teardown),

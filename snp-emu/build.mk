@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: MIT
+#
+# snp-emu: the L1 hypervisor that runs an IGVM file as an SEV-SNP VM under
+# QEMU TCG's nested SVM (see snp-emu/README.md). Its own build flavour,
+# `emu`: freestanding like the kernel, linked low (identity-mapped at
+# 1 MiB), objects under $(BUILD)/emu/.
+#
+#   $(BUILD)/snp-emu.elf   the emulator (PVH ELF)
+#
+# It links the software SNP machine's model (svsm/sim/machine, svsm/sim/psp:
+# one model, two front ends), the kernel's small libc (svsm/lib), and
+# Debian's static libcrypto through the kernel's libc shim (svsm/lib/tpm).
+
+EMU_ELF := $(BUILD)/snp-emu.elf
+EMU_LDS := $(SRCDIR)/snp-emu/link.ld
+EMU_QEMU := $(SRCDIR)/snp-emu/run.sh
+EMU_CFLAGS := $(filter-out -mcmodel=kernel -DSVSM_KERNEL=1,$(KERNEL_CFLAGS)) \
+              -mcmodel=small -DSVSM_SNP_EMU=1 -I$(SRCDIR)/svsm/sim/machine
+EMU_ASFLAGS := $(filter-out -Wstrict-prototypes -Wmissing-prototypes,$(EMU_CFLAGS)) \
+               -D__ASSEMBLY__
+EMU_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
+               --no-warn-rwx-segments -T $(EMU_LDS)
+EMU_LDLIBS = $(KERNEL_LIBDIR)/libcrypto.a
+
+emu-y = snp-emu/boot.S snp-emu/trap_entry.S snp-emu/svm_entry.S \
+         snp-emu/main.c snp-emu/console.c snp-emu/traps.c snp-emu/smp.c \
+         snp-emu/vm.c snp-emu/run.c snp-emu/svm.c snp-emu/npt.c \
+         snp-emu/guest.c snp-emu/igvm.c snp-emu/log.c
+# Shared with the kernel: the libc, time, and the shim libcrypto needs.
+# (Recursive: the fragments defining these lists come later.)
+emu-lib-y = svsm/lib/string.c svsm/lib/printf.c svsm/arch/x86/time.c \
+            $(svsm-mm-y) $(klib-tpm-y) svsm/lib/tpm/sys.c \
+            svsm/lib/tpm/nosys.c svsm/lib/tpm/setjmp.S \
+            $(svsm-machine-y)
+$(call objs,emu,svsm/sim/machine/psp.c): EXTRA_CFLAGS += $(KERNEL_SYSINC)
+
+$(BUILD)/emu/%.o: $(SRCDIR)/%.c
+	$(call msg,CC-EMU,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(EMU_CFLAGS) $(EXTRA_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/emu/%.o: $(SRCDIR)/%.S
+	$(call msg,AS-EMU,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(EMU_ASFLAGS) $(EXTRA_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/emu/svsm/lib/%.o: EXTRA_CFLAGS += -fno-tree-loop-distribute-patterns
+
+EMU_OBJS = $(call objs,emu,$(emu-y) $(emu-lib-y))
+
+$(EMU_ELF): $$(EMU_OBJS) $(EMU_LDS) $(SRCDIR)/snp-emu/build.mk
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(EMU_LDFLAGS) -o $@ $(EMU_OBJS) $(EMU_LDLIBS)
+
+-include $(shell find $(BUILD)/emu -name '*.d' 2>/dev/null)
+
+ALL_TARGETS += $(EMU_ELF)
+HELP += snp-emu|build the software SEV-SNP machine ($(O)/snp-emu.elf)
+
+.PHONY: snp-emu
+snp-emu: $(EMU_ELF)
+
+# The test payload (snp-emu/tests): an SNP guest of its own that checks each
+# behaviour, packed into IGVM files, one per scenario.
+EMU_PAYLOAD := $(BUILD)/snp-emu/payload.elf
+emu-payload-y := snp-emu/tests/payload_entry.S snp-emu/tests/payload.c
+EMU_PAYLOAD_OBJS = $(call objs,emu,$(emu-payload-y))
+$(EMU_PAYLOAD_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/snp-emu/tests
+
+$(EMU_PAYLOAD): $$(EMU_PAYLOAD_OBJS) $(SRCDIR)/snp-emu/tests/payload.ld
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
+		--no-warn-rwx-segments -T $(SRCDIR)/snp-emu/tests/payload.ld \
+		-o $@ $(EMU_PAYLOAD_OBJS)
+
+EMU_MODES := checks:0 touch-vmpl0:1 touch-vmsa:2 fault-psc:3 fault-ap:4 \
+             terminate:5 bench:6
+$(BUILD)/snp-emu/payload-%.igvm: $(EMU_PAYLOAD) $(SRCDIR)/snp-emu/tests/mkigvm.py
+	$(call msg,IGVM,$@)
+	$(Q)$(SRCDIR)/snp-emu/tests/mkigvm.py $< \
+		$(patsubst $*:%,%,$(filter $*:%,$(EMU_MODES))) $@
+
+EMU_TEST_IGVMS := $(foreach m,$(EMU_MODES),$(BUILD)/snp-emu/payload-$(firstword $(subst :, ,$(m))).igvm)
+
+CHECK_TARGETS += test-snp-emu
+HELP += test-snp-emu|boot snp-emu with the test payload in each scenario (in QEMU)
+.PHONY: test-snp-emu
+test-snp-emu: $(EMU_ELF) $(EMU_TEST_IGVMS)
+	$(Q)$(SRCDIR)/snp-emu/tests/test-snp-emu.sh $(EMU_QEMU) $(EMU_ELF) \
+		$(BUILD)/snp-emu

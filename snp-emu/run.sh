@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Boot snp-emu in QEMU (TCG, nested SVM with NPT, phys-bits=52 for the
+# C-bit at 51) with an IGVM file as its module.
+#
+#   run.sh [--smp N] [--mem SIZE] [--guest-mem SIZE] [--timeout S]
+#          [--append ARGS] EMU.elf FILE.igvm
+#
+# The console (COM1) is this terminal. Exits 0 when the SNP VM ends the run
+# through isa-debug-exit with 0x10 (QEMU status 0x21), 124 on timeout, and
+# 1 otherwise (a failed guest, a termination request, an RMP violation, an
+# emulator error).
+set -eu
+
+smp=2
+mem=1G
+guest_mem=256M
+timeout_s=0
+append=
+
+usage() {
+	echo "usage: $0 [--smp N] [--mem SIZE] [--guest-mem SIZE] [--timeout S] [--append ARGS] EMU.elf FILE.igvm" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smp) [ $# -ge 2 ] || usage; smp=$2; shift ;;
+	--mem) [ $# -ge 2 ] || usage; mem=$2; shift ;;
+	--guest-mem) [ $# -ge 2 ] || usage; guest_mem=$2; shift ;;
+	--timeout) [ $# -ge 2 ] || usage; timeout_s=$2; shift ;;
+	--append) [ $# -ge 2 ] || usage; append=$2; shift ;;
+	--) shift; break ;;
+	-*) usage ;;
+	*) break ;;
+	esac
+	shift
+done
+[ $# -eq 2 ] || usage
+for f in "$1" "$2"; do
+	[ -f "$f" ] || { echo "$0: no such file: $f" >&2; exit 2; }
+done
+
+set -- qemu-system-x86_64 -machine q35 -accel tcg \
+	-cpu max,+svm,+npt,phys-bits=52 -smp "$smp" -m "$mem" \
+	-display none -monitor none -serial stdio -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-kernel "$1" -initrd "$2" -append "mem=$guest_mem $append"
+status=0
+if [ "$timeout_s" -gt 0 ]; then
+	timeout "$timeout_s" "$@" </dev/null || status=$?
+else
+	"$@" || status=$?
+fi
+case $status in
+33) exit 0 ;;
+124) echo "$0: timed out after ${timeout_s}s" >&2; exit 124 ;;
+*) exit 1 ;;
+esac

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svm_run(vmcb_pa, gprs, host_pa): enter the guest context of the VMCB at
+ * `vmcb_pa` with its GPRs from `gprs` (x86 register order, 8 bytes each;
+ * RAX and RSP live in the VMCB), come back after its #VMEXIT with the
+ * GPRs stored again. VMSAVE/VMLOAD keep the host's FS, GS, TR and
+ * syscall MSRs in the page at `host_pa`; CLGI/STGI bracket the switch.
+ */
+	.text
+	.code64
+	.globl svm_run
+svm_run:
+	push %rbp
+	push %rbx
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	push %rsi			/* gprs */
+	push %rdx			/* host_pa */
+	push %rdi			/* vmcb_pa */
+	clgi
+	mov %rdx, %rax
+	vmsave %rax
+	mov %rsi, %rax
+	mov 0x08(%rax), %rcx
+	mov 0x10(%rax), %rdx
+	mov 0x18(%rax), %rbx
+	mov 0x28(%rax), %rbp
+	mov 0x38(%rax), %rdi
+	mov 0x40(%rax), %r8
+	mov 0x48(%rax), %r9
+	mov 0x50(%rax), %r10
+	mov 0x58(%rax), %r11
+	mov 0x60(%rax), %r12
+	mov 0x68(%rax), %r13
+	mov 0x70(%rax), %r14
+	mov 0x78(%rax), %r15
+	mov 0x30(%rax), %rsi
+	mov (%rsp), %rax
+	vmload %rax
+	vmrun %rax
+	vmsave %rax
+	mov 0x10(%rsp), %rax		/* gprs */
+	mov %rcx, 0x08(%rax)
+	mov %rdx, 0x10(%rax)
+	mov %rbx, 0x18(%rax)
+	mov %rbp, 0x28(%rax)
+	mov %rsi, 0x30(%rax)
+	mov %rdi, 0x38(%rax)
+	mov %r8, 0x40(%rax)
+	mov %r9, 0x48(%rax)
+	mov %r10, 0x50(%rax)
+	mov %r11, 0x58(%rax)
+	mov %r12, 0x60(%rax)
+	mov %r13, 0x68(%rax)
+	mov %r14, 0x70(%rax)
+	mov %r15, 0x78(%rax)
+	mov 0x08(%rsp), %rax		/* host_pa */
+	vmload %rax
+	stgi
+	add $24, %rsp
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbx
+	pop %rbp
+	ret

@@ -1,0 +1,770 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The test payload's checks. VMPL0 (the BSP's launch context) checks the
+ * GHCB MSR protocol, PVALIDATE and RMPADJUST codes and flags, #VC for
+ * CPUID, IOIO, MSR, VMMCALL, MMIO and unvalidated pages, page state
+ * changes (MSR and GHCB protocols, PSMASH), AP creation, then builds a
+ * VMPL2 context and runs it with RUN_VMPL; VMPL2 checks its own #VC, that
+ * PVALIDATE raises #GP there and RMPADJUST's VMPL rule, and comes back
+ * with RUN_VMPL(0). Every check prints `ok` or `FAIL`; the run ends through
+ * isa-debug-exit with 0x10 only if none failed. The scenario (mode page)
+ * selects one of the deliberate faults instead.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/ghcb.h"
+#include "abi/snp_rmp.h"
+#include "abi/vmsa.h"
+
+#include "payload.h"
+
+#define MSR_GHCB 0xC0010130U
+#define MSR_SEV_STATUS 0xC0010131U
+#define MSR_GS_BASE 0xC0000101U
+
+struct frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error, rip, cs, rflags, rsp, ss;
+};
+
+struct tss {
+	uint32_t rsvd0;
+	uint64_t rsp[3];
+	uint64_t rsvd1;
+	uint64_t ist[7];
+	uint64_t rsvd2;
+	uint16_t rsvd3, iomap;
+} __attribute__((packed));
+
+/* Per context (VMPL0, VMPL2): GS points here. */
+struct ctx {
+	struct ctx *self;
+	unsigned vmpl;
+	struct ghcb *ghcb;
+	unsigned fails, checks;
+	unsigned vc_count;
+	uint64_t last_vc, last_vector;
+	unsigned skip; /* bytes to skip for the expected fault */
+	bool msr_gp;
+};
+
+/* Results VMPL2 leaves for VMPL0 (a page both can write). */
+struct shared {
+	volatile uint32_t guest_done, guest_fails, guest_checks, round_trips;
+};
+
+struct idt_gate {
+	uint16_t lo, sel;
+	uint8_t ist, type;
+	uint16_t mid;
+	uint32_t hi, rsvd;
+} __attribute__((packed));
+
+void pl_main(void);
+void pl_ap_main(void);
+void pl_guest_main(void);
+void pl_exception(struct frame *f);
+void pl_ap_entry(void);
+void pl_guest_entry(void);
+
+extern const uint64_t pl_vec_table[];
+extern uint64_t pl_gdt[];
+extern const uint8_t pl_gdt_desc[];
+extern uint64_t pl_pml4[];
+extern uint8_t __image_start[], __image_end[];
+
+static struct ctx ctx0, ctx2;
+static struct idt_gate idt[32] __attribute__((aligned(16)));
+static struct tss tss0, tss2;
+static uint8_t ist0[8192] __attribute__((aligned(16)));
+static uint8_t ist2[8192] __attribute__((aligned(16)));
+static uint8_t guest_stack[16384] __attribute__((aligned(16)));
+static uint8_t ap_stack[8192] __attribute__((aligned(16)));
+static uint8_t guest_vmsa[4096] __attribute__((aligned(4096)));
+static uint8_t ap_vmsa[4096] __attribute__((aligned(4096)));
+static uint8_t psc_page[4096] __attribute__((aligned(4096)));
+static uint8_t unvalidated[4096] __attribute__((aligned(4096)));
+/* VMPL0-only: VMPL2 is never granted this page. */
+static volatile uint64_t vmpl0_secret[512] __attribute__((aligned(4096)));
+static volatile uint32_t ap_alive;
+static uint32_t mode;
+
+static inline struct ctx *self(void)
+{
+	struct ctx *c;
+
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	/* A #VC handler may run: it writes memory. */
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+			 : "memory");
+}
+
+static inline void vmgexit(void)
+{
+	__asm__ volatile("rep; vmmcall" : : : "memory");
+}
+
+static uint64_t msr_proto(uint64_t req)
+{
+	wrmsr(MSR_GHCB, req);
+	vmgexit();
+	return rdmsr(MSR_GHCB);
+}
+
+static void *memset(void *d, int c, size_t n)
+{
+	uint8_t *p = d;
+
+	while (n-- > 0) {
+		*p++ = (uint8_t)c;
+	}
+	return d;
+}
+
+/* A GHCB page call with the named registers valid; returns INFO1. */
+static uint64_t ghcb_call(struct ghcb *g, uint64_t code, uint64_t info1,
+			  uint64_t info2)
+{
+	g->sw_exit_code = code;
+	g->sw_exit_info_1 = info1;
+	g->sw_exit_info_2 = info2;
+	g->protocol_version = 2;
+	g->ghcb_usage = 0;
+	g->valid_bitmap[GHCB_VALID_BYTE(0x390)] |=
+		(uint8_t)(1U << GHCB_VALID_BIT(0x390));
+	g->valid_bitmap[GHCB_VALID_BYTE(0x398)] |=
+		(uint8_t)(1U << GHCB_VALID_BIT(0x398));
+	g->valid_bitmap[GHCB_VALID_BYTE(0x3A0)] |=
+		(uint8_t)(1U << GHCB_VALID_BIT(0x3A0));
+	wrmsr(MSR_GHCB, (uint64_t)(uintptr_t)g);
+	vmgexit();
+	return g->sw_exit_info_1;
+}
+
+static void ghcb_set(struct ghcb *g, unsigned off, uint64_t v)
+{
+	*(uint64_t *)(void *)((uint8_t *)g + off) = v;
+	g->valid_bitmap[GHCB_VALID_BYTE(off)] |=
+		(uint8_t)(1U << GHCB_VALID_BIT(off));
+}
+
+static void ghcb_clear(struct ghcb *g)
+{
+	memset(g->valid_bitmap, 0, sizeof(g->valid_bitmap));
+}
+
+static void port_out(uint16_t port, uint8_t v)
+{
+	struct ghcb *g = self()->ghcb;
+
+	ghcb_clear(g);
+	ghcb_set(g, 0x1F8, v);
+	ghcb_call(g, SVM_VMGEXIT_IOIO, ((uint64_t)port << 16) | 0x10, 0);
+}
+
+static void puts_(const char *s)
+{
+	while (*s != '\0') {
+		port_out(0x3F8, (uint8_t)*s++);
+	}
+}
+
+static void puthex(uint64_t v)
+{
+	char b[19];
+	int i;
+
+	b[0] = '0';
+	b[1] = 'x';
+	for (i = 0; i < 16; i++) {
+		b[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xF];
+	}
+	b[18] = '\0';
+	puts_(b);
+}
+
+static void check(bool ok, const char *name, uint64_t got)
+{
+	struct ctx *c = self();
+
+	c->checks++;
+	puts_(c->vmpl == 0 ? "payload: VMPL0 " : "payload: VMPL2 ");
+	puts_(ok ? "ok   " : "FAIL ");
+	puts_(name);
+	if (!ok) {
+		c->fails++;
+		puts_(" got ");
+		puthex(got);
+	}
+	puts_("\n");
+}
+
+static uint32_t pvalidate(uint64_t va, unsigned size, unsigned validate,
+			  bool *cf)
+{
+	uint32_t rc;
+	uint8_t c;
+
+	__asm__ volatile(".byte 0xF2, 0x0F, 0x01, 0xFF\n\tsetc %1"
+			 : "=a"(rc), "=qm"(c)
+			 : "a"(va), "c"((uint64_t)size), "d"((uint64_t)validate)
+			 : "memory", "cc");
+	*cf = c != 0;
+	return rc;
+}
+
+static uint32_t rmpadjust(uint64_t va, unsigned size, uint64_t attrs)
+{
+	uint32_t rc;
+
+	__asm__ volatile(".byte 0xF3, 0x0F, 0x01, 0xFE"
+			 : "=a"(rc)
+			 : "a"(va), "c"((uint64_t)size), "d"(attrs)
+			 : "memory", "cc");
+	return rc;
+}
+
+static void term(unsigned set, unsigned code)
+{
+	msr_proto(GHCB_MSR_TERM(set, code));
+	for (;;) {
+		__asm__ volatile("hlt");
+	}
+}
+
+/* #VC: serve CPUID, port I/O and MSRs through the GHCB, as an SVSM does. */
+static void handle_vc(struct ctx *c, struct frame *f)
+{
+	struct ghcb *g = c->ghcb;
+	const uint8_t *ip = (const uint8_t *)f->rip;
+
+	c->vc_count++;
+	c->last_vc = f->error;
+	switch (f->error) {
+	case 0x72:
+		ghcb_clear(g);
+		ghcb_set(g, 0x1F8, f->rax);
+		ghcb_set(g, 0x308, f->rcx);
+		if (ghcb_call(g, SVM_VMGEXIT_CPUID, 0, 0) != 0) {
+			term(1, 4);
+		}
+		f->rax = g->rax;
+		f->rbx = g->rbx;
+		f->rcx = g->rcx;
+		f->rdx = g->rdx;
+		f->rip += 2;
+		return;
+	case 0x7B: {
+		/* in al, dx (EC) or out dx, al (EE) only. */
+		bool in = ip[0] == 0xEC;
+
+		ghcb_clear(g);
+		ghcb_set(g, 0x1F8, f->rax & 0xFF);
+		if (ghcb_call(g, SVM_VMGEXIT_IOIO,
+			      ((f->rdx & 0xFFFF) << 16) | 0x10 | (in ? 1 : 0),
+			      0) != 0) {
+			term(1, 5);
+		}
+		if (in) {
+			f->rax = (f->rax & ~0xFFULL) | (g->rax & 0xFF);
+		}
+		f->rip += 1;
+		return;
+	}
+	case 0x7C:
+		ghcb_clear(g);
+		ghcb_set(g, 0x308, f->rcx);
+		if (ip[1] == 0x30) {
+			ghcb_set(g, 0x1F8, f->rax);
+			ghcb_set(g, 0x310, f->rdx);
+		}
+		c->msr_gp = ghcb_call(g, SVM_VMGEXIT_MSR, ip[1] == 0x30, 0) ==
+			    GHCB_RESULT_EXCEPTION;
+		if (!c->msr_gp && ip[1] == 0x32) {
+			f->rax = g->rax;
+			f->rdx = g->rdx;
+		}
+		f->rip += 2;
+		return;
+	default:
+		f->rip += c->skip;
+		return;
+	}
+}
+
+/** Exceptions of either context. */
+void pl_exception(struct frame *f)
+{
+	struct ctx *c = self();
+
+	c->last_vector = f->vector;
+	if (f->vector == 29) {
+		handle_vc(c, f);
+		return;
+	}
+	if (f->vector == 13 && c->skip != 0) {
+		f->rip += c->skip;
+		return;
+	}
+	if (c->ghcb != NULL) {
+		puts_("payload: unexpected exception ");
+		puthex(f->vector);
+		puts_(" at ");
+		puthex(f->rip);
+		puts_("\n");
+	}
+	term(1, 0xEE);
+}
+
+static void tss_desc(unsigned sel, struct tss *t)
+{
+	uint64_t base = (uint64_t)(uintptr_t)t;
+
+	pl_gdt[sel / 8] = (sizeof(*t) - 1) | ((base & 0xFFFFFF) << 16) |
+			  (0x89ULL << 40) | (((base >> 24) & 0xFF) << 56);
+	pl_gdt[sel / 8 + 1] = base >> 32;
+}
+
+static void idt_setup(void)
+{
+	unsigned i;
+
+	for (i = 0; pl_vec_table[i] != (uint64_t)-1; i += 2) {
+		uint64_t v = pl_vec_table[i], a = pl_vec_table[i + 1];
+
+		idt[v].lo = (uint16_t)a;
+		idt[v].sel = PL_CS64;
+		idt[v].ist = v == 29 ? 1 : 0;
+		idt[v].type = 0x8E;
+		idt[v].mid = (uint16_t)(a >> 16);
+		idt[v].hi = (uint32_t)(a >> 32);
+	}
+}
+
+static void idt_load(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) d = { sizeof(idt) - 1, (uint64_t)idt };
+
+	__asm__ volatile("lidt %0" : : "m"(d));
+}
+
+static void vmsa_put(uint8_t *v, unsigned off, uint64_t val, unsigned len)
+{
+	unsigned i;
+
+	for (i = 0; i < len; i++) {
+		v[off + i] = (uint8_t)(val >> (8 * i));
+	}
+}
+
+static void vmsa_seg(uint8_t *v, unsigned off, uint16_t sel, uint16_t attr,
+		     uint32_t limit, uint64_t base)
+{
+	vmsa_put(v, off, sel, 2);
+	vmsa_put(v, off + 2, attr, 2);
+	vmsa_put(v, off + 4, limit, 4);
+	vmsa_put(v, off + 8, base, 8);
+}
+
+/* A 64-bit VMSA on the payload's page tables. */
+static void vmsa_build(uint8_t *v, unsigned vmpl, void (*rip)(void),
+		       uint64_t rsp, unsigned tr, struct tss *t)
+{
+	unsigned s;
+
+	memset(v, 0, 4096);
+	for (s = 0; s < 6; s++) {
+		vmsa_seg(v, s * 16, PL_DS, 0xC93, 0xFFFFFFFF, 0);
+	}
+	vmsa_seg(v, 0x10, PL_CS64, 0xA9B, 0xFFFFFFFF, 0);
+	vmsa_seg(v, 0x60, 0, 0, 0x3F, (uint64_t)(uintptr_t)pl_gdt);
+	vmsa_seg(v, 0x80, 0, 0, sizeof(idt) - 1, (uint64_t)(uintptr_t)idt);
+	vmsa_seg(v, 0x90, (uint16_t)tr, 0x8B, sizeof(*t) - 1,
+		 (uint64_t)(uintptr_t)t);
+	v[VMSA_OFF_VMPL] = (uint8_t)vmpl;
+	vmsa_put(v, VMSA_OFF_EFER, EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME,
+		 8);
+	vmsa_put(v, VMSA_OFF_CR4, 0x20, 8);
+	vmsa_put(v, VMSA_OFF_CR3, (uint64_t)(uintptr_t)pl_pml4, 8);
+	vmsa_put(v, VMSA_OFF_CR0, 0x80000031, 8);
+	vmsa_put(v, 0x160, 0x400, 8);
+	vmsa_put(v, 0x168, 0xFFFF0FF0, 8);
+	vmsa_put(v, VMSA_OFF_RFLAGS, 2, 8);
+	vmsa_put(v, VMSA_OFF_RIP, (uint64_t)(uintptr_t)rip, 8);
+	vmsa_put(v, VMSA_OFF_RSP, rsp, 8);
+	vmsa_put(v, 0x268, 0x0007040600070406ULL, 8);
+	vmsa_put(v, VMSA_OFF_XCR0, 1, 8);
+	vmsa_put(v, VMSA_OFF_SEV_FEATURES, 1, 8);
+}
+
+static uint64_t ap_create(uint32_t apic, unsigned vmpl, uint64_t req,
+			  uint8_t *vmsa)
+{
+	struct ghcb *g = ctx0.ghcb;
+
+	ghcb_clear(g);
+	ghcb_set(g, 0x1F8, 1); /* SEV_FEATURES: SNPActive */
+	ghcb_call(g, SVM_VMGEXIT_AP_CREATION,
+		  SVM_VMGEXIT_AP_EXITINFO1(apic, vmpl, req),
+		  (uint64_t)(uintptr_t)vmsa);
+	return g->sw_exit_info_1 | (g->sw_exit_info_2 << 8);
+}
+
+static void checks_msr_protocol(void)
+{
+	uint64_t r = msr_proto(GHCB_MSR_SEV_INFO_REQ);
+	uint64_t ft = msr_proto(GHCB_MSR_HV_FT_REQ);
+	uint64_t st = rdmsr(MSR_SEV_STATUS);
+	uint64_t reg = msr_proto(GHCB_MSR_REG_GPA(PL_GHCB0 >> 12));
+
+	/* The console needs the GHCB: check the answers once it works. */
+	if (reg != ((PL_GHCB0 >> 12) << 12 | GHCB_MSR_REG_GPA_RESP)) {
+		term(1, 0);
+	}
+	ctx0.ghcb = (struct ghcb *)PL_GHCB0;
+	check((r & 0xFFF) == GHCB_MSR_SEV_INFO_RESP &&
+		      ((r >> 24) & 0xFF) == 51 && (r >> 48) == 2 &&
+		      ((r >> 32) & 0xFFFF) == 1,
+	      "GHCB MSR: SEV information (C-bit 51, protocol 1..2)", r);
+	check((ft & 0xFFF) == GHCB_MSR_HV_FT_RESP &&
+		      ((ft >> 12) & 0x23) == 0x23,
+	      "GHCB MSR: hypervisor features SNP, AP creation, multi-VMPL", ft);
+	check(st == 7, "SEV_STATUS reads SEV | SEV-ES | SNP", st);
+	check(true, "GHCB MSR: GHCB registration echoes the GFN", reg);
+}
+
+static void checks_rmp(void)
+{
+	uint64_t page = (uint64_t)(uintptr_t)psc_page;
+	bool cf;
+	uint32_t rc;
+
+	rc = pvalidate(page, 0, 1, &cf);
+	check(rc == 0 && cf, "PVALIDATE of a validated page: 0, CF=1", rc);
+	rc = pvalidate(page, 0, 0, &cf);
+	check(rc == 0 && !cf, "PVALIDATE rescind: 0, CF=0", rc);
+	rc = pvalidate(page, 0, 0, &cf);
+	check(rc == 0 && cf, "PVALIDATE rescind again: 0, CF=1", rc);
+	rc = pvalidate(page, 0, 1, &cf);
+	check(rc == 0 && !cf, "PVALIDATE validate: 0, CF=0", rc);
+	rc = pvalidate(PL_BASE, 1, 1, &cf);
+	check(rc == PVALIDATE_FAIL_SIZEMISMATCH,
+	      "PVALIDATE 2 MiB over 4 KiB entries: FAIL_SIZEMISMATCH", rc);
+	rc = pvalidate(page, 2, 1, &cf);
+	check(rc == PVALIDATE_FAIL_INPUT, "PVALIDATE bad size: FAIL_INPUT", rc);
+	rc = pvalidate(PL_GHCB2, 0, 1, &cf);
+	check(rc == PVALIDATE_FAIL_INPUT,
+	      "PVALIDATE of a shared page: FAIL_INPUT", rc);
+	rc = rmpadjust(page, 0, 0 | RMPADJUST_READ);
+	check(rc == RMPADJUST_FAIL_PERMISSION,
+	      "RMPADJUST for VMPL0 at VMPL0: FAIL_PERMISSION", rc);
+	rc = rmpadjust(page, 0, 2 | RMPADJUST_READ | (1ULL << 20));
+	check(rc == RMPADJUST_FAIL_INPUT,
+	      "RMPADJUST reserved attribute bits: FAIL_INPUT", rc);
+	rc = rmpadjust(page, 0, 3 | RMPADJUST_READ);
+	check(rc == 0, "RMPADJUST read for VMPL3: 0", rc);
+	rc = rmpadjust(PL_GHCB2, 0, 2 | RMPADJUST_READ);
+	check(rc == RMPADJUST_FAIL_INPUT,
+	      "RMPADJUST of a shared page: FAIL_INPUT", rc);
+}
+
+static void checks_vc(void)
+{
+	uint32_t a = 0x8000001F, b, c = 0, d;
+	uint8_t lsr;
+	volatile uint32_t *mmio = (volatile uint32_t *)0xFEE00030ULL;
+	volatile uint64_t *unval = (volatile uint64_t *)unvalidated;
+	uint64_t v;
+	bool cf;
+	struct ctx *x = self();
+
+	__asm__ volatile("cpuid"
+			 : "+a"(a), "=b"(b), "+c"(c), "=d"(d)
+			 :
+			 : "memory");
+	check(x->last_vc == 0x72 && (b & 0x3F) == 51 && (a & 0x10) != 0,
+	      "CPUID raises #VC 0x72; leaf 0x8000001F: SNP, C-bit 51",
+	      x->last_vc);
+	__asm__ volatile("inb %%dx, %%al" : "=a"(lsr) : "d"(0x3FD) : "memory");
+	check(x->last_vc == 0x7B && (lsr & 0x20) != 0,
+	      "IN raises #VC 0x7B; COM1 LSR through the GHCB", x->last_vc);
+	x->msr_gp = false;
+	v = rdmsr(0x1B);
+	check(x->last_vc == 0x7C && x->msr_gp,
+	      "RDMSR raises #VC 0x7C; the hypervisor answers #GP", x->last_vc);
+	v = rdmsr(MSR_SEV_STATUS);
+	check(v == 7, "SEV_STATUS is read without #VC", v);
+	x->skip = 3;
+	__asm__ volatile("vmmcall" : : : "memory");
+	check(x->last_vc == 0x81, "VMMCALL raises #VC 0x81", x->last_vc);
+	x->skip = 2;
+	__asm__ volatile("mov (%0), %%eax" : : "r"(mmio) : "rax", "memory");
+	check(x->last_vc == 0x400, "MMIO raises #VC 0x400", x->last_vc);
+	check(pvalidate((uint64_t)(uintptr_t)unvalidated, 0, 0, &cf) == 0,
+	      "PVALIDATE rescind before the #VC 0x404 check", 0);
+	x->skip = 3;
+	__asm__ volatile("mov (%0), %%rax" : : "r"(unval) : "rax", "memory");
+	check(x->last_vc == 0x404,
+	      "a private page that is not validated raises #VC 0x404",
+	      x->last_vc);
+	x->skip = 0;
+	check(pvalidate((uint64_t)(uintptr_t)unvalidated, 0, 1, &cf) == 0,
+	      "PVALIDATE validates it again", 0);
+}
+
+static uint64_t psc_ghcb(uint64_t entry)
+{
+	struct ghcb *g = ctx0.ghcb;
+	struct psc_desc *d = (struct psc_desc *)(void *)g->shared_buffer;
+
+	ghcb_clear(g);
+	d->hdr.cur_entry = 0;
+	d->hdr.end_entry = 0;
+	d->entries[0] = entry;
+	ghcb_set(g, 0x3A8, (uint64_t)(uintptr_t)g->shared_buffer);
+	if (ghcb_call(g, SVM_VMGEXIT_PSC, 0, 0) != 0) {
+		return ~0ULL;
+	}
+	return g->sw_exit_info_2;
+}
+
+static void checks_psc(bool fail)
+{
+	uint64_t gfn = (uint64_t)(uintptr_t)psc_page >> 12, r;
+	bool cf;
+
+	check(pvalidate(gfn << 12, 0, 0, &cf) == 0, "PSC: rescind first", 0);
+	r = msr_proto(GHCB_MSR_PSC(gfn, GHCB_MSR_PSC_OP_SHARED));
+	check((r & 0xFFF) == GHCB_MSR_PSC_RESP &&
+		      (GHCB_MSR_PSC_RESP_ERROR(r) != 0) == fail,
+	      fail ? "GHCB MSR PSC to shared fails (fault=psc)" :
+		     "GHCB MSR PSC to shared",
+	      r);
+	r = psc_ghcb(PSC_ENTRY(gfn, PSC_OP_PRIVATE, false));
+	check((r != 0) == fail,
+	      fail ? "GHCB PSC to private fails (fault=psc)" :
+		     "GHCB PSC to private",
+	      r);
+	check(pvalidate(gfn << 12, 0, 1, &cf) == 0 && !cf,
+	      "PSC: validate again", 0);
+	r = psc_ghcb(PSC_ENTRY(PL_BASE >> 12, PSC_OP_PSMASH, true));
+	check(r != 0, "GHCB PSC PSMASH of 4 KiB entries is refused", r);
+}
+
+static void checks_ap(bool fail)
+{
+	unsigned n = *(volatile uint32_t *)PL_GENERAL;
+	uint64_t r;
+	unsigned i;
+
+	check(n >= 1, "the vCPU count parameter", n);
+	if (n < 2) {
+		return;
+	}
+	vmsa_build(ap_vmsa, 0, pl_ap_entry,
+		   (uint64_t)(uintptr_t)(ap_stack + sizeof(ap_stack)), 0,
+		   &tss0);
+	check(rmpadjust((uint64_t)(uintptr_t)ap_vmsa, 0, RMPADJUST_VMSA | 1) ==
+		      0,
+	      "RMPADJUST makes the AP's VMSA page", 0);
+	r = ap_create(1, 0, SVM_VMGEXIT_AP_CREATE, ap_vmsa);
+	if (fail) {
+		check(r == (GHCB_RESULT_ERROR | (GHCB_ERR_INVALID_INPUT << 8)),
+		      "AP creation refused (fault=ap)", r);
+		return;
+	}
+	check(r == 0, "AP creation of vCPU 1", r);
+	for (i = 0; i < 200000000U && ap_alive != 0xA5; i++) {
+		__asm__ volatile("pause");
+	}
+	check(ap_alive == 0xA5, "vCPU 1 runs on its own L1 CPU", ap_alive);
+}
+
+/** vCPU 1's VMPL0. */
+void pl_ap_main(void)
+{
+	__atomic_store_n(&ap_alive, 0xA5, __ATOMIC_SEQ_CST);
+}
+
+/* Grant VMPL2 the image, except the VMPL0-only page and the VMSAs. */
+static bool grant_guest(void)
+{
+	uint64_t a;
+
+	for (a = (uint64_t)(uintptr_t)__image_start;
+	     a < (uint64_t)(uintptr_t)__image_end; a += 4096) {
+		if (a == (uint64_t)(uintptr_t)vmpl0_secret ||
+		    a == (uint64_t)(uintptr_t)guest_vmsa ||
+		    a == (uint64_t)(uintptr_t)ap_vmsa) {
+			continue;
+		}
+		if (rmpadjust(a, 0, 2 | RMPADJUST_RWX) != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static uint64_t run_vmpl2(void)
+{
+	return msr_proto(GHCB_MSR_VMPL_REQ_LEVEL(2));
+}
+
+static void checks_vmpl2(void)
+{
+	struct shared *sh = (struct shared *)PL_SHARED;
+	uint64_t r, exit;
+	unsigned n = 0;
+
+	vmpl0_secret[0] = 0x5ec2e7;
+	check(grant_guest(), "RMPADJUST grants VMPL2 its pages", 0);
+	vmsa_build(guest_vmsa, 2, pl_guest_entry,
+		   (uint64_t)(uintptr_t)(guest_stack + sizeof(guest_stack)),
+		   PL_TSS2, &tss2);
+	check(rmpadjust((uint64_t)(uintptr_t)guest_vmsa, 0,
+			RMPADJUST_VMSA | 2) == 0,
+	      "RMPADJUST makes the VMPL2 VMSA page", 0);
+	r = ap_create(0, 2, SVM_VMGEXIT_AP_CREATE_ON_INIT, guest_vmsa);
+	check(r == 0, "AP creation registers vCPU 0's VMPL2 VMSA", r);
+	do {
+		r = run_vmpl2();
+		n++;
+	} while (r == GHCB_MSR_VMPL_RESP && sh->guest_done == 0 && n < 100000);
+	check(r == GHCB_MSR_VMPL_RESP, "RUN_VMPL(2) and back", r);
+	exit = *(volatile uint64_t *)(guest_vmsa + VMSA_OFF_GUEST_EXIT_CODE);
+	check(exit == SVM_EXIT_VMGEXIT, "the VMPL2 VMSA says VMGEXIT", exit);
+	check(sh->guest_done == 1 && sh->guest_fails == 0 &&
+		      sh->guest_checks >= 5,
+	      "VMPL2's checks passed", sh->guest_fails);
+	if (mode == MODE_BENCH) {
+		puts_("payload: VMPL round trips ");
+		puthex(sh->round_trips);
+		puts_("\n");
+	}
+}
+
+/** The VMPL2 context. */
+void pl_guest_main(void)
+{
+	struct shared *sh = (struct shared *)PL_SHARED;
+	uint64_t r, t0;
+	uint32_t a = 0, b, c = 0, d;
+	unsigned i;
+	bool cf;
+
+	ctx2.self = &ctx2;
+	ctx2.vmpl = 2;
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&ctx2);
+	r = msr_proto(GHCB_MSR_REG_GPA(PL_GHCB2 >> 12));
+	if (r != ((PL_GHCB2 >> 12) << 12 | GHCB_MSR_REG_GPA_RESP)) {
+		term(1, 0);
+	}
+	ctx2.ghcb = (struct ghcb *)PL_GHCB2;
+	puts_("payload: VMPL2 context running\n");
+	check(rdmsr(MSR_SEV_STATUS) == 7, "SEV_STATUS at VMPL2", 0);
+	__asm__ volatile("cpuid"
+			 : "+a"(a), "=b"(b), "+c"(c), "=d"(d)
+			 :
+			 : "memory");
+	check(ctx2.last_vc == 0x72 && b == 0x68747541,
+	      "CPUID raises #VC 0x72 at VMPL2", ctx2.last_vc);
+	ctx2.skip = 4;
+	r = pvalidate((uint64_t)(uintptr_t)guest_stack, 0, 1, &cf);
+	check(ctx2.last_vector == 13, "PVALIDATE at VMPL2 raises #GP",
+	      ctx2.last_vector);
+	ctx2.skip = 0;
+	r = rmpadjust((uint64_t)(uintptr_t)guest_stack, 0, 1 | RMPADJUST_READ);
+	check(r == RMPADJUST_FAIL_PERMISSION,
+	      "RMPADJUST at VMPL2 for VMPL1: FAIL_PERMISSION", r);
+	r = rmpadjust((uint64_t)(uintptr_t)guest_stack, 0, 3 | RMPADJUST_READ);
+	check(r == 0, "RMPADJUST at VMPL2 for VMPL3: 0", r);
+	r = rmpadjust((uint64_t)(uintptr_t)guest_stack, 0,
+		      3 | RMPADJUST_READ | RMPADJUST_WRITE | RMPADJUST_UEXEC |
+			      RMPADJUST_SEXEC);
+	check(r == 0, "RMPADJUST at VMPL2 within its own permissions", r);
+	if (mode == MODE_TOUCH_VMPL0) {
+		puts_("payload: VMPL2 reads a VMPL0-only page\n");
+		r = vmpl0_secret[0];
+		check(false, "the VMPL0-only page was readable", r);
+	}
+	if (mode == MODE_TOUCH_VMSA) {
+		puts_("payload: VMPL2 reads its VMSA page\n");
+		r = *(volatile uint64_t *)guest_vmsa;
+		check(false, "the VMSA page was readable", r);
+	}
+	sh->guest_fails = ctx2.fails;
+	sh->guest_checks = ctx2.checks;
+	if (mode == MODE_BENCH) {
+		__asm__ volatile("rdtsc" : "=a"(a), "=d"(d));
+		t0 = ((uint64_t)d << 32) | a;
+		for (i = 0; i < 2000; i++) {
+			msr_proto(GHCB_MSR_VMPL_REQ_LEVEL(0));
+		}
+		__asm__ volatile("rdtsc" : "=a"(a), "=d"(d));
+		sh->round_trips = i;
+		puts_("payload: bench: 2000 VMPL round trips, TSC ticks ");
+		puthex((((uint64_t)d << 32) | a) - t0);
+		puts_("\n");
+	}
+	sh->guest_done = 1;
+	for (;;) {
+		msr_proto(GHCB_MSR_VMPL_REQ_LEVEL(0));
+	}
+}
+
+/** The BSP's VMPL0 after entry. */
+void pl_main(void)
+{
+	uint32_t m = *(volatile uint32_t *)PL_MODE;
+	bool fault_psc = m == MODE_FAULT_PSC, fault_ap = m == MODE_FAULT_AP;
+
+	mode = m;
+	ctx0.self = &ctx0;
+	ctx0.vmpl = 0;
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&ctx0);
+	tss0.ist[0] = (uint64_t)(uintptr_t)(ist0 + sizeof(ist0));
+	tss2.ist[0] = (uint64_t)(uintptr_t)(ist2 + sizeof(ist2));
+	tss_desc(PL_TSS0, &tss0);
+	tss_desc(PL_TSS2, &tss2);
+	__asm__ volatile("ltr %w0" : : "r"(PL_TSS0));
+	idt_setup();
+	idt_load();
+	checks_msr_protocol();
+	puts_("payload: VMPL0 running, mode ");
+	puthex(m);
+	puts_("\n");
+	if (m == MODE_TERMINATE) {
+		puts_("payload: asking to terminate (set 1, code 7)\n");
+		term(1, 7);
+	}
+	checks_rmp();
+	checks_vc();
+	checks_psc(fault_psc);
+	checks_ap(fault_ap);
+	checks_vmpl2();
+	puts_(ctx0.fails == 0 ? "payload: all checks passed\n" :
+				"payload: checks FAILED\n");
+	port_out(0xF4, ctx0.fails == 0 ? 0x10 : 0x11);
+	term(1, 0xEF);
+}

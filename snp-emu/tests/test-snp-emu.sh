@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# The emulator's in-QEMU tests: each scenario boots snp-emu with one IGVM
+# file of the test payload and checks the run's outcome and its console.
+#
+#   test-snp-emu.sh RUN.sh EMU.elf IGVM_DIR
+set -u
+
+run=$1
+emu=$2
+dir=$3
+fails=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# scenario NAME IGVM EXPECTED_STATUS PATTERN [RUN ARGS...]
+scenario() {
+	name=$1 igvm=$2 want=$3 pattern=$4
+	shift 4
+	status=0
+	"$run" --timeout 90 "$@" "$emu" "$dir/payload-$igvm.igvm" >"$log" 2>&1 ||
+		status=$?
+	if [ "$status" = "$want" ] && grep -q -- "$pattern" "$log" &&
+		! grep -q "BUG:\|panic:" "$log"; then
+		echo "ok   $name"
+	else
+		echo "FAIL $name (status $status, want $want; pattern '$pattern')"
+		sed 's/^/    | /' "$log"
+		fails=$((fails + 1))
+	fi
+}
+
+scenario "every check at VMPL0 and VMPL2, 2 vCPUs" checks 0 \
+	"payload: all checks passed" --smp 2
+scenario "a failing check fails the run (PSC refused, payload expects it to work)" \
+	checks 1 "payload: VMPL0 FAIL GHCB MSR PSC to shared" --append fault=psc
+scenario "VMPL2 reading VMPL0 memory is stopped and reported" touch-vmpl0 1 \
+	"RMP violation: vCPU 0 VMPL2 read GPA .*no permission"
+scenario "VMPL2 touching a VMSA is stopped and reported" touch-vmsa 1 \
+	"RMP violation: vCPU 0 VMPL2 read GPA .*a VMSA page"
+scenario "hypervisor refuses page state changes (fault=psc)" fault-psc 0 \
+	"fault injection: page state change refused" --append fault=psc
+scenario "hypervisor refuses AP creation (fault=ap)" fault-ap 0 \
+	"fault injection: AP creation of vCPU 1 refused" --append fault=ap
+scenario "a termination request prints its reason and fails the run" \
+	terminate 1 "asked to terminate: reason set 1 code 7"
+scenario "one vCPU: no AP, the VMPL2 checks still run" checks 0 \
+	"payload: all checks passed" --smp 1
+
+[ "$fails" -eq 0 ] || { echo "$fails snp-emu scenario(s) failed"; exit 1; }
+echo "all snp-emu scenarios passed"

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hosted front end of the software SNP machine: the machine's life
+ * cycle over calloc() and mmap(), VMPL0 contexts as fibers (fiber.c), and
+ * the guest's VMGEXIT from the calling thread.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "machine_internal.h"
+
+#include "abi/vmsa.h"
+
+static struct snp_machine *live_machine;
+static unsigned long alloc_fail_nth;
+
+/** Make the n-th allocation of the machine from now fail (0: never). */
+void snp_machine_fail_alloc_nth(unsigned long n)
+{
+	alloc_fail_nth = n;
+}
+
+static bool alloc_fails(void)
+{
+	if (alloc_fail_nth == 0) {
+		return false;
+	}
+	return --alloc_fail_nth == 0;
+}
+
+/** calloc() that fault injection can fail. */
+void *snp_calloc(size_t n, size_t size)
+{
+	return alloc_fails() ? NULL : calloc(n, size);
+}
+
+/** Private anonymous lazily-zeroed mapping (fault-injectable), or NULL. */
+void *snp_map(size_t len)
+{
+	void *p;
+
+	if (alloc_fails()) {
+		return NULL;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/** The live machine, or NULL. */
+struct snp_machine *snp_machine_current(void)
+{
+	return live_machine;
+}
+
+/** Create the machine (see machine.h). */
+struct snp_machine *snp_machine_create(const struct snp_machine_config *cfg)
+{
+	struct snp_machine_config def = {
+		.mem_bytes = SNP_MACHINE_DEFAULT_MEM,
+		.vcpus = 1,
+		.sev_status = SNP_MACHINE_DEFAULT_SEV_STATUS,
+	};
+	struct snp_machine *m;
+	uint8_t *mem;
+	struct rmp_entry *rmp;
+	struct snp_vcpu *vcpus;
+
+	if (cfg == NULL) {
+		cfg = &def;
+	}
+	if (live_machine != NULL || !snp_machine_config_ok(cfg)) {
+		return NULL;
+	}
+	m = snp_calloc(1, sizeof(*m));
+	if (m == NULL) {
+		return NULL;
+	}
+	mem = snp_map(cfg->mem_bytes);
+	if (mem == NULL) {
+		goto out_free;
+	}
+	rmp = snp_calloc(cfg->mem_bytes / SNP_PAGE_SIZE, sizeof(*rmp));
+	if (rmp == NULL) {
+		goto out_unmap;
+	}
+	vcpus = snp_calloc(cfg->vcpus, sizeof(*vcpus));
+	if (vcpus == NULL) {
+		goto out_rmp;
+	}
+	snp_machine_setup(m, cfg, mem, rmp, vcpus);
+	live_machine = m;
+	return m;
+
+out_rmp:
+	free(rmp);
+out_unmap:
+	munmap(mem, cfg->mem_bytes);
+out_free:
+	free(m);
+	return NULL;
+}
+
+/** Destroy the machine; never from inside one of its fibers. */
+void snp_machine_destroy(struct snp_machine *m)
+{
+	unsigned i;
+
+	if (m == NULL) {
+		return;
+	}
+	if (m->cur != NULL) {
+		abort();
+	}
+	for (i = 0; i < m->cfg.vcpus; i++) {
+		snp_fiber_free(m->vcpus[i].fiber);
+	}
+	snp_wipe(m->vmpck, sizeof(m->vmpck));
+	free(m->vcpus);
+	free(m->rmp);
+	munmap(m->mem, m->mem_size);
+	if (live_machine == m) {
+		live_machine = NULL;
+	}
+	free(m);
+}
+
+/** Boot a vCPU's VMPL0 context (see machine.h). */
+int snp_machine_boot(struct snp_machine *m, unsigned apic_id, uint64_t vmsa_gpa)
+{
+	const struct rmp_entry *e;
+	struct snp_vcpu *v;
+
+	if (m->terminated || apic_id >= m->cfg.vcpus || m->cur != NULL) {
+		return -1;
+	}
+	if ((vmsa_gpa & SNP_PAGE_MASK) != 0 ||
+	    !snp_range_ok(m, vmsa_gpa, SNP_PAGE_SIZE)) {
+		return -1;
+	}
+	e = snp_rmp_at(m, vmsa_gpa);
+	if (!e->assigned || !e->vmsa || m->mem[vmsa_gpa + VMSA_OFF_VMPL] != 0) {
+		return -1;
+	}
+	v = &m->vcpus[apic_id];
+	if (v->fiber != NULL && v->fiber->active) {
+		return -1;
+	}
+	m->launch_finished = true;
+	v->vmsa_valid[0] = true;
+	v->vmsa_gpa[0] = vmsa_gpa;
+	if (!snp_vcpu_start_fiber(m, v, vmsa_gpa)) {
+		return -1;
+	}
+	snp_fiber_resume(m, v->fiber);
+	return m->terminated ? -1 : 0;
+}
+
+/* Resume the VMPL0 fiber for the guest at `vmpl`; 0 once control is back. */
+static int guest_run_vmpl0(struct snp_machine *m, struct snp_vcpu *v,
+			   unsigned vmpl)
+{
+	struct snp_fiber *f = v->fiber;
+
+	snp_fiber_resume(m, f);
+	if (m->terminated) {
+		return -1;
+	}
+	return f->exit == SNP_FIBER_RUN_VMPL && f->exit_vmpl == vmpl ? 0 : -1;
+}
+
+/** The guest's VMGEXIT (see machine.h). */
+int snp_machine_guest_vmgexit(struct snp_machine *m, unsigned apic_id,
+			      unsigned vmpl)
+{
+	struct snp_hv_result res;
+	struct snp_vcpu *v;
+
+	if (m->terminated || m->cur != NULL || apic_id >= m->cfg.vcpus ||
+	    vmpl == 0 || vmpl >= SNP_VMPL_COUNT) {
+		return -1;
+	}
+	v = &m->vcpus[apic_id];
+	if (!snp_vmsa_runnable(m, v, vmpl)) {
+		return -1;
+	}
+	snp_vmsa_write64(m, v->vmsa_gpa[vmpl], VMSA_OFF_GUEST_EXIT_CODE,
+			 SVM_EXIT_VMGEXIT);
+	snp_hv_vmgexit(m, v, vmpl, true, &res);
+	switch (res.next) {
+	case SNP_HV_DONE:
+		return res.ok ? 0 : -1;
+	case SNP_HV_RUN_VMPL:
+		return guest_run_vmpl0(m, v, vmpl);
+	case SNP_HV_START_AP:
+		snp_fiber_resume(m, res.ap->fiber);
+		return m->terminated ? -1 : 0;
+	case SNP_HV_TERMINATED:
+	default:
+		return -1;
+	}
+}
+
+/*
+ * The front-end interface (machine_internal.h): VMPL0 contexts are fibers.
+ */
+
+/** True if `v`'s VMPL0 fiber runs now. */
+bool snp_fe_vmpl0_running(const struct snp_machine *m, const struct snp_vcpu *v)
+{
+	(void)m;
+	return v->fiber != NULL && v->fiber->active;
+}
+
+/** True if `v`'s VMPL0 fiber waits to take the vCPU back. */
+bool snp_fe_vmpl0_resumable(const struct snp_machine *m,
+			    const struct snp_vcpu *v)
+{
+	const struct snp_fiber *f = v->fiber;
+
+	return f != NULL && !f->dead && !f->active &&
+	       snp_vmsa_runnable(m, v, 0);
+}
+
+/** A new fiber for `ap`'s VMPL0, run by the caller once the call is done. */
+bool snp_fe_ap_start(struct snp_machine *m, struct snp_vcpu *ap,
+		     uint64_t vmsa_gpa)
+{
+	return snp_vcpu_start_fiber(m, ap, vmsa_gpa);
+}
+
+/** Free `ap`'s VMPL0 fiber. */
+void snp_fe_ap_destroy(struct snp_machine *m, struct snp_vcpu *ap)
+{
+	(void)m;
+	snp_fiber_free(ap->fiber);
+	ap->fiber = NULL;
+}
+
+/** The hosted machine has no I/O ports. */
+bool snp_fe_ioio(struct snp_machine *m, uint64_t info1, uint64_t *rax)
+{
+	(void)m;
+	(void)info1;
+	(void)rax;
+	return false;
+}
+
+/** The hosted machine answers CPUID from the hypervisor's fixed table. */
+bool snp_fe_cpuid(uint32_t fn, unsigned reg, uint32_t *val)
+{
+	(void)fn;
+	(void)reg;
+	(void)val;
+	return false;
+}
