@@ -18,7 +18,6 @@
 
 #define CPUID_SEV_LEAF 0x8000001f
 #define SEV_LEAF_SEV (1U << 1)
-#define SEV_STATUS_SNP (1UL << 2)
 
 static enum platform_type platform = PLATFORM_NATIVE;
 

@@ -13,6 +13,7 @@ svsm-common-y += svsm/core/boot.c svsm/core/guest.c svsm/core/physmap.c \
 		 svsm/platform/snp/ghcb.c svsm/platform/snp/page.c \
 		 svsm/platform/snp/vmsa.c svsm/platform/snp/guest_request.c
 svsm-hosted-y += svsm/sim/sim.c svsm/sim/entry.c svsm/sim/log.c svsm/sim/tpm2_cmds.c \
+		 svsm/sim/vtpm_cases.c svsm/sim/core_cases.c \
 		 svsm/sim/services.c
 
 # What a program linking libsvsm-sim (or the ASan archive) also needs.

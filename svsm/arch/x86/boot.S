@@ -197,10 +197,7 @@ snp_ap_start:
 	.balign 16
 	.globl boot_gdt
 boot_gdt:
-	.quad 0
-	.quad 0x00cf9b000000ffff	/* 0x08: 32-bit code */
-	.quad 0x00cf93000000ffff	/* 0x10: data */
-	.quad 0x00af9b000000ffff	/* 0x18: 64-bit code */
+	FLAT_GDT_ENTRIES
 boot_gdt_end:
 boot_gdt_desc:
 	.word boot_gdt_end - boot_gdt - 1
