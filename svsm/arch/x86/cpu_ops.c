@@ -9,8 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kernel/vc.h>
 #include <x86/asm.h>
 #include <x86/extable.h>
+#include <x86/paging.h>
 #include <x86/smp.h>
 #include <svsm/cpu.h>
 
@@ -120,6 +122,18 @@ void cpu_flush_tlb_all(void)
 			 :
 			 : "a"(8UL), "c"(0UL), "d"(0UL)
 			 : "memory");
+}
+
+/** Map `va` without the C-bit (see <svsm/cpu.h>). */
+bool cpu_map_shared(void *va)
+{
+	return paging_set_shared(va, true);
+}
+
+/** The #VC handler of this CPU uses `ghcb` from now on. */
+void cpu_ghcb_set(struct ghcb *ghcb)
+{
+	vc_set_ghcb(ghcb);
 }
 
 /** This CPU's initial APIC ID (CPUID 1, EBX[31:24]). */

@@ -53,6 +53,18 @@ bool snp_msr_register_ghcb(uint64_t gpa)
 	       GHCB_MSR_DATA(resp) == (gpa >> PAGE_SHIFT);
 }
 
+/** The hypervisor's GHCB feature bitmap; false if it did not answer. */
+bool snp_msr_hv_features(uint64_t *features)
+{
+	uint64_t resp = msr_protocol(GHCB_MSR_HV_FT_REQ);
+
+	if (GHCB_MSR_INFO(resp) != GHCB_MSR_HV_FT_RESP) {
+		return false;
+	}
+	*features = GHCB_MSR_DATA(resp);
+	return true;
+}
+
 /** Request termination; never returns (the hypervisor never resumes us). */
 _Noreturn void snp_terminate(unsigned int set, unsigned int code)
 {
@@ -62,7 +74,7 @@ _Noreturn void snp_terminate(unsigned int set, unsigned int code)
 	}
 }
 
-/** Make `page` shared for use as a GHCB. */
+/** Make `page` shared (rescind, page state change, mapping) for a GHCB. */
 bool snp_ghcb_prepare(struct ghcb *page)
 {
 	bool cf;
@@ -70,7 +82,7 @@ bool snp_ghcb_prepare(struct ghcb *page)
 	if (cpu_pvalidate(page, CPU_PAGE_4K, false, &cf) != 0) {
 		return false;
 	}
-	if (!snp_msr_psc(physmap_pa(page), true)) {
+	if (!snp_msr_psc(physmap_pa(page), true) || !cpu_map_shared(page)) {
 		return false;
 	}
 	memset(page, 0, sizeof(*page));
@@ -86,6 +98,7 @@ bool snp_ghcb_init(struct ghcb *ghcb)
 		return false;
 	}
 	cpu_wrmsr(MSR_GHCB, gpa);
+	cpu_ghcb_set(ghcb);
 	return true;
 }
 

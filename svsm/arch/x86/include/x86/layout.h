@@ -13,7 +13,8 @@
 #pragma once
 
 #define KERNEL_VIRT_BASE 0xffffffff80000000
-#define KERNEL_PHYS_BASE 0x8000000 /* 128 MiB, PVH and IGVM (docs/SNP-BOOT.md) */
+/* 128 MiB, for the PVH and the IGVM entry alike (docs/SNP-BOOT.md). */
+#define KERNEL_PHYS_BASE 0x8000000
 #define PHYSMAP_BASE 0xffff800000000000
 #define PHYSMAP_MAX (512UL << 30)
 #define MMIO_BASE 0xfffffe0000000000
