@@ -17,6 +17,7 @@
 #include "abi/ghcb.h"
 #include "abi/snp_rmp.h"
 #include "abi/vmsa.h"
+#include "svsm/igvm_params.h"
 
 #include "payload.h"
 
@@ -75,6 +76,8 @@ extern uint64_t pl_gdt[];
 extern const uint8_t pl_gdt_desc[];
 extern uint64_t pl_pml4[];
 extern uint8_t __image_start[], __image_end[];
+extern uint64_t pl_params;
+extern const char pl_mode_value[];
 
 static struct ctx ctx0, ctx2;
 static struct idt_gate idt[32] __attribute__((aligned(16)));
@@ -574,7 +577,9 @@ static void checks_psc(bool fail)
 
 static void checks_ap(bool fail)
 {
-	unsigned n = *(volatile uint32_t *)PL_GENERAL;
+	const struct svsm_igvm_params *p =
+		(const struct svsm_igvm_params *)(uintptr_t)pl_params;
+	unsigned n = *(volatile uint32_t *)(uintptr_t)p->general_gpa;
 	uint64_t r;
 	unsigned i;
 
@@ -736,7 +741,9 @@ void pl_guest_main(void)
 /** The BSP's VMPL0 after entry. */
 void pl_main(void)
 {
-	uint32_t m = *(volatile uint32_t *)PL_MODE;
+	uint32_t m = (uint32_t)(uintptr_t)pl_mode_value;
+	const struct svsm_igvm_params *p =
+		(const struct svsm_igvm_params *)(uintptr_t)pl_params;
 	bool fault_psc = m == MODE_FAULT_PSC, fault_ap = m == MODE_FAULT_AP;
 
 	mode = m;
@@ -751,6 +758,12 @@ void pl_main(void)
 	idt_setup();
 	idt_load();
 	checks_msr_protocol();
+	check(p->magic == SVSM_IGVM_PARAMS_MAGIC &&
+		      p->version == SVSM_IGVM_PARAMS_VERSION,
+	      "RSI names the IGVM parameter block", p->magic);
+	check(*(volatile uint32_t *)(uintptr_t)p->secrets_gpa == 3,
+	      "the PSP filled the secrets page (version 3)",
+	      *(volatile uint32_t *)(uintptr_t)p->secrets_gpa);
 	puts_("payload: VMPL0 running, mode ");
 	puthex(m);
 	puts_("\n");

@@ -4,12 +4,13 @@
 # The emulator's in-QEMU tests: each scenario boots snp-emu with one IGVM
 # file of the test payload and checks the run's outcome and its console.
 #
-#   test-snp-emu.sh RUN.sh EMU.elf IGVM_DIR
+#   test-snp-emu.sh RUN.sh EMU.elf IGVM_DIR IGVM_MEASURE
 set -u
 
 run=$1
 emu=$2
 dir=$3
+measure=$4
 fails=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -33,6 +34,15 @@ scenario() {
 
 scenario "every check at VMPL0 and VMPL2, 2 vCPUs" checks 0 \
 	"payload: all checks passed" --smp 2
+# The PSP's launch digest is igvm-measure's (one launch walk).
+want=$("$measure" -b --vcpus 2 "$dir/payload-checks.igvm")
+got=$(sed -n 's/.*launch digest (PSP) \([0-9a-f]*\).*/\1/p' "$log")
+if [ -n "$want" ] && [ "$got" = "$want" ]; then
+	echo "ok   the launch digest equals igvm-measure --vcpus 2"
+else
+	echo "FAIL the launch digest '$got' is not igvm-measure's '$want'"
+	fails=$((fails + 1))
+fi
 scenario "a failing check fails the run (PSC refused, payload expects it to work)" \
 	checks 1 "payload: VMPL0 FAIL GHCB MSR PSC to shared" --append fault=psc
 scenario "VMPL2 reading VMPL0 memory is stopped and reported" touch-vmpl0 1 \
