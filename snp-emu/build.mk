@@ -15,7 +15,8 @@ EMU_ELF := $(BUILD)/snp-emu.elf
 EMU_LDS := $(SRCDIR)/snp-emu/link.ld
 EMU_QEMU := $(SRCDIR)/snp-emu/run.sh
 EMU_CFLAGS := $(filter-out -mcmodel=kernel -DSVSM_KERNEL=1,$(KERNEL_CFLAGS)) \
-              -mcmodel=small -DSVSM_SNP_EMU=1 -I$(SRCDIR)/svsm/sim/machine
+              -mcmodel=small -DSVSM_SNP_EMU=1 -I$(SRCDIR)/svsm/sim/machine \
+              -I$(SRCDIR)/svsm/sim/psp
 EMU_ASFLAGS := $(filter-out -Wstrict-prototypes -Wmissing-prototypes,$(EMU_CFLAGS)) \
                -D__ASSEMBLY__
 EMU_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
@@ -31,8 +32,10 @@ emu-y = snp-emu/boot.S snp-emu/trap_entry.S snp-emu/svm_entry.S \
 emu-lib-y = svsm/lib/string.c svsm/lib/printf.c svsm/arch/x86/time.c \
             $(svsm-mm-y) $(klib-tpm-y) svsm/lib/tpm/sys.c \
             svsm/lib/tpm/nosys.c svsm/lib/tpm/setjmp.S \
-            $(svsm-machine-y) $(IGVM_LIB_SRCS)
-$(call objs,emu,svsm/sim/machine/psp.c svsm/igvm/launch.c): \
+            $(svsm-machine-y) $(svsm-psp-y) svsm/sim/psp/hook.c \
+            $(IGVM_LIB_SRCS)
+$(call objs,emu,svsm/sim/machine/psp.c svsm/igvm/launch.c svsm/sim/psp/psp.c \
+	svsm/sim/psp/psp_certs.c svsm/sim/psp/hook.c): \
 	EXTRA_CFLAGS += $(KERNEL_SYSINC)
 
 $(BUILD)/emu/%.o: $(SRCDIR)/%.c
@@ -68,7 +71,7 @@ emu-payload-y := snp-emu/tests/payload_entry.S snp-emu/tests/payload.c
 EMU_PAYLOAD_OBJS = $(call objs,emu,$(emu-payload-y))
 $(EMU_PAYLOAD_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/snp-emu/tests
 EMU_MODES := checks:0 touch-vmpl0:1 touch-vmsa:2 fault-psc:3 fault-ap:4 \
-             terminate:5 bench:6
+             terminate:5 bench:6 fault-greq:7 fault-greq-busy:8
 emu-mode = $(patsubst $(1):%,%,$(filter $(1):%,$(EMU_MODES)))
 
 $(BUILD)/snp-emu/payload-%.elf: $$(EMU_PAYLOAD_OBJS) \

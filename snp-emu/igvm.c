@@ -316,6 +316,7 @@ bool igvm_launch(struct emu_vm *v, const struct vm_config *cfg,
 		return false;
 	}
 	snp_machine_launch_finish(&vm.m);
+	vm.policy = il.has_policy ? il.policy : 0x30000;
 	print_digest("PSP", snp_machine_measurement(&vm.m));
 	if (l.vmsas == 0 || memcmp(il.digest, snp_machine_measurement(&vm.m),
 				   SNP_MEASUREMENT_SIZE) != 0) {

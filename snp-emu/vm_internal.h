@@ -50,6 +50,8 @@ enum vm_fault {
 	VM_FAULT_GREQ_BUSY, /* guest requests answer BUSY */
 };
 
+struct psp;
+
 struct emu_vm {
 	struct spinlock lock;
 	struct snp_machine m;
@@ -60,6 +62,8 @@ struct emu_vm {
 	volatile uint64_t npt_gen;
 	uint8_t *msrpm;
 	uint8_t *iopm;
+	struct psp *psp;     /* guest-request firmware, from the first one */
+	uint64_t policy;     /* the IGVM file's guest policy */
 	uint64_t t_start_us; /* emulator start (time_us) */
 	uint64_t bench;
 };

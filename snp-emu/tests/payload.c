@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "abi/ghcb.h"
+#include "abi/snp_guest_msg.h"
 #include "abi/snp_rmp.h"
 #include "abi/vmsa.h"
 #include "svsm/igvm_params.h"
@@ -606,6 +607,51 @@ static void checks_ap(bool fail)
 	check(ap_alive == 0xA5, "vCPU 1 runs on its own L1 CPU", ap_alive);
 }
 
+/*
+ * A guest request whose header is well formed but whose tag is not: the
+ * PSP firmware (started at this first request) refuses it after AES-GCM
+ * with INVALID_PARAM (0x16); the injected faults answer for the
+ * hypervisor instead.
+ */
+static void checks_greq(uint32_t m)
+{
+	struct snp_guest_msg_hdr *h = (struct snp_guest_msg_hdr *)PL_GREQ_REQ;
+	struct ghcb *g = ctx0.ghcb;
+	uint64_t want = 0x16;
+	const char *name =
+		"guest request with a bad tag: firmware INVALID_PARAM";
+
+	memset(h, 0, 4096);
+	h->msg_seqno = 1;
+	h->algo = SNP_MSG_AEAD_AES_256_GCM;
+	h->hdr_version = SNP_MSG_HDR_VERSION;
+	h->hdr_sz = SNP_MSG_HDR_SIZE;
+	h->msg_type = SNP_MSG_REPORT_REQ;
+	h->msg_version = SNP_MSG_VERSION;
+	h->msg_sz = 0x60;
+	if (m == MODE_FAULT_GREQ) {
+		want = 1ULL << 32;
+		name = "guest request: the hypervisor answers INVALID_LEN "
+		       "(fault=greq)";
+	} else if (m == MODE_FAULT_GREQ_BUSY) {
+		want = 2ULL << 32;
+		name = "guest request: the hypervisor answers BUSY "
+		       "(fault=greq-busy)";
+	}
+	ghcb_clear(g);
+	check(ghcb_call(g, SVM_VMGEXIT_GUEST_REQUEST, PL_GREQ_REQ,
+			PL_GREQ_RESP) == 0 &&
+		      g->sw_exit_info_2 == want,
+	      name, g->sw_exit_info_2);
+	ghcb_clear(g);
+	check(ghcb_call(g, SVM_VMGEXIT_GUEST_REQUEST,
+			(uint64_t)(uintptr_t)psc_page,
+			PL_GREQ_RESP) == GHCB_RESULT_ERROR &&
+		      g->sw_exit_info_2 == GHCB_ERR_INVALID_INPUT,
+	      "guest request from a private page: INVALID_INPUT",
+	      g->sw_exit_info_2);
+}
+
 /** vCPU 1's VMPL0. */
 void pl_ap_main(void)
 {
@@ -775,6 +821,7 @@ void pl_main(void)
 	checks_vc();
 	checks_psc(fault_psc);
 	checks_ap(fault_ap);
+	checks_greq(m);
 	checks_vmpl2();
 	puts_(ctx0.fails == 0 ? "payload: all checks passed\n" :
 				"payload: checks FAILED\n");

@@ -34,6 +34,12 @@ scenario() {
 
 scenario "every check at VMPL0 and VMPL2, 2 vCPUs" checks 0 \
 	"payload: all checks passed" --smp 2
+if grep -q "PSP firmware started" "$log"; then
+	echo "ok   the PSP firmware answered the guest request"
+else
+	echo "FAIL the PSP firmware did not start"
+	fails=$((fails + 1))
+fi
 # The PSP's launch digest is igvm-measure's (one launch walk).
 want=$("$measure" -b --vcpus 2 "$dir/payload-checks.igvm")
 got=$(sed -n 's/.*launch digest (PSP) \([0-9a-f]*\).*/\1/p' "$log")
@@ -53,6 +59,12 @@ scenario "hypervisor refuses page state changes (fault=psc)" fault-psc 0 \
 	"fault injection: page state change refused" --append fault=psc
 scenario "hypervisor refuses AP creation (fault=ap)" fault-ap 0 \
 	"fault injection: AP creation of vCPU 1 refused" --append fault=ap
+scenario "hypervisor answers guest requests INVALID_LEN (fault=greq)" \
+	fault-greq 0 "fault injection: guest request answered INVALID_LEN" \
+	--append fault=greq
+scenario "hypervisor answers guest requests BUSY (fault=greq-busy)" \
+	fault-greq-busy 0 "fault injection: guest request answered BUSY" \
+	--append fault=greq-busy
 scenario "a termination request prints its reason and fails the run" \
 	terminate 1 "asked to terminate: reason set 1 code 7"
 scenario "one vCPU: no AP, the VMPL2 checks still run" checks 0 \
