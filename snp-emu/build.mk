@@ -26,7 +26,7 @@ EMU_LDLIBS = $(KERNEL_LIBDIR)/libcrypto.a
 emu-y = snp-emu/boot.S snp-emu/trap_entry.S snp-emu/svm_entry.S \
          snp-emu/main.c snp-emu/console.c snp-emu/traps.c snp-emu/smp.c \
          snp-emu/vm.c snp-emu/run.c snp-emu/svm.c snp-emu/npt.c \
-         snp-emu/guest.c snp-emu/igvm.c snp-emu/log.c
+         snp-emu/guest.c snp-emu/igvm.c snp-emu/log.c snp-emu/bench.c
 # Shared with the kernel: the libc, time, and the shim libcrypto needs.
 # (Recursive: the fragments defining these lists come later.)
 emu-lib-y = svsm/lib/string.c svsm/lib/printf.c svsm/arch/x86/time.c \
@@ -96,3 +96,10 @@ test-snp-emu: $(EMU_ELF) $(EMU_TEST_IGVMS) $$(IGVM_MEASURE)
 	$(Q)$(SRCDIR)/snp-emu/tests/test-snp-emu.sh $(EMU_QEMU) $(EMU_ELF) \
 		$(BUILD)/snp-emu $(IGVM_MEASURE)
 .SECONDARY: $(EMU_TEST_IGVMS:.igvm=.elf)
+
+BENCH_TARGETS += bench-snp-emu
+HELP += bench-snp-emu|VMPL round trip under snp-emu vs a bare VMRUN/VMMCALL; boot to guest entry
+.PHONY: bench-snp-emu
+bench-snp-emu: $(EMU_ELF) $(BUILD)/snp-emu/payload-bench.igvm
+	$(Q)$(SRCDIR)/snp-emu/tests/bench-snp-emu.sh $(EMU_QEMU) $(EMU_ELF) \
+		$(BUILD)/snp-emu/payload-bench.igvm
