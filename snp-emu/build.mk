@@ -15,7 +15,8 @@ EMU_ELF := $(BUILD)/snp-emu.elf
 EMU_LDS := $(SRCDIR)/snp-emu/link.ld
 EMU_QEMU := $(SRCDIR)/snp-emu/run.sh
 EMU_CFLAGS := $(filter-out -mcmodel=kernel -DSVSM_KERNEL=1,$(KERNEL_CFLAGS)) \
-              -mcmodel=small -DSVSM_SNP_EMU=1 -I$(SRCDIR)/svsm/sim/machine
+              -mcmodel=small -DSVSM_SNP_EMU=1 -I$(SRCDIR)/svsm/sim/machine \
+              -I$(SRCDIR)/svsm/sim/psp
 EMU_ASFLAGS := $(filter-out -Wstrict-prototypes -Wmissing-prototypes,$(EMU_CFLAGS)) \
                -D__ASSEMBLY__
 EMU_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
@@ -25,14 +26,17 @@ EMU_LDLIBS = $(KERNEL_LIBDIR)/libcrypto.a
 emu-y = snp-emu/boot.S snp-emu/trap_entry.S snp-emu/svm_entry.S \
          snp-emu/main.c snp-emu/console.c snp-emu/traps.c snp-emu/smp.c \
          snp-emu/vm.c snp-emu/run.c snp-emu/svm.c snp-emu/npt.c \
-         snp-emu/guest.c snp-emu/igvm.c snp-emu/log.c
+         snp-emu/guest.c snp-emu/igvm.c snp-emu/log.c snp-emu/bench.c
 # Shared with the kernel: the libc, time, and the shim libcrypto needs.
 # (Recursive: the fragments defining these lists come later.)
 emu-lib-y = svsm/lib/string.c svsm/lib/printf.c svsm/arch/x86/time.c \
             $(svsm-mm-y) $(klib-tpm-y) svsm/lib/tpm/sys.c \
             svsm/lib/tpm/nosys.c svsm/lib/tpm/setjmp.S \
-            $(svsm-machine-y)
-$(call objs,emu,svsm/sim/machine/psp.c): EXTRA_CFLAGS += $(KERNEL_SYSINC)
+            $(svsm-machine-y) $(svsm-psp-y) svsm/sim/psp/hook.c \
+            $(IGVM_LIB_SRCS)
+$(call objs,emu,svsm/sim/machine/psp.c svsm/igvm/launch.c svsm/sim/psp/psp.c \
+	svsm/sim/psp/psp_certs.c svsm/sim/psp/hook.c): \
+	EXTRA_CFLAGS += $(KERNEL_SYSINC)
 
 $(BUILD)/emu/%.o: $(SRCDIR)/%.c
 	$(call msg,CC-EMU,$@)
@@ -61,31 +65,41 @@ HELP += snp-emu|build the software SEV-SNP machine ($(O)/snp-emu.elf)
 snp-emu: $(EMU_ELF)
 
 # The test payload (snp-emu/tests): an SNP guest of its own that checks each
-# behaviour, packed into IGVM files, one per scenario.
-EMU_PAYLOAD := $(BUILD)/snp-emu/payload.elf
+# behaviour, packed by tools/igvm-build as the "kernel" of an IGVM file, one
+# file per scenario (the scenario is linked in as pl_mode_value).
 emu-payload-y := snp-emu/tests/payload_entry.S snp-emu/tests/payload.c
 EMU_PAYLOAD_OBJS = $(call objs,emu,$(emu-payload-y))
 $(EMU_PAYLOAD_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/snp-emu/tests
+EMU_MODES := checks:0 touch-vmpl0:1 touch-vmsa:2 fault-psc:3 fault-ap:4 \
+             terminate:5 bench:6 fault-greq:7 fault-greq-busy:8
+emu-mode = $(patsubst $(1):%,%,$(filter $(1):%,$(EMU_MODES)))
 
-$(EMU_PAYLOAD): $$(EMU_PAYLOAD_OBJS) $(SRCDIR)/snp-emu/tests/payload.ld
+$(BUILD)/snp-emu/payload-%.elf: $$(EMU_PAYLOAD_OBJS) \
+		$(SRCDIR)/snp-emu/tests/payload.ld $(SRCDIR)/snp-emu/build.mk
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
 		--no-warn-rwx-segments -T $(SRCDIR)/snp-emu/tests/payload.ld \
+		--defsym=pl_mode_value=$(call emu-mode,$*) \
 		-o $@ $(EMU_PAYLOAD_OBJS)
 
-EMU_MODES := checks:0 touch-vmpl0:1 touch-vmsa:2 fault-psc:3 fault-ap:4 \
-             terminate:5 bench:6
-$(BUILD)/snp-emu/payload-%.igvm: $(EMU_PAYLOAD) $(SRCDIR)/snp-emu/tests/mkigvm.py
+$(BUILD)/snp-emu/payload-%.igvm: $(BUILD)/snp-emu/payload-%.elf $$(IGVM_BUILD)
 	$(call msg,IGVM,$@)
-	$(Q)$(SRCDIR)/snp-emu/tests/mkigvm.py $< \
-		$(patsubst $*:%,%,$(filter $*:%,$(EMU_MODES))) $@
+	$(Q)$(IGVM_BUILD) --kernel $< -o $@
 
 EMU_TEST_IGVMS := $(foreach m,$(EMU_MODES),$(BUILD)/snp-emu/payload-$(firstword $(subst :, ,$(m))).igvm)
 
 CHECK_TARGETS += test-snp-emu
 HELP += test-snp-emu|boot snp-emu with the test payload in each scenario (in QEMU)
 .PHONY: test-snp-emu
-test-snp-emu: $(EMU_ELF) $(EMU_TEST_IGVMS)
+test-snp-emu: $(EMU_ELF) $(EMU_TEST_IGVMS) $$(IGVM_MEASURE)
 	$(Q)$(SRCDIR)/snp-emu/tests/test-snp-emu.sh $(EMU_QEMU) $(EMU_ELF) \
-		$(BUILD)/snp-emu
+		$(BUILD)/snp-emu $(IGVM_MEASURE)
+.SECONDARY: $(EMU_TEST_IGVMS:.igvm=.elf)
+
+BENCH_TARGETS += bench-snp-emu
+HELP += bench-snp-emu|VMPL round trip under snp-emu vs a bare VMRUN/VMMCALL; boot to guest entry
+.PHONY: bench-snp-emu
+bench-snp-emu: $(EMU_ELF) $(BUILD)/snp-emu/payload-bench.igvm
+	$(Q)$(SRCDIR)/snp-emu/tests/bench-snp-emu.sh $(EMU_QEMU) $(EMU_ELF) \
+		$(BUILD)/snp-emu/payload-bench.igvm

@@ -10,7 +10,7 @@
 /* Where the AP start-up code is copied (below 1 MiB, page-aligned). */
 #define EMU_TRAMPOLINE 0x8000
 /* Stack of each L1 CPU. */
-#define EMU_STACK_SIZE 0x10000
+#define EMU_STACK_SIZE 0x40000 /* libcrypto (the PSP) runs on it */
 #define EMU_MAX_CPUS 16
 /* GDT selectors (boot.S builds the GDT). */
 #define EMU_CS32 0x08

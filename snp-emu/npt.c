@@ -91,8 +91,7 @@ bool npt_init(struct emu_vm *v)
 			v->npt_pt[vmpl][c] = pt;
 		}
 	}
-	npt_sync(v, 0, v->m.mem_size);
-	return true;
+	return true; /* all absent: vm_create() syncs after the launch */
 }
 
 /** Re-derive the NPT entries of [gpa, gpa + len) from the RMP. */

@@ -420,6 +420,13 @@ _Noreturn void vm_run_vcpu(unsigned index)
 			cpu_relax();
 			continue;
 		}
+		if (x.vmpl != 0 && !vm.guest_entered) {
+			vm.guest_entered = true;
+			emu_printf("boot to guest entry (VMPL%u): %lu us since "
+				   "the L1 started",
+				   x.vmpl,
+				   (unsigned long)(time_us() - vm.t_bench_us));
+		}
 		spin_unlock(&vm.lock);
 		x.c = &ve->ctx[x.vmpl];
 		x.vmcb = x.c->vmcb;

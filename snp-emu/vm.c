@@ -11,6 +11,7 @@
 #include <x86/time.h>
 
 #include "emu.h"
+#include "psp.h"
 #include "vm_internal.h"
 
 #define MSR_GHCB 0xC0010130U
@@ -68,6 +69,48 @@ static const char *const fault_names[] = {
 	[VM_FAULT_GREQ] = "greq",
 	[VM_FAULT_GREQ_BUSY] = "greq-busy",
 };
+
+#define VMM_ERR_INVALID_LEN (1ULL << 32)
+#define VMM_ERR_BUSY (2ULL << 32)
+
+/*
+ * Guest requests: the model's PSP firmware (svsm/sim/psp), keyed with the
+ * VMPCKs the launch generated and the launch digest. It is created at the
+ * first request (its VCEK chain costs time the boot need not spend).
+ * `fault=greq` makes the hypervisor answer INVALID_LEN without the
+ * firmware, `fault=greq-busy` BUSY.
+ */
+static uint64_t vm_guest_request(struct snp_machine *m, void *ctx,
+				 struct snp_guest_request *req)
+{
+	struct psp_config cfg;
+	unsigned i;
+
+	(void)ctx;
+	if (vm.fault == VM_FAULT_GREQ || vm.fault == VM_FAULT_GREQ_BUSY) {
+		emu_printf("fault injection: guest request answered %s",
+			   vm.fault == VM_FAULT_GREQ ? "INVALID_LEN" : "BUSY");
+		return vm.fault == VM_FAULT_GREQ ? VMM_ERR_INVALID_LEN :
+						   VMM_ERR_BUSY;
+	}
+	if (vm.psp == NULL) {
+		for (i = 0; i < SNP_VMPCK_COUNT; i++) {
+			memcpy(cfg.vmpck[i], snp_machine_vmpck(m, i),
+			       SNP_VMPCK_SIZE);
+		}
+		memcpy(cfg.measurement, snp_machine_measurement(m),
+		       sizeof(cfg.measurement));
+		cfg.policy = vm.policy;
+		vm.psp = psp_create(&cfg);
+		memzero_explicit(&cfg, sizeof(cfg));
+		if (vm.psp == NULL) {
+			emu_printf("the PSP firmware could not start");
+			return VMM_ERR_BUSY;
+		}
+		emu_printf("PSP firmware started: VCEK chain ready");
+	}
+	return psp_hv_request(m, vm.psp, req);
+}
 
 static bool parse_fault(const char *s, enum vm_fault *out)
 {
@@ -145,7 +188,7 @@ bool vm_create(const struct vm_config *cfg)
 		return false;
 	}
 	snp_machine_setup(&vm.m, &mc, (uint8_t *)VM_GUEST_BASE, rmp, mv);
-	memset(vm.m.mem, 0, mc.mem_bytes);
+	/* Guest RAM is L1 RAM nothing has used: QEMU hands it out zeroed. */
 	memset(vm.msrpm, 0xFF, 8192);
 	memset(vm.iopm, 0xFF, 12288);
 	for (i = 0; i < sizeof(msr_passthrough) / sizeof(msr_passthrough[0]);
@@ -159,12 +202,22 @@ bool vm_create(const struct vm_config *cfg)
 	if (!igvm_launch(&vm, cfg, &vmsa_gpa)) {
 		return false;
 	}
+	snp_machine_set_guest_request_handler(&vm.m, vm_guest_request, NULL);
 	vm.m.vcpus[0].vmsa_valid[0] = true;
 	vm.m.vcpus[0].vmsa_gpa[0] = vmsa_gpa;
 	vm.vcpus[0].started = true;
 	npt_sync(&vm, 0, vm.m.mem_size);
-	emu_printf("launched: %u vCPUs, BSP VMSA at 0x%lx, fault injection %s",
-		   mc.vcpus, (unsigned long)vmsa_gpa, fault_names[vm.fault]);
+	if (vm.bench != 0) {
+		uint64_t t = time_us();
+
+		vm_bench_bare(vm.bench);
+		vm.t_bench_us = time_us() - t;
+	}
+	emu_printf(
+		"launched in %lu ms: %u vCPUs, BSP VMSA at 0x%lx, fault injection %s",
+		(unsigned long)((time_us() - vm.t_start_us - vm.t_bench_us) /
+				1000),
+		mc.vcpus, (unsigned long)vmsa_gpa, fault_names[vm.fault]);
 	return true;
 }
 

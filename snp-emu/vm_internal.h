@@ -50,6 +50,8 @@ enum vm_fault {
 	VM_FAULT_GREQ_BUSY, /* guest requests answer BUSY */
 };
 
+struct psp;
+
 struct emu_vm {
 	struct spinlock lock;
 	struct snp_machine m;
@@ -60,8 +62,12 @@ struct emu_vm {
 	volatile uint64_t npt_gen;
 	uint8_t *msrpm;
 	uint8_t *iopm;
+	struct psp *psp;     /* guest-request firmware, from the first one */
+	uint64_t policy;     /* the IGVM file's guest policy */
 	uint64_t t_start_us; /* emulator start (time_us) */
 	uint64_t bench;
+	uint64_t t_bench_us; /* time the bare benchmark took (not boot) */
+	bool guest_entered;  /* a VMPL above 0 ran once */
 };
 
 extern struct emu_vm vm;
@@ -97,6 +103,10 @@ bool guest_deliver(uint8_t *vmcb, unsigned vmpl, unsigned vector, bool has_err,
 /** Launch the IGVM file into the machine (see vm.h); false: reported. */
 bool igvm_launch(struct emu_vm *v, const struct vm_config *cfg,
 		 uint64_t *vmsa_gpa);
+
+/* bench.c */
+/** Time `n` bare VMRUN/VMMCALL round trips on this CPU and print them. */
+void vm_bench_bare(unsigned long n);
 
 /* run.c */
 /** Stop the VM: print why and leave QEMU with a failure status. */

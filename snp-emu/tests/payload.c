@@ -15,8 +15,10 @@
 #include <stdint.h>
 
 #include "abi/ghcb.h"
+#include "abi/snp_guest_msg.h"
 #include "abi/snp_rmp.h"
 #include "abi/vmsa.h"
+#include "svsm/igvm_params.h"
 
 #include "payload.h"
 
@@ -75,6 +77,8 @@ extern uint64_t pl_gdt[];
 extern const uint8_t pl_gdt_desc[];
 extern uint64_t pl_pml4[];
 extern uint8_t __image_start[], __image_end[];
+extern uint64_t pl_params;
+extern const char pl_mode_value[];
 
 static struct ctx ctx0, ctx2;
 static struct idt_gate idt[32] __attribute__((aligned(16)));
@@ -574,7 +578,9 @@ static void checks_psc(bool fail)
 
 static void checks_ap(bool fail)
 {
-	unsigned n = *(volatile uint32_t *)PL_GENERAL;
+	const struct svsm_igvm_params *p =
+		(const struct svsm_igvm_params *)(uintptr_t)pl_params;
+	unsigned n = *(volatile uint32_t *)(uintptr_t)p->general_gpa;
 	uint64_t r;
 	unsigned i;
 
@@ -599,6 +605,51 @@ static void checks_ap(bool fail)
 		__asm__ volatile("pause");
 	}
 	check(ap_alive == 0xA5, "vCPU 1 runs on its own L1 CPU", ap_alive);
+}
+
+/*
+ * A guest request whose header is well formed but whose tag is not: the
+ * PSP firmware (started at this first request) refuses it after AES-GCM
+ * with INVALID_PARAM (0x16); the injected faults answer for the
+ * hypervisor instead.
+ */
+static void checks_greq(uint32_t m)
+{
+	struct snp_guest_msg_hdr *h = (struct snp_guest_msg_hdr *)PL_GREQ_REQ;
+	struct ghcb *g = ctx0.ghcb;
+	uint64_t want = 0x16;
+	const char *name =
+		"guest request with a bad tag: firmware INVALID_PARAM";
+
+	memset(h, 0, 4096);
+	h->msg_seqno = 1;
+	h->algo = SNP_MSG_AEAD_AES_256_GCM;
+	h->hdr_version = SNP_MSG_HDR_VERSION;
+	h->hdr_sz = SNP_MSG_HDR_SIZE;
+	h->msg_type = SNP_MSG_REPORT_REQ;
+	h->msg_version = SNP_MSG_VERSION;
+	h->msg_sz = 0x60;
+	if (m == MODE_FAULT_GREQ) {
+		want = 1ULL << 32;
+		name = "guest request: the hypervisor answers INVALID_LEN "
+		       "(fault=greq)";
+	} else if (m == MODE_FAULT_GREQ_BUSY) {
+		want = 2ULL << 32;
+		name = "guest request: the hypervisor answers BUSY "
+		       "(fault=greq-busy)";
+	}
+	ghcb_clear(g);
+	check(ghcb_call(g, SVM_VMGEXIT_GUEST_REQUEST, PL_GREQ_REQ,
+			PL_GREQ_RESP) == 0 &&
+		      g->sw_exit_info_2 == want,
+	      name, g->sw_exit_info_2);
+	ghcb_clear(g);
+	check(ghcb_call(g, SVM_VMGEXIT_GUEST_REQUEST,
+			(uint64_t)(uintptr_t)psc_page,
+			PL_GREQ_RESP) == GHCB_RESULT_ERROR &&
+		      g->sw_exit_info_2 == GHCB_ERR_INVALID_INPUT,
+	      "guest request from a private page: INVALID_INPUT",
+	      g->sw_exit_info_2);
 }
 
 /** vCPU 1's VMPL0. */
@@ -736,7 +787,9 @@ void pl_guest_main(void)
 /** The BSP's VMPL0 after entry. */
 void pl_main(void)
 {
-	uint32_t m = *(volatile uint32_t *)PL_MODE;
+	uint32_t m = (uint32_t)(uintptr_t)pl_mode_value;
+	const struct svsm_igvm_params *p =
+		(const struct svsm_igvm_params *)(uintptr_t)pl_params;
 	bool fault_psc = m == MODE_FAULT_PSC, fault_ap = m == MODE_FAULT_AP;
 
 	mode = m;
@@ -751,6 +804,12 @@ void pl_main(void)
 	idt_setup();
 	idt_load();
 	checks_msr_protocol();
+	check(p->magic == SVSM_IGVM_PARAMS_MAGIC &&
+		      p->version == SVSM_IGVM_PARAMS_VERSION,
+	      "RSI names the IGVM parameter block", p->magic);
+	check(*(volatile uint32_t *)(uintptr_t)p->secrets_gpa == 3,
+	      "the PSP filled the secrets page (version 3)",
+	      *(volatile uint32_t *)(uintptr_t)p->secrets_gpa);
 	puts_("payload: VMPL0 running, mode ");
 	puthex(m);
 	puts_("\n");
@@ -758,10 +817,14 @@ void pl_main(void)
 		puts_("payload: asking to terminate (set 1, code 7)\n");
 		term(1, 7);
 	}
-	checks_rmp();
-	checks_vc();
-	checks_psc(fault_psc);
-	checks_ap(fault_ap);
+	if (m != MODE_BENCH) {
+		/* The benchmark times the boot to the guest: no detours. */
+		checks_rmp();
+		checks_vc();
+		checks_psc(fault_psc);
+		checks_ap(fault_ap);
+		checks_greq(m);
+	}
 	checks_vmpl2();
 	puts_(ctx0.fails == 0 ? "payload: all checks passed\n" :
 				"payload: checks FAILED\n");

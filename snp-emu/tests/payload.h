@@ -16,6 +16,8 @@
 #define PL_GHCB2 0x200000    /* VMPL2's GHCB (never launched: shared) */
 #define PL_SHARED 0x201000   /* a page both VMPLs use for results */
 #define PL_GHCB0 0x202000    /* VMPL0's GHCB (never launched: shared) */
+#define PL_GREQ_REQ 0x203000 /* guest request pages (shared) */
+#define PL_GREQ_RESP 0x204000
 #ifdef __ASSEMBLY__
 #define PL_CBIT (1 << 51)
 #else
@@ -23,13 +25,15 @@
 #endif
 
 /* Scenarios (the u32 at PL_MODE). */
-#define MODE_CHECKS 0	   /* every check, then exit 0x10 */
-#define MODE_TOUCH_VMPL0 1 /* VMPL2 reads a VMPL0-only page */
-#define MODE_TOUCH_VMSA 2  /* VMPL2 reads its own VMSA page */
-#define MODE_FAULT_PSC 3   /* emulator runs with fault=psc */
-#define MODE_FAULT_AP 4	   /* emulator runs with fault=ap */
-#define MODE_TERMINATE 5   /* VMPL0 asks to terminate (set 1, code 7) */
-#define MODE_BENCH 6	   /* VMPL round trips, timed */
+#define MODE_CHECKS 0	       /* every check, then exit 0x10 */
+#define MODE_TOUCH_VMPL0 1     /* VMPL2 reads a VMPL0-only page */
+#define MODE_TOUCH_VMSA 2      /* VMPL2 reads its own VMSA page */
+#define MODE_FAULT_PSC 3       /* emulator runs with fault=psc */
+#define MODE_FAULT_AP 4	       /* emulator runs with fault=ap */
+#define MODE_TERMINATE 5       /* VMPL0 asks to terminate (set 1, code 7) */
+#define MODE_BENCH 6	       /* VMPL round trips, timed */
+#define MODE_FAULT_GREQ 7      /* emulator runs with fault=greq */
+#define MODE_FAULT_GREQ_BUSY 8 /* emulator runs with fault=greq-busy */
 
 /* GDT selectors of the payload. */
 #define PL_CS32 0x08

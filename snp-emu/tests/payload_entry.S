@@ -10,10 +10,22 @@
  */
 #include "payload.h"
 
+	/* The SNP entry, named for the IGVM builder (docs/SNP-BOOT.md). */
+	.section .note.svsm, "a", @note
+	.balign 4
+	.long 5
+	.long 8
+	.long 1
+	.asciz "SVSM"
+	.balign 4
+	.quad pl_entry32
+	.balign 4
+
 	.section .text.entry, "ax"
 	.code32
 	.globl pl_entry32
 pl_entry32:
+	mov %esi, pl_params		/* the parameter block's GPA */
 	lgdt pl_gdt_desc
 	mov $PL_DS, %eax
 	mov %eax, %ds
@@ -130,6 +142,10 @@ pl_gdt_end:
 pl_gdt_desc:
 	.word pl_gdt_end - pl_gdt - 1
 	.quad pl_gdt
+	.balign 8
+	.globl pl_params
+pl_params:
+	.quad 0
 
 	/* Page tables: 4 GiB identity map, 2 MiB pages, C-bit set. */
 	.balign 4096

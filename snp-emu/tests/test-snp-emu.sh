@@ -4,12 +4,13 @@
 # The emulator's in-QEMU tests: each scenario boots snp-emu with one IGVM
 # file of the test payload and checks the run's outcome and its console.
 #
-#   test-snp-emu.sh RUN.sh EMU.elf IGVM_DIR
+#   test-snp-emu.sh RUN.sh EMU.elf IGVM_DIR IGVM_MEASURE
 set -u
 
 run=$1
 emu=$2
 dir=$3
+measure=$4
 fails=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -33,6 +34,21 @@ scenario() {
 
 scenario "every check at VMPL0 and VMPL2, 2 vCPUs" checks 0 \
 	"payload: all checks passed" --smp 2
+if grep -q "PSP firmware started" "$log"; then
+	echo "ok   the PSP firmware answered the guest request"
+else
+	echo "FAIL the PSP firmware did not start"
+	fails=$((fails + 1))
+fi
+# The PSP's launch digest is igvm-measure's (one launch walk).
+want=$("$measure" -b --vcpus 2 "$dir/payload-checks.igvm")
+got=$(sed -n 's/.*launch digest (PSP) \([0-9a-f]*\).*/\1/p' "$log")
+if [ -n "$want" ] && [ "$got" = "$want" ]; then
+	echo "ok   the launch digest equals igvm-measure --vcpus 2"
+else
+	echo "FAIL the launch digest '$got' is not igvm-measure's '$want'"
+	fails=$((fails + 1))
+fi
 scenario "a failing check fails the run (PSC refused, payload expects it to work)" \
 	checks 1 "payload: VMPL0 FAIL GHCB MSR PSC to shared" --append fault=psc
 scenario "VMPL2 reading VMPL0 memory is stopped and reported" touch-vmpl0 1 \
@@ -43,6 +59,12 @@ scenario "hypervisor refuses page state changes (fault=psc)" fault-psc 0 \
 	"fault injection: page state change refused" --append fault=psc
 scenario "hypervisor refuses AP creation (fault=ap)" fault-ap 0 \
 	"fault injection: AP creation of vCPU 1 refused" --append fault=ap
+scenario "hypervisor answers guest requests INVALID_LEN (fault=greq)" \
+	fault-greq 0 "fault injection: guest request answered INVALID_LEN" \
+	--append fault=greq
+scenario "hypervisor answers guest requests BUSY (fault=greq-busy)" \
+	fault-greq-busy 0 "fault injection: guest request answered BUSY" \
+	--append fault=greq-busy
 scenario "a termination request prints its reason and fails the run" \
 	terminate 1 "asked to terminate: reason set 1 code 7"
 scenario "one vCPU: no AP, the VMPL2 checks still run" checks 0 \

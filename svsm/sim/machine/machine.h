@@ -122,7 +122,8 @@ enum snp_launch_page {
 	SNP_LAUNCH_VMSA,    /* a VMSA page for VMPL0 */
 	SNP_LAUNCH_SECRETS, /* PSP fills the secrets page (VMPCK0-3, ...) */
 	SNP_LAUNCH_CPUID,   /* PSP-checked CPUID page */
-	SNP_LAUNCH_UNMEASURED, /* data loaded but not measured */
+	SNP_LAUNCH_UNMEASURED, /* data loaded, its PAGE_INFO measured with
+				  zero contents (type and GPA count) */
 };
 
 /* Secrets page values the PSP writes. */
@@ -191,14 +192,17 @@ int snp_machine_launch_page(struct snp_machine *m, uint64_t gpa,
 			    enum snp_launch_page type);
 
 /**
- * Measure the launch VMSA `page` the hypervisor keeps in its own memory at
+ * Measure a launch VMSA `page` the hypervisor keeps in its own memory at
  * `gpa` (outside guest memory: the IGVM file's VMSA at 0xFFFFFFFFF000, as
- * KVM keeps it) as the launch's last update, and finish the launch. The
- * machine keeps the pointer: the page is the VMSA at `gpa` from now on.
- * Returns 0 or -1 (nothing changed).
+ * KVM keeps it; KVM measures one per vCPU at LAUNCH_FINISH, all at that
+ * GPA). The machine keeps the first page: it is the VMSA at `gpa` from now
+ * on (the BSP's). Returns 0 or -1 (nothing changed).
  */
 int snp_machine_launch_ext_vmsa(struct snp_machine *m, uint64_t gpa,
 				uint8_t *page);
+
+/** SNP_LAUNCH_FINISH: no launch page is accepted any more. */
+void snp_machine_launch_finish(struct snp_machine *m);
 
 /** Launch measurement (SHA-384 of the launch updates, as the PSP keeps it). */
 const uint8_t *snp_machine_measurement(const struct snp_machine *m);

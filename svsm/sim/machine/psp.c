@@ -153,8 +153,7 @@ int snp_machine_launch_page(struct snp_machine *m, uint64_t gpa,
 	if (type == SNP_LAUNCH_SECRETS && !fill_secrets(m, gpa)) {
 		return -1;
 	}
-	if (type != SNP_LAUNCH_UNMEASURED &&
-	    !measure(m, gpa, m->mem + gpa, type)) {
+	if (!measure(m, gpa, m->mem + gpa, type)) {
 		memcpy(m->measurement, saved, sizeof(saved));
 		return -1;
 	}
@@ -164,21 +163,29 @@ int snp_machine_launch_page(struct snp_machine *m, uint64_t gpa,
 	return 0;
 }
 
-/** Measure the hypervisor's own launch VMSA (see machine.h). */
+/** Measure a launch VMSA the hypervisor keeps (see machine.h). */
 int snp_machine_launch_ext_vmsa(struct snp_machine *m, uint64_t gpa,
 				uint8_t *page)
 {
 	if (m->launch_finished || (gpa & SNP_PAGE_MASK) != 0 ||
-	    snp_range_ok(m, gpa, SNP_PAGE_SIZE) || m->ext_vmsa != NULL) {
+	    snp_range_ok(m, gpa, SNP_PAGE_SIZE) ||
+	    (m->ext_vmsa != NULL && gpa != m->ext_vmsa_gpa)) {
 		return -1;
 	}
 	if (!measure(m, gpa, page, SNP_LAUNCH_VMSA)) {
 		return -1;
 	}
-	m->ext_vmsa = page;
-	m->ext_vmsa_gpa = gpa;
-	m->launch_finished = true;
+	if (m->ext_vmsa == NULL) {
+		m->ext_vmsa = page;
+		m->ext_vmsa_gpa = gpa;
+	}
 	return 0;
+}
+
+/** SNP_LAUNCH_FINISH (see machine.h). */
+void snp_machine_launch_finish(struct snp_machine *m)
+{
+	m->launch_finished = true;
 }
 
 /** The launch digest. */

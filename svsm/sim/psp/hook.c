@@ -13,10 +13,10 @@
 
 #define VMM_ERR_INVALID_LEN (1ULL << 32)
 
-static uint64_t guest_request(struct snp_machine *m, void *ctx,
-			      struct snp_guest_request *req)
+/** Serve a guest request the hypervisor checked (see psp.h). */
+uint64_t psp_hv_request(struct snp_machine *m, struct psp *psp,
+			struct snp_guest_request *req)
 {
-	struct psp *psp = ctx;
 	uint8_t *mem = snp_machine_mem(m);
 
 	if (req->extended) {
@@ -29,6 +29,12 @@ static uint64_t guest_request(struct snp_machine *m, void *ctx,
 		}
 	}
 	return psp_guest_request(psp, mem + req->req_gpa, mem + req->resp_gpa);
+}
+
+static uint64_t guest_request(struct snp_machine *m, void *ctx,
+			      struct snp_guest_request *req)
+{
+	return psp_hv_request(m, ctx, req);
 }
 
 /** A PSP keyed with the VMPCKs launched at `secrets_gpa`, handling requests. */

@@ -75,6 +75,16 @@ const uint8_t *psp_ask_der(const struct psp *psp, size_t *len);
 const uint8_t *psp_vcek_der(const struct psp *psp, size_t *len);
 
 struct snp_machine;
+struct snp_guest_request;
+
+/**
+ * Serve a guest request (`req` as the machine's hypervisor checked it:
+ * shared pages inside memory) with `psp`: SW_EXITINFO2, as the machine's
+ * guest-request handler returns it. What psp_attach() installs; a front end
+ * that creates its PSP itself (snp-emu) calls it from its own handler.
+ */
+uint64_t psp_hv_request(struct snp_machine *m, struct psp *psp,
+			struct snp_guest_request *req);
 
 /**
  * Create a PSP keyed with the VMPCKs of the launched secrets page at

@@ -90,11 +90,14 @@ static void launch_measurement_gpa_type(void **state)
 	assert_memory_not_equal(a, b, 48); /* zero contents, other type */
 }
 
-/* Confirm ZERO pages are zeroed and UNMEASURED pages leave the digest. */
+/*
+ * Confirm ZERO pages are zeroed, and that an UNMEASURED page extends the
+ * digest by its type and GPA only: its contents do not count.
+ */
 static void launch_zero_unmeasured(void **state)
 {
 	struct snp_machine *m = *state;
-	uint8_t before[48];
+	uint8_t before[48], after[48];
 
 	memset(snp_machine_mem(m) + LP, 0xFF, 2 * TM_PAGE);
 	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_ZERO), 0);
@@ -103,9 +106,20 @@ static void launch_zero_unmeasured(void **state)
 	assert_int_equal(
 		snp_machine_launch_page(m, LP + TM_PAGE, SNP_LAUNCH_UNMEASURED),
 		0);
-	assert_memory_equal(before, snp_machine_measurement(m), 48);
+	assert_memory_not_equal(before, snp_machine_measurement(m), 48);
 	assert_int_equal(snp_machine_mem(m)[LP + TM_PAGE + 17], 0xFF);
 	assert_true(snp_machine_rmp(m, LP + TM_PAGE)->validated);
+	/* The same step over other contents: the same digest. */
+	memcpy(after, snp_machine_measurement(m), 48);
+	tm_teardown(state);
+	assert_int_equal(tm_setup(state), 0);
+	m = *state;
+	memset(snp_machine_mem(m) + LP, 0x11, 2 * TM_PAGE);
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_ZERO), 0);
+	assert_int_equal(
+		snp_machine_launch_page(m, LP + TM_PAGE, SNP_LAUNCH_UNMEASURED),
+		0);
+	assert_memory_equal(after, snp_machine_measurement(m), 48);
 }
 
 /* Confirm the refusals of SNP_LAUNCH_UPDATE leave the digest alone. */
@@ -201,14 +215,15 @@ static void launch_vmsa(void **state)
 
 /*
  * Confirm that a VMSA the hypervisor keeps outside guest memory (the IGVM
- * launch VMSA at 0xFFFFFFFFF000) is measured as the last update: the digest
- * is SHA-384 of its PAGE_INFO, the launch is finished, and the machine
- * reads and writes that page as the VMSA at its GPA.
+ * launch VMSA at 0xFFFFFFFFF000) is measured: the digest is SHA-384 of its
+ * PAGE_INFO; further VMSAs (one per vCPU) are measured at the same GPA;
+ * the machine reads and writes the first page as the VMSA at its GPA; the
+ * launch takes no page after it finished.
  */
 static void launch_ext_vmsa(void **state)
 {
 	struct snp_machine *m = *state;
-	static uint8_t page[TM_PAGE];
+	static uint8_t page[TM_PAGE], page2[TM_PAGE];
 	uint8_t info[0x70], want[48];
 	uint64_t gpa = 0xFFFFFFFFF000ULL;
 	uint16_t len = 0x70;
@@ -229,8 +244,15 @@ static void launch_ext_vmsa(void **state)
 		EVP_Digest(info, sizeof(info), want, &n, EVP_sha384(), NULL),
 		1);
 	assert_memory_equal(snp_machine_measurement(m), want, sizeof(want));
-	assert_int_equal(snp_machine_launch_ext_vmsa(m, gpa, page), -1);
-	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_ZERO), -1);
+	assert_int_equal(snp_machine_launch_ext_vmsa(m, gpa - TM_PAGE, page2),
+			 -1);
+	assert_int_equal(snp_machine_launch_ext_vmsa(m, gpa, page2), 0);
+	assert_memory_not_equal(snp_machine_measurement(m), want, sizeof(want));
+	assert_int_equal(snp_machine_launch_page(m, LP, SNP_LAUNCH_ZERO), 0);
+	snp_machine_launch_finish(m);
+	assert_int_equal(snp_machine_launch_ext_vmsa(m, gpa, page2), -1);
+	assert_int_equal(
+		snp_machine_launch_page(m, LP + TM_PAGE, SNP_LAUNCH_ZERO), -1);
 	snp_vmsa_write64(m, gpa, 0x178, 0x1234);
 	assert_int_equal(snp_vmsa_read64(m, gpa, 0x178), 0x1234);
 	assert_ptr_equal(snp_vmsa_page(m, gpa), page);
