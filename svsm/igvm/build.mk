@@ -34,11 +34,11 @@ $(eval $(call igvm-lib-archive,fuzz))
 IGVM_FREESTANDING_OBJS = $(call objs,kernel,$(IGVM_LIB_SRCS))
 IGVM_ALLOWED_UNDEFINED := memcpy memset memcmp SHA384
 
-CHECK_TARGETS += test-igvm-freestanding
-HELP += test-igvm-freestanding|the IGVM library builds with the kernel's flags and needs only memcpy/memset/memcmp/SHA384
+CHECK_TARGETS += test-igvm-bare
+HELP += test-igvm-bare|the IGVM library built freestanding needs only memcpy, memset, memcmp, SHA384
 
-.PHONY: test-igvm-freestanding
-test-igvm-freestanding: $$(IGVM_FREESTANDING_OBJS)
+.PHONY: test-igvm-bare
+test-igvm-bare: $$(IGVM_FREESTANDING_OBJS)
 	$(Q)defined=$$(nm --defined-only $^ | awk 'NF == 3 { print $$3 }' | tr '\n' ' '); \
 	bad=; for s in $$(nm -u $^ | awk '{ print $$2 }' | sort -u); do \
 		case " $(IGVM_ALLOWED_UNDEFINED) $$defined " in \
