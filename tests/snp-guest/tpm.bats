@@ -13,7 +13,7 @@
 #   stack  the whole stack: QEMU -> snp-emu (SNP_EMU) -> the IGVM image
 #          (SVSM_IGVM) with the guest, its COM2 a chardev socket on
 #          127.0.0.1 (run-stack.sh); the guest's checks must pass as well.
-#          TPM_STACK_MISSING (set by `make test-snp-guest-tpm`) names what
+#          SNP_STACK_MISSING (set by `make test-snp-guest-tpm`) names what
 #          the tree cannot build yet; the tests skip saying so.
 
 bats_require_minimum_version 1.5.0
@@ -69,8 +69,8 @@ setup_file() {
 		wait_for "$LOG" '^ready' 60 "$(cat "$TPM_DIR/pid")"
 		;;
 	stack)
-		if [ -n "${TPM_STACK_MISSING:-}" ]; then
-			export TPM_SKIP="the SNP stack cannot be built here yet, missing:${TPM_STACK_MISSING}"
+		if [ -n "${SNP_STACK_MISSING:-}" ]; then
+			export TPM_SKIP="the SNP stack cannot be built here yet, missing:${SNP_STACK_MISSING}"
 			return 0
 		fi
 		start_bg "$BATS_TEST_DIRNAME/run-stack.sh" --emu "$SNP_EMU" \
