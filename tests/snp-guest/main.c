@@ -258,6 +258,7 @@ static _Noreturn void native_boot(void)
 void guest_main(const struct boot_args *boot);
 void guest_main(const struct boot_args *boot)
 {
+	enum bridge_mode mode;
 	uint64_t core;
 	int rc;
 
@@ -294,9 +295,12 @@ void guest_main(const struct boot_args *boot)
 	find_scratch();
 	note("scratch RAM 0x%lx-0x%lx", (unsigned long)env.scratch,
 	     (unsigned long)(env.scratch + env.scratch_size));
+	mode = bridge_mode();
 
 	/* Every group validates pages of its own in the scratch range. */
-	if (env.scratch_size >= SCRATCH_MIN) {
+	if (mode == BRIDGE_ONLY) {
+		con_puts("snp-guest: the TPM bridge alone: checks skipped\n");
+	} else if (env.scratch_size >= SCRATCH_MIN) {
 		checks_core();
 		checks_vcpu();
 		checks_vtpm();
@@ -308,8 +312,8 @@ void guest_main(const struct boot_args *boot)
 	con_printf("1..%u\n", n_checks);
 	con_printf("snp-guest: %u checks, %u failed, %u skipped: %s\n",
 		   n_checks, n_failed, n_skipped, n_failed ? "FAIL" : "PASS");
-	if (bridge_wanted()) {
-		bridge_serve();
+	if (mode != BRIDGE_NONE && !bridge_serve()) {
+		guest_exit(GUEST_EXIT_FAIL);
 	}
 	guest_exit(n_failed ? GUEST_EXIT_FAIL : GUEST_EXIT_PASS);
 }
