@@ -6,11 +6,13 @@
  *   1. GS, IDT: #VC works from here on (CPUID from the CPUID page copy);
  *   2. copy and check the parameter block, CPUID page, memory map, MADT
  *      and vCPU count (the areas are host input);
- *   3. page tables with the C-bit; PVALIDATE the SVSM region the launch
- *      did not validate and give its first part to the allocator;
+ *   3. page tables with the C-bit; the allocator's early pool (the first
+ *      2 MiB after the boot pages: made private, validated);
  *   4. the boot GHCB (rescinded, made shared by the MSR protocol, mapped
  *      without the C-bit, registered): port I/O and MSRs work, so does
- *      the console; hypervisor features, MADT, descriptor tables, TSC;
+ *      the console; hypervisor features; the rest of the SVSM region made
+ *      private (batched page state changes) and validated; MADT,
+ *      descriptor tables, TSC;
  *   5. the guest's memory: validate its VALIDATE ranges, grant every range
  *      to its VMPL, its CPUID page copy;
  *   6. `svsm_boot()`, as in the hosted build: the allocator over the rest
@@ -55,7 +57,7 @@
 #define AREA_MAX 4096UL
 /* The allocator's first part of the SVSM region, for the kernel's own
  * boot (page tables, stacks, per-CPU areas); svsm_boot() adds the rest. */
-#define EARLY_POOL (8UL << 20)
+#define EARLY_POOL (2UL << 20)
 #define AP_ONLINE_TIMEOUT_US 5000000UL
 
 extern char __kernel_start[], __kernel_end[];
@@ -183,16 +185,22 @@ static uint64_t validate_range(uint64_t start, uint64_t end)
 
 /*
  * Step 3 (before the GHCB: sharing its page may need a page table): the
- * region the launch did not validate, and the allocator's early pool.
+ * allocator's early pool, made private page by page (GHCB MSR protocol)
+ * and validated. Memory the launch did not validate need not be private
+ * yet: a page state change asks the host for it first.
  */
-static uint64_t memory_init_snp(void)
+static uint64_t early_pool_init(void)
 {
 	uint64_t end = params.svsm_base + params.svsm_size;
 	uint64_t pool_end = min_u64(params.boot_pages_end + EARLY_POOL, end);
+	uint64_t pa;
 
-	if (validate_range(params.svsm_base, params.kernel_start) !=
-		    params.kernel_start ||
-	    validate_range(params.boot_pages_end, end) != end) {
+	for (pa = params.boot_pages_end; pa < pool_end; pa += PAGE) {
+		if (!snp_msr_psc(pa, false)) {
+			term(SNP_TERM_MEMMAP);
+		}
+	}
+	if (validate_range(params.boot_pages_end, pool_end) != pool_end) {
 		term(SNP_TERM_MEMMAP);
 	}
 	mm_reset();
@@ -201,6 +209,24 @@ static uint64_t memory_init_snp(void)
 		term(SNP_TERM_MEMMAP);
 	}
 	return pool_end;
+}
+
+/* Make [start, end) private (GHCB page protocol, batched) and validate it. */
+static void accept_range(struct ghcb *g, uint64_t start, uint64_t end)
+{
+	uint64_t pa;
+
+	if (start >= end) {
+		return;
+	}
+	if (!snp_psc_pages(g, start, (end - start) / PAGE, false)) {
+		panic("page state change of %#lx-%#lx to private failed", start,
+		      end - 1);
+	}
+	pa = validate_range(start, end);
+	if (pa != end) {
+		panic("PVALIDATE of %#lx failed", pa);
+	}
 }
 
 static void boot_cpu_init_snp(void)
@@ -216,7 +242,7 @@ static void boot_cpu_init_snp(void)
 }
 
 /* Step 5: the guest's memory and CPUID page. */
-static void guest_prepare(void)
+static void guest_prepare(struct ghcb *g)
 {
 	uint32_t i;
 
@@ -228,11 +254,7 @@ static void guest_prepare(void)
 		uint64_t pa;
 
 		if (r->flags == SVSM_IGVM_RANGE_VALIDATE) {
-			pa = validate_range(r->gpa, r->gpa + r->size);
-			if (pa != r->gpa + r->size) {
-				panic("PVALIDATE of guest page %#lx failed",
-				      pa);
-			}
+			accept_range(g, r->gpa, r->gpa + r->size);
 			memset(phys_to_virt(r->gpa), 0, r->size);
 		}
 		for (pa = r->gpa; pa < r->gpa + r->size; pa += PAGE) {
@@ -278,6 +300,22 @@ static void boot_info_fill(struct svsm_boot_info *bi, uint64_t pool_end)
 	};
 }
 
+/*
+ * The TSC rate from the CPUID page (leaf 0x16 EAX, base MHz, checked by
+ * the PSP like every leaf), else the default: the PIT is the host's, and
+ * an SNP host need not offer one.
+ */
+static void time_init_snp(void)
+{
+	uint32_t r[4];
+
+	if (!snp_cpuid_lookup(&cpuid_copy, 0x16, 0, r) || r[0] == 0 ||
+	    r[0] > 100000) {
+		r[0] = 0;
+	}
+	time_init_rate(r[0]);
+}
+
 /** See <kernel/snp.h>. */
 _Noreturn void kernel_snp_main(uint64_t params_pa)
 {
@@ -302,12 +340,15 @@ _Noreturn void kernel_snp_main(uint64_t params_pa)
 		term(SNP_TERM_PAGING);
 	}
 	physmap_init((void *)PHYSMAP_BASE, boot_info.phys_top);
-	pool_end = memory_init_snp();
+	pool_end = early_pool_init();
 	ghcb = boot_ghcb_init();
 	console_init();
 	log_printf(LOG_INFO, "SVSM kernel %s booting (SNP, C-bit %u)\n",
 		   SVSM_VERSION, snp_cbit);
 	check_hv_features(ghcb);
+	/* The rest of the SVSM region the launch did not validate. */
+	accept_range(ghcb, params.svsm_base, params.kernel_start);
+	accept_range(ghcb, pool_end, params.svsm_base + params.svsm_size);
 	if (!acpi_parse_madt(madt_buf, min_u64(params.madt_size, AREA_MAX),
 			     &acpi_info)) {
 		panic("the loader's MADT is not valid");
@@ -317,10 +358,10 @@ _Noreturn void kernel_snp_main(uint64_t params_pa)
 		panic("vCPUs: %s", err);
 	}
 	boot_cpu_init_snp();
-	time_init();
+	time_init_snp();
 	boot_t0 = time_us();
 	smp_cpu_online(&snp_boot_cpu);
-	guest_prepare();
+	guest_prepare(ghcb);
 	boot_info_fill(&bi, pool_end);
 	svsm_boot(&bi);
 }

@@ -114,7 +114,7 @@ $(ACPI_FUZZ_BIN): $(BUILD)/fuzz/svsm/kernel/acpi.o $(BUILD)/fuzz/svsm/core/physm
 	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined $^ -o $@
 
 CHECK_TARGETS += test-kernel-lib test-kernel-libc-shim test-kernel-acpi test-fuzz-kernel-acpi check-kernel \
-                 test-kernel-snp-boot test-fuzz-kernel-snp-boot
+                 test-kernel-snp-boot test-fuzz-kernel-snp-boot test-kernel-snp
 BENCH_TARGETS += bench-kernel
 HELP += test-kernel-lib|hosted ASan tests of the kernel libc against glibc
 HELP += test-kernel-libc-shim|hosted ASan tests of the libtpms/libcrypto C-library shim
@@ -124,11 +124,12 @@ HELP += fuzz-kernel-acpi|fuzz the kernel's ACPI parser (FUZZ_ACPI_ARGS=libFuzzer
 HELP += test-kernel-snp-boot|hosted ASan tests of the SNP boot's input checks and #VC decoder
 HELP += test-fuzz-kernel-snp-boot|short libFuzzer smoke run over the SNP boot's input checks
 HELP += fuzz-kernel-snp-boot|fuzz the SNP boot's input checks (FUZZ_SNP_BOOT_ARGS=libFuzzer options)
+HELP += test-kernel-snp|the kernel's SNP boot under snp-emu: banner, vCPUs, guest at VMPL2, vTPM after the guest
 HELP += check-kernel|bats checks of the kernel's QEMU runs and failure paths
 HELP += bench-kernel|kernel image size and boot time against a trivial PVH image
 
 .PHONY: test-kernel-lib test-kernel-libc-shim test-kernel-acpi test-fuzz-kernel-acpi fuzz-kernel-acpi \
-        test-kernel-snp-boot test-fuzz-kernel-snp-boot fuzz-kernel-snp-boot \
+        test-kernel-snp-boot test-fuzz-kernel-snp-boot fuzz-kernel-snp-boot test-kernel-snp \
         check-kernel bench-kernel
 test-fuzz-kernel-acpi fuzz-kernel-acpi: $(ACPI_FUZZ_BIN)
 	$(Q)$(ACPI_FUZZ_BIN) -max_len=65536 -artifact_prefix=$(dir $(ACPI_FUZZ_BIN)) \
@@ -137,6 +138,12 @@ test-fuzz-kernel-acpi fuzz-kernel-acpi: $(ACPI_FUZZ_BIN)
 test-fuzz-kernel-snp-boot fuzz-kernel-snp-boot: $(SNP_BOOT_FUZZ_BIN)
 	$(Q)$(SNP_BOOT_FUZZ_BIN) -max_len=8192 -artifact_prefix=$(dir $(SNP_BOOT_FUZZ_BIN)) \
 		$(FUZZ_SNP_BOOT_ARGS)
+
+# The image (kernel + test guest) and the emulator come from
+# tools/igvm-build and snp-emu (read later: second expansion).
+test-kernel-snp: $$(IGVM_IMAGE) $$(EMU_ELF)
+	$(Q)SRCDIR=$(SRCDIR) EMU_ELF=$(EMU_ELF) SVSM_IGVM=$(IGVM_IMAGE) \
+		bats $(SRCDIR)/tests/kernel/snp.bats
 
 test-kernel-snp-boot: $(SNP_BOOT_TEST_BIN)
 	$(Q)$(SNP_BOOT_TEST_BIN)

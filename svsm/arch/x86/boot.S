@@ -169,6 +169,10 @@ pvh_start64:
 	 * parameter block (phys), ESI = 1 for the SNP entry. */
 	mov %edi, %r12d
 	mov %esi, %r13d
+	/* The GDT at its virtual address: the identity map goes away with
+	 * paging_init(), and an exception before cpu_tables_init() (a #VC on
+	 * SNP) returns with IRETQ, which reads it. */
+	lgdt boot_gdt_desc64(%rip)
 	lea __bss_start(%rip), %rdi
 	lea __bss_end(%rip), %rcx
 	sub %rdi, %rcx
@@ -202,6 +206,10 @@ boot_gdt_end:
 boot_gdt_desc:
 	.word boot_gdt_end - boot_gdt - 1
 	.long PHYS(boot_gdt)
+	.balign 8
+boot_gdt_desc64:
+	.word boot_gdt_end - boot_gdt - 1
+	.quad boot_gdt
 
 	/* Early page tables: 2 MiB pages over the first GiB, twice. */
 	.section .data

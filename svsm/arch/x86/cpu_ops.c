@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kernel/platform.h>
 #include <kernel/vc.h>
 #include <x86/asm.h>
 #include <x86/extable.h>
@@ -110,6 +111,15 @@ void cpu_flush_tlb_all(void)
 
 	if (has_invlpgb < 0) {
 		has_invlpgb = cpu_has_invlpgb() ? 1 : 0;
+	}
+	if (has_invlpgb == 0 && platform_get() == PLATFORM_SNP) {
+		/*
+		 * SNP hardware has INVLPGB; a machine without it (snp-emu)
+		 * flushes every TLB itself when the RMP changes, and SNP has
+		 * no IPIs here (no APIC access): flush this CPU only.
+		 */
+		write_cr3(read_cr3());
+		return;
 	}
 	if (has_invlpgb == 0) {
 		/* No broadcast flush: IPI every CPU to reload CR3. */

@@ -46,6 +46,15 @@ void time_init(void)
 	tsc_start = t0;
 }
 
+/** Start the clock at `rate` TSC ticks per microsecond (0: default). */
+void time_init_rate(uint64_t rate)
+{
+	if (rate != 0) {
+		tsc_per_us = rate;
+	}
+	tsc_start = rdtsc();
+}
+
 /** Busy-wait `us` microseconds. */
 void udelay(unsigned long us)
 {

@@ -151,6 +151,22 @@ static bool vc_rdtsc(struct trap_frame *f, struct ghcb *g, uint64_t code)
 	return true;
 }
 
+/*
+ * A #VC the handler does not emulate: a page not validated (0x404) or an
+ * NPF at an instruction with a fixup (the trapped guest copies) resumes
+ * there; anything else is fatal.
+ */
+static void vc_unknown(struct trap_frame *f)
+{
+	uint64_t fixup = extable_lookup(f->rip);
+
+	if (fixup == 0) {
+		panic("unhandled #VC, exit code %#lx at %016lx", f->error_code,
+		      f->rip);
+	}
+	f->rip = fixup;
+}
+
 /** See <kernel/vc.h>. */
 void vc_handle(struct trap_frame *f)
 {
@@ -166,8 +182,8 @@ void vc_handle(struct trap_frame *f)
 		len = vc_decode_simple((const uint8_t *)f->rip, INSN_MAX, code,
 				       &write);
 		if (len == 0) {
-			panic("unhandled #VC, exit code %#lx at %016lx", code,
-			      f->rip);
+			vc_unknown(f);
+			return;
 		}
 		if (code == SVM_EXIT_CPUID) {
 			vc_cpuid_insn(f);

@@ -72,6 +72,10 @@ bool snp_ap_create(struct ghcb *ghcb, uint32_t apic_id, unsigned int vmpl,
  */
 bool snp_psc_psmash(struct ghcb *ghcb, uint64_t gpa);
 
+/** Page state change of 4 KiB pages [gpa, gpa + npages pages); see ghcb.c. */
+bool snp_psc_pages(struct ghcb *ghcb, uint64_t gpa, uint64_t npages,
+		   bool shared);
+
 /* --- RMP use (RMPADJUST with attribute words of abi/snp_rmp.h) --- */
 
 /** Remove every permission of VMPL1..3. Returns EAX of the failing step. */

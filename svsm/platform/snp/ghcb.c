@@ -175,3 +175,47 @@ bool snp_psc_psmash(struct ghcb *ghcb, uint64_t gpa)
 	/* One entry was asked for (`end_entry` 0): it must be done. */
 	return hdr.end_entry == 0 && hdr.cur_entry > hdr.end_entry;
 }
+
+/**
+ * Page state change of the `npages` 4 KiB pages from `gpa` to shared or
+ * private through the GHCB page protocol, PSC_MAX_ENTRIES per exit. False
+ * if the host reports an error or does not finish a request (checked as
+ * for PSMASH: `cur_entry` past `end_entry`, `end_entry` unchanged).
+ */
+bool snp_psc_pages(struct ghcb *ghcb, uint64_t gpa, uint64_t npages,
+		   bool shared)
+{
+	struct psc_desc *desc = (struct psc_desc *)ghcb->shared_buffer;
+	uint64_t scratch =
+		physmap_pa(ghcb) + offsetof(struct ghcb, shared_buffer);
+	uint64_t op = shared ? PSC_OP_SHARED : PSC_OP_PRIVATE;
+
+	while (npages > 0) {
+		uint32_t n = npages < PSC_MAX_ENTRIES ? (uint32_t)npages :
+							PSC_MAX_ENTRIES;
+		struct psc_hdr hdr;
+		uint32_t i;
+
+		memset(ghcb->valid_bitmap, 0, sizeof(ghcb->valid_bitmap));
+		memset(&desc->hdr, 0, sizeof(desc->hdr));
+		for (i = 0; i < n; i++) {
+			desc->entries[i] =
+				PSC_ENTRY((gpa >> PAGE_SHIFT) + i, op, false);
+		}
+		desc->hdr.end_entry = (uint16_t)(n - 1);
+		ghcb->sw_scratch = scratch;
+		snp_ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_scratch));
+		if (snp_ghcb_call(ghcb, SVM_VMGEXIT_PSC, 0, 0) !=
+			    GHCB_RESULT_OK ||
+		    *(volatile uint64_t *)&ghcb->sw_exit_info_2 != 0) {
+			return false;
+		}
+		memcpy(&hdr, (const void *)&desc->hdr, sizeof(hdr));
+		if (hdr.end_entry != n - 1 || hdr.cur_entry <= hdr.end_entry) {
+			return false;
+		}
+		gpa += (uint64_t)n << PAGE_SHIFT;
+		npages -= n;
+	}
+	return true;
+}
