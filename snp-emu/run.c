@@ -116,6 +116,33 @@ static void set_result(const struct exit_ctx *x, uint32_t eax, bool cf)
 	advance(x->vmcb, 4);
 }
 
+/*
+ * Guest memory the guest never touched is private to an SNP guest under
+ * KVM (its memory attributes start private): a PVALIDATE there takes an
+ * NPF, KVM assigns the page (RMPUPDATE) and the instruction runs again.
+ * Pages the guest made shared itself (page state change) stay shared, and
+ * PVALIDATE fails on them.
+ */
+static void fault_in_private(uint64_t gpa, unsigned size)
+{
+	uint64_t len = size == RMP_PG_SIZE_2M ? 2ULL << 20 : 4096, a;
+
+	if ((gpa & (len - 1)) != 0 || !snp_range_ok(&vm.m, gpa, len)) {
+		return;
+	}
+	for (a = gpa; a < gpa + len; a += 4096) {
+		const struct rmp_entry *e = &vm.m.rmp[a >> 12];
+
+		if (e->assigned || e->guest_shared) {
+			return;
+		}
+	}
+	if (snp_machine_rmp_update(&vm.m, gpa, size == RMP_PG_SIZE_2M, true) ==
+	    0) {
+		npt_sync(&vm, gpa, len);
+	}
+}
+
 /* PVALIDATE (F2 0F 01 FF) and RMPADJUST (F3 0F 01 FE) against the RMP. */
 static void emulate_ud(const struct exit_ctx *x)
 {
@@ -147,6 +174,7 @@ static void emulate_ud(const struct exit_ctx *x)
 		return;
 	}
 	if (pvalidate) {
+		fault_in_private(gpa, size);
 		rc = snp_machine_pvalidate(&vm.m, gpa, size,
 					   (x->c->gprs[GPR_RDX] & 1) != 0, &cf);
 	} else {

@@ -7,7 +7,8 @@
 #   run.sh [--smp N] [--mem SIZE] [--guest-mem SIZE] [--timeout S]
 #          [--append ARGS] EMU.elf FILE.igvm
 #
-# The console (COM1) is this terminal. Exits 0 when the SNP VM ends the run
+# The console (COM1) is this terminal (Ctrl-A X quits when it is a
+# terminal and there is no timeout). Exits 0 when the SNP VM ends the run
 # through isa-debug-exit with 0x10 (QEMU status 0x21), 124 on timeout, and
 # 1 otherwise (a failed guest, a termination request, an RMP violation, an
 # emulator error).
@@ -42,9 +43,16 @@ for f in "$1" "$2"; do
 	[ -f "$f" ] || { echo "$0: no such file: $f" >&2; exit 2; }
 done
 
+# On a terminal, the monitor shares the console: Ctrl-A X quits.
+serial=stdio
+monitor=none
+if [ -t 0 ] && [ "$timeout_s" -eq 0 ]; then
+	serial=mon:stdio
+	monitor=
+fi
 set -- qemu-system-x86_64 -machine q35 -accel tcg \
 	-cpu max,+svm,+npt,phys-bits=52 -smp "$smp" -m "$mem" \
-	-display none -monitor none -serial stdio -no-reboot \
+	-display none ${monitor:+-monitor "$monitor"} -serial "$serial" -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$1" -initrd "$2" -append "mem=$guest_mem $append"
 status=0

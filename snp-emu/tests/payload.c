@@ -458,11 +458,12 @@ static void checks_msr_protocol(void)
 	check(true, "GHCB MSR: GHCB registration echoes the GFN", reg);
 }
 
-static void checks_rmp(void)
+static void checks_rmp(bool fault_psc)
 {
 	uint64_t page = (uint64_t)(uintptr_t)psc_page;
 	bool cf;
 	uint32_t rc;
+	uint64_t r;
 
 	rc = pvalidate(page, 0, 1, &cf);
 	check(rc == 0 && cf, "PVALIDATE of a validated page: 0, CF=1", rc);
@@ -477,9 +478,19 @@ static void checks_rmp(void)
 	      "PVALIDATE 2 MiB over 4 KiB entries: FAIL_SIZEMISMATCH", rc);
 	rc = pvalidate(page, 2, 1, &cf);
 	check(rc == PVALIDATE_FAIL_INPUT, "PVALIDATE bad size: FAIL_INPUT", rc);
-	rc = pvalidate(PL_GHCB2, 0, 1, &cf);
-	check(rc == PVALIDATE_FAIL_INPUT,
-	      "PVALIDATE of a shared page: FAIL_INPUT", rc);
+	rc = pvalidate(PL_UNTOUCHED, 0, 1, &cf);
+	check(rc == 0 && !cf,
+	      "PVALIDATE of a page the launch left alone (private, as under "
+	      "KVM): 0, CF=0",
+	      rc);
+	r = msr_proto(GHCB_MSR_PSC(PL_GHCB2 >> 12, GHCB_MSR_PSC_OP_SHARED));
+	if (!fault_psc) {
+		check(GHCB_MSR_PSC_RESP_ERROR(r) == 0,
+		      "GHCB MSR PSC makes VMPL2's GHCB page shared", r);
+		rc = pvalidate(PL_GHCB2, 0, 1, &cf);
+		check(rc == PVALIDATE_FAIL_INPUT,
+		      "PVALIDATE of a shared page: FAIL_INPUT", rc);
+	}
 	rc = rmpadjust(page, 0, 0 | RMPADJUST_READ);
 	check(rc == RMPADJUST_FAIL_PERMISSION,
 	      "RMPADJUST for VMPL0 at VMPL0: FAIL_PERMISSION", rc);
@@ -488,9 +499,11 @@ static void checks_rmp(void)
 	      "RMPADJUST reserved attribute bits: FAIL_INPUT", rc);
 	rc = rmpadjust(page, 0, 3 | RMPADJUST_READ);
 	check(rc == 0, "RMPADJUST read for VMPL3: 0", rc);
-	rc = rmpadjust(PL_GHCB2, 0, 2 | RMPADJUST_READ);
-	check(rc == RMPADJUST_FAIL_INPUT,
-	      "RMPADJUST of a shared page: FAIL_INPUT", rc);
+	if (!fault_psc) {
+		rc = rmpadjust(PL_GHCB2, 0, 2 | RMPADJUST_READ);
+		check(rc == RMPADJUST_FAIL_INPUT,
+		      "RMPADJUST of a shared page: FAIL_INPUT", rc);
+	}
 }
 
 static void checks_vc(void)
@@ -819,7 +832,7 @@ void pl_main(void)
 	}
 	if (m != MODE_BENCH) {
 		/* The benchmark times the boot to the guest: no detours. */
-		checks_rmp();
+		checks_rmp(fault_psc);
 		checks_vc();
 		checks_psc(fault_psc);
 		checks_ap(fault_ap);

@@ -75,9 +75,10 @@
 /** One 4 KiB page's RMP state. */
 struct rmp_entry {
 	bool assigned; /* private to the guest (else hypervisor-owned/shared) */
-	bool validated;		       /* PVALIDATEd */
-	bool page_2m;		       /* part of a 2 MiB RMP entry */
-	bool vmsa;		       /* a VMSA page */
+	bool validated;	   /* PVALIDATEd */
+	bool page_2m;	   /* part of a 2 MiB RMP entry */
+	bool vmsa;	   /* a VMSA page */
+	bool guest_shared; /* made shared by the guest's page state change */
 	uint8_t perms[SNP_VMPL_COUNT]; /* RMP_PERM_* for VMPL0..3 */
 };
 

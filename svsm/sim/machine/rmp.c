@@ -261,8 +261,18 @@ int snp_rmp_psc(struct snp_machine *m, uint64_t gpa, unsigned op, bool is_2m)
 	switch (op) {
 	case PSC_OP_PRIVATE:
 		return psc_private(m, gpa, is_2m);
-	case PSC_OP_SHARED:
-		return snp_machine_rmp_update(m, gpa, is_2m, false);
+	case PSC_OP_SHARED: {
+		uint64_t i;
+
+		if (snp_machine_rmp_update(m, gpa, is_2m, false) != 0) {
+			return -1;
+		}
+		for (i = 0; i < len / SNP_PAGE_SIZE; i++) {
+			snp_rmp_at(m, gpa + i * SNP_PAGE_SIZE)->guest_shared =
+				true;
+		}
+		return 0;
+	}
 	case PSC_OP_PSMASH:
 		return psc_psmash(m, gpa);
 	case PSC_OP_UNSMASH:

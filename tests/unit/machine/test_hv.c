@@ -88,6 +88,7 @@ static void msr_psc(void **state)
 	struct snp_machine *m = *state;
 	uint64_t r;
 
+	assert_false(snp_machine_rmp(m, 0x300000)->guest_shared);
 	r = tm_vmpl0_msr(GHCB_MSR_PSC(0x300, GHCB_MSR_PSC_OP_PRIVATE));
 	assert_int_equal(r, GHCB_MSR_PSC_RESP);
 	assert_true(snp_machine_rmp(m, 0x300000)->assigned);
@@ -95,6 +96,10 @@ static void msr_psc(void **state)
 	r = tm_vmpl0_msr(GHCB_MSR_PSC(0x300, GHCB_MSR_PSC_OP_SHARED));
 	assert_int_equal(r, GHCB_MSR_PSC_RESP);
 	assert_false(snp_machine_rmp(m, 0x300000)->assigned);
+	/* Shared on the guest's request (not merely never touched). */
+	assert_true(snp_machine_rmp(m, 0x300000)->guest_shared);
+	r = tm_vmpl0_msr(GHCB_MSR_PSC(0x300, GHCB_MSR_PSC_OP_PRIVATE));
+	assert_false(snp_machine_rmp(m, 0x300000)->guest_shared);
 	r = tm_vmpl0_msr(GHCB_MSR_PSC(0x300, 3));
 	assert_int_not_equal(GHCB_MSR_PSC_RESP_ERROR(r), 0);
 	r = tm_vmpl0_msr(GHCB_MSR_PSC(TM_MEM >> 12, GHCB_MSR_PSC_OP_PRIVATE));
