@@ -303,6 +303,26 @@ static void check_vc(void)
 	      "RDMSR SVSM_CAA through #VC: the Calling Area");
 }
 
+/*
+ * A REMAP_CA that should have failed did not: calls now go through the
+ * new CA. Follow it, then move back, so that one failed check does not
+ * turn every later call into one the SVSM never sees.
+ */
+static void follow_remap(uint64_t gpa)
+{
+	uint64_t old = svsm_ca_gpa;
+	volatile struct svsm_ca *old_ca = svsm_ca;
+
+	svsm_ca_gpa = gpa;
+	svsm_ca = (volatile struct svsm_ca *)(uintptr_t)gpa;
+	if (svsm_core(SVSM_CORE_REMAP_CA, old, 0, 0) == SVSM_SUCCESS) {
+		svsm_ca_gpa = old;
+		svsm_ca = old_ca;
+	}
+	note("REMAP_CA moved the CA to 0x%lx; back at 0x%lx",
+	     (unsigned long)gpa, (unsigned long)svsm_ca_gpa);
+}
+
 /* The shared table of calls that fail whatever the state. */
 static void check_core_cases(void)
 {
@@ -329,6 +349,10 @@ static void check_core_cases(void)
 		rc = svsm_call(c->protocol, c->call, &r);
 		check(rc == c->expect, "%s: 0x%x (want 0x%x)", c->name, rc,
 		      c->expect);
+		if (c->protocol == SVSM_PROTOCOL_CORE &&
+		    c->call == SVSM_CORE_REMAP_CA && rc == SVSM_SUCCESS) {
+			follow_remap(r.rcx);
+		}
 	}
 }
 

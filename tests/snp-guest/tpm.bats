@@ -44,15 +44,13 @@ wait_for() { # FILE PATTERN SECONDS PID
 }
 
 # Start "$@" in the background; its pid goes to $TPM_DIR/pid, its exit
-# status to $TPM_DIR/status when it ends.
+# status to $TPM_DIR/status when it ends. The waiting parent is an sh, not
+# a bash subshell: bats ends those of setup_file when it returns.
 start_bg() {
-	(
-		"$@" &
-		echo $! >"$TPM_DIR/pid.tmp"
-		mv "$TPM_DIR/pid.tmp" "$TPM_DIR/pid"
-		wait $!
-		echo $? >"$TPM_DIR/status"
-	) 3>&- &
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	sh -c 'dir=$1; shift; "$@" & echo $! >"$dir/pid.tmp"
+		mv "$dir/pid.tmp" "$dir/pid"; wait $!; echo $? >"$dir/status"' \
+		sh "$TPM_DIR" "$@" 3>&- &
 	while [ ! -f "$TPM_DIR/pid" ]; do sleep 0.05; done
 }
 
@@ -179,6 +177,7 @@ PY
 		[ -f "$TPM_DIR/status" ] && break
 		sleep 0.1
 	done
+	tail -n 5 "$LOG" "$TPM_DIR/relay.log" # shown if the test fails
 	status=$(cat "$TPM_DIR/status")
 	grep -q 'relay ready' "$TPM_DIR/relay.log"
 	if [ "$TPM_BRIDGE" = stack ]; then
