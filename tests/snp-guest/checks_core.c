@@ -326,12 +326,24 @@ static void follow_remap(uint64_t gpa)
 /* The shared table of calls that fail whatever the state. */
 static void check_core_cases(void)
 {
+	uint64_t unvalidated = scratch_page(UNVALIDATED_PAGE);
+	uint32_t rc;
 	size_t i;
+
+	/*
+	 * Guest RAM outside the launched image is not validated: validating
+	 * a page must change it (else the cases below test nothing). The
+	 * invalidation makes sure it is not validated, whatever the answer.
+	 */
+	rc = svsm_pvalidate(unvalidated, false, true, false);
+	check(rc == SVSM_SUCCESS,
+	      "RAM the launch did not measure starts not validated (0x%x)", rc);
+	rc = svsm_pvalidate(unvalidated, false, false, false);
+	check(rc == SVSM_SUCCESS, "PVALIDATE invalidates it again (0x%x)", rc);
 
 	for (i = 0; i < core_case_count; i++) {
 		const struct core_case *c = &core_cases[i];
 		struct svsm_regs r = { .rcx = c->offset };
-		uint32_t rc;
 
 		switch (c->at) {
 		case CORE_AT_CA:
@@ -341,7 +353,7 @@ static void check_core_cases(void)
 			r.rcx += env.svsm_base;
 			break;
 		case CORE_AT_UNVALIDATED:
-			r.rcx += scratch_page(UNVALIDATED_PAGE);
+			r.rcx += unvalidated;
 			break;
 		default:
 			break;
