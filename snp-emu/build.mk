@@ -51,6 +51,8 @@ $(BUILD)/emu/%.o: $(SRCDIR)/%.S
 $(BUILD)/emu/svsm/lib/%.o: EXTRA_CFLAGS += -fno-tree-loop-distribute-patterns
 
 EMU_OBJS = $(call objs,emu,$(emu-y) $(emu-lib-y))
+# ci/lint's analysers see the emulator with the hosted flags: its headers.
+LINT_HOSTED_INCLUDES += $(SRCDIR)/svsm/sim/psp $(SRCDIR)/snp-emu
 
 $(EMU_ELF): $$(EMU_OBJS) $(EMU_LDS) $(SRCDIR)/snp-emu/build.mk
 	$(call msg,LD,$@)
