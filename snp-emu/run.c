@@ -76,11 +76,47 @@ static void advance(uint8_t *vmcb, uint64_t n)
 	vmcb_set(vmcb, VMCB_RIP, vmcb_get(vmcb, VMCB_RIP) + n);
 }
 
+/* The context's state, for whoever debugs the guest. */
+static void dump(const struct exit_ctx *x)
+{
+	const uint8_t *v = x->vmcb;
+
+	emu_printf("  rip %016lx rsp %016lx rflags %08lx cs %04x",
+		   (unsigned long)vmcb_get(v, VMCB_RIP),
+		   (unsigned long)vmcb_get(v, VMCB_RSP),
+		   (unsigned long)vmcb_get(v, VMCB_RFLAGS),
+		   (unsigned)(vmcb_get(v, VMCB_CS) & 0xFFFF));
+	emu_printf("  cr0 %08lx cr2 %016lx cr3 %016lx cr4 %08lx efer %lx",
+		   (unsigned long)vmcb_get(v, VMCB_CR0),
+		   (unsigned long)vmcb_get(v, VMCB_CR2),
+		   (unsigned long)vmcb_get(v, VMCB_CR3),
+		   (unsigned long)vmcb_get(v, VMCB_CR4),
+		   (unsigned long)vmcb_get(v, VMCB_EFER));
+	emu_printf("  gdtr %016lx/%x idtr %016lx/%x tr base %016lx "
+		   "exitintinfo %lx",
+		   (unsigned long)vmcb_get(v, VMCB_GDTR + 8),
+		   (unsigned)(vmcb_get(v, VMCB_GDTR) >> 32),
+		   (unsigned long)vmcb_get(v, VMCB_IDTR + 8),
+		   (unsigned)(vmcb_get(v, VMCB_IDTR) >> 32),
+		   (unsigned long)vmcb_get(v, VMCB_TR + 8),
+		   (unsigned long)vmcb_get(v, VMCB_EXITINTINFO));
+	emu_printf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx",
+		   (unsigned long)vmcb_get(v, VMCB_RAX),
+		   (unsigned long)x->c->gprs[GPR_RBX],
+		   (unsigned long)x->c->gprs[GPR_RCX],
+		   (unsigned long)x->c->gprs[GPR_RDX]);
+	emu_printf("  rsi %016lx rdi %016lx rbp %016lx",
+		   (unsigned long)x->c->gprs[GPR_RSI],
+		   (unsigned long)x->c->gprs[GPR_RDI],
+		   (unsigned long)x->c->gprs[GPR_RBP]);
+}
+
 static void stopf(const struct exit_ctx *x, const char *what, uint64_t a)
 {
 	emu_printf("vCPU %u VMPL%u: %s 0x%lx at RIP 0x%lx", x->mv->apic_id,
 		   x->vmpl, what, (unsigned long)a,
 		   (unsigned long)vmcb_get(x->vmcb, VMCB_RIP));
+	dump(x);
 	vm_stop("the guest cannot go on");
 }
 
