@@ -247,10 +247,31 @@ static void emulate_msr(const struct exit_ctx *x, bool write)
 	advance(x->vmcb, 2);
 }
 
+/*
+ * The first access to a page nobody touched: KVM makes it private if the
+ * access is private (C-bit set; the page is then assigned and not
+ * validated) and shared otherwise (an implicit conversion).
+ */
+static void first_touch(uint64_t gpa, bool private)
+{
+	struct rmp_entry *e = &vm.m.rmp[gpa >> 12];
+
+	if (private) {
+		if (snp_machine_rmp_update(&vm.m, gpa & ~0xFFFULL, false,
+					   true) != 0) {
+			return;
+		}
+	} else {
+		e->guest_shared = true;
+	}
+	npt_sync(&vm, gpa & ~0xFFFULL, 4096);
+}
+
 static void npf(const struct exit_ctx *x, uint64_t info1, uint64_t gpa)
 {
 	const struct rmp_entry *e;
 	bool write = (info1 & 2) != 0;
+	bool cbit = (gpa >> VM_CBIT) & 1;
 	const char *why;
 
 	gpa &= VM_GPA_MASK;
@@ -259,6 +280,12 @@ static void npf(const struct exit_ctx *x, uint64_t info1, uint64_t gpa)
 		return;
 	}
 	e = &vm.m.rmp[gpa >> 12];
+	if (!e->assigned && !e->guest_shared) {
+		first_touch(gpa, cbit);
+		if (!cbit) {
+			return; /* shared now: run the access again */
+		}
+	}
 	if (e->assigned && !e->vmsa && !e->validated) {
 		deliver(x, VECTOR_VC, true, 0x404);
 		return;

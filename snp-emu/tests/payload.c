@@ -543,6 +543,24 @@ static void checks_vc(void)
 	x->skip = 0;
 	check(pvalidate((uint64_t)(uintptr_t)unvalidated, 0, 1, &cf) == 0,
 	      "PVALIDATE validates it again", 0);
+	/* First touches of pages the launch left alone, as under KVM. */
+	x->last_vc = 0;
+	x->skip = 3;
+	__asm__ volatile("mov (%0), %%rax"
+			 :
+			 : "r"((volatile uint64_t *)PL_FIRST_PRIVATE)
+			 : "rax", "memory");
+	check(x->last_vc == 0x404,
+	      "a private first touch makes the page private: #VC 0x404",
+	      x->last_vc);
+	x->last_vc = 0;
+	v = *(volatile uint64_t *)PL_FIRST_SHARED;
+	check(x->last_vc == 0 && v == 0,
+	      "a shared first touch (no C-bit) makes the page shared",
+	      x->last_vc);
+	x->skip = 0;
+	check(pvalidate(PL_FIRST_SHARED, 0, 1, &cf) == PVALIDATE_FAIL_INPUT,
+	      "PVALIDATE of that page: FAIL_INPUT", 0);
 }
 
 static uint64_t psc_ghcb(uint64_t entry)

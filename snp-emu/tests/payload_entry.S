@@ -159,7 +159,11 @@ pl_pdpt:
 pl_pd:
 	.set i, 0
 	.rept 2048
+	.if i == 1
+	.quad (i << 21) | 0xE3		/* [2, 4) MiB: shared pages, no C-bit */
+	.else
 	.quad (i << 21) | 0xE3 | PL_CBIT
+	.endif
 	.set i, i + 1
 	.endr
 
