@@ -389,6 +389,7 @@ static void handle_exit(const struct exit_ctx *x)
 		 (intinfo & (1ULL << 31)) != 0 ? intinfo : 0);
 	switch (code) {
 	case EXIT_EXC_UD:
+		vm.n_ud++;
 		emulate_ud(x);
 		break;
 	case EXIT_VMMCALL:
@@ -397,6 +398,7 @@ static void handle_exit(const struct exit_ctx *x)
 		}
 		if (b[0] == 0xF3 && b[1] == 0x0F && b[2] == 0x01 &&
 		    b[3] == 0xD9) {
+			vm.n_vmgexit++;
 			vmgexit(x);
 		} else {
 			deliver(x, VECTOR_VC, true, EXIT_VMMCALL);
@@ -404,15 +406,19 @@ static void handle_exit(const struct exit_ctx *x)
 		break;
 	case EXIT_CPUID:
 	case EXIT_IOIO:
+		vm.n_vc++;
 		deliver(x, VECTOR_VC, true, code);
 		break;
 	case EXIT_MSR:
+		vm.n_msr++;
 		emulate_msr(x, info1 == 1);
 		break;
 	case EXIT_NPF:
+		vm.n_npf++;
 		npf(x, info1, info2);
 		break;
 	case EXIT_HLT:
+		vm.n_hlt++;
 		advance(x->vmcb, 1); /* no interrupts: HLT returns at once */
 		break;
 	case EXIT_SHUTDOWN:
@@ -478,6 +484,26 @@ static void fpu_enter(struct vctx *c)
 	}
 }
 
+/*
+ * A vCPU with nothing to run waits without the lock (the running vCPUs
+ * take it on every exit): until it is started, then a while between
+ * looks at its VMSA.
+ */
+static void park(const struct vcpu_emu *ve)
+{
+	unsigned i;
+
+	while (!__atomic_load_n(&ve->started, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&vm.m.terminated, __ATOMIC_RELAXED)) {
+		for (i = 0; i < 1000; i++) {
+			cpu_relax();
+		}
+	}
+	for (i = 0; i < 20000; i++) {
+		cpu_relax();
+	}
+}
+
 /** Run vCPU `index` (see vm.h). */
 _Noreturn void vm_run_vcpu(unsigned index)
 {
@@ -503,12 +529,12 @@ _Noreturn void vm_run_vcpu(unsigned index)
 		x.vmpl = ve->vmpl;
 		if (!ctx_enter(ve, mv, x.vmpl)) {
 			spin_unlock(&vm.lock);
-			if (++spins % 100000000UL == 0 && ve->started) {
+			if (++spins % 20000UL == 0 && ve->started) {
 				emu_printf("vCPU %u waits for a runnable "
 					   "VMPL%u VMSA",
 					   index, x.vmpl);
 			}
-			cpu_relax();
+			park(ve);
 			continue;
 		}
 		if (x.vmpl != 0 && !vm.guest_entered) {
@@ -517,6 +543,11 @@ _Noreturn void vm_run_vcpu(unsigned index)
 				   "the L1 started",
 				   x.vmpl,
 				   (unsigned long)(time_us() - vm.t_bench_us));
+			emu_printf("exits so far: %lu PVALIDATE/RMPADJUST, %lu "
+				   "VMGEXIT, %lu #VC (CPUID, IOIO), %lu MSR, "
+				   "%lu NPF, %lu HLT",
+				   vm.n_ud, vm.n_vmgexit, vm.n_vc, vm.n_msr,
+				   vm.n_npf, vm.n_hlt);
 		}
 		spin_unlock(&vm.lock);
 		x.c = &ve->ctx[x.vmpl];
