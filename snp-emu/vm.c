@@ -259,6 +259,7 @@ bool snp_fe_ap_start(struct snp_machine *m, struct snp_vcpu *ap,
 		return false;
 	}
 	ve->vmpl = 0;
+	ve->ctx[0].fpu_valid = false; /* a new context: a clean FPU */
 	__atomic_store_n(&ve->started, true, __ATOMIC_RELEASE);
 	return true;
 }
