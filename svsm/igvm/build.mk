@@ -29,4 +29,24 @@ $(eval $(call igvm-lib-archive,hosted))
 $(eval $(call igvm-lib-archive,asan))
 $(eval $(call igvm-lib-archive,fuzz))
 
+# The library stays freestanding: compiled with the kernel's flags, its
+# objects may only need memcpy/memset/memcmp and SHA384 from outside.
+IGVM_FREESTANDING_OBJS = $(call objs,kernel,$(IGVM_LIB_SRCS))
+IGVM_ALLOWED_UNDEFINED := memcpy memset memcmp SHA384
+
+CHECK_TARGETS += test-igvm-bare
+HELP += test-igvm-bare|the IGVM library built freestanding needs only memcpy, memset, memcmp, SHA384
+
+.PHONY: test-igvm-bare
+test-igvm-bare: $$(IGVM_FREESTANDING_OBJS)
+	$(Q)defined=$$(nm --defined-only $^ | awk 'NF == 3 { print $$3 }' | tr '\n' ' '); \
+	bad=; for s in $$(nm -u $^ | awk '{ print $$2 }' | sort -u); do \
+		case " $(IGVM_ALLOWED_UNDEFINED) $$defined " in \
+		*" $$s "*) ;; *) bad="$$bad $$s";; esac; \
+	done; \
+	if [ -n "$$bad" ]; then \
+		echo "svsm/igvm needs symbols a freestanding build lacks:$$bad"; \
+		exit 1; fi; \
+	echo "svsm/igvm: freestanding objects need only $(IGVM_ALLOWED_UNDEFINED)"
+
 endif

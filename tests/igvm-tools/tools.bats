@@ -99,3 +99,15 @@ setup() {
 	run "$IGVM_BUILD" --ovmf-info "$d/k.elf"
 	[ "$status" -eq 1 ]
 }
+
+@test "sev-snp-measure's hardware-measured SVSM vectors (SNP_MEASURE_FIXTURES)" {
+	# Opt-in: SNP_MEASURE_FIXTURES=DIR holding svsm.bin and svsm_ovmf.fd
+	# from sev-snp-measure's tests/fixtures (4.7 MB, not in this tree).
+	[ -n "${SNP_MEASURE_FIXTURES:-}" ] || skip "SNP_MEASURE_FIXTURES not set"
+	python3 "$BATS_TEST_DIRNAME/published-vectors.py" \
+		"$SNP_MEASURE_FIXTURES" "$d/v.igvm"
+	run "$IGVM_MEASURE" -b --native-zero --vcpus 2 "$d/v.igvm"
+	[ "$output" = 9b94745036aafddf4f7f8b00c7513abb5b7703178cb95aaa57928bd963d68d3bfcb715d6019b9167ee2517b11b0d9be7 ]
+	run "$IGVM_MEASURE" -b --native-zero --vcpus 4 "$d/v.igvm"
+	[ "$output" = 27d154c27b7b359c935e250ec6fee72aa0ae8c1225e3b0e1cf46a9567e938066d7d6f94bbdc4a857818bdb79277a44b2 ]
+}

@@ -31,8 +31,9 @@ $(IGVM_BUILD): $(call objs,hosted,$(IGVM_BUILD_SRCS)) $(IGVM_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcrypto
 
-# Rebuilt when the builder, the kernel or the guest changes.
-$(IGVM_IMAGE): $(IGVM_BUILD) $(KERNEL_ELF) $(GUEST)
+# Always rebuilt (a few milliseconds, byte-identical for the same inputs),
+# so GUEST= and IGVM_FLAGS= changes take effect.
+$(IGVM_IMAGE): $(IGVM_BUILD) $(KERNEL_ELF) $(GUEST) FORCE
 	$(call msg,IGVM,$@)
 	$(Q)$(IGVM_BUILD) --kernel $(KERNEL_ELF) $(if $(GUEST),--guest $(GUEST)) \
 		$(IGVM_FLAGS) -o $@
@@ -40,7 +41,8 @@ $(IGVM_IMAGE): $(IGVM_BUILD) $(KERNEL_ELF) $(GUEST)
 ALL_TARGETS += $(IGVM_BUILD)
 HELP += igvm|build $(O)/svsm.igvm from $(O)/svsm.elf [GUEST=elf-or-OVMF.fd]
 HELP += igvm-build|build $(O)/bin/igvm-build, the IGVM builder
-.PHONY: igvm igvm-build
+.PHONY: igvm igvm-build FORCE
+FORCE:
 igvm: $(IGVM_IMAGE)
 igvm-build: $(IGVM_BUILD)
 

@@ -428,14 +428,14 @@ static int layout_svsm(struct build *b, const struct elf_image *k,
 			       "4 GiB in size");
 	if (k->lowest < b->p.svsm_base ||
 	    k->highest > b->p.svsm_base + b->p.svsm_size)
-		return fail(
-			b,
-			"the kernel [0x%llx, 0x%llx) lies outside the "
-			"SVSM region [0x%llx, 0x%llx)",
-			(unsigned long long)k->lowest,
-			(unsigned long long)k->highest,
-			(unsigned long long)b->p.svsm_base,
-			(unsigned long long)(b->p.svsm_base + b->p.svsm_size));
+		return fail(b,
+			    "the kernel [0x%llx, 0x%llx) lies outside the "
+			    "SVSM region [0x%llx, 0x%llx)",
+			    (unsigned long long)k->lowest,
+			    (unsigned long long)k->highest,
+			    (unsigned long long)b->p.svsm_base,
+			    (unsigned long long)b->p.svsm_base +
+				    b->p.svsm_size);
 	if (b->o->has_entry)
 		*entry = b->o->entry;
 	else if (!elf_image_note(k, SVSM_ELFNOTE_NAME, SVSM_ELFNOTE_SNP_ENTRY,
@@ -491,7 +491,7 @@ uint8_t *build_igvm(const struct build_opts *o, size_t *len,
 	if (layout_svsm(&b, &k, &entry))
 		goto out;
 	if (o->guest) {
-		if (o->guest_len >= 4 && !memcmp(o->guest, "\177ELF", 4)) {
+		if (o->guest_len >= 4 && memcmp(o->guest, "\177ELF", 4) == 0) {
 			if (elf_image_open(&g, o->guest, o->guest_len, why,
 					   sizeof(why))) {
 				fail(&b, "the guest: %s", why);

@@ -32,7 +32,7 @@ int elf_image_open(struct elf_image *e, const uint8_t *image, size_t size,
 	if (size < sizeof(eh))
 		return fail(err, errlen, "shorter than an ELF header");
 	memcpy(&eh, image, sizeof(eh));
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64)
 		return fail(err, errlen, "not a little-endian x86-64 ELF64");
@@ -109,7 +109,7 @@ bool elf_image_note(const struct elf_image *e, const char *name, uint32_t type,
 			if (next > end)
 				break;
 			if (nh.n_type == type && nh.n_namesz == nlen &&
-			    !memcmp(e->image + name_at, name, nlen) &&
+			    memcmp(e->image + name_at, name, nlen) == 0 &&
 			    (nh.n_descsz == 4 || nh.n_descsz == 8)) {
 				*value = 0;
 				memcpy(value, e->image + desc_at, nh.n_descsz);

@@ -50,8 +50,7 @@ int file_write(const char *tool, const char *path, const void *buf, size_t len)
 		fprintf(stderr, "%s: out of memory\n", tool);
 		return -1;
 	}
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".tmp", 5);
+	snprintf(tmp, plen + 5, "%s.tmp", path);
 	f = fopen(tmp, "wb");
 	ok = f && fwrite(buf, 1, len, f) == len;
 	if (f && fclose(f))

@@ -83,7 +83,7 @@ static int parse_sev_metadata(const uint8_t *img, size_t len, uint32_t from_end,
 		return fail(err, errlen,
 			    "SEV metadata offset outside the image");
 	p = img + (len - from_end);
-	if (memcmp(p, "ASEV", 4))
+	if (memcmp(p, "ASEV", 4) != 0)
 		return fail(err, errlen, "SEV metadata without ASEV signature");
 	mlen = get32(p + 4);
 	count = get32(p + 12);
@@ -145,7 +145,7 @@ int ovmf_metadata_parse(const uint8_t *img, size_t len, struct ovmf_metadata *m,
 	m->size = (uint32_t)len;
 	m->base = FOUR_GIB - len;
 	footer = len - FOOTER_OFFSET;
-	if (memcmp(img + footer - GUID_SIZE, table_footer_guid, GUID_SIZE))
+	if (memcmp(img + footer - GUID_SIZE, table_footer_guid, GUID_SIZE) != 0)
 		return fail(err, errlen, "no OVMF GUIDed table footer");
 	table_len = get16(img + footer - GUID_SIZE - 2);
 	if (table_len < GUID_SIZE + 2 || table_len > footer)
@@ -162,7 +162,7 @@ int ovmf_metadata_parse(const uint8_t *img, size_t len, struct ovmf_metadata *m,
 		elen = get16(img + pos - GUID_SIZE - 2);
 		if (elen < GUID_SIZE + 2 || elen > pos - start)
 			return fail(err, errlen, "bad OVMF table entry length");
-		if (!memcmp(guid, sev_metadata_guid, GUID_SIZE)) {
+		if (memcmp(guid, sev_metadata_guid, GUID_SIZE) == 0) {
 			if (elen < GUID_SIZE + 2 + 4)
 				return fail(err, errlen,
 					    "short SEV metadata entry");
@@ -171,7 +171,7 @@ int ovmf_metadata_parse(const uint8_t *img, size_t len, struct ovmf_metadata *m,
 					       errlen))
 				return -1;
 			found = true;
-		} else if (!memcmp(guid, sev_es_reset_guid, GUID_SIZE) &&
+		} else if (memcmp(guid, sev_es_reset_guid, GUID_SIZE) == 0 &&
 			   elen >= GUID_SIZE + 2 + 4) {
 			m->has_reset = true;
 			m->reset_addr = get32(img + pos - elen);

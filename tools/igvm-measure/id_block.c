@@ -81,7 +81,7 @@ int id_block_sign(const uint8_t ld[SNP_DIGEST_SIZE], uint64_t policy,
 	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC ||
 	    !EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
 					    group, sizeof(group), NULL) ||
-	    strcmp(group, SN_secp384r1)) {
+	    strcmp(group, SN_secp384r1) != 0) {
 		fail(err, errlen, "the ID key is not an ECDSA P-384 key",
 		     key_pem);
 		goto out;
@@ -187,7 +187,8 @@ uint8_t *id_block_add(const struct igvm_file *f,
 			replace_at = h.offset;
 		if (!insert_at && h.type >= IGVM_VHT_SECTION_DIRECTIVE_FIRST)
 			insert_at = h.offset;
-		if (h.optional && !strcmp(igvm_type_name(h.type), "unknown")) {
+		if (h.optional &&
+		    strcmp(igvm_type_name(h.type), "unknown") == 0) {
 			fail(err, errlen,
 			     "the file has an unknown header: cannot move its "
 			     "data",

@@ -325,7 +325,7 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 	if (l->has_id_block && !o.ignore_id_block && !o.id_key &&
-	    memcmp(l->id_block.ld, l->digest, sizeof(l->digest))) {
+	    memcmp(l->id_block.ld, l->digest, sizeof(l->digest)) != 0) {
 		fprintf(stderr,
 			TOOL ": %s: the ID block's digest differs from the "
 			     "launch digest: the PSP would refuse the launch\n",

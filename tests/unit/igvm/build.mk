@@ -29,25 +29,14 @@ $(call objs,asan,$(sort $(IGVM_PARSE_TEST_SRCS) $(IGVM_LAUNCH_TEST_SRCS) \
 LINT_HOSTED_INCLUDES += $(SRCDIR)/tools/igvm-build $(SRCDIR)/tools/igvm-measure \
 	$(SRCDIR)/tests/unit/igvm
 
-$(IGVM_PARSE_TEST_BIN): $(call objs,asan,$(IGVM_PARSE_TEST_SRCS)) $(IGVM_ASAN_LIB)
-	$(call msg,LD,$@)
-	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $^ -lcmocka -lcrypto
-
-$(IGVM_LAUNCH_TEST_BIN): $(call objs,asan,$(IGVM_LAUNCH_TEST_SRCS)) $(IGVM_ASAN_LIB)
-	$(call msg,LD,$@)
-	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $^ -lcmocka -lcrypto
-
-$(IGVM_BUILD_TEST_BIN): $(call objs,asan,$(IGVM_BUILD_TEST_SRCS)) $(IGVM_ASAN_LIB)
-	$(call msg,LD,$@)
-	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $^ -lcmocka -lcrypto
-
-$(IGVM_ID_TEST_BIN): $(call objs,asan,$(IGVM_ID_TEST_SRCS)) $(IGVM_ASAN_LIB)
-	$(call msg,LD,$@)
-	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $^ -lcmocka -lcrypto
+# igvm-unit-test: NAME (IGVM_<NAME>_SRCS -> IGVM_<NAME>_BIN)
+define igvm-unit-test
+$$(IGVM_$(1)_BIN): $$(call objs,asan,$$(IGVM_$(1)_SRCS)) $$(IGVM_ASAN_LIB)
+	$$(call msg,LD,$$@)
+	@mkdir -p $$(@D)
+	$$(Q)$$(HOSTCC) $$(ASAN_FLAGS) -o $$@ $$^ -lcmocka -lcrypto
+endef
+$(foreach t,PARSE_TEST LAUNCH_TEST BUILD_TEST ID_TEST,$(eval $(call igvm-unit-test,$(t))))
 
 CHECK_TARGETS += test-unit-igvm
 HELP += test-unit-igvm|IGVM library, builder and OVMF metadata: parser errors, digest, KVM rules (cmocka)

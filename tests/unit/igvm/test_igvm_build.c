@@ -392,7 +392,7 @@ static size_t sev_entry_from_end(const uint8_t *img, size_t len)
 	while (pos > len - 0x1000) {
 		uint16_t elen;
 		memcpy(&elen, img + pos - 18, 2);
-		if (!memcmp(img + pos - 16, guid, 4))
+		if (memcmp(img + pos - 16, guid, 4) == 0)
 			return len - (pos - elen);
 		pos -= elen;
 	}

@@ -119,107 +119,109 @@ static void test_native_zero(void **state)
 	free(file);
 }
 
-/* An insert after a pending run of pages is measured before the run. */
-static void test_insert_before_pending_run(void **state)
-{
+/*
+ * A small file and its expected digest: case_begin() starts the file (the
+ * two platforms), the test adds directives with t_*() and steps to
+ * c->ld, case_end() adds the BSP's VMSA (to the file and to c->ld),
+ * launches and compares.
+ */
+struct dcase {
 	struct igvm_writer w;
+	uint8_t ld[48];
+	uint8_t vmsa[4096], measured[4096];
 	struct igvm_launch l;
+};
+
+static struct dcase *case_begin(void)
+{
+	struct dcase *c = calloc(1, sizeof(*c));
+
+	assert_non_null(c);
+	t_vmsa(c->vmsa, 0x100000);
+	measured_vmsa(c->measured, 0x100000);
+	t_begin(&c->w);
+	return c;
+}
+
+static void case_end(struct dcase *c, uint32_t flags)
+{
 	struct igvm_file f;
-	uint8_t ld[48] = { 0 }, in_order[48] = { 0 }, a[4096], b[4096],
-		vmsa[4096], measured[4096];
 	uint8_t *file;
 	size_t len;
 
+	t_vp(&c->w, VMSA_GPA, 0, c->vmsa);
+	file = t_finish(&c->w, &len);
+	step(c->ld, PT_VMSA, VMSA_GPA, c->measured);
+	assert_int_equal(launch(file, len, flags, 1, &c->l, &f), 0);
+	assert_memory_equal(c->l.digest, c->ld, 48);
+	free(file);
+}
+
+/* An insert after a pending run of pages is measured before the run. */
+static void test_insert_before_pending_run(void **state)
+{
+	struct dcase *c = case_begin();
+	uint8_t in_order[48] = { 0 }, a[4096], b[4096];
+
 	memset(a, 0xAA, sizeof(a));
 	memset(b, 0xBB, sizeof(b));
-	t_vmsa(vmsa, 0x100000);
-	measured_vmsa(measured, 0x100000);
-	t_begin(&w);
-	t_area(&w, 0, 8192);
-	t_page(&w, 0x1000, IGVM_PAGE_TYPE_NORMAL, 0, a);
-	t_page(&w, 0x2000, IGVM_PAGE_TYPE_NORMAL, 0, b);
-	t_insert(&w, 0, 0x10000);
-	t_vp(&w, VMSA_GPA, 0, vmsa);
-	file = t_finish(&w, &len);
-
-	step(ld, PT_UNMEASURED, 0x10000, NULL); /* both pages of the area */
-	step(ld, PT_UNMEASURED, 0x11000, NULL);
-	step(ld, PT_NORMAL, 0x1000, a);
-	step(ld, PT_NORMAL, 0x2000, b);
-	step(ld, PT_VMSA, VMSA_GPA, measured);
-	assert_int_equal(launch(file, len, 0, 1, &l, &f), 0);
-	assert_memory_equal(l.digest, ld, 48);
+	t_area(&c->w, 0, 8192);
+	t_page(&c->w, 0x1000, IGVM_PAGE_TYPE_NORMAL, 0, a);
+	t_page(&c->w, 0x2000, IGVM_PAGE_TYPE_NORMAL, 0, b);
+	t_insert(&c->w, 0, 0x10000);
+	step(c->ld, PT_UNMEASURED, 0x10000, NULL); /* both pages of the area */
+	step(c->ld, PT_UNMEASURED, 0x11000, NULL);
+	step(c->ld, PT_NORMAL, 0x1000, a);
+	step(c->ld, PT_NORMAL, 0x2000, b);
+	case_end(c, 0);
 
 	/* Directive order would give another digest. */
 	step(in_order, PT_NORMAL, 0x1000, a);
 	step(in_order, PT_NORMAL, 0x2000, b);
 	step(in_order, PT_UNMEASURED, 0x10000, NULL);
 	step(in_order, PT_UNMEASURED, 0x11000, NULL);
-	step(in_order, PT_VMSA, VMSA_GPA, measured);
-	assert_memory_not_equal(l.digest, in_order, 48);
-	free(file);
+	step(in_order, PT_VMSA, VMSA_GPA, c->measured);
+	assert_memory_not_equal(c->l.digest, in_order, 48);
+	free(c);
 }
 
 /* A GPA gap ends a run: the first page is measured when the second comes. */
 static void test_gap_ends_run(void **state)
 {
-	struct igvm_writer w;
-	struct igvm_launch l;
-	struct igvm_file f;
-	uint8_t ld[48] = { 0 }, a[4096], vmsa[4096], measured[4096];
-	uint8_t *file;
-	size_t len;
+	struct dcase *c = case_begin();
+	uint8_t a[4096];
 
 	memset(a, 0x5A, sizeof(a));
-	t_vmsa(vmsa, 0x100000);
-	measured_vmsa(measured, 0x100000);
-	t_begin(&w);
-	t_area(&w, 0, 4096);
-	t_page(&w, 0x1000, IGVM_PAGE_TYPE_NORMAL, 0, a);
-	t_page(&w, 0x3000, IGVM_PAGE_TYPE_NORMAL, 0, a);
-	t_insert(&w, 0, 0x10000);
-	t_vp(&w, VMSA_GPA, 0, vmsa);
-	file = t_finish(&w, &len);
-
-	step(ld, PT_NORMAL, 0x1000, a);
-	step(ld, PT_UNMEASURED, 0x10000, NULL);
-	step(ld, PT_NORMAL, 0x3000, a);
-	step(ld, PT_VMSA, VMSA_GPA, measured);
-	assert_int_equal(launch(file, len, 0, 1, &l, &f), 0);
-	assert_memory_equal(l.digest, ld, 48);
-	free(file);
+	t_area(&c->w, 0, 4096);
+	t_page(&c->w, 0x1000, IGVM_PAGE_TYPE_NORMAL, 0, a);
+	t_page(&c->w, 0x3000, IGVM_PAGE_TYPE_NORMAL, 0, a);
+	t_insert(&c->w, 0, 0x10000);
+	step(c->ld, PT_NORMAL, 0x1000, a);
+	step(c->ld, PT_UNMEASURED, 0x10000, NULL);
+	step(c->ld, PT_NORMAL, 0x3000, a);
+	case_end(c, 0);
+	free(c);
 }
 
 static void test_2m_page_and_unmeasured(void **state)
 {
-	struct igvm_writer w;
-	struct igvm_launch l;
-	struct igvm_file f;
-	uint8_t ld[48] = { 0 }, a[4096], vmsa[4096], measured[4096];
-	uint8_t *file;
-	size_t len;
+	struct dcase *c = case_begin();
+	uint8_t a[4096];
 
 	memset(a, 0x11, sizeof(a));
-	t_vmsa(vmsa, 0x100000);
-	measured_vmsa(measured, 0x100000);
-	t_begin(&w);
-	t_page(&w, 0x200000, IGVM_PAGE_TYPE_NORMAL, IGVM_PAGE_FLAG_2MB, NULL);
-	t_page(&w, 0x400000, IGVM_PAGE_TYPE_NORMAL, IGVM_PAGE_FLAG_UNMEASURED,
+	t_page(&c->w, 0x200000, IGVM_PAGE_TYPE_NORMAL, IGVM_PAGE_FLAG_2MB,
+	       NULL);
+	t_page(&c->w, 0x400000, IGVM_PAGE_TYPE_NORMAL,
+	       IGVM_PAGE_FLAG_UNMEASURED, a);
+	t_page(&c->w, 0x401000, IGVM_PAGE_TYPE_NORMAL, IGVM_PAGE_FLAG_SHARED,
 	       a);
-	t_page(&w, 0x401000, IGVM_PAGE_TYPE_NORMAL, IGVM_PAGE_FLAG_SHARED, a);
-	t_vp(&w, VMSA_GPA, 0, vmsa);
-	file = t_finish(&w, &len);
-
 	for (uint64_t off = 0; off < 0x200000; off += 0x1000)
-		step(ld, PT_NORMAL, 0x200000 + off, NULL);
-	step(ld, PT_UNMEASURED, 0x400000, NULL);
-	step(ld, PT_NORMAL, 0x401000, a); /* QEMU measures shared pages */
-	step(ld, PT_VMSA, VMSA_GPA, measured);
-	assert_int_equal(launch(file, len, IGVM_LAUNCH_CHECK_KVM, 1, &l, &f),
-			 0);
-	assert_memory_equal(l.digest, ld, 48);
-	assert_int_equal(l.pages_measured, 512 + 3);
-	free(file);
+		step(c->ld, PT_NORMAL, 0x200000 + off, NULL);
+	step(c->ld, PT_UNMEASURED, 0x400000, NULL);
+	step(c->ld, PT_NORMAL, 0x401000, a); /* QEMU measures shared pages */
+	case_end(c, IGVM_LAUNCH_CHECK_KVM);
+	assert_int_equal(c->l.pages_measured, 512 + 3);
+	free(c);
 }
 
 /* KVM measures one VMSA per vCPU; vCPU 1 uses its own context if any. */

@@ -89,7 +89,7 @@ static void test_valid_file(void **state)
 	struct igvm_file f;
 	struct igvm_iter it;
 	struct igvm_header h;
-	uint32_t types[16], n = 0, mask = 0;
+	uint32_t types[16] = { 0 }, n = 0, mask = 0;
 
 	assert_int_equal(igvm_open(&f, b.p, b.len), 0);
 	assert_int_equal(f.platform_count, 2);
