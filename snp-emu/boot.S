@@ -65,13 +65,7 @@ pvh_entry:
 
 	call enter_long
 	.code64
-	mov $EMU_DS, %eax
-	mov %eax, %ds
-	mov %eax, %es
-	mov %eax, %ss
-	xor %eax, %eax
-	mov %eax, %fs
-	mov %eax, %gs
+	call flat_segments
 	mov $(boot_stack + EMU_STACK_SIZE), %rsp
 	xor %ebp, %ebp
 	call emu_main
@@ -107,13 +101,7 @@ ap_entry32:
 	mov emu_ap_stack, %esp		/* below 4 GiB */
 	call enter_long
 	.code64
-	mov $EMU_DS, %eax
-	mov %eax, %ds
-	mov %eax, %es
-	mov %eax, %ss
-	xor %eax, %eax
-	mov %eax, %fs
-	mov %eax, %gs
+	call flat_segments
 	mov emu_ap_stack(%rip), %rsp
 	mov emu_ap_index(%rip), %edi
 	xor %ebp, %ebp
@@ -121,6 +109,18 @@ ap_entry32:
 4:	cli
 	hlt
 	jmp 4b
+
+	/* 64-bit: the data segments of the GDT (FS and GS null). */
+	.code64
+flat_segments:
+	mov $EMU_DS, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %ss
+	xor %eax, %eax
+	mov %eax, %fs
+	mov %eax, %gs
+	ret
 
 	.code16
 	.globl emu_tramp_start, emu_tramp_end

@@ -51,6 +51,8 @@ $(BUILD)/emu/%.o: $(SRCDIR)/%.S
 $(BUILD)/emu/svsm/lib/%.o: EXTRA_CFLAGS += -fno-tree-loop-distribute-patterns
 
 EMU_OBJS = $(call objs,emu,$(emu-y) $(emu-lib-y))
+# ci/lint's analysers see the emulator with the hosted flags: its headers.
+LINT_HOSTED_INCLUDES += $(SRCDIR)/svsm/sim/psp $(SRCDIR)/snp-emu
 
 $(EMU_ELF): $$(EMU_OBJS) $(EMU_LDS) $(SRCDIR)/snp-emu/build.mk
 	$(call msg,LD,$@)
@@ -104,16 +106,14 @@ bench-snp-emu: $(EMU_ELF) $(BUILD)/snp-emu/payload-bench.igvm
 	$(Q)$(SRCDIR)/snp-emu/tests/bench-snp-emu.sh $(EMU_QEMU) $(EMU_ELF) \
 		$(BUILD)/snp-emu/payload-bench.igvm
 
-# Boot targets. `make run-snp` boots the whole stack: QEMU -> snp-emu ->
-# $(O)/svsm.igvm (the SVSM at VMPL0, the test guest at VMPL2);
-# `make run-native` is the kernel's native PVH boot. `make run` stays the
-# native boot (svsm/kernel/build.mk) until the kernel's SNP boot reaches
-# its banner under the emulator; then it becomes run-snp.
-HELP += run-snp|boot QEMU -> snp-emu -> $(O)/svsm.igvm (SMP=N vCPUs; Ctrl-A X quits)
-HELP += run-native|boot the kernel natively in QEMU (PVH), as make run does today
-.PHONY: run-snp run-native
-run-snp: deps $(EMU_ELF) $$(IGVM_IMAGE)
+# Boot targets. `make run` boots the whole stack: QEMU -> snp-emu ->
+# $(O)/svsm.igvm, the SVSM at VMPL0 with the test guest at VMPL2 (built
+# first when this tree has its rule, tests/snp-guest); `make run-native`
+# (svsm/kernel/build.mk) is the kernel's native PVH boot.
+HELP += run|boot QEMU -> snp-emu -> $(O)/svsm.igvm: SVSM at VMPL0, test guest at VMPL2 (SMP=N; Ctrl-A X quits)
+HELP += run-snp|the same as run
+.PHONY: run run-snp
+run run-snp: deps $(EMU_ELF) $$(SNP_GUEST_ELF)
+	$(Q)$(MAKE) --no-print-directory -f $(SRCDIR)/Makefile O=$(O) igvm \
+		GUEST=$(SNP_GUEST_ELF)
 	$(Q)$(EMU_QEMU) --smp $(SMP) $(EMU_ELF) $(IGVM_IMAGE)
-
-run-native: deps $$(KERNEL_ELF)
-	$(Q)$(KERNEL_QEMU) --smp $(SMP) --append "$(KERNEL_APPEND)" $(KERNEL_ELF)

@@ -84,29 +84,43 @@ static int fill_cpuid(uint8_t *page)
 	return 0;
 }
 
+/* The MADT's header and fixed fields (ACPI 6.x). */
+struct madt_head {
+	char sig[4];
+	uint32_t length;
+	uint8_t revision, checksum;
+	char oem_id[6], oem_table_id[8];
+	uint32_t oem_revision;
+	char creator_id[4];
+	uint32_t creator_revision;
+	uint32_t lapic_addr, flags;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct madt_head) == 44, "MADT header");
+
 /* An ACPI MADT with one enabled local APIC per vCPU. */
 static int fill_madt(uint8_t *p, uint64_t room, unsigned vcpus)
 {
-	uint32_t len = 36 + 8 + 8 * vcpus;
+	struct madt_head h = {
+		.sig = { 'A', 'P', 'I', 'C' },
+		.length = (uint32_t)sizeof(h) + 8 * vcpus,
+		.revision = 3,
+		.oem_id = { 'S', 'N', 'P', 'E', 'M', 'U' },
+		.oem_table_id = { 'S', 'N', 'P', 'E', 'M', 'U', ' ', ' ' },
+		.oem_revision = 1,
+		.creator_id = { 'S', 'E', 'M', 'U' },
+		.creator_revision = 1,
+		.lapic_addr = 0xFEE00000U,
+		.flags = 1, /* PCAT_COMPAT */
+	};
+	uint32_t len = h.length;
 	uint8_t sum = 0;
-	uint32_t i, v;
+	uint32_t i;
 
 	if (len > room) {
 		return fail("MADT parameter area too small", room);
 	}
-	memcpy(p, "APIC", 4);
-	memcpy(p + 4, &len, 4);
-	p[8] = 3;
-	memcpy(p + 10, "SNPEMU", 6);
-	memcpy(p + 16, "SNPEMU  ", 8);
-	v = 1;
-	memcpy(p + 24, &v, 4);
-	memcpy(p + 28, "SEMU", 4);
-	memcpy(p + 32, &v, 4);
-	v = 0xFEE00000U;
-	memcpy(p + 36, &v, 4);
-	v = 1;
-	memcpy(p + 40, &v, 4);
+	memcpy(p, &h, sizeof(h));
 	for (i = 0; i < vcpus; i++) {
 		uint8_t *e = p + 44 + 8 * i;
 

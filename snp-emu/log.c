@@ -27,11 +27,15 @@ void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 /** Log a formatted message at `level`. */
 void log_printf(enum log_level level, const char *fmt, ...)
 {
+	char buf[256];
 	va_list ap;
 
-	va_start(ap, fmt);
-	log_vprintf(level, fmt, ap);
-	va_end(ap);
+	if (level <= log_level_max) {
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+		emu_printf("%s", buf);
+	}
 }
 
 /** An emulator bug: report and fail the run. */

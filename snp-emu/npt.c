@@ -2,10 +2,12 @@
 /*
  * One nested page table per VMPL, derived from the RMP: a page is mapped
  * for a VMPL exactly as far as the RMP lets that VMPL touch it through a
- * private mapping. Shared (hypervisor-owned) pages are mapped read-write
- * for every VMPL; a page that is assigned but not validated, and a VMSA
- * page for VMPL1-3, is absent (its NPF becomes #VC 0x404 or an RMP
- * violation); read-only and no-execute follow the VMPL's permissions.
+ * private mapping. Pages the guest made shared are mapped read-write for
+ * every VMPL; pages nobody touched yet are absent (their first access
+ * decides, as under KVM: run.c); a page that is assigned but not
+ * validated, and a VMSA page for VMPL1-3, is absent (its NPF becomes #VC
+ * 0x404 or an RMP violation); read-only and no-execute follow the VMPL's
+ * permissions.
  * Every change bumps a generation; each vCPU flushes its whole TLB on its
  * next VMRUN when the generation moved (TCG has no ASID flush).
  */
@@ -27,7 +29,7 @@ static uint64_t pte_of(const struct rmp_entry *e, unsigned vmpl, uint64_t pa)
 	uint64_t f = pa | PTE_P | PTE_U | PTE_A | PTE_D;
 
 	if (!e->assigned) {
-		return f | PTE_W;
+		return e->guest_shared ? f | PTE_W : 0;
 	}
 	if ((e->vmsa && vmpl != 0) || !e->validated) {
 		return 0;

@@ -76,11 +76,47 @@ static void advance(uint8_t *vmcb, uint64_t n)
 	vmcb_set(vmcb, VMCB_RIP, vmcb_get(vmcb, VMCB_RIP) + n);
 }
 
+/* The context's state, for whoever debugs the guest. */
+static void dump(const struct exit_ctx *x)
+{
+	const uint8_t *v = x->vmcb;
+
+	emu_printf("  rip %016lx rsp %016lx rflags %08lx cs %04x",
+		   (unsigned long)vmcb_get(v, VMCB_RIP),
+		   (unsigned long)vmcb_get(v, VMCB_RSP),
+		   (unsigned long)vmcb_get(v, VMCB_RFLAGS),
+		   (unsigned)(vmcb_get(v, VMCB_CS) & 0xFFFF));
+	emu_printf("  cr0 %08lx cr2 %016lx cr3 %016lx cr4 %08lx efer %lx",
+		   (unsigned long)vmcb_get(v, VMCB_CR0),
+		   (unsigned long)vmcb_get(v, VMCB_CR2),
+		   (unsigned long)vmcb_get(v, VMCB_CR3),
+		   (unsigned long)vmcb_get(v, VMCB_CR4),
+		   (unsigned long)vmcb_get(v, VMCB_EFER));
+	emu_printf("  gdtr %016lx/%x idtr %016lx/%x tr base %016lx "
+		   "exitintinfo %lx",
+		   (unsigned long)vmcb_get(v, VMCB_GDTR + 8),
+		   (unsigned)(vmcb_get(v, VMCB_GDTR) >> 32),
+		   (unsigned long)vmcb_get(v, VMCB_IDTR + 8),
+		   (unsigned)(vmcb_get(v, VMCB_IDTR) >> 32),
+		   (unsigned long)vmcb_get(v, VMCB_TR + 8),
+		   (unsigned long)vmcb_get(v, VMCB_EXITINTINFO));
+	emu_printf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx",
+		   (unsigned long)vmcb_get(v, VMCB_RAX),
+		   (unsigned long)x->c->gprs[GPR_RBX],
+		   (unsigned long)x->c->gprs[GPR_RCX],
+		   (unsigned long)x->c->gprs[GPR_RDX]);
+	emu_printf("  rsi %016lx rdi %016lx rbp %016lx",
+		   (unsigned long)x->c->gprs[GPR_RSI],
+		   (unsigned long)x->c->gprs[GPR_RDI],
+		   (unsigned long)x->c->gprs[GPR_RBP]);
+}
+
 static void stopf(const struct exit_ctx *x, const char *what, uint64_t a)
 {
 	emu_printf("vCPU %u VMPL%u: %s 0x%lx at RIP 0x%lx", x->mv->apic_id,
 		   x->vmpl, what, (unsigned long)a,
 		   (unsigned long)vmcb_get(x->vmcb, VMCB_RIP));
+	dump(x);
 	vm_stop("the guest cannot go on");
 }
 
@@ -211,10 +247,31 @@ static void emulate_msr(const struct exit_ctx *x, bool write)
 	advance(x->vmcb, 2);
 }
 
+/*
+ * The first access to a page nobody touched: KVM makes it private if the
+ * access is private (C-bit set; the page is then assigned and not
+ * validated) and shared otherwise (an implicit conversion).
+ */
+static void first_touch(uint64_t gpa, bool private)
+{
+	struct rmp_entry *e = &vm.m.rmp[gpa >> 12];
+
+	if (private) {
+		if (snp_machine_rmp_update(&vm.m, gpa & ~0xFFFULL, false,
+					   true) != 0) {
+			return;
+		}
+	} else {
+		e->guest_shared = true;
+	}
+	npt_sync(&vm, gpa & ~0xFFFULL, 4096);
+}
+
 static void npf(const struct exit_ctx *x, uint64_t info1, uint64_t gpa)
 {
 	const struct rmp_entry *e;
 	bool write = (info1 & 2) != 0;
+	bool cbit = (gpa >> VM_CBIT) & 1;
 	const char *why;
 
 	gpa &= VM_GPA_MASK;
@@ -223,6 +280,12 @@ static void npf(const struct exit_ctx *x, uint64_t info1, uint64_t gpa)
 		return;
 	}
 	e = &vm.m.rmp[gpa >> 12];
+	if (!e->assigned && !e->guest_shared) {
+		first_touch(gpa, cbit);
+		if (!cbit) {
+			return; /* shared now: run the access again */
+		}
+	}
 	if (e->assigned && !e->vmsa && !e->validated) {
 		deliver(x, VECTOR_VC, true, 0x404);
 		return;
@@ -326,6 +389,7 @@ static void handle_exit(const struct exit_ctx *x)
 		 (intinfo & (1ULL << 31)) != 0 ? intinfo : 0);
 	switch (code) {
 	case EXIT_EXC_UD:
+		vm.n_ud++;
 		emulate_ud(x);
 		break;
 	case EXIT_VMMCALL:
@@ -334,6 +398,7 @@ static void handle_exit(const struct exit_ctx *x)
 		}
 		if (b[0] == 0xF3 && b[1] == 0x0F && b[2] == 0x01 &&
 		    b[3] == 0xD9) {
+			vm.n_vmgexit++;
 			vmgexit(x);
 		} else {
 			deliver(x, VECTOR_VC, true, EXIT_VMMCALL);
@@ -341,15 +406,19 @@ static void handle_exit(const struct exit_ctx *x)
 		break;
 	case EXIT_CPUID:
 	case EXIT_IOIO:
+		vm.n_vc++;
 		deliver(x, VECTOR_VC, true, code);
 		break;
 	case EXIT_MSR:
+		vm.n_msr++;
 		emulate_msr(x, info1 == 1);
 		break;
 	case EXIT_NPF:
+		vm.n_npf++;
 		npf(x, info1, info2);
 		break;
 	case EXIT_HLT:
+		vm.n_hlt++;
 		advance(x->vmcb, 1); /* no interrupts: HLT returns at once */
 		break;
 	case EXIT_SHUTDOWN:
@@ -415,6 +484,26 @@ static void fpu_enter(struct vctx *c)
 	}
 }
 
+/*
+ * A vCPU with nothing to run waits without the lock (the running vCPUs
+ * take it on every exit): until it is started, then a while between
+ * looks at its VMSA.
+ */
+static void park(const struct vcpu_emu *ve)
+{
+	unsigned i;
+
+	while (!__atomic_load_n(&ve->started, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&vm.m.terminated, __ATOMIC_RELAXED)) {
+		for (i = 0; i < 1000; i++) {
+			cpu_relax();
+		}
+	}
+	for (i = 0; i < 20000; i++) {
+		cpu_relax();
+	}
+}
+
 /** Run vCPU `index` (see vm.h). */
 _Noreturn void vm_run_vcpu(unsigned index)
 {
@@ -440,12 +529,12 @@ _Noreturn void vm_run_vcpu(unsigned index)
 		x.vmpl = ve->vmpl;
 		if (!ctx_enter(ve, mv, x.vmpl)) {
 			spin_unlock(&vm.lock);
-			if (++spins % 100000000UL == 0 && ve->started) {
+			if (++spins % 20000UL == 0 && ve->started) {
 				emu_printf("vCPU %u waits for a runnable "
 					   "VMPL%u VMSA",
 					   index, x.vmpl);
 			}
-			cpu_relax();
+			park(ve);
 			continue;
 		}
 		if (x.vmpl != 0 && !vm.guest_entered) {
@@ -454,6 +543,11 @@ _Noreturn void vm_run_vcpu(unsigned index)
 				   "the L1 started",
 				   x.vmpl,
 				   (unsigned long)(time_us() - vm.t_bench_us));
+			emu_printf("exits so far: %lu PVALIDATE/RMPADJUST, %lu "
+				   "VMGEXIT, %lu #VC (CPUID, IOIO), %lu MSR, "
+				   "%lu NPF, %lu HLT",
+				   vm.n_ud, vm.n_vmgexit, vm.n_vc, vm.n_msr,
+				   vm.n_npf, vm.n_hlt);
 		}
 		spin_unlock(&vm.lock);
 		x.c = &ve->ctx[x.vmpl];

@@ -10,12 +10,9 @@
 	.code64
 	.globl svm_run
 svm_run:
-	push %rbp
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	.irp r, rbp, rbx, r12, r13, r14, r15	/* callee-saved */
+	push %\r
+	.endr
 	push %rsi			/* gprs */
 	push %rdx			/* host_pa */
 	push %rdi			/* vmcb_pa */
@@ -60,10 +57,7 @@ svm_run:
 	vmload %rax
 	stgi
 	add $24, %rsp
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbx
-	pop %rbp
+	.irp r, r15, r14, r13, r12, rbx, rbp
+	pop %\r
+	.endr
 	ret

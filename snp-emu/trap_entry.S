@@ -51,21 +51,10 @@ trap_\vec:
 	stub 31, 0
 
 trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	/* struct emu_trap_frame (traps.c): r15 lowest, rax highest. */
+	.irp r, rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15
+	pushq %\r
+	.endr
 	mov %rsp, %rdi
 	and $~15, %rsp
 	call emu_trap

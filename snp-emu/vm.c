@@ -83,7 +83,7 @@ static const char *const fault_names[] = {
 static uint64_t vm_guest_request(struct snp_machine *m, void *ctx,
 				 struct snp_guest_request *req)
 {
-	struct psp_config cfg;
+	struct psp_config cfg = { .policy = vm.policy };
 	unsigned i;
 
 	(void)ctx;
@@ -95,12 +95,15 @@ static uint64_t vm_guest_request(struct snp_machine *m, void *ctx,
 	}
 	if (vm.psp == NULL) {
 		for (i = 0; i < SNP_VMPCK_COUNT; i++) {
-			memcpy(cfg.vmpck[i], snp_machine_vmpck(m, i),
-			       SNP_VMPCK_SIZE);
+			const uint8_t *k = snp_machine_vmpck(m, i);
+
+			if (k == NULL) {
+				return VMM_ERR_BUSY; /* no secrets page launched */
+			}
+			memcpy(cfg.vmpck[i], k, SNP_VMPCK_SIZE);
 		}
 		memcpy(cfg.measurement, snp_machine_measurement(m),
 		       sizeof(cfg.measurement));
-		cfg.policy = vm.policy;
 		vm.psp = psp_create(&cfg);
 		memzero_explicit(&cfg, sizeof(cfg));
 		if (vm.psp == NULL) {
@@ -256,6 +259,7 @@ bool snp_fe_ap_start(struct snp_machine *m, struct snp_vcpu *ap,
 		return false;
 	}
 	ve->vmpl = 0;
+	ve->ctx[0].fpu_valid = false; /* a new context: a clean FPU */
 	__atomic_store_n(&ve->started, true, __ATOMIC_RELEASE);
 	return true;
 }

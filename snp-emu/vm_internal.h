@@ -68,6 +68,8 @@ struct emu_vm {
 	uint64_t bench;
 	uint64_t t_bench_us; /* time the bare benchmark took (not boot) */
 	bool guest_entered;  /* a VMPL above 0 ran once */
+	/* Exits by kind (statistics printed at the guest\'s first entry). */
+	unsigned long n_ud, n_vmgexit, n_vc, n_msr, n_npf, n_hlt;
 };
 
 extern struct emu_vm vm;

@@ -221,29 +221,24 @@ static void check(bool ok, const char *name, uint64_t got)
 	puts_("\n");
 }
 
+/* payload_entry.S: the instructions, with their EAX result (and CF). */
+uint32_t pl_pvalidate(uint64_t va, uint64_t size, uint64_t validate,
+		      uint8_t *cf);
+uint32_t pl_rmpadjust(uint64_t va, uint64_t size, uint64_t attrs);
+
 static uint32_t pvalidate(uint64_t va, unsigned size, unsigned validate,
 			  bool *cf)
 {
-	uint32_t rc;
-	uint8_t c;
+	uint8_t c = 0;
+	uint32_t rc = pl_pvalidate(va, size, validate, &c);
 
-	__asm__ volatile(".byte 0xF2, 0x0F, 0x01, 0xFF\n\tsetc %1"
-			 : "=a"(rc), "=qm"(c)
-			 : "a"(va), "c"((uint64_t)size), "d"((uint64_t)validate)
-			 : "memory", "cc");
 	*cf = c != 0;
 	return rc;
 }
 
 static uint32_t rmpadjust(uint64_t va, unsigned size, uint64_t attrs)
 {
-	uint32_t rc;
-
-	__asm__ volatile(".byte 0xF3, 0x0F, 0x01, 0xFE"
-			 : "=a"(rc)
-			 : "a"(va), "c"((uint64_t)size), "d"(attrs)
-			 : "memory", "cc");
-	return rc;
+	return pl_rmpadjust(va, size, attrs);
 }
 
 static void term(unsigned set, unsigned code)
@@ -527,7 +522,7 @@ static void checks_vc(void)
 	check(x->last_vc == 0x7B && (lsr & 0x20) != 0,
 	      "IN raises #VC 0x7B; COM1 LSR through the GHCB", x->last_vc);
 	x->msr_gp = false;
-	v = rdmsr(0x1B);
+	(void)rdmsr(0x1B);
 	check(x->last_vc == 0x7C && x->msr_gp,
 	      "RDMSR raises #VC 0x7C; the hypervisor answers #GP", x->last_vc);
 	v = rdmsr(MSR_SEV_STATUS);
@@ -548,6 +543,24 @@ static void checks_vc(void)
 	x->skip = 0;
 	check(pvalidate((uint64_t)(uintptr_t)unvalidated, 0, 1, &cf) == 0,
 	      "PVALIDATE validates it again", 0);
+	/* First touches of pages the launch left alone, as under KVM. */
+	x->last_vc = 0;
+	x->skip = 3;
+	__asm__ volatile("mov (%0), %%rax"
+			 :
+			 : "r"((volatile uint64_t *)PL_FIRST_PRIVATE)
+			 : "rax", "memory");
+	check(x->last_vc == 0x404,
+	      "a private first touch makes the page private: #VC 0x404",
+	      x->last_vc);
+	x->last_vc = 0;
+	v = *(volatile uint64_t *)PL_FIRST_SHARED;
+	check(x->last_vc == 0 && v == 0,
+	      "a shared first touch (no C-bit) makes the page shared",
+	      x->last_vc);
+	x->skip = 0;
+	check(pvalidate(PL_FIRST_SHARED, 0, 1, &cf) == PVALIDATE_FAIL_INPUT,
+	      "PVALIDATE of that page: FAIL_INPUT", 0);
 }
 
 static uint64_t psc_ghcb(uint64_t entry)
@@ -754,7 +767,7 @@ void pl_guest_main(void)
 	check(ctx2.last_vc == 0x72 && b == 0x68747541,
 	      "CPUID raises #VC 0x72 at VMPL2", ctx2.last_vc);
 	ctx2.skip = 4;
-	r = pvalidate((uint64_t)(uintptr_t)guest_stack, 0, 1, &cf);
+	(void)pvalidate((uint64_t)(uintptr_t)guest_stack, 0, 1, &cf);
 	check(ctx2.last_vector == 13, "PVALIDATE at VMPL2 raises #GP",
 	      ctx2.last_vector);
 	ctx2.skip = 0;

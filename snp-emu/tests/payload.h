@@ -18,7 +18,9 @@
 #define PL_GHCB0 0x202000    /* VMPL0's GHCB (never launched: shared) */
 #define PL_GREQ_REQ 0x203000 /* guest request pages (shared) */
 #define PL_GREQ_RESP 0x204000
-#define PL_UNTOUCHED 0x205000 /* never placed by the launch */
+#define PL_UNTOUCHED 0x205000	  /* never placed by the launch */
+#define PL_FIRST_SHARED 0x206000  /* first touched without the C-bit */
+#define PL_FIRST_PRIVATE 0x400000 /* first touched with the C-bit */
 #ifdef __ASSEMBLY__
 #define PL_CBIT (1 << 51)
 #else

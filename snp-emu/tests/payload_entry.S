@@ -66,6 +66,26 @@ pl_guest_entry:
 4:	hlt
 	jmp 4b
 
+/*
+ * pl_pvalidate(va, size, validate, uint8_t *cf) and
+ * pl_rmpadjust(va, size, attrs): the SNP instructions by their bytes
+ * (F2 0F 01 FF, F3 0F 01 FE), EAX returned, CF stored for PVALIDATE.
+ */
+	.globl pl_pvalidate, pl_rmpadjust
+pl_pvalidate:
+	mov %rcx, %r8
+	mov %rdi, %rax
+	mov %rsi, %rcx
+	.byte 0xF2, 0x0F, 0x01, 0xFF
+	setc (%r8)
+	ret
+
+pl_rmpadjust:
+	mov %rdi, %rax
+	mov %rsi, %rcx
+	.byte 0xF3, 0x0F, 0x01, 0xFE
+	ret
+
 /* Exception stubs: vector and (dummy) error code, then pl_exception(). */
 .macro stub vec, has_err
 	.balign 16
@@ -84,39 +104,16 @@ pl_vec_\vec:
 	stub 29, 1
 
 pl_trap_common:
-	push %rax
-	push %rbx
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %rbp
-	push %r8
-	push %r9
-	push %r10
-	push %r11
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	/* The frame of struct frame (payload.c): r15 lowest, rax highest. */
+	.irp r, rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15
+	push %\r
+	.endr
 	mov %rsp, %rdi
 	call pl_exception
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rbp
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %rbx
-	pop %rax
-	add $16, %rsp
+	.irp r, r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax
+	pop %\r
+	.endr
+	add $16, %rsp			/* vector, error code */
 	iretq
 
 	.section .rodata
@@ -162,7 +159,11 @@ pl_pdpt:
 pl_pd:
 	.set i, 0
 	.rept 2048
+	.if i == 1
+	.quad (i << 21) | 0xE3		/* [2, 4) MiB: shared pages, no C-bit */
+	.else
 	.quad (i << 21) | 0xE3 | PL_CBIT
+	.endif
 	.set i, i + 1
 	.endr
 

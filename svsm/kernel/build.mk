@@ -22,7 +22,8 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 KERNEL_LIBDIR := /usr/lib/x86_64-linux-gnu
 KERNEL_LDLIBS := $(KERNEL_LIBDIR)/libtpms.a $(KERNEL_LIBDIR)/libcrypto.a
 
-# QEMU knobs: `make run SMP=2 KERNEL_APPEND="loglevel=4 poweroff"`.
+# QEMU knobs: `make run-native SMP=2 KERNEL_APPEND="loglevel=4 poweroff"`
+# (SMP also counts the vCPUs of `make run`, snp-emu/build.mk).
 SMP ?= 4
 KERNEL_APPEND ?=
 TEST_TIMEOUT ?= 110
@@ -104,13 +105,13 @@ $(KERNEL_TEST_ELF): $$(call kernel-objs,$$(kernel-test-y)) $(KERNEL_LDS) \
 ALL_TARGETS += $(KERNEL_ELF)
 CHECK_TARGETS += test-in-svsm
 HELP += kernel|build the SVSM kernel image ($(O)/svsm.elf)
-HELP += run|boot the kernel in QEMU, serial on this terminal (Ctrl-A X quits)
+HELP += run-native|boot the kernel natively in QEMU (PVH), serial on this terminal (Ctrl-A X quits)
 HELP += test-in-svsm|boot the test kernel with 4 vCPUs and run the in-kernel tests
 
-.PHONY: kernel run test-in-svsm
+.PHONY: kernel run-native test-in-svsm
 kernel: $(KERNEL_ELF)
 
-run: deps $(KERNEL_ELF)
+run-native: deps $(KERNEL_ELF)
 	$(Q)$(KERNEL_QEMU) --smp $(SMP) --append "$(KERNEL_APPEND)" $(KERNEL_ELF)
 
 test-in-svsm: $(KERNEL_TEST_ELF)

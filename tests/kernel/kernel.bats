@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
 #
-# Checks of the kernel's QEMU runs: `make run` shows the banner with every
+# Checks of the kernel's QEMU runs: `make run-native` shows the banner with every
 # CPU online and quits cleanly, and every failure path of the test kernel
 # (a failing test, a panic, a fatal exception, a hang) makes the run fail.
 #
@@ -15,8 +15,8 @@ setup() {
 	export SVSM_ACCEL="${SVSM_ACCEL:-tcg}"
 }
 
-@test "make run boots, prints the banner with all 4 CPUs online, quits with 0" {
-	run make --no-print-directory -C "$SRCDIR" O="$BUILD" run \
+@test "make run-native boots, prints the banner with all 4 CPUs online, quits with 0" {
+	run make --no-print-directory -C "$SRCDIR" O="$BUILD" run-native \
 		SMP=4 KERNEL_APPEND=poweroff </dev/null
 	[ "$status" -eq 0 ]
 	version=$(cat "$SRCDIR/release/VERSION")
@@ -28,7 +28,7 @@ setup() {
 }
 
 @test "the banner reports the vTPM started, with its start time" {
-	run make --no-print-directory -C "$SRCDIR" O="$BUILD" run \
+	run make --no-print-directory -C "$SRCDIR" O="$BUILD" run-native \
 		SMP=2 KERNEL_APPEND=poweroff </dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"vtpm: started in "*" ms (TPM 2.0, EKs made)"* ]]
@@ -45,9 +45,9 @@ setup() {
 	[[ "$output" == *"svsm: ready"* ]]
 }
 
-@test "make run on a terminal quits cleanly with Ctrl-A X" {
+@test "make run-native on a terminal quits cleanly with Ctrl-A X" {
 	run "$SRCDIR/tests/kernel/pty-quit.py" "svsm: ready" 60 \
-		make --no-print-directory -C "$SRCDIR" O="$BUILD" run SMP=2
+		make --no-print-directory -C "$SRCDIR" O="$BUILD" run-native SMP=2
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"CPUs: 2 of 2 online"* ]]
 	[[ "$output" == *"QEMU: Terminated"* ]]

@@ -99,6 +99,7 @@ static void msr_psc(void **state)
 	/* Shared on the guest's request (not merely never touched). */
 	assert_true(snp_machine_rmp(m, 0x300000)->guest_shared);
 	r = tm_vmpl0_msr(GHCB_MSR_PSC(0x300, GHCB_MSR_PSC_OP_PRIVATE));
+	assert_int_equal(r, GHCB_MSR_PSC_RESP);
 	assert_false(snp_machine_rmp(m, 0x300000)->guest_shared);
 	r = tm_vmpl0_msr(GHCB_MSR_PSC(0x300, 3));
 	assert_int_not_equal(GHCB_MSR_PSC_RESP_ERROR(r), 0);
