@@ -70,7 +70,7 @@ static uint8_t memmap_buf[AREA_MAX];
 static uint8_t madt_buf[AREA_MAX];
 static uint32_t vp_count;
 static struct ghcb boot_ghcb_page __attribute__((aligned(4096)));
-static uint64_t boot_t0;
+static uint64_t boot_tsc; /* TSC at the first C instruction */
 
 _Noreturn static void term(unsigned int code)
 {
@@ -329,6 +329,7 @@ _Noreturn void kernel_snp_main(uint64_t params_pa)
 	cpu_wrmsr(MSR_GS_BASE, (uint64_t)&snp_boot_cpu);
 	idt_init();
 	idt_load();
+	boot_tsc = rdtsc();
 	/* boot.S checked SEV_STATUS: a panic now terminates through the GHCB
 	 * MSR protocol. */
 	if (!platform_init_snp()) {
@@ -359,7 +360,6 @@ _Noreturn void kernel_snp_main(uint64_t params_pa)
 	}
 	boot_cpu_init_snp();
 	time_init_snp();
-	boot_t0 = time_us();
 	smp_cpu_online(&snp_boot_cpu);
 	guest_prepare(ghcb);
 	boot_info_fill(&bi, pool_end);
@@ -413,10 +413,12 @@ void svsm_arch_boot_done(const struct svsm_boot_info *info)
 						  "starts with the first call") :
 					 "not available");
 	log_printf(
-		LOG_INFO, "guest: VMPL%u, %s, entry %#lx (boot took %lu ms)\n",
+		LOG_INFO,
+		"guest: VMPL%u, %s, entry %#lx (%lu ms after the SNP entry)\n",
 		info->guest_vmpl,
 		info->guest_mode == SVSM_BOOT_GUEST_PM32 ? "32-bit ELF" :
 							   "reset vector",
-		info->guest_rip, (unsigned long)((time_us() - boot_t0) / 1000));
+		info->guest_rip,
+		(unsigned long)(time_tsc_to_us(rdtsc() - boot_tsc) / 1000));
 	log_printf(LOG_INFO, "svsm: ready\n");
 }

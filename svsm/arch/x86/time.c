@@ -55,6 +55,12 @@ void time_init_rate(uint64_t rate)
 	tsc_start = rdtsc();
 }
 
+/** Microseconds in `ticks` TSC ticks. */
+uint64_t time_tsc_to_us(uint64_t ticks)
+{
+	return ticks / tsc_per_us;
+}
+
 /** Busy-wait `us` microseconds. */
 void udelay(unsigned long us)
 {

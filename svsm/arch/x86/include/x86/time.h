@@ -14,5 +14,7 @@ void time_init(void);
  */
 void time_init_rate(uint64_t tsc_per_us_rate);
 void udelay(unsigned long us);
+/** Microseconds in `ticks` TSC ticks (at the rate in use). */
+uint64_t time_tsc_to_us(uint64_t ticks);
 /** Microseconds since `time_init()`. */
 uint64_t time_us(void);
