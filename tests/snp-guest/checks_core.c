@@ -373,8 +373,8 @@ void checks_core(void)
 	bool have_2m;
 
 	note("core protocol");
+	check_query(); /* checks 1-5: tests/kernel/snp.bats counts on them */
 	check_vc();
-	check_query();
 	check_core_cases();
 	check_invalid_format();
 	check_vtom();
