@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "abi/snp_cpuid.h"
+#include <x86/desc.h> /* struct trap_frame: boot.S pushes the same */
+
 #include "abi/sev_status.h"
 #include "ghcb.h"
 #include "guest.h"
@@ -18,14 +20,6 @@
 #define IDT_ENTRIES 32U
 #define STUB_SIZE 16U
 #define SEL_CODE64 0x18U
-
-/** The frame boot.S builds (trap_common), lowest address first. */
-struct trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
 
 struct idt_gate {
 	uint16_t off_lo, sel;
@@ -165,7 +159,7 @@ static int vc_msr(struct trap_frame *f)
 
 static int vc_handle(struct trap_frame *f)
 {
-	switch (f->error) {
+	switch (f->error_code) {
 	case SVM_VMGEXIT_CPUID:
 		vc_cpuid(f);
 		f->rip += 2;
@@ -180,7 +174,6 @@ static int vc_handle(struct trap_frame *f)
 }
 
 /* Called by boot.S's trap_common with interrupts off. */
-void trap_dispatch(struct trap_frame *f);
 void trap_dispatch(struct trap_frame *f)
 {
 	static unsigned depth;
@@ -203,7 +196,7 @@ void trap_dispatch(struct trap_frame *f)
 	depth++;
 	guest_fatal("trap %lu error 0x%lx at rip 0x%lx (rax 0x%lx rcx 0x%lx "
 		    "rdx 0x%lx)",
-		    (unsigned long)f->vector, (unsigned long)f->error,
+		    (unsigned long)f->vector, (unsigned long)f->error_code,
 		    (unsigned long)f->rip, (unsigned long)f->rax,
 		    (unsigned long)f->rcx, (unsigned long)f->rdx);
 }
