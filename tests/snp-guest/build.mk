@@ -183,7 +183,7 @@ SNP_STACK_ENV = SNP_STACK_MISSING="$$missing" SNP_EMU=$(SNP_EMU_ELF) \
 		EMU_RUN=$(SRCDIR)/snp-emu/run.sh
 
 test-snp-guest-tpm: $(SNP_GUEST_ELF)
-	$(Q)$(snp-stack-build); \
+	+$(Q)$(snp-stack-build); \
 	$(SNP_STACK_ENV) TPM_BRIDGE=stack \
 		bats $(SRCDIR)/tests/snp-guest/tpm.bats
 
@@ -193,7 +193,7 @@ HELP += test-snp-guest-stack|the guest's checks under the SVSM in snp-emu: all p
 
 .PHONY: test-snp-guest-stack
 test-snp-guest-stack: $(SNP_GUEST_ELF)
-	$(Q)$(snp-stack-build); \
+	+$(Q)$(snp-stack-build); \
 	$(SNP_STACK_ENV) bats $(SRCDIR)/tests/snp-guest/stack.bats
 
 # The guest's SNP entry under snp-emu, without an SVSM (tests/snp-guest/
@@ -203,7 +203,7 @@ HELP += test-snp-guest-emu|the guest's SNP entry under snp-emu at VMPL0: it must
 
 .PHONY: test-snp-guest-emu
 test-snp-guest-emu: $(SNP_GUEST_ELF)
-	$(Q)missing=; \
+	+$(Q)missing=; \
 	for t in snp-emu igvm-build; do \
 		$(MAKE) --no-print-directory -f $(SRCDIR)/Makefile O=$(O) \
 			-n $$t >/dev/null 2>&1 || missing="$$missing $$t"; \
