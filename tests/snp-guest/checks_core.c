@@ -9,6 +9,7 @@
 
 #include "abi/sev_status.h"
 #include "abi/snp_cpuid.h"
+#include "abi/snp_secrets.h"
 #include "core_cases.h"
 #include "ghcb.h"
 #include "guest.h"
@@ -290,6 +291,33 @@ static void check_deposit_withdraw(void)
 	      "DEPOSIT_MEM of a page not validated: INVALID_ADDRESS");
 }
 
+/*
+ * The secrets page the SVSM built for the guest (58019 table 1): its SVSM
+ * fields, and no VMPCK of a VMPL more privileged than the guest's (the
+ * SVSM keeps VMPCK0; a guest with VMPCK1 could ask for VMPL1 reports).
+ */
+static void check_secrets(void)
+{
+	const struct snp_secrets_page *s =
+		(const struct snp_secrets_page *)(uintptr_t)
+			env.boot->secrets_gpa;
+	unsigned i, j, nonzero = 0;
+
+	check(env.svsm_size != 0 && (env.svsm_base & (PAGE_SIZE - 1)) == 0 &&
+		      (env.svsm_size & (PAGE_SIZE - 1)) == 0 &&
+		      env.svsm_max_version == 1 && env.vmpl == 2 &&
+		      (env.caa < env.svsm_base ||
+		       env.caa >= env.svsm_base + env.svsm_size),
+	      "secrets page: SVSM region, CAA outside it, version 1, VMPL2");
+	for (i = 0; i < env.vmpl && i < SNP_VMPCK_COUNT; i++) {
+		for (j = 0; j < SNP_VMPCK_SIZE; j++) {
+			nonzero += s->vmpck[i][j] != 0;
+		}
+	}
+	check(nonzero == 0, "secrets page: VMPCK0-%u are wiped (%u bytes set)",
+	      env.vmpl - 1U, nonzero);
+}
+
 /* The #VC handler's own answers: CPUID from the CPUID page, the CA MSR. */
 static void check_vc(void)
 {
@@ -374,6 +402,7 @@ void checks_core(void)
 
 	note("core protocol");
 	check_query(); /* checks 1-5: tests/kernel/snp.bats counts on them */
+	check_secrets();
 	check_vc();
 	check_core_cases();
 	check_invalid_format();

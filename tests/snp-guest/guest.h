@@ -43,7 +43,6 @@ struct boot_args {
 /** The machine as the guest found it. */
 struct guest_env {
 	bool snp;
-	uint64_t cbit_mask; /* 1 << C-bit, or 0 */
 	uint64_t sev_features;
 	const struct boot_args *boot;
 	/* From the secrets page (Linux's svsm_setup_ca). */

@@ -268,7 +268,6 @@ void guest_main(const struct boot_args *boot)
 	if (!env.snp) {
 		native_boot();
 	}
-	env.cbit_mask = 1ULL << boot->cbit;
 	env.sev_features = SEV_FEATURES_FROM_STATUS(boot->sev_status);
 	discover_svsm();
 	rc = ghcb_init();
