@@ -290,3 +290,40 @@ signed-off-by: Ann Dev <ann@example.org>'
 	run git commit -m "$MSG"
 	[ "$status" -eq 0 ]
 }
+
+@test "hooks: without codespell a commit says once that spelling was not checked" {
+	no_codespell
+	printf '/* teh */\n' >>a.c
+	git add a.c
+	run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'spelling NOT checked' <<<"$output")" -eq 1 ]
+	[[ "$output" == *"apt-get install codespell"* ]]
+}
+
+@test "hooks: codespell behind '#!/usr/bin/python3 -s' still warns" {
+	fake_codespell '#!/usr/bin/python3 -s'
+	printf '/* teh */\n' >>a.c
+	git add a.c
+	run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"a.c:3: teh ==> the"* ]]
+}
+
+@test "commit-msg: one spelling run judges what this commit records" {
+	printf 'teh\n' >x.txt
+	printf 'wich\n' >y.txt
+	commit_all "doc: add x and y"
+	printf 'recieve\n' >>x.txt
+	printf 'ocurred\n' >>y.txt
+	git add y.txt
+	# a partial commit: git gives the hooks a temporary index with x.txt
+	run git commit -m "$MSG" x.txt
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"x.txt:2: recieve ==> receive"* ]]
+	[[ "$output" != *"ocurred"* ]]
+	[ "$(grep -c 'possible spelling mistakes' <<<"$output")" -eq 1 ]
+}

@@ -166,3 +166,45 @@ All good here.'
 	echo "$output"
 	[[ "$output" == *"a dir/x y.txt:1: teh ==> the"* ]]
 }
+
+@test "spell: codespell whose first line carries an argument still runs" {
+	printf 'teh\n' >doc.txt
+	commit_all "doc: typo"
+	for shebang in '#!/usr/bin/python3 -s' '#!/usr/bin/env python3'; do
+		fake_codespell "$shebang"
+		[ "$(command -v codespell)" = "$BATS_TEST_TMPDIR/bin/codespell" ]
+		run "$SPELL" --strict
+		echo "$shebang: $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"doc.txt:1: teh ==> the"* ]]
+	done
+}
+
+@test "spell: a codespell that cannot run is reported, not passed over" {
+	printf 'teh\n' >doc.txt
+	commit_all "doc: typo"
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/nonexistent/python3\n' >"$BATS_TEST_TMPDIR/bin/codespell"
+	chmod +x "$BATS_TEST_TMPDIR/bin/codespell"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH
+	run "$SPELL"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"spelling NOT checked"* ]]
+	[[ "$output" == *"$BATS_TEST_TMPDIR/bin/codespell"* ]]
+	run "$SPELL" --strict
+	[ "$status" -eq 2 ]
+}
+
+@test "spell: without codespell it says so, once, with the fix" {
+	printf 'teh\n' >doc.txt
+	commit_all "doc: typo"
+	no_codespell
+	run "$SPELL"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'spelling NOT checked' <<<"$output")" -eq 1 ]
+	[[ "$output" == *"apt-get install codespell"* ]]
+	run "$SPELL" --strict
+	[ "$status" -eq 2 ]
+}
