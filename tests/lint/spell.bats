@@ -208,3 +208,26 @@ All good here.'
 	run "$SPELL" --strict
 	[ "$status" -eq 2 ]
 }
+
+@test "spell: the fast codespell start finds exactly what codespell finds" {
+	# 400 misspellings from codespell's own dictionaries, with a mixed case
+	# and an ignored word, checked by ci/spell and by codespell itself
+	data=$(python3 -c 'import codespell_lib, os; print(os.path.dirname(codespell_lib.__file__))' 2>/dev/null ||
+		/usr/bin/python3 -c 'import codespell_lib, os; print(os.path.dirname(codespell_lib.__file__))')
+	{
+		awk -F '->' 'NR % 97 == 1 { print $1 }' "$data/data/dictionary.txt" | head -n 380
+		awk -F '->' 'NR % 7 == 1 { print $1 }' "$data/data/dictionary_rare.txt" | head -n 20
+		echo 'Teh TEH adn'
+	} >words.txt
+	printf '[codespell]\nignore-words-list = adn\n' >.codespellrc
+	git add -A
+	run "$SPELL" --cached
+	[ "$status" -eq 0 ]
+	ours=$(grep -c '==>' <<<"$output")
+	theirs=$(codespell --disable-colors --builtin clear,rare words.txt | grep -c '==>' || true)
+	echo "ci/spell: $ours, codespell: $theirs"
+	[ "$ours" -ge 400 ]
+	[ "$ours" -eq "$theirs" ]
+	[[ "$output" == *"words.txt:401: Teh ==> The"* ]]
+	[[ "$output" != *"adn ==>"* ]]
+}
