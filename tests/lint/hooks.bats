@@ -327,3 +327,63 @@ signed-off-by: Ann Dev <ann@example.org>'
 	[[ "$output" != *"ocurred"* ]]
 	[ "$(grep -c 'possible spelling mistakes' <<<"$output")" -eq 1 ]
 }
+
+@test "commit-msg: -m keeps lines starting with # as git does, and so does the hook" {
+	# git records "#include ..." (no editor: cleanup mode whitespace)
+	run git commit --allow-empty -m 'a: b
+
+#include <x.h> moved: the reason for this change.
+
+Signed-off-by: Ann Dev <ann@example.org>'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	git log -1 --format=%B | grep -q '^#include <x.h> moved'
+	# a refused -F message is saved as git would have recorded it
+	printf 'a: c\n\n# 1: why, kept by git\n' >"$BATS_TEST_TMPDIR/m"
+	run git commit --allow-empty -F "$BATS_TEST_TMPDIR/m"
+	[ "$status" -ne 0 ]
+	grep -q '^# 1: why, kept by git$' .git/SVSM_COMMIT_MSG.saved
+	[[ "$output" != *"no body"* ]]
+}
+
+@test "commit-msg: with an editor, or commit.cleanup=strip, # lines are comments" {
+	# the editor leaves git's template comments: they are not a body
+	GIT_EDITOR=true run git commit --allow-empty -e -m 'a: subject only'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no body"* ]]
+	git config commit.cleanup strip
+	run git commit --allow-empty -m 'a: b
+
+# stripped by git, so no body
+
+Signed-off-by: Ann Dev <ann@example.org>'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no body"* ]]
+	# --cleanup on the command line wins over commit.cleanup
+	run git commit --allow-empty --cleanup=whitespace -m 'a: b
+
+# kept: the body
+
+Signed-off-by: Ann Dev <ann@example.org>'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	git log -1 --format=%B | grep -q '^# kept: the body$'
+}
+
+@test "commit-msg: -v with an editor: the diff below the scissors is not the message" {
+	cat >"$BATS_TEST_TMPDIR/editor" <<'ED'
+#!/bin/sh
+{ printf 'a: b\n\n'; cat "$1"; } >"$1.new" && mv "$1.new" "$1"
+ED
+	chmod +x "$BATS_TEST_TMPDIR/editor"
+	printf '/* Signed-off-by: Ann Dev <ann@example.org> */\n' >>a.c
+	git add a.c
+	# the only sign-off is in the diff, below the scissors line: refused
+	GIT_EDITOR=$BATS_TEST_TMPDIR/editor run git commit -v
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no Signed-off-by"* ]]
+	run ! grep -q 'diff --git' .git/SVSM_COMMIT_MSG.saved
+}
