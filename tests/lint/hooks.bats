@@ -385,5 +385,86 @@ ED
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"no Signed-off-by"* ]]
-	run ! grep -q 'diff --git' .git/SVSM_COMMIT_MSG.saved
+	[ "$(grep -c 'diff --git' .git/SVSM_COMMIT_MSG.saved)" -eq 0 ]
+}
+
+# user_hook DIR NAME: a hook of the user's that logs its run to $DIR/ran
+user_hook() {
+	mkdir -p "$1"
+	printf '#!/bin/sh\necho "%s $*" >>"%s/ran"\n' "$2" "$(cd "$1" && pwd)" >"$1/$2"
+	chmod +x "$1/$2"
+}
+
+@test "install: --force chains the hooks of the old core.hooksPath, --uninstall restores it" {
+	hooks/install --uninstall >/dev/null
+	user_hook "$REPO/my hooks" pre-commit
+	user_hook "$REPO/my hooks" commit-msg
+	user_hook "$REPO/my hooks" pre-push
+	# the user's commit-msg adds a trailer, as Gerrit's does
+	# shellcheck disable=SC2016 # $1 of that hook
+	printf 'git interpret-trailers --in-place --trailer "Change-Id: I1" "$1"\n' >>"$REPO/my hooks/commit-msg"
+	git config core.hooksPath 'my hooks'
+	run hooks/install
+	[ "$status" -eq 1 ]
+	run hooks/install --force
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# ours run (a missing sign-off is refused) after the user's
+	run git commit --allow-empty -m 'a: b
+
+Body.'
+	[ "$status" -ne 0 ]
+	grep -q '^pre-commit' "$REPO/my hooks/ran"
+	run git commit --allow-empty -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	git log -1 --format=%B | grep -q '^Change-Id: I1$'
+	grep -q '^commit-msg ' "$REPO/my hooks/ran"
+	# every other hook of theirs still runs
+	git init -q --bare "$BATS_TEST_TMPDIR/remote.git"
+	git push -q "$BATS_TEST_TMPDIR/remote.git" HEAD:main
+	grep -q '^pre-push ' "$REPO/my hooks/ran"
+	run hooks/install --uninstall
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(git config core.hooksPath)" = 'my hooks' ]
+}
+
+@test "install: hooks the user keeps in .git/hooks still run" {
+	hooks/install --uninstall >/dev/null
+	user_hook .git/hooks pre-commit
+	run hooks/install
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run git commit --allow-empty -m "$MSG"
+	[ "$status" -eq 0 ]
+	grep -q '^pre-commit' .git/hooks/ran
+	hooks/install --uninstall
+	run git config core.hooksPath
+	[ "$status" -eq 1 ]
+	[ -x .git/hooks/pre-commit ]
+}
+
+@test "install: --copy refuses when core.hooksPath makes git ignore .git/hooks" {
+	hooks/install --uninstall >/dev/null
+	git config core.hooksPath elsewhere
+	run hooks/install --copy
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ ! -e .git/hooks/pre-commit ]
+	[ "$(git config core.hooksPath)" = elsewhere ]
+}
+
+@test "install: --copy --force chains to the hook it displaces, --uninstall puts it back" {
+	hooks/install --uninstall >/dev/null
+	user_hook .git/hooks commit-msg
+	cp .git/hooks/commit-msg "$BATS_TEST_TMPDIR/theirs"
+	run hooks/install --copy --force
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run git commit --allow-empty -m "$MSG"
+	[ "$status" -eq 0 ]
+	grep -q '^commit-msg ' .git/hooks/ran
+	hooks/install --uninstall
+	cmp .git/hooks/commit-msg "$BATS_TEST_TMPDIR/theirs"
 }
