@@ -468,3 +468,15 @@ Body.'
 	hooks/install --uninstall
 	cmp .git/hooks/commit-msg "$BATS_TEST_TMPDIR/theirs"
 }
+
+@test "pre-commit: CLANG_FORMAT naming no program says not found" {
+	printf 'int  b=2;\n' >>a.c
+	git add a.c
+	CLANG_FORMAT=/nonexistent run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CLANG_FORMAT=/nonexistent: not found"* ]]
+	[[ "$output" != *"version unknown"* ]]
+	CLANG_FORMAT=no-such-clang-format run git commit --allow-empty -m "$MSG"
+	[[ "$output" != *"version unknown"* ]]
+}

@@ -121,7 +121,7 @@ Signed-off-by: Ann Dev <ann@example.org>'
 All good here.'
 	run "$SPELL" "$base"
 	echo "$output"
-	[[ "$output" == *"commit $sha: teh ==> the"* ]]
+	[[ "$output" == *"commit $sha:3: teh ==> the"* ]]
 	[ "$(printf '%s\n' "$output" | grep -c '==>')" -eq 1 ]
 	# older commits are not
 	run "$SPELL" HEAD
@@ -230,4 +230,18 @@ All good here.'
 	[ "$ours" -eq "$theirs" ]
 	[[ "$output" == *"words.txt:401: Teh ==> The"* ]]
 	[[ "$output" != *"adn ==>"* ]]
+}
+
+@test "spell: a finding in a commit message names its line" {
+	base=$(git rev-parse HEAD)
+	git commit -q --no-verify --allow-empty -m 'doc: subject
+
+First line is fine.
+Second has teh typo.
+
+Signed-off-by: Ann Dev <ann@example.org>'
+	sha=$(git rev-parse --short HEAD)
+	run "$SPELL" "$base"
+	echo "$output"
+	[[ "$output" == *"commit $sha:4: teh ==> the"* ]]
 }
