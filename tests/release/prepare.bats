@@ -53,7 +53,7 @@ load helpers
 	[ "$(head -n 1 "$notes")" = "# $("$VERSION_TOOL" -v 2026.11-devel notes-title)" ]
 	grep -qx -- '- Tag: `v2026.11-devel`' "$notes"
 	grep -qx -- '- Previous release: `v2026.10-devel`' "$notes"
-	grep -qx -- '- Changes: 3 commits by 1 contributors' "$notes"
+	grep -qx -- '- Changes: 3 commits by 1 contributor' "$notes"
 	sed -n '/^### Release blockers/,/^##/p' "$notes" | grep -q 'proto: fix PVALIDATE bounds (#12, @carol)'
 	sed -n '/^### Release blockers/,/^##/p' "$notes" | grep -q 'Boot hangs with 512 vCPUs (#15'
 	sed -n '/^### Features/,/^##/p' "$notes" | grep -q 'mm: add slab caches (#11'
@@ -224,9 +224,10 @@ load helpers
 	[ "$status" -eq 0 ]
 	! grep -q 'cannot reach' <<<"$output" || false
 	grep -q 'GitHub: not checked (--offline): blockers and features (milestone 2026.11-devel), CI of main' <<<"$output"
+	grep -q 'next: svsm-release tag 2026.11-devel (offline' <<<"$output"
 	[ "$(git log -1 --format=%s)" = "release: SVSM 2026.11-devel" ]
 	notes=release/notes/2026.11-devel.md
-	grep -qx -- '- Changes: 4 commits by 1 contributors' "$notes"
+	grep -qx -- '- Changes: 4 commits by 1 contributor' "$notes"
 	grep -q 'Not collected: prepared with --offline' "$notes"
 	sed -n '/^### mm/,/^##/p' "$notes" | grep -q 'add the buddy page allocator'
 	# the rest of the release needs no GitHub either
