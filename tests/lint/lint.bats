@@ -298,3 +298,13 @@ good_c() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"svsm/x/k.c:2:10: error: 'only.h' file not found [clang-diagnostic-error] (hosted, kernel)"* ]]
 }
+
+@test "lint: CLANG_FORMAT naming no program says not found" {
+	good_c f >a.c
+	commit_all "a: add a.c"
+	CLANG_FORMAT=/nonexistent run "$LINT" --skip=tidy,cppcheck
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/nonexistent not found"* ]]
+	[[ "$output" != *"version unknown"* ]]
+}
