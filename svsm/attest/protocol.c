@@ -24,6 +24,7 @@
 #include "svsm/snp.h"
 #include "svsm/vcpu.h"
 #include "svsm/vtpm.h"
+#include "abi/snp_secrets.h"
 #include "abi/svsm_attest.h"
 #include "abi/svsm_call.h"
 
@@ -74,6 +75,24 @@ fail:
 	 */
 	attest.ready = false;
 	return false;
+}
+
+/** Take VMPCK0 and wipe it in the secrets page (see svsm/attest.h). */
+bool attest_init_from_secrets(struct snp_secrets_page *secrets)
+{
+	volatile uint8_t *k;
+	bool ok;
+	size_t i;
+
+	if (secrets == NULL) {
+		return false;
+	}
+	ok = attest_init(secrets->vmpck[0]);
+	k = (volatile uint8_t *)secrets->vmpck[0];
+	for (i = 0; i < sizeof(secrets->vmpck[0]); i++) {
+		k[i] = 0;
+	}
+	return ok;
 }
 
 /** Forget the channel (see svsm/attest.h). */

@@ -13,9 +13,7 @@
 #include "svsm/mm.h"
 #include "svsm/physmap.h"
 #include "svsm/request.h"
-#if SVSM_HOSTED
 #include "svsm/services.h"
-#endif
 #include "svsm/snp.h"
 #include "svsm/vcpu.h"
 #include "abi/ghcb.h"
@@ -102,8 +100,17 @@ static bool guest_setup(struct svsm_cpu *bsp)
 	if (snp_page_grant(ca, CPU_PAGE_4K, svsm.guest_vmpl) != 0) {
 		return false;
 	}
-	snp_vmsa_init_guest(vmsa, svsm.guest_vmpl, svsm.guest_sev_features,
-			    bi->guest_rip);
+	if (bi->guest_mode == SVSM_BOOT_GUEST_PM32) {
+		const uint64_t regs[3] = { bi->guest_rsi, bi->guest_rdx,
+					   bi->guest_rdi };
+
+		snp_vmsa_init_guest_pm32(vmsa, svsm.guest_vmpl,
+					 svsm.guest_sev_features, bi->guest_rip,
+					 regs);
+	} else {
+		snp_vmsa_init_guest(vmsa, svsm.guest_vmpl,
+				    svsm.guest_sev_features, bi->guest_rip);
+	}
 	if (snp_page_make_vmsa(vmsa, svsm.guest_vmpl) != 0) {
 		return false;
 	}
@@ -128,6 +135,7 @@ static bool boot_info_valid(const struct svsm_boot_info *bi)
 	return bi->magic == SVSM_BOOT_INFO_MAGIC && bi->vcpu_count >= 1 &&
 	       bi->guest_vmpl >= 1 && bi->guest_vmpl <= SNP_VMPL_MAX &&
 	       bi->svsm_reserved < bi->svsm_size &&
+	       bi->guest_mode <= SVSM_BOOT_GUEST_PM32 &&
 	       bi->svsm_base <= bi->mem_size &&
 	       bi->svsm_size <= bi->mem_size - bi->svsm_base;
 }
@@ -171,6 +179,12 @@ _Noreturn void svsm_boot(const struct svsm_boot_info *info)
 	if (!cpu_alloc(bsp) || !snp_ghcb_init(bsp->ghcb)) {
 		goto fail;
 	}
+	/*
+	 * Attestation and the vTPM: each build starts them its own way.
+	 * Before the other vCPUs run: pages they make shared are then
+	 * remapped before any other vCPU could have cached their mapping.
+	 */
+	svsm_services_init(&boot_info);
 	for (i = 1; i < info->vcpu_count; i++) {
 		if (!ap_start(bsp, i)) {
 			goto fail;
@@ -179,10 +193,7 @@ _Noreturn void svsm_boot(const struct svsm_boot_info *info)
 	if (!guest_setup(bsp)) {
 		goto fail;
 	}
-#if SVSM_HOSTED
-	/* Attestation and the vTPM: hosted build only for now. */
-	svsm_services_init(&boot_info);
-#endif
+	svsm_arch_boot_done(&boot_info);
 	pr_info("svsm: %u vCPU(s), SVSM at %#llx (%llu KiB), guest VMPL%u\n",
 		info->vcpu_count, (unsigned long long)info->svsm_base,
 		(unsigned long long)(info->svsm_size >> 10), info->guest_vmpl);

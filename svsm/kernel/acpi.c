@@ -170,6 +170,21 @@ bool acpi_parse(uint64_t rsdp_pa, struct acpi_info *info)
 	return madt != NULL && parse_madt(madt, info);
 }
 
+/** Parse a MADT handed over as a copy (the IGVM MADT parameter area). */
+bool acpi_parse_madt(const void *buf, size_t len, struct acpi_info *info)
+{
+	const struct acpi_header *h = buf;
+
+	memset(info, 0, sizeof(*info));
+	if (len < sizeof(*h) || h->length < sizeof(*h) || h->length > len ||
+	    h->length > ACPI_TABLE_MAX ||
+	    memcmp(h->signature, "APIC", 4) != 0 ||
+	    !checksum_ok(h, h->length)) {
+		return false;
+	}
+	return parse_madt(h, info);
+}
+
 /** Request ACPI S5; the caller then halts until QEMU exits. */
 void acpi_poweroff(const struct acpi_info *info)
 {

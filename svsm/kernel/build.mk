@@ -31,7 +31,9 @@ TEST_TIMEOUT ?= 110
 svsm-kernel-y += svsm/kernel/main.c svsm/kernel/console.c svsm/kernel/log.c \
                  svsm/kernel/panic.c svsm/kernel/bootinfo.c \
                  svsm/kernel/acpi.c svsm/kernel/platform.c \
-                 svsm/kernel/sched.c svsm/kernel/ksyms.c svsm/kernel/tpm.c
+                 svsm/kernel/sched.c svsm/kernel/ksyms.c svsm/kernel/tpm.c \
+                 svsm/kernel/snp.c svsm/kernel/snp_boot.c \
+                 svsm/kernel/vc_decode.c svsm/kernel/services.c
 # The vTPM and the attestation channel, from the same sources as the
 # hosted build; their <libtpms/...> and <openssl/...> headers come from the
 # system (they compile freestanding given the kernel's <stdio.h> FILE).
@@ -54,8 +56,9 @@ $(KERNEL_VERSION_H): $(SRCDIR)/release/VERSION
 	$(Q)printf '/* Generated from release/VERSION. */\n#define SVSM_VERSION "%s"\n' \
 		"$$(cat $<)" > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/kernel/svsm/kernel/main.o: $(KERNEL_VERSION_H)
-$(BUILD)/kernel/svsm/kernel/main.o: EXTRA_CFLAGS += -I$(KERNEL_GEN)
+$(BUILD)/kernel/svsm/kernel/main.o $(BUILD)/kernel/svsm/kernel/snp.o: $(KERNEL_VERSION_H)
+$(BUILD)/kernel/svsm/kernel/main.o $(BUILD)/kernel/svsm/kernel/snp.o: \
+	EXTRA_CFLAGS += -I$(KERNEL_GEN)
 
 # Each image is linked twice: first with an empty symbol table, then with
 # the table of the first link's text symbols (the table is read-only data

@@ -2,8 +2,9 @@
 /*
  * Platform detection and dispatch (see <kernel/platform.h>). On SNP the
  * memory calls use PVALIDATE and the SNP platform code (GHCB MSR protocol
- * page state changes); port I/O through the GHCB is not there yet, so the
- * console then uses the real instructions (which raise #VC on SNP).
+ * page state changes). Port I/O uses the real instructions on both: on SNP
+ * they raise #VC and the handler (svsm/arch/x86/vc.c) forwards them
+ * through the GHCB.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,7 +18,6 @@
 
 #define CPUID_SEV_LEAF 0x8000001f
 #define SEV_LEAF_SEV (1U << 1)
-#define SEV_STATUS_SNP (1UL << 2)
 
 static enum platform_type platform = PLATFORM_NATIVE;
 
@@ -63,6 +63,22 @@ enum platform_type platform_init(void)
 	platform_probe_cpu(&probe);
 	platform = platform_classify(&probe);
 	return platform;
+}
+
+/**
+ * SNP boot: the IGVM entry ran, so only SEV_STATUS (readable without #VC)
+ * decides; CPUID would come from the CPUID page, not the hardware.
+ */
+bool platform_init_snp(void)
+{
+	uint64_t status = 0;
+
+	if (!cpu_rdmsr_safe(MSR_SEV_STATUS, &status) ||
+	    (status & SEV_STATUS_SNP) == 0) {
+		return false;
+	}
+	platform = PLATFORM_SNP;
+	return true;
 }
 
 /** The platform chosen by `platform_init()`. */

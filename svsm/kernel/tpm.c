@@ -9,6 +9,7 @@
 #include <x86/percpu.h>
 #include <x86/time.h>
 #include <svsm/log.h>
+#include <svsm/once.h>
 #include <svsm/services.h>
 #include <svsm/vtpm.h>
 
@@ -18,6 +19,7 @@ void OPENSSL_cpuid_setup(void);
 static struct vtpm_nv_mem *tpm_nv;
 static bool tpm_up;
 static uint64_t tpm_start_us;
+static struct svsm_once tpm_once = SVSM_ONCE_INIT;
 
 /* RDRAND (CPUID.1:ECX[30]) backs getrandom(2), libcrypto's only seed. */
 static bool tpm_have_rdrand(void)
@@ -28,8 +30,8 @@ static bool tpm_have_rdrand(void)
 	return (c >> 30) & 1;
 }
 
-/** See <kernel/tpm.h>. */
-bool kernel_tpm_start(void)
+/* Manufacture the TPM (both EKs) on this CPU. */
+static bool tpm_manufacture(void)
 {
 	struct vtpm_nv_ops ops;
 	uint64_t t0;
@@ -65,6 +67,18 @@ bool kernel_tpm_start(void)
 }
 
 /** See <kernel/tpm.h>. */
+bool kernel_tpm_start(void)
+{
+	return svsm_once_run(&tpm_once, tpm_manufacture);
+}
+
+/** See <kernel/tpm.h>. */
+bool kernel_tpm_pending(void)
+{
+	return svsm_once_pending(&tpm_once);
+}
+
+/** See <kernel/tpm.h>. */
 bool kernel_tpm_restart(void)
 {
 	struct vtpm_nv_ops ops;
@@ -88,14 +102,4 @@ bool kernel_tpm_available(void)
 uint64_t kernel_tpm_start_us(void)
 {
 	return tpm_start_us;
-}
-
-/**
- * Attestation in the kernel (svsm/attest/protocol.c is linked): it needs
- * VMPCK0 from the SNP secrets page, which the kernel does not read yet, so
- * it is never available. The hosted build's answer is svsm/sim/services.c.
- */
-bool svsm_attest_available(void)
-{
-	return false;
 }

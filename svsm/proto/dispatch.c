@@ -25,7 +25,7 @@
 	  SVSM_ATTEST_VERSION_MAX, attest_proto_dispatch,                      \
 	  svsm_attest_available())                                             \
 	X(SVSM_PROTOCOL_VTPM, SVSM_VTPM_VERSION_MIN, SVSM_VTPM_VERSION_MAX,    \
-	  vtpm_proto_dispatch, vtpm_running())
+	  vtpm_proto_dispatch, svsm_vtpm_available())
 
 /* X(protocol, min version, max version, dispatcher, available now) */
 #define SVSM_PROTOCOLS(X)                                                      \

@@ -6,13 +6,14 @@
 # hold no build.mk of their own.
 
 svsm-common-y += svsm/core/boot.c svsm/core/guest.c svsm/core/physmap.c \
-		 svsm/core/request.c svsm/core/vcpu.c \
+		 svsm/core/request.c svsm/core/vcpu.c svsm/core/once.c \
 		 svsm/proto/dispatch.c svsm/proto/result.c svsm/proto/core.c \
 		 svsm/proto/core_pvalidate.c svsm/proto/core_vcpu.c \
 		 svsm/proto/core_mem.c \
 		 svsm/platform/snp/ghcb.c svsm/platform/snp/page.c \
 		 svsm/platform/snp/vmsa.c svsm/platform/snp/guest_request.c
 svsm-hosted-y += svsm/sim/sim.c svsm/sim/entry.c svsm/sim/log.c svsm/sim/tpm2_cmds.c \
+		 svsm/sim/vtpm_cases.c svsm/sim/core_cases.c \
 		 svsm/sim/services.c
 
 # What a program linking libsvsm-sim (or the ASan archive) also needs.

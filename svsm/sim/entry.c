@@ -28,3 +28,9 @@ void svsm_arch_init_ap_vmsa(struct sev_vmsa *vmsa,
 	vmsa->rip = info->ap_entry_rip;
 	vmsa->rdi = apic_id;
 }
+
+/** The software machine's vCPUs need no waiting for and print nothing. */
+void svsm_arch_boot_done(const struct svsm_boot_info *info)
+{
+	(void)info;
+}

@@ -21,20 +21,8 @@ void svsm_services_init(const struct svsm_boot_info *info)
 		physmap_va(info->secrets_gpa, sizeof(*secrets));
 	struct vtpm_nv_ops ops;
 
-	attest_on = secrets != NULL && attest_init(secrets->vmpck[0]);
-	if (secrets != NULL) {
-		/*
-		 * The channel holds its own copy now: wipe VMPCK0 at its
-		 * source, so no later path can reuse the key from the start
-		 * of its sequence (AES-GCM IV reuse).
-		 */
-		volatile uint8_t *k = (volatile uint8_t *)secrets->vmpck[0];
-		size_t i;
-
-		for (i = 0; i < sizeof(secrets->vmpck[0]); i++) {
-			k[i] = 0;
-		}
-	}
+	/* VMPCK0 is wiped at its source: only the channel holds it now. */
+	attest_on = attest_init_from_secrets(secrets);
 	if (!attest_on) {
 		pr_notice("services: attestation is off\n");
 	}
@@ -66,6 +54,18 @@ void svsm_services_fini(void)
 		vtpm_nv_mem_destroy(nv);
 		nv = NULL;
 	}
+}
+
+/** The hosted vTPM starts at boot or never: no waiting. */
+bool svsm_vtpm_available(void)
+{
+	return vtpm_running();
+}
+
+/** See svsm/services.h. */
+bool svsm_vtpm_wait(void)
+{
+	return vtpm_running();
 }
 
 /** True once attestation is ready. */

@@ -14,6 +14,7 @@
 #include "svsm/guest.h"
 #include "svsm/lock.h"
 #include "svsm/vcpu.h"
+#include "svsm/services.h"
 #include "svsm/vtpm.h"
 #include "svsm/vtpm_proto.h"
 #include "abi/svsm_call.h"
@@ -143,7 +144,8 @@ enum svsm_result vtpm_proto_dispatch(const struct svsm_caller *caller,
 				     struct svsm_call_out *out)
 {
 	(void)caller;
-	if (!vtpm_running()) {
+	/* The kernel may still be manufacturing the TPM: wait for it. */
+	if (!svsm_vtpm_wait()) {
 		return SVSM_ERR_UNSUPPORTED_PROTOCOL;
 	}
 	switch (call) {

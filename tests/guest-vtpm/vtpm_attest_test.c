@@ -17,6 +17,7 @@
 
 #include "../guest/guest.h"
 #include "tpm2_cmds.h"
+#include "vtpm_cases.h"
 #include "../../tools/svsm-verify/verify.h"
 #include "svsm/manifest.h"
 #include "abi/snp_guest_msg.h"
@@ -69,10 +70,7 @@ static uint32_t vtpm_cmd_raw(struct guest *g, uint32_t platform_cmd,
 						    SVSM_VTPM_CMD),
 				   .rcx = TPM_BUF(g) };
 
-	memcpy(buf, &platform_cmd, 4);
-	buf[4] = locality;
-	memcpy(buf + 5, &size, 4);
-	memcpy(buf + 9, cmd, cmd_len);
+	vtpm_frame(buf, platform_cmd, locality, size, cmd, cmd_len);
 	return raw_call(g, 0, &r);
 }
 
@@ -256,42 +254,47 @@ static void vtpm_commands_and_quote(void **state)
 	EVP_PKEY_free(pub);
 }
 
+static uint64_t vtpm_buf_gpa(struct guest *g, enum vtpm_buf_at at)
+{
+	switch (at) {
+	case VTPM_AT_NULL:
+		return 0;
+	case VTPM_AT_SVSM:
+		return g->svsm_base;
+	case VTPM_AT_BEYOND_RAM:
+		return g->mem + PAGE;
+	case VTPM_AT_UNVALIDATED:
+		return g->low + 100 * PAGE;
+	case VTPM_AT_WRAP:
+		return UINT64_MAX - 8;
+	default:
+		return g->ca;
+	}
+}
+
 /** Confirm each malformed VTPM_CMD gets the spec's error, nothing run. */
 static void vtpm_cmd_errors(void **state)
 {
 	struct guest *g = *state;
 	uint8_t cmd[TPM2_MAX];
-	size_t len = tpm2_get_random(cmd, 8);
+	size_t len = tpm2_get_random(cmd, 8), i;
 
-	/* locality 1 */
-	assert_int_equal(vtpm_cmd_raw(g, 8, 1, (uint32_t)len, cmd, len),
-			 SVSM_ERR_INVALID_PARAMETER);
-	/* framing size disagrees with the TPM header */
-	assert_int_equal(vtpm_cmd_raw(g, 8, 0, (uint32_t)len + 1, cmd, len),
-			 SVSM_ERR_INVALID_PARAMETER);
-	/* larger than the page allows */
-	assert_int_equal(vtpm_cmd_raw(g, 8, 0, 4088, cmd, len),
-			 SVSM_ERR_INVALID_PARAMETER);
-	/* shorter than a TPM header */
-	assert_int_equal(vtpm_cmd_raw(g, 8, 0, 4, cmd, len),
-			 SVSM_ERR_INVALID_PARAMETER);
-	/* a known but unsupported platform command, and an unknown one */
-	assert_int_equal(vtpm_cmd_raw(g, 1, 0, (uint32_t)len, cmd, len),
-			 SVSM_ERR_UNSUPPORTED_CALL);
-	assert_int_equal(vtpm_cmd_raw(g, 99, 0, (uint32_t)len, cmd, len),
-			 SVSM_ERR_INVALID_PARAMETER);
-	/* NULL, SVSM memory, outside memory, a page not validated, overflow */
-	assert_int_equal(vtpm_cmd_at(g, 0), SVSM_ERR_INVALID_PARAMETER);
-	assert_int_equal(vtpm_cmd_at(g, g->svsm_base),
-			 SVSM_ERR_INVALID_ADDRESS);
-	assert_int_equal(vtpm_cmd_at(g, g->mem + PAGE),
-			 SVSM_ERR_INVALID_ADDRESS);
-	assert_int_equal(vtpm_cmd_at(g, g->low + 100 * PAGE),
-			 SVSM_ERR_INVALID_ADDRESS);
-	assert_int_equal(vtpm_cmd_at(g, UINT64_MAX - 8),
-			 SVSM_ERR_INVALID_ADDRESS);
-	/* The Calling Area is not a place for TPM buffers either. */
-	assert_int_equal(vtpm_cmd_at(g, g->ca), SVSM_ERR_INVALID_ADDRESS);
+	for (i = 0; i < vtpm_frame_case_count; i++) {
+		const struct vtpm_frame_case *c = &vtpm_frame_cases[i];
+
+		print_message("%s\n", c->name);
+		assert_int_equal(vtpm_cmd_raw(g, c->platform_cmd, c->locality,
+					      vtpm_frame_case_size(c, len), cmd,
+					      len),
+				 c->expect);
+	}
+	for (i = 0; i < vtpm_addr_case_count; i++) {
+		const struct vtpm_addr_case *c = &vtpm_addr_cases[i];
+
+		print_message("%s\n", c->name);
+		assert_int_equal(vtpm_cmd_at(g, vtpm_buf_gpa(g, c->at)),
+				 c->expect);
+	}
 }
 
 /* Fill the attestation operation at CA + 8, as Linux does. */

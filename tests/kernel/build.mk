@@ -78,6 +78,28 @@ $(ACPI_TEST_BIN): $(BUILD)/asan/svsm/kernel/acpi.o $(BUILD)/asan/tests/kernel/te
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka
 
+# The SNP boot's input checks and #VC decoder on the host (cmocka).
+SNP_BOOT_TEST_BIN := $(BUILD)/tests/kernel/test-snp-boot
+snp-boot-srcs := svsm/kernel/snp_boot.c svsm/kernel/vc_decode.c svsm/kernel/acpi.c
+$(call objs,asan,$(snp-boot-srcs) tests/kernel/test_snp_boot.c) \
+$(call objs,fuzz,$(snp-boot-srcs) tests/kernel/fuzz_snp_boot.c): \
+	EXTRA_CFLAGS += -I$(SRCDIR)/svsm/arch/x86/include
+
+$(SNP_BOOT_TEST_BIN): $(call objs,asan,$(snp-boot-srcs) tests/kernel/test_snp_boot.c) \
+		$(ASAN_LIB)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka
+
+# libFuzzer over the SNP boot's input checks (as fuzz-kernel-acpi below).
+SNP_BOOT_FUZZ_BIN := $(BUILD)/tests/kernel/fuzz-snp-boot
+FUZZ_SNP_BOOT_ARGS ?= -runs=20000 -seed=1
+$(SNP_BOOT_FUZZ_BIN): $(call objs,fuzz,$(snp-boot-srcs) svsm/core/physmap.c \
+		tests/kernel/fuzz_snp_boot.c)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined $^ -o $@
+
 # libFuzzer over the ACPI parser: a short deterministic run in `make check`;
 # `make fuzz-kernel-acpi FUZZ_ACPI_ARGS=-max_total_time=600` runs longer.
 ACPI_FUZZ_BIN := $(BUILD)/tests/kernel/fuzz-acpi
@@ -91,21 +113,40 @@ $(ACPI_FUZZ_BIN): $(BUILD)/fuzz/svsm/kernel/acpi.o $(BUILD)/fuzz/svsm/core/physm
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined $^ -o $@
 
-CHECK_TARGETS += test-kernel-lib test-kernel-libc-shim test-kernel-acpi test-fuzz-kernel-acpi check-kernel
+CHECK_TARGETS += test-kernel-lib test-kernel-libc-shim test-kernel-acpi test-fuzz-kernel-acpi check-kernel \
+                 test-kernel-snp-boot test-fuzz-kernel-snp-boot test-kernel-snp
 BENCH_TARGETS += bench-kernel
 HELP += test-kernel-lib|hosted ASan tests of the kernel libc against glibc
 HELP += test-kernel-libc-shim|hosted ASan tests of the libtpms/libcrypto C-library shim
 HELP += test-kernel-acpi|hosted ASan tests of the kernel's ACPI parser on hostile tables
 HELP += test-fuzz-kernel-acpi|short libFuzzer smoke run over the kernel's ACPI parser
 HELP += fuzz-kernel-acpi|fuzz the kernel's ACPI parser (FUZZ_ACPI_ARGS=libFuzzer options)
+HELP += test-kernel-snp-boot|hosted ASan tests of the SNP boot's input checks and #VC decoder
+HELP += test-fuzz-kernel-snp-boot|short libFuzzer smoke run over the SNP boot's input checks
+HELP += fuzz-kernel-snp-boot|fuzz the SNP boot's input checks (FUZZ_SNP_BOOT_ARGS=libFuzzer options)
+HELP += test-kernel-snp|the kernel's SNP boot under snp-emu: banner, vCPUs, guest at VMPL2, vTPM after the guest
 HELP += check-kernel|bats checks of the kernel's QEMU runs and failure paths
 HELP += bench-kernel|kernel image size and boot time against a trivial PVH image
 
 .PHONY: test-kernel-lib test-kernel-libc-shim test-kernel-acpi test-fuzz-kernel-acpi fuzz-kernel-acpi \
+        test-kernel-snp-boot test-fuzz-kernel-snp-boot fuzz-kernel-snp-boot test-kernel-snp \
         check-kernel bench-kernel
 test-fuzz-kernel-acpi fuzz-kernel-acpi: $(ACPI_FUZZ_BIN)
 	$(Q)$(ACPI_FUZZ_BIN) -max_len=65536 -artifact_prefix=$(dir $(ACPI_FUZZ_BIN)) \
 		$(FUZZ_ACPI_ARGS)
+
+test-fuzz-kernel-snp-boot fuzz-kernel-snp-boot: $(SNP_BOOT_FUZZ_BIN)
+	$(Q)$(SNP_BOOT_FUZZ_BIN) -max_len=8192 -artifact_prefix=$(dir $(SNP_BOOT_FUZZ_BIN)) \
+		$(FUZZ_SNP_BOOT_ARGS)
+
+# The image (kernel + test guest) and the emulator come from
+# tools/igvm-build and snp-emu (read later: second expansion).
+test-kernel-snp: $$(IGVM_IMAGE) $$(EMU_ELF)
+	$(Q)SRCDIR=$(SRCDIR) EMU_ELF=$(EMU_ELF) SVSM_IGVM=$(IGVM_IMAGE) \
+		bats $(SRCDIR)/tests/kernel/snp.bats
+
+test-kernel-snp-boot: $(SNP_BOOT_TEST_BIN)
+	$(Q)$(SNP_BOOT_TEST_BIN)
 
 test-kernel-lib: $(KLIB_TEST_BIN)
 	$(Q)$(KLIB_TEST_BIN)

@@ -142,6 +142,26 @@ setup() {
 	echo "$load" | grep -q ' RW '
 }
 
+@test "the image names its SNP entry in an SVSM note, loaded at 128 MiB" {
+	run readelf -nW "$KERNEL_ELF"
+	[ "$status" -eq 0 ]
+	# Name "SVSM", type 1, 8-byte descriptor = physical address of snp_start.
+	note=$(echo "$output" | grep -A1 '^ *SVSM ')
+	[[ "$note" == *"0x00000008"* ]]
+	entry=$(nm "$KERNEL_ELF" | awk '$3 == "snp_start" { print $1 }')
+	[ -n "$entry" ]
+	pa=$((0x$entry - 0xffffffff80000000))
+	bytes=""
+	for i in 0 1 2 3 4 5 6 7; do
+		bytes="$bytes $(printf '%02x' $(((pa >> (8 * i)) & 0xff)))"
+	done
+	[[ "$note" == *"description data:$bytes"* ]]
+	# Every PT_LOAD is at physical 128 MiB or above.
+	for p in $(readelf -lW "$KERNEL_ELF" | awk '$1 == "LOAD" { print $4 }'); do
+		[ $((p)) -ge $((0x8000000)) ]
+	done
+}
+
 @test "gen-ksyms.sh makes an empty table and one per text symbol" {
 	gen="$SRCDIR/svsm/kernel/gen-ksyms.sh"
 	run "$gen"

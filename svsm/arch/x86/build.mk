@@ -8,4 +8,4 @@ svsm-kernel-y += svsm/arch/x86/boot.S svsm/arch/x86/entry.S \
                  svsm/arch/x86/paging.c svsm/arch/x86/stack.c \
                  svsm/arch/x86/traps.c svsm/arch/x86/apic.c \
                  svsm/arch/x86/smp.c svsm/arch/x86/snp_vmsa.c \
-                 svsm/arch/x86/time.c svsm/arch/x86/libc_cpu.c
+                 svsm/arch/x86/time.c svsm/arch/x86/libc_cpu.c svsm/arch/x86/vc.c

@@ -9,8 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kernel/platform.h>
+#include <kernel/vc.h>
 #include <x86/asm.h>
 #include <x86/extable.h>
+#include <x86/paging.h>
 #include <x86/smp.h>
 #include <svsm/cpu.h>
 
@@ -109,6 +112,15 @@ void cpu_flush_tlb_all(void)
 	if (has_invlpgb < 0) {
 		has_invlpgb = cpu_has_invlpgb() ? 1 : 0;
 	}
+	if (has_invlpgb == 0 && platform_get() == PLATFORM_SNP) {
+		/*
+		 * SNP hardware has INVLPGB; a machine without it (snp-emu)
+		 * flushes every TLB itself when the RMP changes, and SNP has
+		 * no IPIs here (no APIC access): flush this CPU only.
+		 */
+		write_cr3(read_cr3());
+		return;
+	}
 	if (has_invlpgb == 0) {
 		/* No broadcast flush: IPI every CPU to reload CR3. */
 		smp_flush_tlb_all();
@@ -120,6 +132,18 @@ void cpu_flush_tlb_all(void)
 			 :
 			 : "a"(8UL), "c"(0UL), "d"(0UL)
 			 : "memory");
+}
+
+/** Map `va` without the C-bit (see <svsm/cpu.h>). */
+bool cpu_map_shared(void *va)
+{
+	return paging_set_shared(va, true);
+}
+
+/** The #VC handler of this CPU uses `ghcb` from now on. */
+void cpu_ghcb_set(struct ghcb *ghcb)
+{
+	vc_set_ghcb(ghcb);
 }
 
 /** This CPU's initial APIC ID (CPUID 1, EBX[31:24]). */

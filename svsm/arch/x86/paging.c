@@ -30,6 +30,35 @@ static unsigned int boot_pool_used;
 static bool physmap_active;
 static uint64_t physmap_top;
 static struct spinlock paging_lock = SPINLOCK_INIT;
+/* SNP: the C-bit, set in every private mapping and table entry (0 native). */
+static uint64_t pte_cbit;
+
+/** Physical address in a table entry (the C-bit is not part of it). */
+static uint64_t pte_addr(uint64_t e)
+{
+	return e & PTE_ADDR_MASK & ~pte_cbit;
+}
+
+/** Leaf bits for `flags`: PTE_SHARED becomes "no C-bit". */
+static uint64_t pte_bits(uint64_t flags)
+{
+	if ((flags & PTE_SHARED) != 0) {
+		return flags & ~PTE_SHARED;
+	}
+	return flags | pte_cbit;
+}
+
+/** Set the C-bit position before `paging_init()` (SNP boot only). */
+void paging_set_cbit(unsigned int pos)
+{
+	pte_cbit = 1UL << pos;
+}
+
+/** The C-bit mask in use (0 when native). */
+uint64_t paging_cbit(void)
+{
+	return pte_cbit;
+}
 
 /** Kernel address of the page-table page at physical `pa`. */
 void *paging_table_va(uint64_t pa)
@@ -106,11 +135,11 @@ static uint64_t *walk(uint64_t va, int level, bool create)
 			if (pa == 0) {
 				return NULL;
 			}
-			*e = pa | PTE_P | PTE_RW;
+			*e = pa | pte_cbit | PTE_P | PTE_RW;
 		} else if ((*e & PTE_PS) != 0) {
 			return NULL;
 		}
-		table = paging_table_va(*e & PTE_ADDR_MASK);
+		table = paging_table_va(pte_addr(*e));
 	}
 	return &table[(va >> (12 + 9 * level)) & 0x1ff];
 }
@@ -141,7 +170,7 @@ static bool map_locked(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 			unmap_locked(start, done);
 			return false;
 		}
-		*pte = (pa + done) | flags;
+		*pte = (pa + done) | pte_bits(flags);
 	}
 	return true;
 }
@@ -184,13 +213,12 @@ bool paging_translate(uint64_t va, uint64_t *pa, uint64_t *flags)
 			break;
 		}
 		if (l == 0 || (e & PTE_PS) != 0) {
-			*pa = (e & PTE_ADDR_MASK & ~page_mask) |
-			      (va & page_mask);
+			*pa = (pte_addr(e) & ~page_mask) | (va & page_mask);
 			*flags = e;
 			found = true;
 			break;
 		}
-		table = paging_table_va(e & PTE_ADDR_MASK);
+		table = paging_table_va(pte_addr(e));
 	}
 	spin_unlock(&paging_lock);
 	return found;
@@ -216,7 +244,7 @@ static bool map_physmap(uint64_t top)
 		if (pde == NULL) {
 			return false;
 		}
-		*pde = pa | PTE_P | PTE_RW | PTE_NX | PTE_PS;
+		*pde = pa | pte_cbit | PTE_P | PTE_RW | PTE_NX | PTE_PS;
 	}
 	return true;
 }
@@ -243,4 +271,57 @@ bool paging_init(uint64_t phys_top)
 	physmap_top = top;
 	physmap_active = true;
 	return true;
+}
+
+/* Split the 2 MiB direct-map page `pde` into 4 KiB pages (same bits). */
+static bool split_2m(uint64_t *pde)
+{
+	uint64_t pa = table_alloc();
+	uint64_t *pt;
+	uint64_t base = pte_addr(*pde) & ~(LARGE_2M - 1);
+	uint64_t bits = (*pde & ~PTE_ADDR_MASK & ~PTE_PS) | (*pde & pte_cbit);
+	unsigned int i;
+
+	if (pa == 0) {
+		return false;
+	}
+	pt = paging_table_va(pa);
+	for (i = 0; i < PT_ENTRIES; i++) {
+		pt[i] = (base + i * 4096UL) | bits;
+	}
+	*pde = pa | pte_cbit | PTE_P | PTE_RW;
+	return true;
+}
+
+/**
+ * Map the page at kernel address `va` (image or direct map) shared (no
+ * C-bit) or private again, splitting a 2 MiB direct-map page if needed,
+ * and flush it from this CPU's TLB. False if it is not mapped or a table
+ * could not be allocated.
+ */
+bool paging_set_shared(const void *va, bool shared)
+{
+	uint64_t v = (uint64_t)va & ~0xfffUL;
+	uint64_t *e;
+	bool ok = false;
+
+	if (pte_cbit == 0) {
+		return true; /* native: nothing is encrypted */
+	}
+	spin_lock(&paging_lock);
+	e = walk(v, 0, false);
+	if (e == NULL) {
+		uint64_t *pde = walk(v, 1, false);
+
+		if (pde != NULL && (*pde & PTE_PS) != 0 && split_2m(pde)) {
+			e = walk(v, 0, false);
+		}
+	}
+	if (e != NULL && (*e & PTE_P) != 0) {
+		*e = shared ? (*e & ~pte_cbit) : (*e | pte_cbit);
+		invlpg((const void *)v);
+		ok = true;
+	}
+	spin_unlock(&paging_lock);
+	return ok;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <kernel/platform.h>
 #include <kernel/sched.h>
 #include <x86/apic.h>
 #include <x86/asm.h>
@@ -59,6 +60,19 @@ void smp_cpu_online(struct percpu *pc)
 	atomic_fetch_add(&online_count, 1);
 }
 
+/** Fill a new CPU's zeroed area and publish it as CPU `index`. */
+void smp_percpu_setup(struct percpu *pc, unsigned int index, uint32_t apic_id,
+		      uint64_t stack_top)
+{
+	pc->self = pc;
+	pc->index = index;
+	pc->apic_id = apic_id;
+	pc->stack_top = stack_top;
+	spin_lock_init(&pc->rq_lock);
+	spin_lock_init(&pc->call_lock);
+	percpu_areas[index] = pc;
+}
+
 _Noreturn void ap_entry(struct percpu *pc);
 
 /** C entry of an AP (from the trampoline) on its boot stack. */
@@ -97,13 +111,7 @@ static bool start_one(uint32_t apic_id, unsigned int index)
 		kfree(pc);
 		return false;
 	}
-	pc->self = pc;
-	pc->index = index;
-	pc->apic_id = apic_id;
-	pc->stack_top = st.top;
-	spin_lock_init(&pc->rq_lock);
-	spin_lock_init(&pc->call_lock);
-	percpu_areas[index] = pc;
+	smp_percpu_setup(pc, index, apic_id, st.top);
 
 	params = phys_to_virt(TRAMPOLINE_PHYS +
 			      (uint64_t)(trampoline_params - trampoline_start));
@@ -245,6 +253,10 @@ void smp_stop_others(void)
 	unsigned int i;
 
 	atomic_store(&stopping, true);
+	/* SNP: no APIC access; terminating the VM stops every vCPU. */
+	if (platform_get() == PLATFORM_SNP) {
+		return;
+	}
 	for (i = 0; i < cpu_count; i++) {
 		struct percpu *pc = percpu_of(i);
 

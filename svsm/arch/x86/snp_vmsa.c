@@ -3,17 +3,22 @@
  * The kernel's half of the SNP AP start (see <svsm/boot.h>): the state of a
  * VMPL0 VMSA that starts a vCPU directly in 64-bit mode on the kernel's page
  * tables and boot GDT, at `info->ap_entry_rip` with RDI = its APIC ID, on a
- * fresh guarded stack.
+ * fresh guarded stack, with the IDT loaded (#VC works from its first
+ * instruction) and GS at a new per-CPU area.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include <x86/asm.h>
+#include <x86/desc.h>
 #include <x86/layout.h>
 #include <x86/paging.h>
+#include <x86/percpu.h>
+#include <x86/smp.h>
 #include <x86/stack.h>
 #include <svsm/boot.h>
 #include <svsm/log.h>
+#include <svsm/mm.h>
 
 /* VMSA segment attributes: type[3:0] S[4] DPL[6:5] P[7] L[9] DB[10] G[11]. */
 #define ATTR_CODE64 0x0a9b
@@ -38,17 +43,25 @@ static void seg(struct vmsa_segment *s, uint16_t sel, uint16_t attrib)
 void svsm_arch_init_ap_vmsa(struct sev_vmsa *vmsa,
 			    const struct svsm_boot_info *info, uint32_t apic_id)
 {
+	struct percpu *pc;
 	struct kstack st;
 
-	if (!kstack_alloc(&st)) {
-		panic("no stack for the VMPL0 context of APIC ID %u", apic_id);
+	if (cpu_count == MAX_CPUS) {
+		panic("more than %u CPUs", MAX_CPUS);
 	}
+	pc = kzalloc(sizeof(*pc));
+	if (pc == NULL || !kstack_alloc(&st)) {
+		panic("no memory for the VMPL0 context of APIC ID %u", apic_id);
+	}
+	smp_percpu_setup(pc, cpu_count++, apic_id, st.top);
 	seg(&vmsa->cs, GDT_CODE64, ATTR_CODE64);
 	seg(&vmsa->ds, GDT_DATA, ATTR_DATA);
 	seg(&vmsa->es, GDT_DATA, ATTR_DATA);
 	seg(&vmsa->ss, GDT_DATA, ATTR_DATA);
 	seg(&vmsa->fs, GDT_DATA, ATTR_DATA);
 	seg(&vmsa->gs, GDT_DATA, ATTR_DATA);
+	vmsa->gs.base = (uint64_t)pc;
+	idt_desc(&vmsa->idtr.base, &vmsa->idtr.limit);
 	vmsa->tr.attrib = ATTR_TSS64;
 	vmsa->tr.limit = 0x67;
 	vmsa->gdtr.base = (uint64_t)boot_gdt;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <kernel/ksyms.h>
+#include <kernel/vc.h>
 #include <x86/apic.h>
 #include <x86/asm.h>
 #include <x86/desc.h>
@@ -100,6 +101,13 @@ void idt_init(void)
 	idt_set(2, IST_NMI);
 	idt_set(8, IST_DF);
 	idt_set(18, IST_MC);
+}
+
+/** The IDT's base and limit (an SNP AP's VMSA starts with it loaded). */
+void idt_desc(uint64_t *base, uint32_t *limit)
+{
+	*base = (uint64_t)idt;
+	*limit = sizeof(idt) - 1;
 }
 
 /** LIDT on this CPU. */
@@ -260,6 +268,10 @@ void trap_dispatch(struct trap_frame *f)
 
 	if (f->vector == 2 && smp_stopping()) {
 		halt_forever();
+	}
+	if (f->vector == 29) {
+		vc_handle(f);
+		return;
 	}
 	if (f->vector >= 32) {
 		if (f->vector != VEC_SPURIOUS) {

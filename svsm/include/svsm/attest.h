@@ -19,6 +19,16 @@
 /** False if the pages could not be prepared (attestation then refuses). */
 bool attest_init(const uint8_t vmpck0[32]);
 
+struct snp_secrets_page;
+
+/**
+ * `attest_init()` with VMPCK0 of the SVSM's secrets page, which is then
+ * wiped at its source whether or not the channel could start: from here
+ * on only the channel holds the key, so nothing can reuse it from the
+ * start of its sequence (AES-GCM IV reuse). NULL `secrets`: false.
+ */
+bool attest_init_from_secrets(struct snp_secrets_page *secrets);
+
 /** Forget the channel and free its pages (machine teardown). */
 void attest_fini(void);
 

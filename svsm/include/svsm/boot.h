@@ -47,7 +47,19 @@ struct svsm_boot_info {
 	uint32_t guest_vmpl;
 	/** SVSM_BOOT_* flags. */
 	uint64_t flags;
+	/** How the guest's boot VMSA starts (SVSM_BOOT_GUEST_*). */
+	uint32_t guest_mode;
+	uint32_t rsvd;
+	/** SVSM_BOOT_GUEST_PM32: the guest's RSI, RDX and RDI at entry. */
+	uint64_t guest_rsi;
+	uint64_t guest_rdx;
+	uint64_t guest_rdi;
 };
+
+/** x86 reset state, CS:IP from `guest_rip` (firmware such as OVMF). */
+#define SVSM_BOOT_GUEST_RESET 0U
+/** 32-bit protected mode, paging off, flat (a PVH ELF guest). */
+#define SVSM_BOOT_GUEST_PM32 1U
 
 /** Start the vTPM service. */
 #define SVSM_BOOT_VTPM 0x1ULL
@@ -67,3 +79,10 @@ _Noreturn void svsm_ap_main(uint32_t apic_id);
 void svsm_arch_init_ap_vmsa(struct sev_vmsa *vmsa,
 			    const struct svsm_boot_info *info,
 			    uint32_t apic_id);
+
+/**
+ * Provided by each build: called on the boot vCPU once every vCPU's VMPL0
+ * context and the guest's boot VMSA exist, just before its request loop
+ * (the kernel waits for its APs and prints its banner).
+ */
+void svsm_arch_boot_done(const struct svsm_boot_info *info);

@@ -48,6 +48,20 @@ void cpu_wrmsr(uint32_t msr, uint64_t value);
 /** Flush every TLB entry of this guest on all CPUs (INVLPGB + TLBSYNC). */
 void cpu_flush_tlb_all(void);
 
+/**
+ * Map the page at `va` shared (no C-bit) in the SVSM's own page tables,
+ * after a page state change made it shared. False if it cannot be
+ * remapped. The hosted machine has no encryption: nothing to do.
+ */
+bool cpu_map_shared(void *va);
+
+/**
+ * `ghcb` (an SVSM virtual address) is now this vCPU's registered GHCB:
+ * the #VC handler uses it for port I/O and MSR accesses.
+ */
+struct ghcb;
+void cpu_ghcb_set(struct ghcb *ghcb);
+
 /** Identifier (APIC ID) of the CPU running this code. */
 uint32_t cpu_apic_id(void);
 

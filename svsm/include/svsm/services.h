@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Services beyond the core protocol that the hosted build starts at boot
- * (svsm/sim/services.c): attestation and, on request, the vTPM. Started
- * from the boot vCPU's VMPL0 context, since they make pages shared.
+ * Services beyond the core protocol: attestation and, on request, the
+ * vTPM. Each build starts them its own way (svsm/sim/services.c hosted,
+ * svsm/kernel/services.c in the kernel), from the boot vCPU's VMPL0
+ * context at the end of `svsm_boot()`, since they make pages shared.
  */
 #pragma once
 
@@ -21,3 +22,15 @@ void svsm_services_fini(void);
 
 /** True once attestation is ready (QUERY_PROTOCOL and dispatch). */
 bool svsm_attest_available(void);
+
+/**
+ * True if the vTPM runs or is being started (QUERY_PROTOCOL reports
+ * protocol 2 and dispatch accepts its calls).
+ */
+bool svsm_vtpm_available(void);
+
+/**
+ * Wait until the vTPM is ready (the kernel may still be manufacturing it
+ * on another vCPU, or starts it here); true if it runs.
+ */
+bool svsm_vtpm_wait(void);

@@ -31,6 +31,12 @@ bool snp_msr_psc(uint64_t gpa, bool shared);
 /** Register `gpa` as this vCPU's GHCB. */
 bool snp_msr_register_ghcb(uint64_t gpa);
 /** Ask the hypervisor to terminate the VM. Never returns. */
+/* GHCB hypervisor features (MSR protocol 0x080) the kernel needs. */
+#define GHCB_HV_FT_SNP (1ULL << 0)
+#define GHCB_HV_FT_SNP_AP_CREATION (1ULL << 1)
+#define GHCB_HV_FT_SNP_MULTI_VMPL (1ULL << 5)
+/** The hypervisor's feature bitmap (GHCBData); false if no answer. */
+bool snp_msr_hv_features(uint64_t *features);
 _Noreturn void snp_terminate(unsigned int set, unsigned int code);
 
 /* --- GHCB page protocol --- */
@@ -66,6 +72,10 @@ bool snp_ap_create(struct ghcb *ghcb, uint32_t apic_id, unsigned int vmpl,
  */
 bool snp_psc_psmash(struct ghcb *ghcb, uint64_t gpa);
 
+/** Page state change of 4 KiB pages [gpa, gpa + npages pages); see ghcb.c. */
+bool snp_psc_pages(struct ghcb *ghcb, uint64_t gpa, uint64_t npages,
+		   bool shared);
+
 /* --- RMP use (RMPADJUST with attribute words of abi/snp_rmp.h) --- */
 
 /** Remove every permission of VMPL1..3. Returns EAX of the failing step. */
@@ -82,6 +92,10 @@ uint32_t snp_page_clear_vmsa(void *va, unsigned int vmpl);
 /** x86 reset state for a guest boot VMSA at `vmpl`, runnable (SVME set). */
 void snp_vmsa_init_guest(struct sev_vmsa *vmsa, unsigned int vmpl,
 			 uint64_t sev_features, uint64_t rip);
+/** 32-bit flat protected-mode start (a PVH guest); regs = RSI, RDX, RDI. */
+void snp_vmsa_init_guest_pm32(struct sev_vmsa *vmsa, unsigned int vmpl,
+			      uint64_t sev_features, uint64_t rip,
+			      const uint64_t regs[3]);
 /** Atomically clear EFER.SVME; returns the old EFER. */
 uint64_t snp_vmsa_clear_svme(struct sev_vmsa *vmsa);
 /** Atomically set EFER.SVME. */

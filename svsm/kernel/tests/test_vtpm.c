@@ -17,6 +17,7 @@
 #include <x86/percpu.h>
 #include <x86/time.h>
 #include <svsm/greq.h>
+#include <svsm/services.h>
 #include <svsm/mm.h>
 #include <svsm/vtpm.h>
 
@@ -195,6 +196,19 @@ out:
  * Confirm that an unknown command code gets a TPM error response (not a
  * transport failure) and that an empty or oversized command is refused.
  */
+/* The boot started the vTPM: starting again neither waits nor redoes it. */
+KTEST(vtpm_start_runs_once)
+{
+	uint64_t us = kernel_tpm_start_us();
+
+	KTEST_CHECK(!kernel_tpm_pending());
+	KTEST_CHECK(kernel_tpm_start() == kernel_tpm_available());
+	KTEST_CHECK(kernel_tpm_start_us() == us);
+	KTEST_CHECK(svsm_vtpm_available() == kernel_tpm_available());
+	KTEST_CHECK(svsm_vtpm_wait() == kernel_tpm_available());
+	return true;
+}
+
 KTEST(vtpm_bad_commands)
 {
 	uint8_t *resp = kmalloc(VTPM_MAX_BUFFER);

@@ -53,6 +53,18 @@ bool snp_msr_register_ghcb(uint64_t gpa)
 	       GHCB_MSR_DATA(resp) == (gpa >> PAGE_SHIFT);
 }
 
+/** The hypervisor's GHCB feature bitmap; false if it did not answer. */
+bool snp_msr_hv_features(uint64_t *features)
+{
+	uint64_t resp = msr_protocol(GHCB_MSR_HV_FT_REQ);
+
+	if (GHCB_MSR_INFO(resp) != GHCB_MSR_HV_FT_RESP) {
+		return false;
+	}
+	*features = GHCB_MSR_DATA(resp);
+	return true;
+}
+
 /** Request termination; never returns (the hypervisor never resumes us). */
 _Noreturn void snp_terminate(unsigned int set, unsigned int code)
 {
@@ -62,7 +74,7 @@ _Noreturn void snp_terminate(unsigned int set, unsigned int code)
 	}
 }
 
-/** Make `page` shared for use as a GHCB. */
+/** Make `page` shared (rescind, page state change, mapping) for a GHCB. */
 bool snp_ghcb_prepare(struct ghcb *page)
 {
 	bool cf;
@@ -70,7 +82,7 @@ bool snp_ghcb_prepare(struct ghcb *page)
 	if (cpu_pvalidate(page, CPU_PAGE_4K, false, &cf) != 0) {
 		return false;
 	}
-	if (!snp_msr_psc(physmap_pa(page), true)) {
+	if (!snp_msr_psc(physmap_pa(page), true) || !cpu_map_shared(page)) {
 		return false;
 	}
 	memset(page, 0, sizeof(*page));
@@ -86,6 +98,7 @@ bool snp_ghcb_init(struct ghcb *ghcb)
 		return false;
 	}
 	cpu_wrmsr(MSR_GHCB, gpa);
+	cpu_ghcb_set(ghcb);
 	return true;
 }
 
@@ -161,4 +174,48 @@ bool snp_psc_psmash(struct ghcb *ghcb, uint64_t gpa)
 	memcpy(&hdr, (const void *)&desc->hdr, sizeof(hdr));
 	/* One entry was asked for (`end_entry` 0): it must be done. */
 	return hdr.end_entry == 0 && hdr.cur_entry > hdr.end_entry;
+}
+
+/**
+ * Page state change of the `npages` 4 KiB pages from `gpa` to shared or
+ * private through the GHCB page protocol, PSC_MAX_ENTRIES per exit. False
+ * if the host reports an error or does not finish a request (checked as
+ * for PSMASH: `cur_entry` past `end_entry`, `end_entry` unchanged).
+ */
+bool snp_psc_pages(struct ghcb *ghcb, uint64_t gpa, uint64_t npages,
+		   bool shared)
+{
+	struct psc_desc *desc = (struct psc_desc *)ghcb->shared_buffer;
+	uint64_t scratch =
+		physmap_pa(ghcb) + offsetof(struct ghcb, shared_buffer);
+	uint64_t op = shared ? PSC_OP_SHARED : PSC_OP_PRIVATE;
+
+	while (npages > 0) {
+		uint32_t n = npages < PSC_MAX_ENTRIES ? (uint32_t)npages :
+							PSC_MAX_ENTRIES;
+		struct psc_hdr hdr;
+		uint32_t i;
+
+		memset(ghcb->valid_bitmap, 0, sizeof(ghcb->valid_bitmap));
+		memset(&desc->hdr, 0, sizeof(desc->hdr));
+		for (i = 0; i < n; i++) {
+			desc->entries[i] =
+				PSC_ENTRY((gpa >> PAGE_SHIFT) + i, op, false);
+		}
+		desc->hdr.end_entry = (uint16_t)(n - 1);
+		ghcb->sw_scratch = scratch;
+		snp_ghcb_set_valid(ghcb, offsetof(struct ghcb, sw_scratch));
+		if (snp_ghcb_call(ghcb, SVM_VMGEXIT_PSC, 0, 0) !=
+			    GHCB_RESULT_OK ||
+		    *(volatile uint64_t *)&ghcb->sw_exit_info_2 != 0) {
+			return false;
+		}
+		memcpy(&hdr, (const void *)&desc->hdr, sizeof(hdr));
+		if (hdr.end_entry != n - 1 || hdr.cur_entry <= hdr.end_entry) {
+			return false;
+		}
+		gpa += (uint64_t)n << PAGE_SHIFT;
+		npages -= n;
+	}
+	return true;
 }

@@ -54,6 +54,29 @@ void snp_vmsa_init_guest(struct sev_vmsa *vmsa, unsigned int vmpl,
 	vmsa->efer = EFER_SVME;
 }
 
+/**
+ * 32-bit protected mode, paging off, flat 4 GiB code and data segments
+ * (as a PVH entry expects), at `rip` with RSI, RDX and RDI as given;
+ * runnable at `vmpl` with `sev_features`.
+ */
+void snp_vmsa_init_guest_pm32(struct sev_vmsa *vmsa, unsigned int vmpl,
+			      uint64_t sev_features, uint64_t rip,
+			      const uint64_t regs[3])
+{
+	snp_vmsa_init_guest(vmsa, vmpl, sev_features, 0);
+	seg(&vmsa->cs, 0x08, 0xC9B, 0xFFFFFFFF, 0);
+	seg(&vmsa->ds, 0x10, 0xC93, 0xFFFFFFFF, 0);
+	seg(&vmsa->es, 0x10, 0xC93, 0xFFFFFFFF, 0);
+	seg(&vmsa->fs, 0x10, 0xC93, 0xFFFFFFFF, 0);
+	seg(&vmsa->gs, 0x10, 0xC93, 0xFFFFFFFF, 0);
+	seg(&vmsa->ss, 0x10, 0xC93, 0xFFFFFFFF, 0);
+	vmsa->cr0 = 0x31ULL; /* PE, ET, NE; paging off */
+	vmsa->rip = rip;
+	vmsa->rsi = regs[0];
+	vmsa->rdx = regs[1];
+	vmsa->rdi = regs[2];
+}
+
 /** Atomically clear EFER.SVME so the host cannot run the VMSA mid-call. */
 uint64_t snp_vmsa_clear_svme(struct sev_vmsa *vmsa)
 {

@@ -154,6 +154,19 @@ void cpu_flush_tlb_all(void)
 	machine(__func__)->tlb_flushes++;
 }
 
+/** No encryption in the software machine: every mapping reaches the page. */
+bool cpu_map_shared(void *va)
+{
+	(void)va;
+	return true;
+}
+
+/** No #VC in the software machine: the GHCB is only used explicitly. */
+void cpu_ghcb_set(struct ghcb *ghcb)
+{
+	(void)ghcb;
+}
+
 /** APIC ID of the running vCPU. */
 uint32_t cpu_apic_id(void)
 {

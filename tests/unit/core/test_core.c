@@ -4,15 +4,20 @@
  * QUERY_PROTOCOL and CONFIGURE_VTOM, result names, and the platform's
  * pure helpers (secrets page copy, guest VMSA, GHCB encodings).
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "svsm/mm.h"
+#include "svsm/once.h"
 #include "svsm/physmap.h"
 #include "svsm/proto.h"
 #include "svsm/snp.h"
@@ -265,6 +270,103 @@ static void vmsa_init_guest_state(void **state)
 	assert_int_equal(v.efer, EFER_SVME);
 }
 
+/** A PVH guest's boot VMSA: 32-bit flat protected mode, RSI/RDX/RDI. */
+static void vmsa_init_guest_pm32_state(void **state)
+{
+	static struct sev_vmsa v;
+	const uint64_t regs[3] = { 0x1000, 0x2000, 0x3000 };
+
+	(void)state;
+	memset(&v, 0xFF, sizeof(v));
+	snp_vmsa_init_guest_pm32(&v, 2, 0x1, 0x1000040, regs);
+	assert_int_equal(v.vmpl, 2);
+	assert_int_equal(v.efer, EFER_SVME);
+	assert_int_equal(v.sev_features, 0x1);
+	assert_int_equal(v.rip, 0x1000040);
+	assert_int_equal(v.cs.selector, 0x08);
+	assert_int_equal(v.cs.attrib, 0xC9B);
+	assert_int_equal(v.cs.limit, 0xFFFFFFFFU);
+	assert_int_equal(v.cs.base, 0);
+	assert_int_equal(v.ss.attrib, 0xC93);
+	assert_int_equal(v.ds.limit, 0xFFFFFFFFU);
+	assert_int_equal(v.cr0 & 0x80000001ULL, 1); /* PE, paging off */
+	assert_int_equal(v.rsi, 0x1000);
+	assert_int_equal(v.rdx, 0x2000);
+	assert_int_equal(v.rdi, 0x3000);
+	assert_int_equal(v.rax, 0);
+	assert_int_equal(v.cr3, 0);
+}
+
+static struct svsm_once once;
+static atomic_int once_runs;
+static atomic_bool slow_started;
+
+static bool slow_ok(void)
+{
+	atomic_store(&slow_started, true);
+	usleep(50000);
+	atomic_fetch_add(&once_runs, 1);
+	return true;
+}
+
+static bool must_not_run(void)
+{
+	atomic_fetch_add(&once_runs, 100);
+	return false;
+}
+
+static bool fails(void)
+{
+	atomic_fetch_add(&once_runs, 1);
+	return false;
+}
+
+static void *once_thread(void *arg)
+{
+	(void)arg;
+	return (void *)(uintptr_t)svsm_once_run(&once, slow_ok);
+}
+
+/** One run; a caller arriving while it runs waits for its result. */
+static void once_waits_for_the_running_start(void **state)
+{
+	pthread_t t;
+	void *res;
+
+	(void)state;
+	atomic_store(&once.state, SVSM_ONCE_IDLE);
+	atomic_store(&once_runs, 0);
+	atomic_store(&slow_started, false);
+	assert_true(svsm_once_pending(&once));
+	assert_int_equal(pthread_create(&t, NULL, once_thread, NULL), 0);
+	while (!atomic_load(&slow_started)) {
+		usleep(1000);
+	}
+	assert_true(svsm_once_pending(&once));
+	/* Returns only after slow_ok() finished, with its result. */
+	assert_true(svsm_once_run(&once, must_not_run));
+	assert_int_equal(atomic_load(&once_runs), 1);
+	assert_false(svsm_once_pending(&once));
+	assert_int_equal(pthread_join(t, &res), 0);
+	assert_true((uintptr_t)res);
+	/* Later callers get the same result without running anything. */
+	assert_true(svsm_once_run(&once, must_not_run));
+	assert_int_equal(atomic_load(&once_runs), 1);
+}
+
+/** Nobody started it: the caller runs it; a failure sticks. */
+static void once_runs_here_and_failure_sticks(void **state)
+{
+	(void)state;
+	atomic_store(&once.state, SVSM_ONCE_IDLE);
+	atomic_store(&once_runs, 0);
+	assert_false(svsm_once_run(&once, fails));
+	assert_int_equal(atomic_load(&once_runs), 1);
+	assert_false(svsm_once_pending(&once));
+	assert_false(svsm_once_run(&once, must_not_run));
+	assert_int_equal(atomic_load(&once_runs), 1);
+}
+
 /** Confirm the GHCB MSR-protocol encodings. */
 static void ghcb_encodings(void **state)
 {
@@ -441,6 +543,9 @@ int main(void)
 		cmocka_unit_test(result_names),
 		cmocka_unit_test(secrets_for_guest_wipes),
 		cmocka_unit_test(vmsa_init_guest_state),
+		cmocka_unit_test(vmsa_init_guest_pm32_state),
+		cmocka_unit_test(once_waits_for_the_running_start),
+		cmocka_unit_test(once_runs_here_and_failure_sticks),
 		cmocka_unit_test(ghcb_encodings),
 		cmocka_unit_test(guest_sev_features_filter),
 		cmocka_unit_test(vmsa_alloc_never_2m_aligned),

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ACPI_MAX_CPUS 64
@@ -23,6 +24,13 @@ extern struct acpi_info acpi_info;
 
 /** Parse the tables from `rsdp_pa`; false if the MADT is missing/invalid. */
 bool acpi_parse(uint64_t rsdp_pa, struct acpi_info *info);
+
+/**
+ * Parse the MADT copied into [buf, buf + len) (the SNP boot's MADT
+ * parameter area): signature, length inside the buffer, checksum, then
+ * the enabled CPUs. False if any check fails or no CPU is enabled.
+ */
+bool acpi_parse_madt(const void *buf, size_t len, struct acpi_info *info);
 
 /** ACPI S5 through PM1a_CNT (SLP_TYP 0, as QEMU's DSDT has it). */
 void acpi_poweroff(const struct acpi_info *info);

@@ -36,6 +36,8 @@ void platform_probe_cpu(struct platform_probe *probe);
 
 /** Detect and record the platform (boot CPU, once). */
 enum platform_type platform_init(void);
+/** SNP boot: record SNP if SEV_STATUS reports it; false otherwise. */
+bool platform_init_snp(void);
 enum platform_type platform_get(void);
 const char *platform_name(void);
 

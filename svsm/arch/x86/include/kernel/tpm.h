@@ -2,7 +2,10 @@
 /*
  * The vTPM in the kernel: svsm/vtpm/ (libtpms) and OpenSSL's libcrypto,
  * linked from Debian's static archives through the C-library shim in
- * svsm/lib/tpm/. Started at boot over the memory NV store.
+ * svsm/lib/tpm/. Started over the memory NV store: at boot (native), or
+ * on SNP in the background on the last vCPU while the guest already runs,
+ * or by the first vTPM call if nothing started it yet (one vCPU). Protocol
+ * 2 calls made meanwhile wait for it (`kernel_tpm_start()` again).
  */
 #pragma once
 
@@ -14,9 +17,14 @@
  * kernel) and start the vTPM over a new memory NV store, creating the
  * endorsement keys. Needs SSE and FS set up on every CPU (done by
  * `cpu_tables_init()`). Returns true if the vTPM runs; on failure nothing
- * is left allocated and the reason is logged.
+ * is left allocated and the reason is logged. Only the first caller
+ * manufactures the TPM; a concurrent or later caller waits for that one
+ * start and gets its result (svsm/once.h).
  */
 bool kernel_tpm_start(void);
+
+/** True until a start has finished (whether it succeeded or not). */
+bool kernel_tpm_pending(void);
 
 /**
  * Power the vTPM off and on again over the boot NV store (what survives

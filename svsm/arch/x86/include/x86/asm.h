@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Small x86-64 instruction wrappers for kernel-only code (svsm/arch/x86,
- * svsm/kernel, svsm/platform/native). Shared code uses <svsm/cpu.h> instead.
+ * svsm/kernel, svsm/platform/native) and the SNP test guest
+ * (tests/snp-guest). Shared code uses <svsm/cpu.h> instead.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "abi/sev_status.h" /* MSR_SEV_STATUS */
+
 #define MSR_EFER 0xc0000080
 #define MSR_GS_BASE 0xc0000101
 #define MSR_APIC_BASE 0x1b
-#define MSR_SEV_STATUS 0xc0010131
 
 #define X86_EFER_NXE (1UL << 11)
 #define CR0_WP (1UL << 16)

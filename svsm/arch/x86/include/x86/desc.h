@@ -20,6 +20,8 @@ struct trap_frame {
 
 /** Fill the IDT (once, on the boot CPU). */
 void idt_init(void);
+/** The IDT's base and limit. */
+void idt_desc(uint64_t *base, uint32_t *limit);
 /** Load the IDT on this CPU (early boot, before `cpu_tables_init()`). */
 void idt_load(void);
 

@@ -13,7 +13,8 @@
 #pragma once
 
 #define KERNEL_VIRT_BASE 0xffffffff80000000
-#define KERNEL_PHYS_BASE 0x200000
+/* 128 MiB, for the PVH and the IGVM entry alike (docs/SNP-BOOT.md). */
+#define KERNEL_PHYS_BASE 0x8000000
 #define PHYSMAP_BASE 0xffff800000000000
 #define PHYSMAP_MAX (512UL << 30)
 #define MMIO_BASE 0xfffffe0000000000
@@ -30,6 +31,20 @@
 #define GDT_DATA 0x10
 #define GDT_CODE64 0x18
 #define GDT_TSS 0x20
+/* Their flat descriptors (base 0, limit 4 GiB), for the boot GDTs. */
+#define GDT_DESC_CODE32 0x00cf9b000000ffff
+#define GDT_DESC_DATA 0x00cf93000000ffff
+#define GDT_DESC_CODE64 0x00af9b000000ffff
+
+#ifdef __ASSEMBLY__
+/* The flat boot GDT's entries: null, then the three selectors above. */
+.macro FLAT_GDT_ENTRIES
+	.quad 0
+	.quad GDT_DESC_CODE32
+	.quad GDT_DESC_DATA
+	.quad GDT_DESC_CODE64
+.endm
+#endif
 
 /* AP start-up trampoline: copied to this page (below 1 MiB) for SIPI. */
 #define TRAMPOLINE_PHYS 0x8000

@@ -22,13 +22,16 @@
 #define PTE_PS (1UL << 7)
 #define PTE_G (1UL << 8)
 #define PTE_NX (1UL << 63)
+/* Software bit for `paging_map()`: map shared (SNP: without the C-bit). */
+#define PTE_SHARED (1UL << 9)
 #define PTE_ADDR_MASK 0x000ffffffffff000UL
 
 /* Permission sets for `paging_map()`. */
 #define PAGE_KERNEL_RO (PTE_P | PTE_NX)
 #define PAGE_KERNEL_RW (PTE_P | PTE_RW | PTE_NX)
 #define PAGE_KERNEL_RX (PTE_P)
-#define PAGE_KERNEL_MMIO (PTE_P | PTE_RW | PTE_NX | PTE_PCD | PTE_PWT)
+#define PAGE_KERNEL_MMIO                                                       \
+	(PTE_P | PTE_RW | PTE_NX | PTE_PCD | PTE_PWT | PTE_SHARED)
 
 /**
  * Build the kernel's page tables (image with per-section permissions, the
@@ -62,3 +65,18 @@ uint64_t virt_to_phys(const void *va);
 
 /** Direct-map address of physical `pa`. */
 void *phys_to_virt(uint64_t pa);
+
+/**
+ * SNP: every private mapping and table entry gets the C-bit at `pos`
+ * from now on (call before `paging_init()`).
+ */
+void paging_set_cbit(unsigned int pos);
+
+/** The C-bit mask in use (0 when native). */
+uint64_t paging_cbit(void);
+
+/**
+ * Map the page at kernel address `va` shared (no C-bit) or private
+ * again; a 2 MiB direct-map page is split. Flushes this CPU's TLB only.
+ */
+bool paging_set_shared(const void *va, bool shared);

@@ -20,6 +20,7 @@
 #define IST_COUNT 3
 
 struct task;
+struct ghcb;
 
 /** The 64-bit task-state segment (only the IST stacks are used). */
 struct tss {
@@ -79,6 +80,7 @@ struct percpu {
 	uint64_t gdt[7] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 	uint64_t stack_top;
+	struct ghcb *ghcb; /* SNP: this CPU's registered GHCB (#VC) */
 	struct cpu_tcb tcb __attribute__((aligned(64))); /* FS base */
 };
 

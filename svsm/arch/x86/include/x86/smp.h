@@ -41,5 +41,9 @@ void smp_handle_ipi(unsigned int vector);
 struct percpu;
 void smp_cpu_online(struct percpu *pc);
 
+/** Fill a new CPU's zeroed area and publish it as CPU `index`. */
+void smp_percpu_setup(struct percpu *pc, unsigned int index, uint32_t apic_id,
+		      uint64_t stack_top);
+
 /** CPUs that reported online. */
 unsigned int smp_online_count(void);

@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+#
+# The kernel's SNP boot under the SNP emulator (snp-emu): the IGVM image
+# ($(O)/svsm.igvm: kernel + test guest) boots through the SNP entry, the
+# banner says platform snp with every vCPU online, the guest starts at
+# VMPL2 and its calls are served; the vTPM is manufactured after the guest
+# started (on the last vCPU, or by the first vTPM call with one vCPU).
+# The guest's own verdict is not asserted here (tests/snp-guest does), nor
+# that the vTPM finished: the guest may end the run first.
+#
+# Environment (set by `make test-kernel-snp`): SRCDIR, EMU_ELF, SVSM_IGVM.
+
+setup() {
+	: "${SRCDIR:?}" "${EMU_ELF:?}" "${SVSM_IGVM:?}"
+	VERSION=$(cat "$SRCDIR/release/VERSION")
+}
+
+# Line number of the first line of $output matching $1 (0: none).
+line_of() {
+	echo "$output" | grep -n -m1 -F -- "$1" | cut -d: -f1 || true
+}
+
+@test "2 vCPUs: platform snp, both online, guest at VMPL2 served, vTPM made after" {
+	run "$SRCDIR/snp-emu/run.sh" --smp 2 --timeout 300 "$EMU_ELF" "$SVSM_IGVM"
+	echo "$output"
+	[[ "$output" == *"SVSM kernel $VERSION booting (SNP, C-bit 51)"* ]]
+	[[ "$output" == *"SVSM $VERSION, platform snp"* ]]
+	[[ "$output" == *"CPU 1 (APIC ID 1) online"* ]]
+	[[ "$output" == *"CPUs: 2 of 2 online"* ]]
+	[[ "$output" == *"vTPM: starting on the last CPU"* ]]
+	[[ "$output" == *"guest: VMPL2, 32-bit ELF, entry 0x"* ]]
+	# The guest found the SVSM and the request loop answered it.
+	[[ "$output" == *"ok 1 - QUERY_PROTOCOL core v1: versions 1-1"* ]]
+	[[ "$output" == *"QUERY_PROTOCOL vTPM v1: versions 1-1"* ]]
+	# The vTPM was made after the banner, which the boot vCPU prints just
+	# before it runs the guest (on CPU 1, in the background: it may still
+	# be at work when the guest ends the run). The SVSM's lines never mix
+	# (console lock); the guest's may mix with CPU 1's: match loosely.
+	ready=$(line_of "svsm: ready")
+	guest=$(line_of "snp-guest")
+	vtpm=$(line_of "vtpm: started in")
+	[ -n "$ready" ] && [ -n "$guest" ] && [ "$guest" -gt "$ready" ]
+	[ -z "$vtpm" ] || [ "$vtpm" -gt "$ready" ]
+	[[ "$output" != *"PANIC"* ]]
+}
+
+@test "1 vCPU: the guest starts first, QUERY_PROTOCOL reports the pending vTPM" {
+	run "$SRCDIR/snp-emu/run.sh" --smp 1 --timeout 300 "$EMU_ELF" "$SVSM_IGVM"
+	echo "$output"
+	[[ "$output" == *"SVSM $VERSION, platform snp"* ]]
+	[[ "$output" == *"CPUs: 1 of 1 online"* ]]
+	[[ "$output" == *"vTPM: starts with the first call"* ]]
+	[[ "$output" == *"ok 5 - QUERY_PROTOCOL vTPM v1: versions 1-1"* ]]
+	# Nothing made the vTPM before the guest ran.
+	guest=$(line_of "snp-guest")
+	vtpm=$(line_of "vtpm: started in")
+	[ -n "$guest" ]
+	[ -z "$vtpm" ] || [ "$vtpm" -gt "$guest" ]
+	[[ "$output" != *"PANIC"* ]]
+}
