@@ -4,7 +4,7 @@
 # derived from is release/VERSION; release/version.sh prints the strings.
 
 HELP += release-version|print the version strings derived from release/VERSION
-HELP += release-status|release status: blockers, features, CI, sign-offs (needs the GitHub API)
+HELP += release-status|release status: blockers, features, CI (GitHub), commits, sign-offs, lint (local)
 HELP += release-artifacts|source tarball and images of the tagged VERSION with SHA256SUMS
 
 .PHONY: release-version release-status release-artifacts

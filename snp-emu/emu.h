@@ -49,3 +49,11 @@ void emu_ap_main(unsigned index);
 void emu_ap_online(unsigned index);
 /** Index of the calling L1 CPU (0 = boot CPU). */
 unsigned emu_cpu_index(void);
+/** Enable this CPU's local APIC for wake-up IPIs. */
+void emu_lapic_init(void);
+/** Wake L1 CPU `index` from emu_sleep() (a fixed IPI; no-op if awake). */
+void emu_wake(unsigned index);
+/** Sleep until an IPI (emu_wake) arrives; interrupts stay off otherwise. */
+void emu_sleep(void);
+#define EMU_WAKE_VECTOR 0xF0
+#define EMU_SPURIOUS_VECTOR 0xFF

@@ -149,6 +149,7 @@ void emu_main(const struct hvm_start_info *si)
 
 	percpu_setup(0);
 	emu_traps_init();
+	emu_lapic_init();
 	time_init();
 	if (si->magic != HVM_START_MAGIC) {
 		emu_fatal("no PVH start info (magic 0x%x)", si->magic);
@@ -196,6 +197,7 @@ void emu_ap_main(unsigned index)
 {
 	percpu_setup(index);
 	emu_traps_init();
+	emu_lapic_init();
 	emu_ap_online(index);
 	vm_run_vcpu(index);
 }

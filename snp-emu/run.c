@@ -69,6 +69,8 @@ static void vmcb_init(uint8_t *vmcb, unsigned vmpl)
 	*(uint32_t *)(void *)(vmcb + VMCB_ASID) = 1;
 	vmcb_set(vmcb, VMCB_NP_ENABLE, 1);
 	vmcb_set(vmcb, VMCB_NCR3, (uint64_t)vm.npt_root[vmpl]);
+	/* A wake-up IPI meant for the emulator never reaches the guest. */
+	vmcb_set(vmcb, VMCB_INT_CTL, INT_CTL_V_INTR_MASKING);
 }
 
 static void advance(uint8_t *vmcb, uint64_t n)
@@ -335,17 +337,20 @@ static void vmgexit(const struct exit_ctx *x)
 	struct snp_hv_result res;
 	uint64_t req = x->mv->ghcb_msr[x->vmpl];
 	bool psc = GHCB_MSR_INFO(req) == GHCB_MSR_PSC_REQ;
-	const uint8_t *ghcb;
+	const struct ghcb *ghcb;
+	uint64_t ap_apic = UINT64_MAX;
 
 	advance(x->vmcb, 4);
 	svm_vmcb_to_vmsa(x->vmcb, x->c->gprs,
 			 snp_vmsa_page(&vm.m, x->mv->vmsa_gpa[x->vmpl]),
 			 SVM_EXIT_VMGEXIT, 0, 0);
 	if (GHCB_MSR_INFO(req) == 0) {
-		ghcb = guest_phys(req, 4096);
-		psc = ghcb != NULL &&
-		      ((const struct ghcb *)(const void *)ghcb)->sw_exit_code ==
-			      SVM_VMGEXIT_PSC;
+		ghcb = (const struct ghcb *)(const void *)guest_phys(req, 4096);
+		psc = ghcb != NULL && ghcb->sw_exit_code == SVM_VMGEXIT_PSC;
+		if (ghcb != NULL &&
+		    ghcb->sw_exit_code == SVM_VMGEXIT_AP_CREATION) {
+			ap_apic = ghcb->sw_exit_info_1 >> 32;
+		}
 	}
 	if (inject_msr_fault(x)) {
 		return;
@@ -353,6 +358,10 @@ static void vmgexit(const struct exit_ctx *x)
 	snp_hv_vmgexit(&vm.m, x->mv, x->vmpl, true, &res);
 	if (psc) {
 		npt_sync(&vm, 0, vm.m.mem_size);
+	}
+	if (ap_apic < vm.m.cfg.vcpus) {
+		/* A VMSA of that vCPU may be runnable now: wake it. */
+		emu_wake((unsigned)ap_apic);
 	}
 	switch (res.next) {
 	case SNP_HV_RUN_VMPL:
@@ -421,6 +430,10 @@ static void handle_exit(const struct exit_ctx *x)
 		vm.n_hlt++;
 		advance(x->vmcb, 1); /* no interrupts: HLT returns at once */
 		break;
+	case EXIT_INTR:
+		/* A wake-up IPI while running: take it (it only EOIs). */
+		__asm__ volatile("sti; nop; cli" : : : "memory");
+		break;
 	case EXIT_SHUTDOWN:
 		stopf(x, "shutdown (triple fault)", code);
 		break;
@@ -486,18 +499,19 @@ static void fpu_enter(struct vctx *c)
 
 /*
  * A vCPU with nothing to run waits without the lock (the running vCPUs
- * take it on every exit): until it is started, then a while between
- * looks at its VMSA.
+ * take it on every exit). Until AP creation starts it, or registers a
+ * VMSA for the VMPL it is to run, it sleeps (AP creation wakes it with an
+ * IPI); a registered VMSA that is not runnable (EFER.SVME clear) can only
+ * change under it, so then it looks again after a while.
  */
-static void park(const struct vcpu_emu *ve)
+static void park(const struct vcpu_emu *ve, const struct snp_vcpu *mv)
 {
 	unsigned i;
 
-	while (!__atomic_load_n(&ve->started, __ATOMIC_ACQUIRE) &&
-	       !__atomic_load_n(&vm.m.terminated, __ATOMIC_RELAXED)) {
-		for (i = 0; i < 1000; i++) {
-			cpu_relax();
-		}
+	if (!__atomic_load_n(&ve->started, __ATOMIC_ACQUIRE) ||
+	    !__atomic_load_n(&mv->vmsa_valid[ve->vmpl], __ATOMIC_ACQUIRE)) {
+		emu_sleep();
+		return;
 	}
 	for (i = 0; i < 20000; i++) {
 		cpu_relax();
@@ -534,7 +548,7 @@ _Noreturn void vm_run_vcpu(unsigned index)
 					   "VMPL%u VMSA",
 					   index, x.vmpl);
 			}
-			park(ve);
+			park(ve, mv);
 			continue;
 		}
 		if (x.vmpl != 0 && !vm.guest_entered) {

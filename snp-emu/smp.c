@@ -17,6 +17,10 @@
 #define ICR_INIT 0x00004500U
 #define ICR_SIPI 0x00004600U
 #define ICR_BUSY (1U << 12)
+#define ICR_FIXED_ASSERT 0x00004000U
+#define LAPIC_TPR 0x80
+#define LAPIC_SVR 0xF0
+#define SVR_ENABLE 0x100U
 
 extern const uint8_t emu_tramp_start[], emu_tramp_end[];
 extern uint64_t emu_ap_stack;
@@ -25,6 +29,8 @@ extern uint32_t emu_ap_index;
 static uint8_t ap_stacks[EMU_MAX_CPUS][EMU_STACK_SIZE]
 	__attribute__((aligned(4096)));
 static volatile bool ap_up[EMU_MAX_CPUS];
+static uint32_t cpu_apic[EMU_MAX_CPUS]; /* APIC ID of each L1 CPU */
+static unsigned cpu_total;
 
 struct sdt_header {
 	char sig[4];
@@ -117,6 +123,8 @@ bool emu_acpi_cpus(uint64_t rsdp, struct emu_cpus *out)
 		}
 		p += p[1];
 	}
+	memcpy(cpu_apic, out->apic_id, sizeof(cpu_apic));
+	cpu_total = out->count;
 	return true;
 }
 
@@ -152,6 +160,27 @@ bool emu_start_ap(unsigned index, uint32_t apic_id)
 		udelay(1000);
 	}
 	return ap_up[index];
+}
+
+/** Enable the local APIC (see emu.h). */
+void emu_lapic_init(void)
+{
+	*lapic(LAPIC_TPR) = 0;
+	*lapic(LAPIC_SVR) = SVR_ENABLE | EMU_SPURIOUS_VECTOR;
+}
+
+/** Wake a sleeping L1 CPU (see emu.h). */
+void emu_wake(unsigned index)
+{
+	if (index < cpu_total && index != emu_cpu_index()) {
+		icr_send(cpu_apic[index], ICR_FIXED_ASSERT | EMU_WAKE_VECTOR);
+	}
+}
+
+/** Sleep until woken (see emu.h). STI's shadow covers HLT: no lost IPI. */
+void emu_sleep(void)
+{
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
 }
 
 /** An AP reports (see emu.h). */

@@ -15,6 +15,7 @@
 #define VMCB_MSRPM_PA 0x048
 #define VMCB_ASID 0x058
 #define VMCB_TLB_CTL 0x05C
+#define VMCB_INT_CTL 0x060
 #define VMCB_INT_SHADOW 0x068
 #define VMCB_EXITCODE 0x070
 #define VMCB_EXITINFO1 0x078
@@ -51,7 +52,11 @@
 #define INTERCEPT_VMRUN (1U << 0)
 #define INTERCEPT_VMMCALL (1U << 1)
 
+/* VMCB_INT_CTL: physical interrupts stay the host's (masked by its IF). */
+#define INT_CTL_V_INTR_MASKING (1ULL << 24)
+
 /* Exit codes. */
+#define EXIT_INTR 0x60
 #define EXIT_EXC_UD 0x46
 #define EXIT_CPUID 0x72
 #define EXIT_HLT 0x78

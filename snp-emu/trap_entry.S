@@ -62,6 +62,19 @@ trap_common:
 	hlt
 	jmp 1b
 
+	/* The wake-up IPI: acknowledge it (EOI) and return. */
+	.globl emu_wake_stub, emu_spurious_stub
+	.balign 16
+emu_wake_stub:
+	push %rax
+	mov $0xFEE000B0, %eax
+	movl $0, (%rax)
+	pop %rax
+	iretq
+	.balign 16
+emu_spurious_stub:
+	iretq
+
 	.section .rodata
 	.balign 8
 	.globl emu_trap_stubs

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The emulator's IDT: every exception is a bug of the emulator, reported
- * with the registers and CR2, after which QEMU exits with a failure.
+ * with the registers and CR2, after which QEMU exits with a failure. The
+ * only interrupt is the wake-up IPI of a sleeping vCPU (smp.c).
  */
 #include <stdint.h>
 
@@ -27,10 +28,20 @@ struct idt_gate {
 } __attribute__((packed));
 
 extern const uint64_t emu_trap_stubs[32];
+extern const char emu_wake_stub[], emu_spurious_stub[];
 void emu_trap(struct emu_trap_frame *f);
 
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16)));
 static bool idt_built;
+
+static void gate(unsigned v, uint64_t a)
+{
+	idt[v].off_lo = (uint16_t)a;
+	idt[v].sel = EMU_CS64;
+	idt[v].type = 0x8E; /* present, interrupt gate */
+	idt[v].off_mid = (uint16_t)(a >> 16);
+	idt[v].off_hi = (uint32_t)(a >> 32);
+}
 
 /** Install the IDT on this CPU. */
 void emu_traps_init(void)
@@ -43,14 +54,10 @@ void emu_traps_init(void)
 
 	if (!idt_built) {
 		for (i = 0; i < 32; i++) {
-			uint64_t a = emu_trap_stubs[i];
-
-			idt[i].off_lo = (uint16_t)a;
-			idt[i].sel = EMU_CS64;
-			idt[i].type = 0x8E; /* present, interrupt gate */
-			idt[i].off_mid = (uint16_t)(a >> 16);
-			idt[i].off_hi = (uint32_t)(a >> 32);
+			gate(i, emu_trap_stubs[i]);
 		}
+		gate(EMU_WAKE_VECTOR, (uint64_t)emu_wake_stub);
+		gate(EMU_SPURIOUS_VECTOR, (uint64_t)emu_spurious_stub);
 		idt_built = true;
 	}
 	__asm__ volatile("lidt %0" : : "m"(desc));

@@ -261,6 +261,7 @@ bool snp_fe_ap_start(struct snp_machine *m, struct snp_vcpu *ap,
 	ve->vmpl = 0;
 	ve->ctx[0].fpu_valid = false; /* a new context: a clean FPU */
 	__atomic_store_n(&ve->started, true, __ATOMIC_RELEASE);
+	emu_wake(ap->apic_id);
 	return true;
 }
 

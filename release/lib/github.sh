@@ -62,6 +62,7 @@ gh_request() {
 	: >"$GH_TMP/headers"
 	if ! GH_STATUS=$(curl "$@" -- "$_url" 2>"$GH_TMP/curl-err"); then
 		msg "error: $_method $_url: cannot reach the GitHub API: $(cat "$GH_TMP/curl-err")"
+		: >"$GH_TMP/unreachable" # seen by callers outside this subshell
 		GH_STATUS=000
 		return 1
 	fi

@@ -89,6 +89,29 @@ setup() {
 	[[ $output == *"not in the trailer block"* ]]
 }
 
+# Confirm that the author's sign-off above another trailer block (a
+# cherry-pick note between two sign-off blocks, as in podman) gets the hint.
+@test "author's sign-off above another person's trailer block: hint" {
+	commit "$(printf 'pick: backport
+
+A body.
+
+%s
+(cherry picked from commit 0123456789abcdef)
+
+%s' "$SOB_ADA" "$SOB_BOB")"
+	run "$DCO_CHECK" --all
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"no Signed-off-by matches the author"* ]]
+	[[ $output == *"not in the trailer block"* ]]
+	# someone else's sign-off above the block does not earn the hint
+	commit "$(printf 'pick: other\n\nA body.\n\n%s\n(cherry picked)\n\n%s' "Signed-off-by: $CAROL" "$SOB_BOB")"
+	run "$DCO_CHECK" HEAD~1..HEAD
+	[ "$status" -eq 1 ]
+	[[ $output != *"not in the trailer block"* ]]
+}
+
 # Confirm that a malformed sign-off (no <email>) does not match.
 @test "malformed sign-off fails" {
 	commit $'bad: no brackets\n\nA body.\n\nSigned-off-by: Ada Lovelace ada@example.org'

@@ -228,3 +228,13 @@ EOM
 	run "$CHECK" --bogus
 	[ "$status" -eq 2 ]
 }
+
+@test "a path that exists nowhere is reported once" {
+	echo '/vtpm/   @org/src' >>"$R/CODEOWNERS"
+	run_check
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$(grep -c "'/vtpm/'" <<<"$output")" -eq 1 ]
+	[[ $output == *"CODEOWNERS:5: '/vtpm/' matches no file in the git index"* ]]
+	[[ $output == *"1 problem(s)"* ]]
+}

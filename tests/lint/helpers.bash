@@ -55,3 +55,37 @@ FAKE
 	chmod +x "$BATS_TEST_TMPDIR/bin/clang-format-14"
 	PATH=$BATS_TEST_TMPDIR/bin:$PATH
 }
+
+# fake_codespell SHEBANG: a codespell entry script in $BATS_TEST_TMPDIR/bin
+# whose first line is SHEBANG (as Fedora's `#!/usr/bin/python3 -s` or pip's
+# `#!/usr/bin/env python3`); it runs the installed codespell_lib. A python3
+# next to it makes `env python3` find an interpreter that has the module.
+fake_codespell() {
+	local bin=$BATS_TEST_TMPDIR/bin
+	mkdir -p "$bin"
+	ln -sf /usr/bin/python3 "$bin/python3"
+	printf '%s\n%s\n' "$1" 'import sys
+from codespell_lib import _codespell
+sys.exit(_codespell.main(*sys.argv[1:]))' >"$bin/codespell"
+	chmod +x "$bin/codespell"
+	PATH=$bin:$PATH
+}
+
+# no_codespell: PATH without any codespell (links to every other tool of
+# the directories that hold one).
+no_codespell() {
+	local bin=$BATS_TEST_TMPDIR/nocs d t newpath=
+	mkdir -p "$bin"
+	local IFS=:
+	for d in $PATH; do
+		if [ -e "$d/codespell" ]; then
+			for t in "$d"/*; do
+				[ "${t##*/}" = codespell ] || ln -sf "$t" "$bin/${t##*/}"
+			done
+		else
+			newpath=${newpath:+$newpath:}$d
+		fi
+	done
+	PATH=$bin:$newpath
+	! command -v codespell >/dev/null
+}

@@ -290,3 +290,193 @@ signed-off-by: Ann Dev <ann@example.org>'
 	run git commit -m "$MSG"
 	[ "$status" -eq 0 ]
 }
+
+@test "hooks: without codespell a commit says once that spelling was not checked" {
+	no_codespell
+	printf '/* teh */\n' >>a.c
+	git add a.c
+	run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'spelling NOT checked' <<<"$output")" -eq 1 ]
+	[[ "$output" == *"apt-get install codespell"* ]]
+}
+
+@test "hooks: codespell behind '#!/usr/bin/python3 -s' still warns" {
+	fake_codespell '#!/usr/bin/python3 -s'
+	printf '/* teh */\n' >>a.c
+	git add a.c
+	run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"a.c:3: teh ==> the"* ]]
+}
+
+@test "commit-msg: one spelling run judges what this commit records" {
+	printf 'teh\n' >x.txt
+	printf 'wich\n' >y.txt
+	commit_all "doc: add x and y"
+	printf 'recieve\n' >>x.txt
+	printf 'ocurred\n' >>y.txt
+	git add y.txt
+	# a partial commit: git gives the hooks a temporary index with x.txt
+	run git commit -m "$MSG" x.txt
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"x.txt:2: recieve ==> receive"* ]]
+	[[ "$output" != *"ocurred"* ]]
+	[ "$(grep -c 'possible spelling mistakes' <<<"$output")" -eq 1 ]
+}
+
+@test "commit-msg: -m keeps lines starting with # as git does, and so does the hook" {
+	# git records "#include ..." (no editor: cleanup mode whitespace)
+	run git commit --allow-empty -m 'a: b
+
+#include <x.h> moved: the reason for this change.
+
+Signed-off-by: Ann Dev <ann@example.org>'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	git log -1 --format=%B | grep -q '^#include <x.h> moved'
+	# a refused -F message is saved as git would have recorded it
+	printf 'a: c\n\n# 1: why, kept by git\n' >"$BATS_TEST_TMPDIR/m"
+	run git commit --allow-empty -F "$BATS_TEST_TMPDIR/m"
+	[ "$status" -ne 0 ]
+	grep -q '^# 1: why, kept by git$' .git/SVSM_COMMIT_MSG.saved
+	[[ "$output" != *"no body"* ]]
+}
+
+@test "commit-msg: with an editor, or commit.cleanup=strip, # lines are comments" {
+	# the editor leaves git's template comments: they are not a body
+	GIT_EDITOR=true run git commit --allow-empty -e -m 'a: subject only'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no body"* ]]
+	git config commit.cleanup strip
+	run git commit --allow-empty -m 'a: b
+
+# stripped by git, so no body
+
+Signed-off-by: Ann Dev <ann@example.org>'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no body"* ]]
+	# --cleanup on the command line wins over commit.cleanup
+	run git commit --allow-empty --cleanup=whitespace -m 'a: b
+
+# kept: the body
+
+Signed-off-by: Ann Dev <ann@example.org>'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	git log -1 --format=%B | grep -q '^# kept: the body$'
+}
+
+@test "commit-msg: -v with an editor: the diff below the scissors is not the message" {
+	cat >"$BATS_TEST_TMPDIR/editor" <<'ED'
+#!/bin/sh
+{ printf 'a: b\n\n'; cat "$1"; } >"$1.new" && mv "$1.new" "$1"
+ED
+	chmod +x "$BATS_TEST_TMPDIR/editor"
+	printf '/* Signed-off-by: Ann Dev <ann@example.org> */\n' >>a.c
+	git add a.c
+	# the only sign-off is in the diff, below the scissors line: refused
+	GIT_EDITOR=$BATS_TEST_TMPDIR/editor run git commit -v
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no Signed-off-by"* ]]
+	[ "$(grep -c 'diff --git' .git/SVSM_COMMIT_MSG.saved)" -eq 0 ]
+}
+
+# user_hook DIR NAME: a hook of the user's that logs its run to $DIR/ran
+user_hook() {
+	mkdir -p "$1"
+	printf '#!/bin/sh\necho "%s $*" >>"%s/ran"\n' "$2" "$(cd "$1" && pwd)" >"$1/$2"
+	chmod +x "$1/$2"
+}
+
+@test "install: --force chains the hooks of the old core.hooksPath, --uninstall restores it" {
+	hooks/install --uninstall >/dev/null
+	user_hook "$REPO/my hooks" pre-commit
+	user_hook "$REPO/my hooks" commit-msg
+	user_hook "$REPO/my hooks" pre-push
+	# the user's commit-msg adds a trailer, as Gerrit's does
+	# shellcheck disable=SC2016 # $1 of that hook
+	printf 'git interpret-trailers --in-place --trailer "Change-Id: I1" "$1"\n' >>"$REPO/my hooks/commit-msg"
+	git config core.hooksPath 'my hooks'
+	run hooks/install
+	[ "$status" -eq 1 ]
+	run hooks/install --force
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# ours run (a missing sign-off is refused) after the user's
+	run git commit --allow-empty -m 'a: b
+
+Body.'
+	[ "$status" -ne 0 ]
+	grep -q '^pre-commit' "$REPO/my hooks/ran"
+	run git commit --allow-empty -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	git log -1 --format=%B | grep -q '^Change-Id: I1$'
+	grep -q '^commit-msg ' "$REPO/my hooks/ran"
+	# every other hook of theirs still runs
+	git init -q --bare "$BATS_TEST_TMPDIR/remote.git"
+	git push -q "$BATS_TEST_TMPDIR/remote.git" HEAD:main
+	grep -q '^pre-push ' "$REPO/my hooks/ran"
+	run hooks/install --uninstall
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(git config core.hooksPath)" = 'my hooks' ]
+}
+
+@test "install: hooks the user keeps in .git/hooks still run" {
+	hooks/install --uninstall >/dev/null
+	user_hook .git/hooks pre-commit
+	run hooks/install
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run git commit --allow-empty -m "$MSG"
+	[ "$status" -eq 0 ]
+	grep -q '^pre-commit' .git/hooks/ran
+	hooks/install --uninstall
+	run git config core.hooksPath
+	[ "$status" -eq 1 ]
+	[ -x .git/hooks/pre-commit ]
+}
+
+@test "install: --copy refuses when core.hooksPath makes git ignore .git/hooks" {
+	hooks/install --uninstall >/dev/null
+	git config core.hooksPath elsewhere
+	run hooks/install --copy
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ ! -e .git/hooks/pre-commit ]
+	[ "$(git config core.hooksPath)" = elsewhere ]
+}
+
+@test "install: --copy --force chains to the hook it displaces, --uninstall puts it back" {
+	hooks/install --uninstall >/dev/null
+	user_hook .git/hooks commit-msg
+	cp .git/hooks/commit-msg "$BATS_TEST_TMPDIR/theirs"
+	run hooks/install --copy --force
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run git commit --allow-empty -m "$MSG"
+	[ "$status" -eq 0 ]
+	grep -q '^commit-msg ' .git/hooks/ran
+	hooks/install --uninstall
+	cmp .git/hooks/commit-msg "$BATS_TEST_TMPDIR/theirs"
+}
+
+@test "pre-commit: CLANG_FORMAT naming no program says not found" {
+	printf 'int  b=2;\n' >>a.c
+	git add a.c
+	CLANG_FORMAT=/nonexistent run git commit -m "$MSG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CLANG_FORMAT=/nonexistent: not found"* ]]
+	[[ "$output" != *"version unknown"* ]]
+	CLANG_FORMAT=no-such-clang-format run git commit --allow-empty -m "$MSG"
+	[[ "$output" != *"version unknown"* ]]
+}

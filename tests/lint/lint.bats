@@ -172,6 +172,21 @@ good_c() {
 	[[ "$output" == *"failed: shellcheck"* ]]
 }
 
+@test "lint: a changed script is checked with the files it sources" {
+	mkdir -p ci/lib
+	# shellcheck disable=SC2016 # the library text itself
+	printf '#!/bin/sh\n# SPDX-License-Identifier: MIT\nGREETING=hi\n' >ci/lib/common.sh
+	commit_all "ci: add a library"
+	# shellcheck disable=SC2016 # the script text itself
+	printf '#!/bin/sh\n# SPDX-License-Identifier: MIT\n# shellcheck source-path=SCRIPTDIR\n. "$(dirname "$0")/lib/common.sh"\necho "$GREETING"\n' >ci/tool
+	chmod +x ci/tool
+	commit_all "ci: add a tool using the library"
+	run "$LINT" --skip=tidy,cppcheck HEAD~1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ok: 1 script(s) clean"* ]]
+}
+
 @test "lint: a missing SPDX line fails" {
 	mkdir -p svsm/mm mk
 	printf 'int f(void);\n' >svsm/mm/nospdx.h
@@ -297,4 +312,14 @@ good_c() {
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"svsm/x/k.c:2:10: error: 'only.h' file not found [clang-diagnostic-error] (hosted, kernel)"* ]]
+}
+
+@test "lint: CLANG_FORMAT naming no program says not found" {
+	good_c f >a.c
+	commit_all "a: add a.c"
+	CLANG_FORMAT=/nonexistent run "$LINT" --skip=tidy,cppcheck
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/nonexistent not found"* ]]
+	[[ "$output" != *"version unknown"* ]]
 }

@@ -121,7 +121,7 @@ Signed-off-by: Ann Dev <ann@example.org>'
 All good here.'
 	run "$SPELL" "$base"
 	echo "$output"
-	[[ "$output" == *"commit $sha: teh ==> the"* ]]
+	[[ "$output" == *"commit $sha:3: teh ==> the"* ]]
 	[ "$(printf '%s\n' "$output" | grep -c '==>')" -eq 1 ]
 	# older commits are not
 	run "$SPELL" HEAD
@@ -165,4 +165,83 @@ All good here.'
 	run "$SPELL"
 	echo "$output"
 	[[ "$output" == *"a dir/x y.txt:1: teh ==> the"* ]]
+}
+
+@test "spell: codespell whose first line carries an argument still runs" {
+	printf 'teh\n' >doc.txt
+	commit_all "doc: typo"
+	for shebang in '#!/usr/bin/python3 -s' '#!/usr/bin/env python3'; do
+		fake_codespell "$shebang"
+		[ "$(command -v codespell)" = "$BATS_TEST_TMPDIR/bin/codespell" ]
+		run "$SPELL" --strict
+		echo "$shebang: $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"doc.txt:1: teh ==> the"* ]]
+	done
+}
+
+@test "spell: a codespell that cannot run is reported, not passed over" {
+	printf 'teh\n' >doc.txt
+	commit_all "doc: typo"
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/nonexistent/python3\n' >"$BATS_TEST_TMPDIR/bin/codespell"
+	chmod +x "$BATS_TEST_TMPDIR/bin/codespell"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH
+	run "$SPELL"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"spelling NOT checked"* ]]
+	[[ "$output" == *"$BATS_TEST_TMPDIR/bin/codespell"* ]]
+	run "$SPELL" --strict
+	[ "$status" -eq 2 ]
+}
+
+@test "spell: without codespell it says so, once, with the fix" {
+	printf 'teh\n' >doc.txt
+	commit_all "doc: typo"
+	no_codespell
+	run "$SPELL"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'spelling NOT checked' <<<"$output")" -eq 1 ]
+	[[ "$output" == *"apt-get install codespell"* ]]
+	run "$SPELL" --strict
+	[ "$status" -eq 2 ]
+}
+
+@test "spell: the fast codespell start finds exactly what codespell finds" {
+	# 400 misspellings from codespell's own dictionaries, with a mixed case
+	# and an ignored word, checked by ci/spell and by codespell itself
+	data=$(python3 -c 'import codespell_lib, os; print(os.path.dirname(codespell_lib.__file__))' 2>/dev/null ||
+		/usr/bin/python3 -c 'import codespell_lib, os; print(os.path.dirname(codespell_lib.__file__))')
+	{
+		awk -F '->' 'NR % 97 == 1 { print $1 }' "$data/data/dictionary.txt" | head -n 380
+		awk -F '->' 'NR % 7 == 1 { print $1 }' "$data/data/dictionary_rare.txt" | head -n 20
+		echo 'Teh TEH adn'
+	} >words.txt
+	printf '[codespell]\nignore-words-list = adn\n' >.codespellrc
+	git add -A
+	run "$SPELL" --cached
+	[ "$status" -eq 0 ]
+	ours=$(grep -c '==>' <<<"$output")
+	theirs=$(codespell --disable-colors --builtin clear,rare words.txt | grep -c '==>' || true)
+	echo "ci/spell: $ours, codespell: $theirs"
+	[ "$ours" -ge 400 ]
+	[ "$ours" -eq "$theirs" ]
+	[[ "$output" == *"words.txt:401: Teh ==> The"* ]]
+	[[ "$output" != *"adn ==>"* ]]
+}
+
+@test "spell: a finding in a commit message names its line" {
+	base=$(git rev-parse HEAD)
+	git commit -q --no-verify --allow-empty -m 'doc: subject
+
+First line is fine.
+Second has teh typo.
+
+Signed-off-by: Ann Dev <ann@example.org>'
+	sha=$(git rev-parse --short HEAD)
+	run "$SPELL" "$base"
+	echo "$output"
+	[[ "$output" == *"commit $sha:4: teh ==> the"* ]]
 }

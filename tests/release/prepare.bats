@@ -53,7 +53,7 @@ load helpers
 	[ "$(head -n 1 "$notes")" = "# $("$VERSION_TOOL" -v 2026.11-devel notes-title)" ]
 	grep -qx -- '- Tag: `v2026.11-devel`' "$notes"
 	grep -qx -- '- Previous release: `v2026.10-devel`' "$notes"
-	grep -qx -- '- Changes: 3 commits by 1 contributors' "$notes"
+	grep -qx -- '- Changes: 3 commits by 1 contributor' "$notes"
 	sed -n '/^### Release blockers/,/^##/p' "$notes" | grep -q 'proto: fix PVALIDATE bounds (#12, @carol)'
 	sed -n '/^### Release blockers/,/^##/p' "$notes" | grep -q 'Boot hangs with 512 vCPUs (#15'
 	sed -n '/^### Features/,/^##/p' "$notes" | grep -q 'mm: add slab caches (#11'
@@ -207,4 +207,38 @@ load helpers
 	[ "$status" -eq 0 ]
 	[ "$(git log -1 --format=%s)" = "release: SVSM 2026.11-devel" ]
 	[ -z "$(git status --porcelain)" ]
+}
+
+@test "prepare: without a GitHub repository, --offline cuts the release from local checks" {
+	make_repo
+	sed -i 's/^repo = .*/repo =/' release/config
+	git commit -q -s -am "release: no GitHub repository" -m "Offline."
+	head=$(git rev-parse HEAD)
+	run svsm_release prepare 2026.11-devel
+	echo "$output"
+	[ "$status" -eq 2 ]
+	grep -q -- '--offline' <<<"$output"
+	[ "$(git rev-parse HEAD)" = "$head" ]
+	SVSM_GITHUB_API=http://127.0.0.1:1 run svsm_release --offline prepare 2026.11-devel
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! grep -q 'cannot reach' <<<"$output" || false
+	grep -q 'GitHub: not checked (--offline): blockers and features (milestone 2026.11-devel), CI of main' <<<"$output"
+	grep -q 'next: svsm-release tag 2026.11-devel (offline' <<<"$output"
+	[ "$(git log -1 --format=%s)" = "release: SVSM 2026.11-devel" ]
+	notes=release/notes/2026.11-devel.md
+	grep -qx -- '- Changes: 4 commits by 1 contributor' "$notes"
+	grep -q 'Not collected: prepared with --offline' "$notes"
+	sed -n '/^### mm/,/^##/p' "$notes" | grep -q 'add the buddy page allocator'
+	# the rest of the release needs no GitHub either
+	run svsm_release tag 2026.11-devel
+	[ "$status" -eq 0 ]
+	run svsm_release artifacts 2026.11-devel
+	echo "$output"
+	[ "$status" -eq 0 ]
+	(cd build/release/2026.11-devel && sha256sum -c SHA256SUMS)
+	SVSM_RELEASE_TODAY=2026-12-06 run svsm_release next
+	[ "$output" = "2026.12-devel planned 2026-12-29 (last Tuesday of December 2026): in 23 days" ]
+	run svsm_release --offline status 2026.11-devel
+	grep -q 'released (v2026.11-devel)' <<<"$output"
 }

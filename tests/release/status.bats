@@ -174,3 +174,37 @@ load helpers
 	run svsm_release status
 	grep -q 'CI: main @ 0123456789ab: pending (combined status: none, 0 contexts; check runs: 1 \[1 in_progress\])' <<<"$output"
 }
+
+@test "status: GitHub unreachable: the local results, and what did not run" {
+	make_repo
+	SVSM_GITHUB_API=http://127.0.0.1:1 SVSM_RELEASE_TODAY=2026-12-06 run svsm_release status
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q 'cannot reach the GitHub API' <<<"$output"
+	grep -q 'OVERDUE by 12 days' <<<"$output"
+	grep -q '^Commits: 3 non-merge commits in v2026.10-devel..HEAD$' <<<"$output"
+	grep -q '^Sign-off: ok' <<<"$output"
+	grep -q '^Lint: ' <<<"$output"
+	grep -q '^Not checked (GitHub unreachable): blockers and features (milestone 2026.11-devel), CI of main$' <<<"$output"
+	grep -q '^Result: UNKNOWN' <<<"$output"
+}
+
+@test "status: no GitHub repository, or --offline: local checks only" {
+	make_repo
+	sed -i 's/^repo = .*/repo =/' release/config
+	git commit -q -s -am "release: no GitHub repository" -m "Offline."
+	run svsm_release status
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^Commits: 4 non-merge commits in v2026.10-devel..HEAD$' <<<"$output"
+	grep -q '^Sign-off: ok' <<<"$output"
+	grep -q '^Not checked (no GitHub repository: repo in release/config, --repo, or a github.com remote): blockers and features (milestone 2026.11-devel), CI of main$' <<<"$output"
+	grep -q '^Result: no open blocker known (local checks only)' <<<"$output"
+	# --offline never asks GitHub, even with a repository configured
+	git checkout -q HEAD~1
+	SVSM_GITHUB_API=http://127.0.0.1:1 run svsm_release --offline status
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^Not checked (--offline): ' <<<"$output"
+	! grep -q 'cannot reach' <<<"$output" || false
+}

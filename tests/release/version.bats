@@ -89,14 +89,36 @@ last Tuesday of November 2026" ]
 
 @test "next: the next release is VERSION until tagged, then next month" {
 	make_repo
+	export SVSM_RELEASE_TODAY=2026-11-02
 	run svsm_release next
 	[ "$status" -eq 0 ]
-	[ "$output" = "2026.11-devel planned 2026-11-24 (last Tuesday of November 2026)" ]
+	[ "$output" = "2026.11-devel planned 2026-11-24 (last Tuesday of November 2026): in 22 days" ]
 	printf '2026.11-devel\n' >release/VERSION
 	git commit -q -s -am "release: SVSM 2026.11-devel" -m "Development release."
 	run svsm_release next
-	[ "$output" = "2026.11-devel planned 2026-11-24 (last Tuesday of November 2026)" ]
+	[ "$output" = "2026.11-devel planned 2026-11-24 (last Tuesday of November 2026): in 22 days" ]
 	git tag -a -m x v2026.11-devel
 	run svsm_release next
-	[ "$output" = "2026.12-devel planned 2026-12-29 (last Tuesday of December 2026)" ]
+	[ "$output" = "2026.12-devel planned 2026-12-29 (last Tuesday of December 2026): in 57 days" ]
+}
+
+@test "next: a planned release that is past due is called overdue" {
+	make_repo
+	printf '2026.11-devel\n' >release/VERSION
+	git commit -q -s -am "build: head for 2026.11-devel" -m "Body."
+	SVSM_RELEASE_TODAY=2026-12-06 run svsm_release next
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "2026.11-devel planned 2026-11-24 (last Tuesday of November 2026): OVERDUE by 12 days (v2026.11-devel is not tagged)" ]
+	SVSM_RELEASE_TODAY=2026-11-24 run svsm_release next
+	[ "$output" = "2026.11-devel planned 2026-11-24 (last Tuesday of November 2026): due today" ]
+	SVSM_RELEASE_TODAY=2026-11-20 run svsm_release next
+	[ "$output" = "2026.11-devel planned 2026-11-24 (last Tuesday of November 2026): in 4 days" ]
+	# without SVSM_RELEASE_TODAY, today is today
+	run svsm_release next
+	[[ "$output" == "2026.11-devel planned 2026-11-24 (last Tuesday of November 2026): "* ]]
+	# once tagged, next month is named
+	git tag -a -m x v2026.11-devel
+	SVSM_RELEASE_TODAY=2026-12-06 run svsm_release next
+	[ "$output" = "2026.12-devel planned 2026-12-29 (last Tuesday of December 2026): in 23 days" ]
 }
