@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "svsm/kbs.h"
 #include "svsm/log.h"
+#include "svsm/vtpm_key.h"
 
 enum log_level log_level_max = LOG_WARN;
 
@@ -38,11 +40,13 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-/** Report and abort: hosted memory holds no secrets beyond this process. */
+/** Wipe the KBS secret and the vTPM state key, report and abort. */
 _Noreturn void panic(const char *fmt, ...)
 {
 	va_list ap;
 
+	kbs_panic_wipe();
+	vtpm_state_key_clear();
 	fputs("svsm: PANIC: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

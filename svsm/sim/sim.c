@@ -194,6 +194,7 @@ struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 	}
 	sim->svsm_base = c.guest_mem_bytes - svsm_size;
 	sim->ca_gpa[0] = SIM_GUEST_CA_GPA;
+	svsm_sim_kbs_boot = c.kbs;
 	if (launch_svsm(sim, &c, svsm_size) != 0 || launch_guest(sim) != 0 ||
 	    (sim->psp = psp_attach(sim->m,
 				   sim->svsm_base + SVSM_PG_SECRETS * SIM_PAGE,
@@ -203,9 +204,11 @@ struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 	    snp_machine_terminated(sim->m, NULL, NULL)) {
 		goto out_destroy;
 	}
+	svsm_sim_kbs_boot = NULL;
 	return sim;
 
 out_destroy:
+	svsm_sim_kbs_boot = NULL;
 	svsm_services_fini();
 	if (sim->psp != NULL) {
 		psp_detach(sim->m, sim->psp);
@@ -353,4 +356,17 @@ const uint8_t *svsm_sim_vcek_der(struct svsm_sim *sim, size_t *len)
 const uint8_t *svsm_sim_ark_der(struct svsm_sim *sim, size_t *len)
 {
 	return psp_ark_der(sim->psp, len);
+}
+
+/** What the SVSM's KBS client did at boot. */
+int svsm_sim_kbs_result(struct svsm_sim *sim, struct svsm_sim_kbs_result *out)
+{
+	const struct svsm_sim_kbs_result *r = svsm_services_kbs_result();
+
+	(void)sim;
+	if (r == NULL) {
+		return -1;
+	}
+	*out = *r;
+	return 0;
 }
