@@ -7,8 +7,11 @@
  *
  *   svsm-sim [options] kbs --url URL --resource REPO/TYPE/TAG
  *            [--hash sha384|sha512] [--proxy ADDR:PORT] [--timeout SEC]
- *            [--stats]
+ *            [--stats] [--measurement-out FILE]
  *
+ * --measurement-out writes the launch measurement (hex) before the SVSM
+ * boots and attests: the reference value a relying party would compute
+ * from the image (a test KBS reads its allowlist from such a file).
  * Without --proxy it starts tools/kbs-proxy (beside svsm-sim, or
  * $SVSM_KBS_PROXY) on one end of a socket pair; with --proxy it connects to
  * a running proxy at ADDR:PORT. Exit status 0 if the resource was
@@ -27,7 +30,7 @@
 #include "console.h"
 
 struct kbs_args {
-	const char *url, *resource, *proxy;
+	const char *url, *resource, *proxy, *measurement_out;
 	bool sha512, stats;
 	unsigned timeout_s;
 };
@@ -36,7 +39,8 @@ static int kbs_usage(void)
 {
 	fprintf(stderr, "usage: svsm-sim [options] kbs --url URL --resource "
 			"REPO/TYPE/TAG [--hash sha384|sha512] "
-			"[--proxy ADDR:PORT] [--timeout SEC] [--stats]\n");
+			"[--proxy ADDR:PORT] [--timeout SEC] [--stats] "
+			"[--measurement-out FILE]\n");
 	return 2;
 }
 
@@ -59,6 +63,8 @@ static int parse(int argc, char **argv, struct kbs_args *a)
 			a->url = v;
 		} else if (strcmp(o, "--resource") == 0) {
 			a->resource = v;
+		} else if (strcmp(o, "--measurement-out") == 0) {
+			a->measurement_out = v;
 		} else if (strcmp(o, "--proxy") == 0) {
 			a->proxy = v;
 		} else if (strcmp(o, "--timeout") == 0 && atoi(v) > 0) {
@@ -149,6 +155,23 @@ static int start_proxy(const struct kbs_args *a, pid_t *pid)
 	return sv[0];
 }
 
+/* The launch measurement as a hex line in the file named by `ctx`. */
+static void write_measurement(const uint8_t m[48], void *ctx)
+{
+	FILE *f = fopen(ctx, "w");
+	unsigned i;
+
+	if (f == NULL) {
+		fprintf(stderr, "svsm-sim: cannot write %s\n", (char *)ctx);
+		return;
+	}
+	for (i = 0; i < 48; i++) {
+		fprintf(f, "%02x", m[i]);
+	}
+	fprintf(f, "\n");
+	fclose(f);
+}
+
 static void print_result(const struct svsm_sim_kbs_result *r, bool stats)
 {
 	unsigned i;
@@ -195,6 +218,10 @@ int console_kbs(struct svsm_sim_config *cfg, int argc, char **argv,
 	kbs.resource = a.resource;
 	kbs.sha512 = a.sha512;
 	kbs.timeout_ms = (a.timeout_s + 5) * 1000; /* the proxy's, and some */
+	if (a.measurement_out != NULL) {
+		kbs.launched = write_measurement;
+		kbs.ctx = (void *)(uintptr_t)a.measurement_out;
+	}
 	cfg->kbs = &kbs;
 	sim = svsm_sim_create(cfg);
 	if (sim == NULL) {

@@ -198,8 +198,13 @@ struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 	if (launch_svsm(sim, &c, svsm_size) != 0 || launch_guest(sim) != 0 ||
 	    (sim->psp = psp_attach(sim->m,
 				   sim->svsm_base + SVSM_PG_SECRETS * SIM_PAGE,
-				   SIM_GUEST_POLICY)) == NULL ||
-	    snp_machine_boot(sim->m, 0,
+				   SIM_GUEST_POLICY)) == NULL) {
+		goto out_destroy;
+	}
+	if (c.kbs != NULL && c.kbs->launched != NULL) {
+		c.kbs->launched(snp_machine_measurement(sim->m), c.kbs->ctx);
+	}
+	if (snp_machine_boot(sim->m, 0,
 			     sim->svsm_base + SVSM_PG_VMSA * SIM_PAGE) != 0 ||
 	    snp_machine_terminated(sim->m, NULL, NULL)) {
 		goto out_destroy;

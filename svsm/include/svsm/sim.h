@@ -31,6 +31,13 @@ struct svsm_sim_kbs {
 	const char *resource; /* "repo/type/tag" */
 	bool sha512; /* REPORT_DATA hash: SHA-384 (Trustee) or SHA-512 */
 	unsigned timeout_ms; /* per exchange with the proxy; 0 = 30 s */
+	/**
+	 * Called after the launch, before the SVSM boots and attests, with
+	 * the launch measurement: what a relying party would compute from
+	 * the image as its reference value (NULL: not called).
+	 */
+	void (*launched)(const uint8_t measurement[48], void *ctx);
+	void *ctx;
 };
 
 struct svsm_sim_config {
