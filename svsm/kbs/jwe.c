@@ -90,28 +90,42 @@ static void be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/** Concat KDF, one SHA-256 round (see kbs_internal.h). */
-int kbs_concat_kdf(const uint8_t *z, size_t zlen, uint8_t kek[32])
+static int put_field(EVP_MD_CTX *md, const char *s)
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	uint8_t counter[4], alglen[4], apu[4], apv[4], bits[4];
+	uint8_t len[4];
+	size_t n = strlen(s);
+
+	be32(len, (uint32_t)n);
+	return EVP_DigestUpdate(md, len, 4) == 1 &&
+	       EVP_DigestUpdate(md, s, n) == 1;
+}
+
+/** Concat KDF, one SHA-256 round (see kbs_internal.h). */
+int kbs_concat_kdf(const uint8_t *z, size_t zlen, const char *alg,
+		   const char *apu, const char *apv, unsigned bits,
+		   uint8_t *out)
+{
+	EVP_MD_CTX *md;
+	uint8_t counter[4], keylen[4], full[32];
 	int ok;
 
+	if (bits == 0 || bits > 256 || bits % 8 != 0) {
+		return -1;
+	}
+	md = EVP_MD_CTX_new();
 	be32(counter, 1);
-	be32(alglen, sizeof(ALG) - 1);
-	be32(apu, 0);
-	be32(apv, 0);
-	be32(bits, 256);
+	be32(keylen, bits);
 	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
 	     EVP_DigestUpdate(md, counter, 4) == 1 &&
-	     EVP_DigestUpdate(md, z, zlen) == 1 &&
-	     EVP_DigestUpdate(md, alglen, 4) == 1 &&
-	     EVP_DigestUpdate(md, ALG, sizeof(ALG) - 1) == 1 &&
-	     EVP_DigestUpdate(md, apu, 4) == 1 &&
-	     EVP_DigestUpdate(md, apv, 4) == 1 &&
-	     EVP_DigestUpdate(md, bits, 4) == 1 &&
-	     EVP_DigestFinal_ex(md, kek, NULL) == 1;
+	     EVP_DigestUpdate(md, z, zlen) == 1 && put_field(md, alg) &&
+	     put_field(md, apu) && put_field(md, apv) &&
+	     EVP_DigestUpdate(md, keylen, 4) == 1 &&
+	     EVP_DigestFinal_ex(md, full, NULL) == 1;
 	EVP_MD_CTX_free(md);
+	if (ok) {
+		memcpy(out, full, bits / 8);
+	}
+	kbs_wipe(full, sizeof(full));
 	return ok ? 0 : -1;
 }
 
@@ -233,7 +247,8 @@ int kbs_jwe_decrypt(EVP_PKEY *key, const char *json, size_t n, uint8_t *out,
 	    ct_len == 0) {
 		goto out;
 	}
-	if (ecdh(key, epk, z) != 0 || kbs_concat_kdf(z, sizeof(z), kek) != 0 ||
+	if (ecdh(key, epk, z) != 0 ||
+	    kbs_concat_kdf(z, sizeof(z), ALG, "", "", 256, kek) != 0 ||
 	    unwrap(kek, wrapped, cek) != 0 ||
 	    gcm_open(cek, iv, prot.p + 1, prot.n - 2, out, ct_len, tag, out) !=
 		    0) {

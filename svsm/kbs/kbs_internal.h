@@ -123,8 +123,14 @@ int kbs_ec_xy(EVP_PKEY *key, uint8_t x[KBS_P521_COORD],
  */
 int kbs_jwe_decrypt(EVP_PKEY *key, const char *json, size_t n, uint8_t *out,
 		    size_t cap, size_t *len);
-/** The Concat KDF for ECDH-ES+A256KW (RFC 7518 4.6.2), apu = apv = "". */
-int kbs_concat_kdf(const uint8_t *z, size_t zlen, uint8_t kek[32]);
+/**
+ * The Concat KDF of RFC 7518 section 4.6.2 with SHA-256, for keys of at
+ * most 256 bits (one round): `bits / 8` bytes to `out`. The KBS uses alg
+ * "ECDH-ES+A256KW", apu = apv = "" and 256 bits.
+ */
+int kbs_concat_kdf(const uint8_t *z, size_t zlen, const char *alg,
+		   const char *apu, const char *apv, unsigned bits,
+		   uint8_t *out);
 
 /* ---- runtime_data and evidence (svsm/kbs/evidence.c) ---- */
 
