@@ -52,7 +52,7 @@ const char *kbs_strerror(enum kbs_err err)
 	case KBS_ERR_CONFIG:
 		return "bad KBS configuration (resource path)";
 	case KBS_ERR_TRANSPORT:
-		return "the KBS proxy is unreachable, closed or timed out";
+		return "the KBS or its proxy is unreachable or timed out";
 	case KBS_ERR_AUTH:
 		return "the KBS refused auth";
 	case KBS_ERR_ATTEST:
@@ -130,6 +130,10 @@ static enum kbs_err http(const struct kbs_ops *ops, struct kbs_work *w,
 	}
 	w->resp[n] = '\0';
 	*resp_len = n;
+	/* The proxy's (or a gateway's) word for "the KBS did not answer". */
+	if (*status == 502 || *status == 503 || *status == 504) {
+		return KBS_ERR_TRANSPORT;
+	}
 	return KBS_OK;
 }
 

@@ -27,6 +27,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "abi/svsm_call.h"
+#include "abi/svsm_core.h"
+
 #include "console.h"
 
 struct kbs_args {
@@ -172,10 +175,24 @@ static void write_measurement(const uint8_t m[48], void *ctx)
 	fclose(f);
 }
 
-static void print_result(const struct svsm_sim_kbs_result *r, bool stats)
+/* Whether the guest finds the vTPM protocol (QUERY_PROTOCOL 2, 1). */
+static bool vtpm_offered(struct svsm_sim *sim)
+{
+	struct svsm_sim_regs r = {
+		.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_QUERY_PROTOCOL),
+		.rcx = SVSM_QUERY_PROTOCOL_ARG(SVSM_PROTOCOL_VTPM, 1),
+	};
+
+	return svsm_sim_call(sim, 0, &r) == 0 && (uint32_t)r.rax == 0 &&
+	       r.rcx != 0;
+}
+
+static void print_result(const struct svsm_sim_kbs_result *r, bool stats,
+			 bool vtpm)
 {
 	unsigned i;
 
+	printf("vtpm: %s\n", vtpm ? "on" : "off");
 	if (stats) {
 		printf("auth: request %zu bytes, response %zu bytes\n",
 		       r->auth_req, r->auth_resp);
@@ -228,7 +245,7 @@ int console_kbs(struct svsm_sim_config *cfg, int argc, char **argv,
 		fprintf(stderr, "svsm-sim: the SVSM did not boot\n");
 	} else if (console_write_ark(sim, ark_out) == 0 &&
 		   svsm_sim_kbs_result(sim, &r) == 0) {
-		print_result(&r, a.stats);
+		print_result(&r, a.stats, vtpm_offered(sim));
 		status = r.status == 0 && r.vtpm_key ? 0 : 1;
 	}
 	svsm_sim_destroy(sim);

@@ -39,7 +39,7 @@ enum kbs_hash {
 enum kbs_err {
 	KBS_OK = 0,
 	KBS_ERR_CONFIG,	   /* bad resource path or options */
-	KBS_ERR_TRANSPORT, /* the proxy is unreachable, closed or timed out */
+	KBS_ERR_TRANSPORT, /* proxy or KBS unreachable or timed out (502-504) */
 	KBS_ERR_AUTH,	   /* auth was refused (non-200) */
 	KBS_ERR_ATTEST,	   /* attest was refused: policy or evidence */
 	KBS_ERR_RESOURCE,  /* the resource was refused or is missing */

@@ -654,6 +654,8 @@ static void flow_failures(void **state)
 		{ 0, 200, "{\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAAAA\\\"}",
 		  KBS_ERR_PROTOCOL },
 		{ 1, 401, "{\"type\":\"x\"}", KBS_ERR_ATTEST },
+		{ 1, 502, "", KBS_ERR_TRANSPORT },
+		{ 0, 504, "", KBS_ERR_TRANSPORT },
 		{ 1, 200, "[]", KBS_ERR_PROTOCOL },
 		{ 2, 401, "{}", KBS_ERR_RESOURCE },
 		{ 2, 200, "{\"protected\":\"x\"}", KBS_ERR_JWE },
