@@ -266,11 +266,13 @@ static int value(struct cur *c, unsigned depth, struct jval *v)
 /** Check a whole document (see kbs_internal.h). */
 int json_parse(const char *s, size_t n, struct jval *root)
 {
-	struct cur c = { s, s + n };
+	struct cur c;
 
 	if (s == NULL || kbs_has_byte(s, n, '\0')) {
 		return -1;
 	}
+	c.p = s;
+	c.end = s + n;
 	ws(&c);
 	if (value(&c, 1, root) != 0) {
 		return -1;

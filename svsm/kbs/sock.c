@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Frames over a stream socket with deadlines (see sock.h). Hosted only. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +61,30 @@ static int io(int fd, uint8_t *p, size_t n, long long deadline, bool rd)
 		}
 		done += (size_t)r;
 	}
+	return 0;
+}
+
+/** Parse ADDR:PORT (see sock.h). */
+int kbs_sock_addr(const char *addr, struct sockaddr_in *sa, char *host,
+		  size_t cap)
+{
+	const char *colon = strrchr(addr, ':');
+	char *end = NULL;
+	unsigned long port;
+
+	if (colon == NULL || (size_t)(colon - addr) >= cap) {
+		return -1;
+	}
+	memcpy(host, addr, (size_t)(colon - addr));
+	host[colon - addr] = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	if (end == colon + 1 || *end != '\0' || port > 65535 ||
+	    inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
+		return -1;
+	}
+	sa->sin_port = htons((uint16_t)port);
 	return 0;
 }
 

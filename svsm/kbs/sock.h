@@ -17,6 +17,15 @@ struct kbs_sock {
 	uint8_t frame[KBS_FRAME_HDR + KBS_FRAME_MAX];
 };
 
+struct sockaddr_in;
+
+/**
+ * Parse "A.B.C.D:PORT" (port 0..65535) into `sa`; the address text goes to
+ * `host` (`cap` bytes). 0 or -1.
+ */
+int kbs_sock_addr(const char *addr, struct sockaddr_in *sa, char *host,
+		  size_t cap);
+
 /** Write all `n` bytes before the deadline: 0 or -1. */
 int kbs_sock_write(int fd, const uint8_t *p, size_t n, int timeout_ms);
 /**

@@ -31,12 +31,22 @@
 #include "abi/svsm_core.h"
 
 #include "console.h"
+#include "../kbs/sock.h"
 
 struct kbs_args {
 	const char *url, *resource, *proxy, *measurement_out;
 	bool sha512, stats;
 	unsigned timeout_s;
 };
+
+/* A decimal number in [1, max]; 0 if `s` is not one. */
+static unsigned long number(const char *s, unsigned long max)
+{
+	char *end = NULL;
+	unsigned long v = strtoul(s, &end, 10);
+
+	return end != s && *end == '\0' && v >= 1 && v <= max ? v : 0;
+}
 
 static int kbs_usage(void)
 {
@@ -70,8 +80,9 @@ static int parse(int argc, char **argv, struct kbs_args *a)
 			a->measurement_out = v;
 		} else if (strcmp(o, "--proxy") == 0) {
 			a->proxy = v;
-		} else if (strcmp(o, "--timeout") == 0 && atoi(v) > 0) {
-			a->timeout_s = (unsigned)atoi(v);
+		} else if (strcmp(o, "--timeout") == 0 &&
+			   number(v, 3600) != 0) {
+			a->timeout_s = (unsigned)number(v, 3600);
 		} else if (strcmp(o, "--hash") == 0 &&
 			   (strcmp(v, "sha384") == 0 ||
 			    strcmp(v, "sha512") == 0)) {
@@ -87,17 +98,11 @@ static int parse(int argc, char **argv, struct kbs_args *a)
 static int connect_proxy(const char *addr)
 {
 	char host[64];
-	const char *colon = strrchr(addr, ':');
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in sa;
 	int fd;
 
-	if (colon == NULL || (size_t)(colon - addr) >= sizeof(host)) {
-		return -1;
-	}
-	memcpy(host, addr, (size_t)(colon - addr));
-	host[colon - addr] = '\0';
-	sa.sin_port = htons((uint16_t)atoi(colon + 1));
-	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+	if (kbs_sock_addr(addr, &sa, host, sizeof(host)) != 0 ||
+	    sa.sin_port == 0) {
 		return -1;
 	}
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -214,7 +219,7 @@ static void print_result(const struct svsm_sim_kbs_result *r, bool stats,
 }
 
 /** `kbs ...` (see the top of this file). */
-int console_kbs(struct svsm_sim_config *cfg, int argc, char **argv,
+int console_kbs(struct svsm_sim_config cfg, int argc, char **argv,
 		const char *ark_out)
 {
 	struct kbs_args a = { .timeout_s = 30 };
@@ -239,8 +244,8 @@ int console_kbs(struct svsm_sim_config *cfg, int argc, char **argv,
 		kbs.launched = write_measurement;
 		kbs.ctx = (void *)(uintptr_t)a.measurement_out;
 	}
-	cfg->kbs = &kbs;
-	sim = svsm_sim_create(cfg);
+	cfg.kbs = &kbs;
+	sim = svsm_sim_create(&cfg);
 	if (sim == NULL) {
 		fprintf(stderr, "svsm-sim: the SVSM did not boot\n");
 	} else if (console_write_ark(sim, ark_out) == 0 &&

@@ -69,6 +69,8 @@ static void kbs_boot(const struct svsm_sim_kbs *cfg)
 	struct kbs_ops ops = { .exchange = kbs_sock_exchange,
 			       .evidence = kbs_evidence };
 	enum kbs_err rc = KBS_ERR_CRYPTO;
+	const char *msg;
+	size_t len;
 
 	memset(&kbs_result, 0, sizeof(kbs_result));
 	kbs_ran = true;
@@ -86,8 +88,12 @@ static void kbs_boot(const struct svsm_sim_kbs *cfg)
 		kbs_result.resource_resp = w->res_resp;
 	}
 	kbs_result.status = (int)rc;
-	strncpy(kbs_result.error, kbs_strerror(rc),
-		sizeof(kbs_result.error) - 1);
+	msg = kbs_strerror(rc);
+	len = strlen(msg);
+	if (len >= sizeof(kbs_result.error)) {
+		len = sizeof(kbs_result.error) - 1;
+	}
+	memcpy(kbs_result.error, msg, len);
 	if (rc == KBS_OK) {
 		pr_notice("kbs: released %s\n", cfg->resource);
 		kbs_use(kbs_secret_slot());

@@ -2,15 +2,18 @@
 #
 # Helpers of the KBS tests: start the test KBS and the malicious proxy on
 # 127.0.0.1 (each stops by itself after LIFETIME seconds, and teardown ends
-# them by their process IDs), and run svsm-sim kbs against them.
+# them by their process IDs), and run svsm-sim kbs against them. The
+# variables set here are read by kbs.bats, and `status` and `output` come
+# from bats' `run`.
+# shellcheck disable=SC2034,SC2154
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LIFETIME=${LIFETIME:-60}
 
 # wait_port FILE: the port a server wrote to FILE.
 wait_port() {
-	local i
-	for i in $(seq 100); do
+	local _
+	for _ in $(seq 100); do
 		[ -s "$1" ] && { cat "$1"; return 0; }
 		sleep 0.05
 	done
@@ -47,7 +50,7 @@ kbs_setup() {
 	SECRET_HEX=$(od -An -tx1 "$T/secret.bin" | tr -d ' \n')
 	"$SVSM_SIM" --ark-out "$T/ark.der" query 0 1 >/dev/null
 	: >"$T/allow"
-	KBS_PID= EVIL_PID=
+	KBS_PID='' EVIL_PID=
 }
 
 kbs_teardown() {

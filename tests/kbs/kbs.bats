@@ -43,7 +43,7 @@ teardown() {
 	"$KBS_PROXY" --url "$KBS_URL" --listen 127.0.0.1:0 --once \
 		>"$T/proxy.out" &
 	pid=$!
-	port=$(for i in $(seq 100); do
+	port=$(for _ in $(seq 100); do
 		sed -n 's/.*127.0.0.1:\([0-9]*\)$/\1/p' "$T/proxy.out"
 		sleep 0.05
 	done | head -n 1)

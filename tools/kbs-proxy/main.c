@@ -53,6 +53,15 @@ static uint8_t frame_in[KBS_FRAME_HDR + KBS_FRAME_MAX];
 static uint8_t frame_out[KBS_FRAME_HDR + KBS_FRAME_MAX];
 static uint8_t resp_body[KBS_BODY_MAX];
 
+/* A decimal number in [min, max]; -1 if `s` is not one. */
+static long number(const char *s, long min, long max)
+{
+	char *end = NULL;
+	long v = strtol(s, &end, 10);
+
+	return end != s && *end == '\0' && v >= min && v <= max ? v : -1;
+}
+
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 {
 	struct body *b = ctx;
@@ -176,18 +185,11 @@ static int serve(int fd, const struct opts *o)
 static int listen_on(const char *addr, int *out)
 {
 	char host[64];
-	const char *colon = strrchr(addr, ':');
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in sa;
 	socklen_t sl = sizeof(sa);
 	int fd, one = 1;
 
-	if (colon == NULL || (size_t)(colon - addr) >= sizeof(host)) {
-		return -1;
-	}
-	memcpy(host, addr, (size_t)(colon - addr));
-	host[colon - addr] = '\0';
-	sa.sin_port = htons((uint16_t)atoi(colon + 1));
-	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+	if (kbs_sock_addr(addr, &sa, host, sizeof(host)) != 0) {
 		return -1;
 	}
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -236,13 +238,14 @@ int main(int argc, char **argv)
 		if (strcmp(a, "--url") == 0) {
 			o.url = v;
 		} else if (strcmp(a, "--fd") == 0) {
-			fd = atoi(v);
+			fd = (int)number(v, 0, 1 << 20);
 		} else if (strcmp(a, "--listen") == 0) {
 			listen_addr = v;
-		} else if (strcmp(a, "--timeout") == 0 && atoi(v) > 0) {
-			o.timeout_ms = 1000L * atoi(v);
-		} else if (strcmp(a, "--idle") == 0 && atoi(v) > 0) {
-			o.idle_ms = 1000 * atoi(v);
+		} else if (strcmp(a, "--timeout") == 0 &&
+			   number(v, 1, 3600) > 0) {
+			o.timeout_ms = 1000L * number(v, 1, 3600);
+		} else if (strcmp(a, "--idle") == 0 && number(v, 1, 3600) > 0) {
+			o.idle_ms = 1000 * (int)number(v, 1, 3600);
 		} else if (strcmp(a, "--cacert") == 0) {
 			o.cacert = v;
 		} else {

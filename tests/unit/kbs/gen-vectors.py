@@ -3,7 +3,8 @@
 """Write tests/unit/kbs/vectors.h: JWE and key-derivation vectors for the
 SVSM's KBS client, made independently with Python's cryptography module
 (the same construction as tests/kbs/test-kbs.py). Run it again only to
-change the vectors: `python3 tests/unit/kbs/gen-vectors.py > vectors.h`."""
+change the vectors: `python3 tests/unit/kbs/gen-vectors.py > vectors.h`,
+then `clang-format -i vectors.h`."""
 import base64
 import hashlib
 import json

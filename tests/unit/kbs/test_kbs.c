@@ -302,7 +302,8 @@ static void jwe_decrypts(void **state)
 /* The vector with member `name`'s value replaced by `value` (a JSON text). */
 static char *with_member(const char *name, const char *value)
 {
-	char *doc = malloc(strlen(vec_jwe) + strlen(value) + 64);
+	size_t cap = strlen(vec_jwe) + strlen(value) + 64;
+	char *doc = malloc(cap);
 	char pat[32];
 	const char *p, *end;
 
@@ -312,7 +313,7 @@ static char *with_member(const char *name, const char *value)
 	assert_non_null(p);
 	p += strlen(pat);
 	end = strchr(p + 1, '"') + 1;
-	sprintf(doc, "%.*s%s%s", (int)(p - vec_jwe), vec_jwe, value, end);
+	snprintf(doc, cap, "%.*s%s%s", (int)(p - vec_jwe), vec_jwe, value, end);
 	return doc;
 }
 
@@ -379,8 +380,10 @@ static void jwe_refuses_tampering(void **state)
 			   "\"A256GCM\",\"epk\":{\"crv\":\"P-384\","
 			   "\"kty\":\"EC\",\"x\":\"AA\",\"y\":\"AA\"}}");
 	/* An RFC 7516 aad member would change the AAD: not ours. */
-	docs[count] = malloc(strlen(vec_jwe) + 16);
-	sprintf(docs[count], "{\"aad\":\"AA\",%s", vec_jwe + 1);
+	n = strlen(vec_jwe) + 16;
+	docs[count] = malloc(n);
+	assert_non_null(docs[count]);
+	snprintf(docs[count], n, "{\"aad\":\"AA\",%s", vec_jwe + 1);
 	count++;
 	for (i = 0; i < count; i++) {
 		memset(out, 0, sizeof(out));
@@ -475,7 +478,11 @@ static void frames(void **state)
 	assert_int_equal(
 		kbs_frame_parse_request(f + 4, 3, &m, path, &body, &len), -1);
 	/* A path length beyond the payload. */
-	memcpy(f, "\x01\x02\xff\x00/kbs/v0/auth", 16);
+	static const uint8_t long_path[16] = { 1,   2,	 0xff, 0,   '/', 'k',
+					       'b', 's', '/',  'v', '0', '/',
+					       'a', 'u', 't',  'h' };
+
+	memcpy(f, long_path, sizeof(long_path));
 	assert_int_equal(kbs_frame_parse_request(f, 16, &m, path, &body, &len),
 			 -1);
 }
@@ -543,7 +550,9 @@ static int fake_evidence(void *ctx, const uint8_t rd[64],
 	memcpy(certs, vcek_guid, 16);
 	certs[16] = 48;
 	certs[20] = 3;
-	memcpy(certs + 48, "abc", 3);
+	certs[48] = 'a';
+	certs[49] = 'b';
+	certs[50] = 'c';
 	*len = 51;
 	return 0;
 }
