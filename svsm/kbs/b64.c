@@ -38,11 +38,12 @@ size_t b64url_encode(const uint8_t *in, size_t n, char *out, size_t cap)
 	return o;
 }
 
-static int url_value(char c)
+/* The 6-bit value of `c`, or 64 if it is not in the alphabet. */
+static unsigned url_value(char c)
 {
 	const char *p = c != '\0' ? strchr(url_alphabet, c) : NULL;
 
-	return p != NULL ? (int)(p - url_alphabet) : -1;
+	return p != NULL ? (unsigned)(p - url_alphabet) : 64U;
 }
 
 /** Decode strictly (see kbs_internal.h). */
@@ -50,13 +51,13 @@ int b64url_decode(const char *in, size_t n, uint8_t *out, size_t cap,
 		  size_t *len)
 {
 	size_t full = n / 4, rest = n % 4, i, o = 0;
-	int v[4];
+	unsigned v[3];
 
 	if (rest == 1 || full * 3 + (rest ? rest - 1 : 0) > cap) {
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (url_value(in[i]) < 0) {
+		if (url_value(in[i]) > 63) {
 			return -1;
 		}
 	}
@@ -73,7 +74,7 @@ int b64url_decode(const char *in, size_t n, uint8_t *out, size_t cap,
 	if (rest != 0) {
 		v[0] = url_value(in[i]);
 		v[1] = url_value(in[i + 1]);
-		v[2] = rest == 3 ? url_value(in[i + 2]) : 0;
+		v[2] = rest == 3 ? url_value(in[i + 2]) : 0U;
 		/* Unused low bits must be zero (one encoding per input). */
 		if ((rest == 2 && (v[1] & 15) != 0) ||
 		    (rest == 3 && (v[2] & 3) != 0)) {

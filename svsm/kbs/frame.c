@@ -28,7 +28,9 @@ size_t kbs_frame_request(uint8_t *out, size_t cap, enum kbs_method method,
 	out[5] = (uint8_t)method;
 	out[6] = (uint8_t)plen;
 	out[7] = (uint8_t)(plen >> 8);
-	memcpy(out + 8, path, plen);
+	for (size_t i = 0; i < plen; i++) {
+		out[8 + i] = (uint8_t)path[i];
+	}
 	if (len != 0) {
 		memcpy(out + 8 + plen, body, len);
 	}

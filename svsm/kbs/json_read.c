@@ -359,9 +359,12 @@ int json_str(const struct jval *v, char *out, size_t cap, size_t *len)
 			static const char to[] = "\"\\/\b\f\n\r\t";
 
 			if (e == 'u') {
-				int cp = (hexval(p[0]) << 12) |
-					 (hexval(p[1]) << 8) |
-					 (hexval(p[2]) << 4) | hexval(p[3]);
+				/* The digits were checked by json_parse(). */
+				unsigned cp =
+					((unsigned)hexval(p[0]) & 15) << 12 |
+					((unsigned)hexval(p[1]) & 15) << 8 |
+					((unsigned)hexval(p[2]) & 15) << 4 |
+					((unsigned)hexval(p[3]) & 15);
 
 				if (cp == 0 || cp > 0x7F) {
 					return -1;

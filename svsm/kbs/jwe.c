@@ -170,7 +170,8 @@ static int gcm_open(const uint8_t cek[32], const uint8_t iv[GCM_IV],
 	     EVP_DecryptUpdate(ctx, out, &a, ct, (int)n) == 1 &&
 	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, GCM_TAG, tag) ==
 		     1 &&
-	     EVP_DecryptFinal_ex(ctx, out + a, &b) == 1 && (size_t)(a + b) == n;
+	     EVP_DecryptFinal_ex(ctx, out + a, &b) == 1 && a >= 0 && b >= 0 &&
+	     (size_t)a + (size_t)b == n;
 	EVP_CIPHER_CTX_free(ctx);
 	return ok ? 0 : -1;
 }
