@@ -29,10 +29,10 @@ import time
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.keywrap import aes_key_wrap
+
+import kbsjwe
 
 BODY_MAX = 2 * 1024 * 1024
 SESSION_LIFE = 300
@@ -59,10 +59,6 @@ AMD = "1.3.6.1.4.1.3704.1."
 
 class Refused(Exception):
     """The attestation is refused; the message says why."""
-
-
-def b64u(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def unb64u(text):
@@ -228,28 +224,8 @@ class Kbs:
         """The resource as a flattened JWE to `pub`."""
         if self.args.mode == "wrong-key":
             pub = ec.generate_private_key(ec.SECP521R1()).public_key()
-        eph = ec.generate_private_key(ec.SECP521R1())
-        n = eph.public_key().public_numbers()
-        header = {"alg": "ECDH-ES+A256KW", "enc": "A256GCM",
-                  "epk": {"crv": "P-521", "kty": "EC",
-                          "x": b64u(n.x.to_bytes(66, "big")),
-                          "y": b64u(n.y.to_bytes(66, "big"))}}
-        protected = b64u(json.dumps(header, separators=(",", ":")).encode())
-        z = eph.exchange(ec.ECDH(), pub)
-        alg = b"ECDH-ES+A256KW"
-        kek = hashlib.sha256(
-            (1).to_bytes(4, "big") + z + len(alg).to_bytes(4, "big") + alg +
-            bytes(8) + (256).to_bytes(4, "big")).digest()
-        cek = os.urandom(32)
-        iv = os.urandom(12)
-        ct = AESGCM(cek).encrypt(iv, plaintext, protected.encode())
-        tag = ct[-16:]
-        if self.args.mode == "bad-tag":
-            tag = bytes([tag[0] ^ 1]) + tag[1:]
-        return {"protected": protected,
-                "encrypted_key": b64u(aes_key_wrap(kek, cek)),
-                "iv": b64u(iv), "ciphertext": b64u(ct[:-16]),
-                "tag": b64u(tag)}
+        return kbsjwe.encrypt(pub, plaintext,
+                              bad_tag=self.args.mode == "bad-tag")
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

@@ -9,16 +9,14 @@ import base64
 import hashlib
 import json
 import os
+import sys
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.keywrap import aes_key_wrap
 
-
-def b64u(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../kbs"))
+from kbsjwe import b64u, encrypt  # noqa: E402
 
 
 def c_str(name, text):
@@ -42,23 +40,8 @@ pub = key.public_key().public_numbers()
 x, y = pub.x.to_bytes(66, "big"), pub.y.to_bytes(66, "big")
 plaintext = os.urandom(48)
 
-eph = ec.generate_private_key(ec.SECP521R1())
-en = eph.public_key().public_numbers()
-header = {"alg": "ECDH-ES+A256KW", "enc": "A256GCM",
-          "epk": {"crv": "P-521", "kty": "EC",
-                  "x": b64u(en.x.to_bytes(66, "big")),
-                  "y": b64u(en.y.to_bytes(66, "big"))}}
-protected = b64u(json.dumps(header, separators=(",", ":")).encode())
-z = eph.exchange(ec.ECDH(), key.public_key())
-alg = b"ECDH-ES+A256KW"
-kek = hashlib.sha256((1).to_bytes(4, "big") + z + len(alg).to_bytes(4, "big")
-                     + alg + bytes(8) + (256).to_bytes(4, "big")).digest()
-cek, iv = os.urandom(32), os.urandom(12)
-ct = AESGCM(cek).encrypt(iv, plaintext, protected.encode())
-jwe = json.dumps({"protected": protected,
-                  "encrypted_key": b64u(aes_key_wrap(kek, cek)),
-                  "iv": b64u(iv), "ciphertext": b64u(ct[:-16]),
-                  "tag": b64u(ct[-16:])}, separators=(",", ":"))
+jwe = json.dumps(encrypt(key.public_key(), plaintext),
+                 separators=(",", ":"))
 
 nonce = base64.b64encode(bytes(range(32))).decode()
 runtime = json.dumps({"tee-pubkey": {"kty": "EC", "crv": "P-521",
