@@ -11,3 +11,6 @@ svsm-kbs-y := svsm/kbs/json_write.c svsm/kbs/json_read.c svsm/kbs/b64.c \
 svsm-hosted-y += $(svsm-kbs-y) svsm/kbs/sock.c
 svsm-kernel-y += $(svsm-kbs-y)
 $(call objs,kernel,$(svsm-kbs-y)): EXTRA_CFLAGS += $(KERNEL_SYSINC)
+# The in-kernel tests run the unit tests' vectors over the kernel's libcrypto.
+$(call objs,kernel,svsm/kernel/tests/test_kbs.c): \
+	EXTRA_CFLAGS += $(KERNEL_SYSINC) -I$(SRCDIR)/svsm -I$(SRCDIR)/tests/unit/kbs
