@@ -336,7 +336,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i < argc && strcmp(argv[i], "kbs") == 0) {
-		return console_kbs(cfg, argc - i, argv + i, ark_out);
+		return console_kbs(&cfg, argc - i, argv + i, ark_out);
 	}
 	con.sim = svsm_sim_create(&cfg);
 	if (con.sim == NULL) {

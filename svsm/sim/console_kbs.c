@@ -219,7 +219,7 @@ static void print_result(const struct svsm_sim_kbs_result *r, bool stats,
 }
 
 /** `kbs ...` (see the top of this file). */
-int console_kbs(struct svsm_sim_config cfg, int argc, char **argv,
+int console_kbs(const struct svsm_sim_config *cfg, int argc, char **argv,
 		const char *ark_out)
 {
 	struct kbs_args a = { .timeout_s = 30 };
@@ -244,8 +244,7 @@ int console_kbs(struct svsm_sim_config cfg, int argc, char **argv,
 		kbs.launched = write_measurement;
 		kbs.ctx = (void *)(uintptr_t)a.measurement_out;
 	}
-	cfg.kbs = &kbs;
-	sim = svsm_sim_create(&cfg);
+	sim = svsm_sim_create_kbs(cfg, &kbs);
 	if (sim == NULL) {
 		fprintf(stderr, "svsm-sim: the SVSM did not boot\n");
 	} else if (console_write_ark(sim, ark_out) == 0 &&

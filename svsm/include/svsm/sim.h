@@ -41,10 +41,9 @@ struct svsm_sim_kbs {
 };
 
 struct svsm_sim_config {
-	uint64_t guest_mem_bytes;	/* guest RAM, 2 MiB multiple */
-	unsigned vcpus;			/* vCPUs; APIC IDs 0 .. vcpus - 1 */
-	bool vtpm;			/* start the vTPM service */
-	const struct svsm_sim_kbs *kbs; /* NULL: no KBS */
+	uint64_t guest_mem_bytes; /* guest RAM, 2 MiB multiple */
+	unsigned vcpus;		  /* vCPUs; APIC IDs 0 .. vcpus - 1 */
+	bool vtpm;		  /* start the vTPM service */
 };
 
 /** What the SVSM's KBS client did at boot (never the secret itself). */
@@ -79,6 +78,13 @@ enum svsm_sim_fault {
 
 /** NULL cfg = defaults: 256 MiB, 1 vCPU, vTPM on. NULL on failure. */
 struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg);
+
+/**
+ * As svsm_sim_create(), with the SVSM attesting to the KBS behind `kbs` at
+ * boot (docs/KBS.md); svsm_sim_kbs_result() tells what came of it.
+ */
+struct svsm_sim *svsm_sim_create_kbs(const struct svsm_sim_config *cfg,
+				     const struct svsm_sim_kbs *kbs);
 void svsm_sim_destroy(struct svsm_sim *sim);
 
 /** The guest's view of its memory; NULL outside it. */
