@@ -71,7 +71,8 @@ sim_kbs() {
 		--resource "${RESOURCE:-default/vtpm/key}" --stats "$@"
 }
 
-# refused: the run failed cleanly (no crash) and released nothing.
+# refused: the run failed cleanly (no crash, no sanitizer report: those exit
+# 66 or abort) and released nothing.
 refused() {
 	[ "$status" -eq 1 ]
 	[[ "$output" != *"secret-sha256"* ]]
