@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kbs_internal.h"
+#include "svsm/secrets.h"
 
 #define NONCE_MAX 128U
 #define HTTP_OK 200U
@@ -31,16 +32,16 @@ void kbs_secret_wipe(struct kbs_secret *s)
 	s->len = 0;
 }
 
-/** The SVSM's secret slot (see svsm/kbs.h). */
+/** The SVSM's secret slot, registered for the panic path (svsm/kbs.h). */
 struct kbs_secret *kbs_secret_slot(void)
 {
-	return &secret_slot;
-}
+	static bool registered;
 
-/** Wipe the slot on panic (see svsm/kbs.h). */
-void kbs_panic_wipe(void)
-{
-	kbs_secret_wipe(&secret_slot);
+	if (!registered) {
+		registered =
+			secrets_register(&secret_slot, sizeof(secret_slot));
+	}
+	return registered ? &secret_slot : NULL;
 }
 
 /** A fixed message per error (see svsm/kbs.h). */

@@ -68,18 +68,19 @@ static void kbs_boot(const struct svsm_sim_kbs *cfg)
 	struct kbs_sock *sock = kmalloc(sizeof(*sock));
 	struct kbs_ops ops = { .exchange = kbs_sock_exchange,
 			       .evidence = kbs_evidence };
+	struct kbs_secret *slot = kbs_secret_slot();
 	enum kbs_err rc = KBS_ERR_CRYPTO;
 	const char *msg;
 	size_t len;
 
 	memset(&kbs_result, 0, sizeof(kbs_result));
 	kbs_ran = true;
-	if (w != NULL && sock != NULL) {
+	if (w != NULL && sock != NULL && slot != NULL) {
 		sock->fd = cfg->fd;
 		sock->timeout_ms =
 			cfg->timeout_ms ? (int)cfg->timeout_ms : KBS_TIMEOUT_MS;
 		ops.ctx = sock;
-		rc = attest_on ? kbs_attest(&kc, &ops, w, kbs_secret_slot()) :
+		rc = attest_on ? kbs_attest(&kc, &ops, w, slot) :
 				 KBS_ERR_EVIDENCE;
 		kbs_result.auth_req = w->auth_req;
 		kbs_result.auth_resp = w->auth_resp;
@@ -96,11 +97,13 @@ static void kbs_boot(const struct svsm_sim_kbs *cfg)
 	memcpy(kbs_result.error, msg, len);
 	if (rc == KBS_OK) {
 		pr_notice("kbs: released %s\n", cfg->resource);
-		kbs_use(kbs_secret_slot());
+		kbs_use(slot);
 	} else {
 		pr_notice("kbs: no secret: %s\n", kbs_strerror(rc));
 	}
-	kbs_secret_wipe(kbs_secret_slot());
+	if (slot != NULL) {
+		kbs_secret_wipe(slot);
+	}
 	kfree_sensitive(w);
 	kfree(sock);
 }
@@ -171,7 +174,9 @@ void svsm_services_fini(void)
 		nv = NULL;
 	}
 	vtpm_state_key_clear();
-	kbs_secret_wipe(kbs_secret_slot());
+	if (kbs_secret_slot() != NULL) {
+		kbs_secret_wipe(kbs_secret_slot());
+	}
 	kbs_ran = false;
 }
 

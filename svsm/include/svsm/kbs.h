@@ -118,10 +118,8 @@ void kbs_secret_wipe(struct kbs_secret *s);
 void kbs_wipe(void *p, size_t len);
 
 /**
- * The one secret slot of the SVSM, registered for the panic path: the
- * services take it, use the secret, and wipe it.
+ * The one secret slot of the SVSM, registered with secrets_register() for
+ * the panic path on first use (NULL if that table is full): the services
+ * take it, use the secret, and wipe it.
  */
 struct kbs_secret *kbs_secret_slot(void);
-
-/** Wipe the slot; the panic paths call it before reporting. */
-void kbs_panic_wipe(void);

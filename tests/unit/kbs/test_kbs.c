@@ -21,6 +21,7 @@
 
 #include "kbs/frame.h"
 #include "kbs/kbs_internal.h"
+#include "svsm/secrets.h"
 #include "svsm/vtpm_key.h"
 #include "vectors.h"
 
@@ -703,18 +704,31 @@ static void flow_failures(void **state)
 			    "evidence)");
 }
 
-/** Confirm the secret slot is wiped on the panic path's call. */
-static void secret_slot_wiped(void **state)
+/**
+ * Confirm the secret slot and the installed vTPM state key are registered
+ * for the panic path: secrets_wipe(), which panic() calls first, zeroes
+ * them.
+ */
+static void secrets_wiped_on_panic(void **state)
 {
 	struct kbs_secret *s = kbs_secret_slot();
 	static const uint8_t zero[KBS_SECRET_MAX];
+	const struct vtpm_state_key *k;
 
 	(void)state;
+	assert_non_null(s);
+	assert_ptr_equal(kbs_secret_slot(), s); /* one slot */
 	memset(s->data, 0x77, 32);
 	s->len = 32;
-	kbs_panic_wipe();
+	assert_int_equal(vtpm_state_key_set(vec_state_secret, 32), 0);
+	k = vtpm_state_key();
+	assert_non_null(k);
+	assert_true(secrets_wipe() >= 2);
 	assert_int_equal(s->len, 0);
 	assert_memory_equal(s->data, zero, sizeof(zero));
+	assert_memory_equal(k->enc, zero, sizeof(k->enc));
+	assert_memory_equal(k->id, zero, sizeof(k->id));
+	vtpm_state_key_clear();
 }
 
 /** Confirm the vTPM state key: derivation, hand-over, one per boot. */
@@ -758,7 +772,7 @@ int main(void)
 		cmocka_unit_test(frames),
 		cmocka_unit_test(flow_attest_body),
 		cmocka_unit_test(flow_failures),
-		cmocka_unit_test(secret_slot_wiped),
+		cmocka_unit_test(secrets_wiped_on_panic),
 		cmocka_unit_test(vtpm_state_key_handover),
 	};
 
