@@ -21,6 +21,10 @@ struct psp {
 	size_t ark_len, ask_len, vcek_len;
 };
 
+/** The fixed simulated ARK and ASK private keys (psp_roots.c). */
+extern const char psp_sim_ark_pem[];
+extern const char psp_sim_ask_pem[];
+
 /** Generate the ARK/ASK/VCEK keys and certificates. 0 or -1. */
 int psp_make_chain(struct psp *psp);
 
