@@ -459,6 +459,134 @@ static void attest_bad_operations(void **state)
 	assert_int_equal(attest_call(g, false, &r), SVSM_SUCCESS);
 }
 
+/* The size of the manifest ATTEST_SERVICES returns (an ordinary call). */
+static size_t real_manifest_len(struct guest *g)
+{
+	struct svsm_sim_regs r;
+
+	attest_op(g, false, PAGE, 0);
+	assert_int_equal(attest_call(g, false, &r), SVSM_SUCCESS);
+	assert_true(r.rcx > 0 && r.rcx < PAGE);
+	return (size_t)r.rcx;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+/*
+ * The forged prefix of a services manifest: a header whose total length
+ * covers the prefix and the real manifest the SVSM will append, a vTPM
+ * entry naming `fake_ek` (inside the prefix) and an entry for an unknown
+ * service whose data is the real manifest. Returns the prefix length.
+ */
+static size_t forge_prefix(uint8_t *out, const uint8_t *fake_ek, size_t ek_len,
+			   size_t real_len)
+{
+	static const uint8_t hdr[16] = SVSM_MANIFEST_GUID;
+	static const uint8_t vtpm[16] = SVSM_VTPM_SERVICE_GUID;
+	size_t prefix = 24 + 2 * 24 + ek_len;
+
+	memcpy(out, hdr, 16);
+	put_le32(out + 16, (uint32_t)(prefix + real_len));
+	put_le32(out + 20, 2);
+	memcpy(out + 24, vtpm, 16);
+	put_le32(out + 40, 72);
+	put_le32(out + 44, (uint32_t)ek_len);
+	memset(out + 48, 0x5A, 16); /* a service nobody knows */
+	put_le32(out + 64, (uint32_t)prefix);
+	put_le32(out + 68, (uint32_t)real_len);
+	memcpy(out + 72, fake_ek, ek_len);
+	return prefix;
+}
+
+/*
+ * Confirm that the nonce/manifest split cannot be moved (issue 11, item
+ * 1). The attack: the guest sends the relying party's 64-byte challenge
+ * followed by a forged manifest prefix (a vTPM entry naming an EK of its
+ * choosing, the real manifest filed under an unknown service) as its
+ * "nonce"; the SVSM appends the real manifest and signs SHA-512 of the
+ * lot; the guest presents challenge and prefix || real manifest. An SVSM
+ * that takes nonces of any size signs that, and the forgery passes the
+ * relying party's checks. The nonce must be exactly 64 bytes.
+ */
+static void attest_forged_manifest_refused(void **state)
+{
+	struct guest *g = *state;
+	static const uint8_t vtpm[16] = SVSM_VTPM_SERVICE_GUID;
+	uint8_t challenge[64], fake_ek[64], forged[2 * PAGE];
+	size_t real_len = real_manifest_len(g), prefix, ek_len;
+	struct svsm_attest_services_req *op;
+	uint8_t *nonce = gptr(g, NONCE_BUF(g), 2 * PAGE);
+	const uint8_t *ek;
+	struct svsm_sim_regs r;
+	char err[256];
+	uint32_t rc;
+
+	memset(challenge, 0xC3, sizeof(challenge));
+	memset(fake_ek, 0xEE, sizeof(fake_ek));
+	fake_ek[0] = 0x00; /* TPM_ALG_RSA, as a real EK starts */
+	fake_ek[1] = 0x01;
+	prefix = forge_prefix(forged, fake_ek, sizeof(fake_ek), real_len);
+	attest_op(g, false, PAGE, 0);
+	memcpy(nonce, challenge, 64);
+	memcpy(nonce + 64, forged, prefix);
+	op = gptr(g, ca_buf(g), sizeof(*op));
+	op->nonce.size = (uint16_t)(64 + prefix);
+	rc = attest_call(g, false, &r);
+	if (rc == SVSM_SUCCESS) {
+		/* What the relying party would be shown: the forgery. */
+		memcpy(forged + prefix, gptr(g, MANIFEST_BUF(g), r.rcx), r.rcx);
+		assert_int_equal(r.rcx, real_len);
+		if (verify_report_data(gptr(g, REPORT_BUF(g), PAGE), challenge,
+				       64, forged, prefix + real_len, err,
+				       sizeof(err)) == 0 &&
+		    manifest_find(forged, prefix + real_len, vtpm, &ek,
+				  &ek_len) == 0 &&
+		    ek_len == sizeof(fake_ek) &&
+		    memcmp(ek, fake_ek, ek_len) == 0) {
+			fail_msg("the SVSM signed a forged manifest that "
+				 "verifies with the challenge and names a "
+				 "vTPM EK of the guest's choosing");
+		}
+	}
+	assert_int_equal(rc, SVSM_ERR_INVALID_PARAMETER);
+	/* The same goes for SINGLE_SERVICE (its manifest is the bare EK). */
+	attest_op(g, true, PAGE, 0);
+	memcpy(nonce, challenge, 64);
+	memcpy(nonce + 64, fake_ek, sizeof(fake_ek));
+	op->nonce.size = 64 + sizeof(fake_ek);
+	assert_int_equal(attest_call(g, true, &r), SVSM_ERR_INVALID_PARAMETER);
+}
+
+/** Confirm that a nonce of any size but 64 bytes is refused. */
+static void attest_nonce_size_exactly_64(void **state)
+{
+	struct guest *g = *state;
+	static const uint16_t bad[] = { 1, 32, 63, 65, 128, 4096, 0xFFFF };
+	struct svsm_attest_services_req *op;
+	struct svsm_sim_regs r;
+	uint8_t *report = gptr(g, REPORT_BUF(g), PAGE);
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		bool single = (i & 1) != 0;
+
+		memset(report, 0xEE, PAGE);
+		attest_op(g, single, PAGE, 0);
+		op = gptr(g, ca_buf(g), sizeof(*op));
+		op->nonce.size = bad[i];
+		assert_int_equal(attest_call(g, single, &r),
+				 SVSM_ERR_INVALID_PARAMETER);
+		assert_int_equal(report[0], 0xEE); /* nothing written */
+	}
+	attest_op(g, false, PAGE, 0);
+	assert_int_equal(attest_call(g, false, &r), SVSM_SUCCESS);
+	attest_op(g, true, PAGE, 0);
+	assert_int_equal(attest_call(g, true, &r), SVSM_SUCCESS);
+}
+
 /** Confirm that without a vTPM, protocol 2 is absent and QUERY says so. */
 static void vtpm_absent(void **state)
 {
@@ -500,6 +628,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(attest_single_service,
 						setup_vtpm, guest_teardown),
 		cmocka_unit_test_setup_teardown(attest_bad_operations,
+						setup_vtpm, guest_teardown),
+		cmocka_unit_test_setup_teardown(attest_forged_manifest_refused,
+						setup_vtpm, guest_teardown),
+		cmocka_unit_test_setup_teardown(attest_nonce_size_exactly_64,
 						setup_vtpm, guest_teardown),
 		cmocka_unit_test(vtpm_absent),
 	};
