@@ -5,6 +5,9 @@
  * REPORT_DATA is SHA-512(nonce || manifest) and copies the raw report, the
  * manifest and (on request) the certificate table to the guest.
  *
+ * The nonce is exactly SVSM_ATTEST_NONCE_SIZE (64) bytes, so that nonce and
+ * manifest cannot be re-split (see attest_decode()).
+ *
  * Buffers that are too small get SVSM_ERR_INVALID_PARAMETER with the sizes
  * needed in RCX (manifest), RDX (certificates) and R8 (report), which is
  * how Linux learns them.
@@ -263,7 +266,7 @@ static bool put(uint64_t gpa, const void *src, size_t len)
 struct attest_work {
 	struct svsm_attest_single_req op; /* the guest's operation, copied */
 	bool single;
-	uint8_t *nonce;
+	uint8_t nonce[SVSM_ATTEST_NONCE_SIZE];
 	uint8_t *manifest; /* one page */
 	size_t manifest_len;
 	struct snp_report_rsp *rsp;
@@ -286,17 +289,21 @@ static enum svsm_result attest_decode(const struct svsm_caller *caller,
 	if (!get(&w->op, op_gpa, op_len, ca)) {
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
+	/*
+	 * The nonce is exactly 64 bytes (COCONUT requires it; Linux always
+	 * sends 64). REPORT_DATA = SHA-512(nonce || manifest) binds the
+	 * manifest only if nobody can move the split: with nonces of any
+	 * size, a guest could send a relying party's challenge followed by
+	 * the start of a forged manifest as its "nonce", and present that
+	 * start plus the real manifest as the manifest.
+	 */
 	if (loc_bad(&b->report, true) || loc_bad(&b->manifest, true) ||
 	    loc_bad(&b->certs, b->certs.size != 0) || b->nonce.rsvd != 0 ||
-	    b->nonce.size == 0 || b->nonce.size > PAGE_SIZE ||
+	    b->nonce.size != SVSM_ATTEST_NONCE_SIZE ||
 	    (w->single && (w->op.manifest_version != 0 || w->op.rsvd != 0))) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
-	w->nonce = kmalloc(b->nonce.size);
-	if (w->nonce == NULL) {
-		return SVSM_ERR_INVALID_REQUEST;
-	}
-	if (!get(w->nonce, b->nonce.gpa, b->nonce.size, NO_CA)) {
+	if (!get(w->nonce, b->nonce.gpa, sizeof(w->nonce), NO_CA)) {
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
 	return SVSM_SUCCESS;
@@ -325,8 +332,8 @@ static enum svsm_result attest_produce(struct attest_work *w)
 	}
 	if ((w->manifest_len == 0 && !w->single) ||
 	    w->manifest_len > PAGE_SIZE ||
-	    !sha512_two(w->nonce, b->nonce.size, w->manifest, w->manifest_len,
-			digest)) {
+	    !sha512_two(w->nonce, sizeof(w->nonce), w->manifest,
+			w->manifest_len, digest)) {
 		return SVSM_ERR_INVALID_REQUEST;
 	}
 	if (!attest.ready || attest.ch.disabled) {
@@ -387,7 +394,6 @@ static enum svsm_result attest_call(const struct svsm_caller *caller,
 	if (rc == SVSM_SUCCESS) {
 		rc = attest_deliver(&w, out);
 	}
-	kfree(w.nonce);
 	kfree(w.manifest);
 	kfree_sensitive(w.rsp);
 	kfree(w.certs);

@@ -6,6 +6,8 @@
  *   svsm-verify --report R (--certs TABLE | --ark A --ask S --vcek V)
  *               [--nonce N --manifest M] [--quiet]
  *
+ * The nonce must be exactly 64 bytes, as the SVSM requires (verify.h).
+ *
  * Exit 0 when every requested check passes, 1 when one fails (with the
  * reason), 2 on usage or I/O errors.
  */
