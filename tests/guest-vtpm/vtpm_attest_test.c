@@ -59,21 +59,31 @@ static int setup_vtpm(void **state)
 	return 0;
 }
 
-/* VTPM_CMD with a TPM_SEND_COMMAND framed at TPM_BUF; returns RAX. */
-static uint32_t vtpm_cmd_raw(struct guest *g, uint32_t platform_cmd,
-			     uint8_t locality, uint32_t size,
-			     const uint8_t *cmd, size_t cmd_len)
+/* VTPM_CMD with a TPM_SEND_COMMAND framed at `gpa`; returns RAX. */
+static uint32_t vtpm_cmd_framed(struct guest *g, uint64_t gpa,
+				uint32_t platform_cmd, uint8_t locality,
+				uint32_t size, const uint8_t *cmd,
+				size_t cmd_len)
 {
-	uint8_t *buf = gptr(g, TPM_BUF(g), SVSM_VTPM_BUFFER_SIZE);
-	struct svsm_sim_regs r = { .rax = SVSM_CALL(SVSM_PROTOCOL_VTPM,
-						    SVSM_VTPM_CMD),
-				   .rcx = TPM_BUF(g) };
+	uint8_t *buf = gptr(g, gpa, 9 + cmd_len);
+	struct svsm_sim_regs r = {
+		.rax = SVSM_CALL(SVSM_PROTOCOL_VTPM, SVSM_VTPM_CMD), .rcx = gpa
+	};
 
 	memcpy(buf, &platform_cmd, 4);
 	buf[4] = locality;
 	memcpy(buf + 5, &size, 4);
 	memcpy(buf + 9, cmd, cmd_len);
 	return raw_call(g, 0, &r);
+}
+
+/* VTPM_CMD with a TPM_SEND_COMMAND framed at TPM_BUF; returns RAX. */
+static uint32_t vtpm_cmd_raw(struct guest *g, uint32_t platform_cmd,
+			     uint8_t locality, uint32_t size,
+			     const uint8_t *cmd, size_t cmd_len)
+{
+	return vtpm_cmd_framed(g, TPM_BUF(g), platform_cmd, locality, size, cmd,
+			       cmd_len);
 }
 
 /* VTPM_CMD naming `gpa` as it stands; returns RAX. */
@@ -292,6 +302,66 @@ static void vtpm_cmd_errors(void **state)
 			 SVSM_ERR_INVALID_ADDRESS);
 	/* The Calling Area is not a place for TPM buffers either. */
 	assert_int_equal(vtpm_cmd_at(g, g->ca), SVSM_ERR_INVALID_ADDRESS);
+}
+
+/* How many transient objects the TPM holds (GetCapability). */
+static uint32_t transient_objects(struct guest *g)
+{
+	uint8_t cmd[TPM2_MAX];
+	size_t len = tpm2_get_capability_handles(cmd, 0x80000000U), rlen;
+	const uint8_t *resp = tpm(g, cmd, len, &rlen);
+	uint32_t n = 0;
+
+	assert_int_equal(tpm2_parse_handle_count(resp, rlen, &n), 0);
+	return n;
+}
+
+/*
+ * Confirm that VTPM_CMD checks the whole buffer a response may take
+ * (4096 bytes from RCX) before the TPM runs the command (issue 11, item
+ * 2): a CreatePrimary whose request is readable but whose response would
+ * reach an unvalidated page, or SVSM memory, is INVALID_ADDRESS and
+ * creates nothing. Before the fix, each such call left a transient object
+ * the guest never heard of, and after three the TPM's object slots were
+ * full, so a good CreatePrimary failed (TPM_RC_OBJECT_MEMORY).
+ */
+static void vtpm_cmd_response_range_first(void **state)
+{
+	struct guest *g = *state;
+	/* Page 27 is the last validated one; page 28 is not. */
+	uint64_t edge = g->low + 28 * PAGE - 128;
+	uint64_t below_svsm = g->svsm_base - 128;
+	uint8_t cmd[TPM2_MAX], x[32], y[32];
+	size_t len, rlen;
+	const uint8_t *resp;
+	uint32_t handle, before, i;
+
+	assert_int_equal(access_of(g, g->low + 28 * PAGE, false),
+			 SVSM_SIM_FAULT_NOT_VALIDATED);
+	/* Below the SVSM, guest memory has 2 MiB RMP entries. */
+	assert_int_equal(g->svsm_base & (SIZE_2M - 1), 0);
+	assert_int_equal(
+		pvalidate_one(g, g->svsm_base - SIZE_2M, true, true, false),
+		SVSM_SUCCESS);
+	len = tpm2_startup_clear(cmd);
+	assert_int_equal(tpm_rc(g, cmd, len), 0);
+	before = transient_objects(g);
+	len = tpm2_create_primary_ecc_sign(cmd, 0x40000001);
+	assert_true(9 + len <= 128); /* the request itself is readable */
+	for (i = 0; i < 6; i++) {
+		uint64_t gpa = (i & 1) ? below_svsm : edge;
+
+		assert_int_equal(vtpm_cmd_framed(g, gpa,
+						 SVSM_VTPM_PLAT_SEND_COMMAND, 0,
+						 (uint32_t)len, cmd, len),
+				 SVSM_ERR_INVALID_ADDRESS);
+	}
+	assert_int_equal(transient_objects(g), before);
+	/* The object slots are all there: a good CreatePrimary works. */
+	resp = tpm(g, cmd, len, &rlen);
+	assert_int_equal(
+		tpm2_parse_create_primary_ecc(resp, rlen, &handle, x, y), 0);
+	assert_int_equal(transient_objects(g), before + 1);
 }
 
 /* Fill the attestation operation at CA + 8, as Linux does. */
@@ -621,6 +691,8 @@ int main(void)
 						setup_vtpm, guest_teardown),
 		cmocka_unit_test_setup_teardown(vtpm_cmd_errors, setup_vtpm,
 						guest_teardown),
+		cmocka_unit_test_setup_teardown(vtpm_cmd_response_range_first,
+						setup_vtpm, guest_teardown),
 		cmocka_unit_test_setup_teardown(attest_services_verifies,
 						setup_vtpm, guest_teardown),
 		cmocka_unit_test_setup_teardown(attest_buffers_too_small,
