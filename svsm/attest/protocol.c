@@ -262,6 +262,24 @@ static bool put(uint64_t gpa, const void *src, size_t len)
 	return ok;
 }
 
+/*
+ * The part of the guest buffer `l` the call may write (at most `max`
+ * bytes) is guest memory, not the SVSM's, and writable now. Checked before
+ * the PSP is asked, so an unusable buffer fails the call with nothing
+ * written anywhere (deliver's copies still check again).
+ */
+static bool out_usable(const struct svsm_attest_loc *l, uint64_t max)
+{
+	uint64_t len = l->size < max ? l->size : max;
+	bool ok;
+
+	spin_lock(&core_lock);
+	ok = !svsm_owns_range(l->gpa, len, NO_CA) &&
+	     guest_probe_write(l->gpa, len);
+	spin_unlock(&core_lock);
+	return ok;
+}
+
 /** Everything one attestation call works on, in SVSM memory. */
 struct attest_work {
 	struct svsm_attest_single_req op; /* the guest's operation, copied */
@@ -304,6 +322,11 @@ static enum svsm_result attest_decode(const struct svsm_caller *caller,
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
 	if (!get(w->nonce, b->nonce.gpa, sizeof(w->nonce), NO_CA)) {
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	if (!out_usable(&b->report, SNP_REPORT_SIZE) ||
+	    !out_usable(&b->manifest, PAGE_SIZE) ||
+	    !out_usable(&b->certs, ATTEST_CERT_PAGES * PAGE_SIZE)) {
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
 	return SVSM_SUCCESS;

@@ -657,6 +657,40 @@ static void attest_nonce_size_exactly_64(void **state)
 	assert_int_equal(attest_call(g, true, &r), SVSM_SUCCESS);
 }
 
+/*
+ * Confirm that the attestation calls check every output buffer before
+ * they ask the PSP (the sibling of issue 11, item 2): a manifest or
+ * certificate buffer that reaches an unvalidated page or SVSM memory is
+ * INVALID_ADDRESS with the report buffer untouched. Before, the report
+ * was written and only the manifest's copy failed.
+ */
+static void attest_outputs_checked_first(void **state)
+{
+	struct guest *g = *state;
+	struct svsm_attest_services_req *op;
+	uint8_t *report = gptr(g, REPORT_BUF(g), PAGE);
+	struct svsm_sim_regs r;
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		memset(report, 0xEE, PAGE);
+		attest_op(g, (i & 1) != 0, PAGE, i < 2 ? 0 : 4 * PAGE);
+		op = gptr(g, ca_buf(g), sizeof(*op));
+		if (i < 2) {
+			/* The manifest buffer is not validated. */
+			op->manifest.gpa = g->low + 28 * PAGE;
+		} else {
+			/* The certificate buffer runs into SVSM memory. */
+			op->certs.gpa = g->svsm_base - 2 * PAGE;
+		}
+		assert_int_equal(attest_call(g, (i & 1) != 0, &r),
+				 SVSM_ERR_INVALID_ADDRESS);
+		assert_int_equal(report[0], 0xEE);
+	}
+	attest_op(g, false, PAGE, 4 * PAGE);
+	assert_int_equal(attest_call(g, false, &r), SVSM_SUCCESS);
+}
+
 /** Confirm that without a vTPM, protocol 2 is absent and QUERY says so. */
 static void vtpm_absent(void **state)
 {
@@ -700,6 +734,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(attest_single_service,
 						setup_vtpm, guest_teardown),
 		cmocka_unit_test_setup_teardown(attest_bad_operations,
+						setup_vtpm, guest_teardown),
+		cmocka_unit_test_setup_teardown(attest_outputs_checked_first,
 						setup_vtpm, guest_teardown),
 		cmocka_unit_test_setup_teardown(attest_forged_manifest_refused,
 						setup_vtpm, guest_teardown),
