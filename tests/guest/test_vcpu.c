@@ -333,6 +333,57 @@ static void create_vcpu_replace_then_delete(void **state)
 			 SVSM_SUCCESS);
 }
 
+/*
+ * Confirm that Linux can bring an AP back online (issue 11, item 3).
+ * Linux's wakeup_cpu_via_vmgexit() allocates a new VMSA each time and
+ * registers it with the AP's per-CPU Calling Area, which is still the CA
+ * of the VMSA being replaced, then deletes the old VMSA. The CA of the
+ * VMSA being replaced on the same vCPU is accepted; a CA in use by another
+ * vCPU stays refused. Before the fix, the second CREATE_VCPU failed with
+ * INVALID_ADDRESS and an offlined CPU never came back.
+ */
+static void create_vcpu_reonline_same_ca(void **state)
+{
+	struct guest *g = *state;
+	uint64_t vmsa[2] = { AP_VMSA(g), g->low + 0x31000 };
+	uint64_t other = g->low + 0x33000;
+	unsigned i;
+
+	prepare_ap(g);
+	/* Boot: the AP comes online with VMSA 0 and its per-CPU CA. */
+	assert_int_equal(create(g, vmsa[0], AP_CA(g), 1), SVSM_SUCCESS);
+	assert_int_equal(core_call(g, 1, SVSM_CORE_QUERY_PROTOCOL, 0, 0, 0),
+			 SVSM_SUCCESS);
+	/* Offline and online again, twice: new VMSA, same CA, delete old. */
+	for (i = 1; i <= 2; i++) {
+		uint64_t cur = vmsa[i % 2], old = vmsa[(i + 1) % 2];
+
+		make_ap_vmsa(g, cur);
+		assert_int_equal(create(g, cur, AP_CA(g), 1), SVSM_SUCCESS);
+		assert_int_equal(
+			core_call(g, 0, SVSM_CORE_DELETE_VCPU, old, 0, 0),
+			SVSM_SUCCESS);
+		assert_int_equal(
+			snp_machine_vmsa_gpa(snp_machine_current(), 1, 2), cur);
+		assert_int_equal(access_of(g, old, true), 0);
+		assert_int_equal(
+			core_call(g, 1, SVSM_CORE_QUERY_PROTOCOL, 0, 0, 0),
+			SVSM_SUCCESS);
+		/* The CA stays the SVSM's: it still belongs to the AP. */
+		assert_int_equal(
+			pvalidate_one(g, AP_CA(g), false, false, false),
+			SVSM_ERR_INVALID_ADDRESS);
+	}
+	/* A CA in use by another vCPU is still refused, either way round. */
+	make_ap_vmsa(g, other);
+	assert_int_equal(create(g, other, g->ca, 1), SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(create(g, other, AP_CA(g), 0),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(access_of(g, other, true), 0);
+	assert_int_equal(snp_machine_vmsa_gpa(snp_machine_current(), 1, 2),
+			 vmsa[0]);
+}
+
 /**
  * Confirm that a CREATE_VCPU the host refuses (AP creation error) returns
  * INVALID_REQUEST and changes nothing: the CA header is left as it was and
@@ -420,6 +471,8 @@ const struct CMUnitTest vcpu_tests[] = {
 	cmocka_unit_test_setup_teardown(delete_vcpu_svme_clear_in_use,
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(create_vcpu_replace_then_delete,
+					guest_setup, guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_reonline_same_ca,
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(create_vcpu_ap_creation_refused,
 					guest_setup, guest_teardown),
