@@ -133,6 +133,7 @@ static enum svsm_result create_vcpu_decode(uint64_t vmsa_gpa, uint64_t ca_gpa,
 					   uint32_t apic_id,
 					   struct guest_vmsa **slot)
 {
+	const struct svsm_cpu *cpu;
 	enum svsm_result rc;
 
 	if (vmsa_gpa & (PAGE_SIZE - 1)) {
@@ -151,15 +152,25 @@ static enum svsm_result create_vcpu_decode(uint64_t vmsa_gpa, uint64_t ca_gpa,
 	if ((vmsa_gpa & (page_bytes(CPU_PAGE_2M) - 1)) == 0) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
-	rc = ca_check(ca_gpa, NO_CA);
+	cpu = vcpu_by_apic_id(apic_id);
+	if (cpu == NULL) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	/*
+	 * The CA of the VMSA being replaced on the same vCPU is allowed:
+	 * Linux re-onlines a CPU with a new VMSA and the CPU's per-CPU CA,
+	 * which is still registered to the old VMSA until it deletes that
+	 * one. Old and new VMSA then share the CA; only `cpu->guest` (the
+	 * new one) is served. A CA registered to another vCPU stays refused:
+	 * `svsm_owns_range()` exempts only slots whose CA is this one, and
+	 * no other vCPU can hold it (it was refused to them in turn).
+	 */
+	rc = ca_check(ca_gpa, cpu->guest != NULL ? cpu->guest->ca_gpa : NO_CA);
 	if (rc != SVSM_SUCCESS) {
 		return rc;
 	}
 	if (vmsa_gpa == ca_gpa) {
 		return SVSM_ERR_INVALID_ADDRESS;
-	}
-	if (vcpu_by_apic_id(apic_id) == NULL) {
-		return SVSM_ERR_INVALID_PARAMETER;
 	}
 	*slot = vcpu_free_slot();
 	if (*slot == NULL) {
@@ -170,7 +181,9 @@ static enum svsm_result create_vcpu_decode(uint64_t vmsa_gpa, uint64_t ca_gpa,
 
 /**
  * CREATE_VCPU: RCX = VMSA GPA, RDX = CA GPA, R8[31:0] = APIC ID. Beyond
- * 58019, a 2 MiB aligned VMSA GPA is INVALID_PARAMETER (an SNP erratum).
+ * 58019, a 2 MiB aligned VMSA GPA is INVALID_PARAMETER (an SNP erratum);
+ * short of it, the CA of the VMSA this one replaces on the same vCPU is
+ * accepted (Linux's CPU re-online, see create_vcpu_decode()).
  * On failure nothing changed: the VMSA page is the guest's again and the
  * CA is untouched.
  */

@@ -358,7 +358,11 @@ static void create_vcpu_reonline_same_ca(void **state)
 	for (i = 1; i <= 2; i++) {
 		uint64_t cur = vmsa[i % 2], old = vmsa[(i + 1) % 2];
 
-		make_ap_vmsa(g, cur);
+		if (i == 1) {
+			make_ap_vmsa(g, cur);
+		} else {
+			fill_ap_vmsa(g, cur); /* given back validated */
+		}
 		assert_int_equal(create(g, cur, AP_CA(g), 1), SVSM_SUCCESS);
 		assert_int_equal(
 			core_call(g, 0, SVSM_CORE_DELETE_VCPU, old, 0, 0),
