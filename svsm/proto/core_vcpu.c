@@ -48,6 +48,15 @@ static bool ca_reset(uint64_t ca_gpa)
 	return guest_copy_to(ca_gpa, zero, sizeof(zero));
 }
 
+/* Clear call_pending in a CA: the call made through it is complete. */
+static bool ca_complete(uint64_t ca_gpa)
+{
+	static const uint8_t none = SVSM_CA_CALL_NONE;
+
+	return guest_copy_to(ca_gpa + SVSM_CA_OFF_CALL_PENDING, &none,
+			     sizeof(none));
+}
+
 /** REMAP_CA: the caller's vCPU uses the CA at `ca_gpa` from now on. */
 enum svsm_result core_remap_ca(const struct svsm_caller *caller,
 			       uint64_t ca_gpa)
@@ -64,7 +73,16 @@ enum svsm_result core_remap_ca(const struct svsm_caller *caller,
 	if (!ca_reset(ca_gpa)) {
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
-	/* The request loop clears call_pending in the old CA. */
+	/*
+	 * Complete the call in the old CA here, under `core_lock`, while it
+	 * is still this vCPU's CA (58019: the old CA's call_pending is
+	 * cleared on completion). The request loop must not do it: it runs
+	 * after `core_lock` is released, when the old CA is guest memory
+	 * again that another vCPU may already have deposited (the write
+	 * would corrupt the pool's link in the page) or made a VMSA. The
+	 * loop sees the CA changed and leaves it alone (request.c).
+	 */
+	(void)ca_complete(caller->vmsa->ca_gpa);
 	caller->vmsa->ca_gpa = ca_gpa;
 	if (caller->vmsa->boot) {
 		core_update_mem_available();
