@@ -16,6 +16,7 @@
 #include "svsm/snp.h"
 #include "svsm/vcpu.h"
 #include "internal.h"
+#include "abi/snp_rmp.h"
 #include "abi/svsm_ca.h"
 #include "abi/vmsa.h"
 
@@ -90,11 +91,49 @@ enum svsm_result core_remap_ca(const struct svsm_caller *caller,
 	return SVSM_SUCCESS;
 }
 
-/* Give a page taken for a VMSA back to the guest. */
-static void vmsa_page_return(void *va, unsigned int vmpl)
+/* A failed RMPADJUST as a result: 0x8000_1000 + EAX (58019 table 4). */
+static enum svsm_result rmpadjust_error(uint32_t eax)
 {
-	(void)snp_page_clear_vmsa(va, vmpl);
-	(void)snp_page_grant(va, CPU_PAGE_4K, vmpl);
+	return eax <= 0xF ? (enum svsm_result)SVSM_ERR_PROTOCOL(eax) :
+			    SVSM_ERR_INVALID_REQUEST;
+}
+
+/*
+ * A page that stopped being a VMSA but could not be granted back: the
+ * guest cannot use it and the SVSM must not forget it. Take every
+ * lower-VMPL permission away (a grant may have half happened) and keep it
+ * as deposited memory, which WITHDRAW_MEM grants back. If even that fails,
+ * the page is gone from the guest (the host made it shared or unvalidated
+ * it): no VMPL holds more on it than it did as a VMSA, and there is
+ * nothing left to track.
+ */
+static void page_keep(uint64_t gpa, void *va)
+{
+	if (snp_page_revoke(va, CPU_PAGE_4K) != RMPADJUST_SUCCESS) {
+		return;
+	}
+	cpu_flush_tlb_all();
+	deposit_push(gpa, PAGE_SIZE);
+	core_update_mem_available();
+}
+
+/*
+ * Give a page taken for a VMSA (never run: CREATE_VCPU failed) back to the
+ * guest. If it cannot stop being a VMSA, clear SVME so that nobody can run
+ * it; it holds nothing the SVSM needs and the guest can take it back later
+ * (the RMPADJUST of PVALIDATE's revoke clears the VMSA bit). If it stopped
+ * being a VMSA but cannot be granted back, keep it (`page_keep()`).
+ */
+static void vmsa_page_return(uint64_t gpa, struct sev_vmsa *va,
+			     unsigned int vmpl)
+{
+	if (snp_page_clear_vmsa(va, vmpl) != RMPADJUST_SUCCESS) {
+		snp_vmsa_clear_svme(va);
+		return;
+	}
+	if (snp_page_grant(va, CPU_PAGE_4K, vmpl) != RMPADJUST_SUCCESS) {
+		page_keep(gpa, va);
+	}
 }
 
 /*
@@ -222,9 +261,10 @@ enum svsm_result core_create_vcpu(const struct svsm_caller *caller,
 	/* Take the page away from the guest before looking at it. */
 	eax = snp_page_make_vmsa(vmsa, caller->vmpl);
 	if (eax != 0) {
+		/* Not a VMSA: the RMPADJUST that makes it one failed. */
 		(void)snp_page_grant(vmsa, CPU_PAGE_4K, caller->vmpl);
 		return eax == 1 ? SVSM_ERR_INVALID_ADDRESS :
-				  (enum svsm_result)SVSM_ERR_PROTOCOL(eax);
+				  rmpadjust_error(eax);
 	}
 	cpu_flush_tlb_all();
 	rc = vmsa_contents_check(vmsa, caller->vmpl);
@@ -260,7 +300,7 @@ enum svsm_result core_create_vcpu(const struct svsm_caller *caller,
 out_undo_ap:
 	ap_create_undo(caller, apic_id, vmsa_gpa, vmsa);
 out_return_page:
-	vmsa_page_return(vmsa, caller->vmpl);
+	vmsa_page_return(vmsa_gpa, vmsa, caller->vmpl);
 	cpu_flush_tlb_all();
 	return rc;
 }
@@ -278,6 +318,8 @@ enum svsm_result core_delete_vcpu(const struct svsm_caller *caller,
 	struct svsm_cpu *cpu;
 	struct sev_vmsa *vmsa;
 	uint64_t efer;
+	uint32_t eax;
+	bool running;
 
 	if (vmsa_gpa & (PAGE_SIZE - 1)) {
 		return SVSM_ERR_INVALID_PARAMETER;
@@ -301,17 +343,38 @@ enum svsm_result core_delete_vcpu(const struct svsm_caller *caller,
 		return SVSM_ERR_CORE_FAIL_INUSE;
 	}
 	cpu = vcpu_by_apic_id(slot->apic_id);
-	if (cpu->guest == slot) {
-		if (!snp_ap_create(caller->cpu->ghcb, slot->apic_id, slot->vmpl,
-				   vmsa_gpa, vmsa->sev_features,
-				   SVM_VMGEXIT_AP_DESTROY)) {
-			snp_vmsa_set_svme(vmsa);
-			return SVSM_ERR_INVALID_REQUEST;
+	running = cpu->guest == slot;
+	if (running && !snp_ap_create(caller->cpu->ghcb, slot->apic_id,
+				      slot->vmpl, vmsa_gpa, vmsa->sev_features,
+				      SVM_VMGEXIT_AP_DESTROY)) {
+		snp_vmsa_set_svme(vmsa);
+		return SVSM_ERR_INVALID_REQUEST;
+	}
+	/*
+	 * If the page cannot stop being a VMSA (on hardware FAIL_INUSE: a
+	 * host that said it destroyed the AP still runs it), forgetting it
+	 * would leave a VMSA page nobody tracks. Keep it registered, served
+	 * and runnable as before, and say that the call failed.
+	 */
+	eax = snp_page_clear_vmsa(vmsa, caller->vmpl);
+	if (eax != RMPADJUST_SUCCESS) {
+		if (running) {
+			(void)snp_ap_create(
+				caller->cpu->ghcb, slot->apic_id, slot->vmpl,
+				vmsa_gpa, vmsa->sev_features, GUEST_AP_REQUEST);
 		}
+		snp_vmsa_set_svme(vmsa);
+		return rmpadjust_error(eax);
+	}
+	if (running) {
 		cpu->guest = NULL;
 	}
-	vmsa_page_return(vmsa, caller->vmpl);
-	cpu_flush_tlb_all();
 	memset(slot, 0, sizeof(*slot));
+	eax = snp_page_grant(vmsa, CPU_PAGE_4K, caller->vmpl);
+	cpu_flush_tlb_all();
+	if (eax != RMPADJUST_SUCCESS) {
+		page_keep(vmsa_gpa, vmsa);
+		return rmpadjust_error(eax);
+	}
 	return SVSM_SUCCESS;
 }

@@ -440,12 +440,12 @@ static void delete_vcpu_rmpadjust_fails(void **state)
 	prepare_ap(g);
 	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1), SVSM_SUCCESS);
 	e = rmp_poke(AP_VMSA(g));
-	/* 1. Clearing the VMSA bit fails (a size mismatch here). */
-	e->page_2m = true;
+	/* 1. Clearing the VMSA bit fails (the entry looks unvalidated). */
+	e->validated = false;
 	assert_int_equal(
 		core_call(g, 0, SVSM_CORE_DELETE_VCPU, AP_VMSA(g), 0, 0),
-		SVSM_ERR_PROTOCOL(RMPADJUST_FAIL_SIZEMISMATCH));
-	e->page_2m = false;
+		SVSM_ERR_PROTOCOL(RMPADJUST_FAIL_INPUT));
+	e->validated = true;
 	assert_true(e->vmsa);
 	assert_int_equal(access_of(g, AP_VMSA(g), false), SVSM_SIM_FAULT_VMSA);
 	assert_int_equal(pvalidate_one(g, AP_VMSA(g), false, false, false),
@@ -468,6 +468,31 @@ static void delete_vcpu_rmpadjust_fails(void **state)
 			 SVSM_ERR_INVALID_ADDRESS);
 	assert_int_equal(access_of(g, AP_VMSA(g), false),
 			 SVSM_SIM_FAULT_PERMISSION);
+	assert_true(withdraw_has(g, AP_VMSA(g)));
+	assert_int_equal(access_of(g, AP_VMSA(g), true), 0);
+}
+
+/*
+ * The sibling in CREATE_VCPU: a refused VMSA goes back to the guest through
+ * the same two RMPADJUSTs, whose failures were ignored. If the grant fails,
+ * the page is kept as deposited memory instead of being left without any
+ * guest access and forgotten; WITHDRAW_MEM gives it back.
+ */
+static void create_vcpu_page_return_fails(void **state)
+{
+	struct guest *g = *state;
+	struct rmp_entry *e;
+
+	prepare_ap(g);
+	ap_vmsa(g)->vmpl = 1; /* refused after the page became a VMSA */
+	e = rmp_poke(AP_VMSA(g));
+	e->perms[0] = RMP_PERM_ALL & ~RMP_PERM_WRITE; /* grants fail */
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
+			 SVSM_ERR_INVALID_PARAMETER);
+	e->perms[0] = RMP_PERM_ALL;
+	assert_false(e->vmsa);
+	assert_int_equal(pvalidate_one(g, AP_VMSA(g), false, false, false),
+			 SVSM_ERR_INVALID_ADDRESS);
 	assert_true(withdraw_has(g, AP_VMSA(g)));
 	assert_int_equal(access_of(g, AP_VMSA(g), true), 0);
 }
@@ -563,6 +588,8 @@ const struct CMUnitTest vcpu_tests[] = {
 	cmocka_unit_test_setup_teardown(create_vcpu_reonline_same_ca,
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(delete_vcpu_rmpadjust_fails,
+					guest_setup, guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_page_return_fails,
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(create_vcpu_ap_creation_refused,
 					guest_setup, guest_teardown),
