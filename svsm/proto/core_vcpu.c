@@ -109,7 +109,9 @@ static enum svsm_result rmpadjust_error(uint32_t eax)
  */
 static void page_keep(uint64_t gpa, void *va)
 {
-	if (snp_page_revoke(va, CPU_PAGE_4K) != RMPADJUST_SUCCESS) {
+	/* Without a pool (see deposit_init()) the page stays as it is. */
+	if (!deposit_ready() ||
+	    snp_page_revoke(va, CPU_PAGE_4K) != RMPADJUST_SUCCESS) {
 		return;
 	}
 	cpu_flush_tlb_all();

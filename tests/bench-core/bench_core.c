@@ -154,25 +154,31 @@ static int list_call(uint32_t call, const uint64_t *e, unsigned n)
 	return (uint32_t)r.rax == 0 ? 0 : -1;
 }
 
-/* Deposit `pages2m` 2 MiB pages from `gpa` (validated first). */
-static int deposit_2m(uint64_t gpa, unsigned pages2m)
+/*
+ * Deposit `pages2m` x 2 MiB from `gpa`. The first time they are validated
+ * and deposited as 2 MiB entries (the SVSM splits them); after WITHDRAW_MEM
+ * gave them back as validated 4 KiB pages, they go again as 4 KiB entries.
+ */
+static int deposit_2m(uint64_t gpa, unsigned pages2m, bool first)
 {
-	uint64_t e[64];
-	unsigned i, n;
+	unsigned total = first ? pages2m : pages2m * 512;
+	uint64_t step = first ? SIZE_2M : PAGE;
+	uint64_t e[510];
+	unsigned i, j, n;
 
-	for (i = 0; i < pages2m; i += n) {
-		unsigned j;
-
-		n = pages2m - i < 64 ? pages2m - i : 64;
+	for (i = 0; i < total; i += n) {
+		n = total - i < 510 ? total - i : 510;
 		for (j = 0; j < n; j++) {
-			e[j] = SVSM_PVAL_ENTRY(gpa + (i + j) * SIZE_2M,
+			e[j] = SVSM_PVAL_ENTRY(gpa + (i + j) * step,
 					       SVSM_PVAL_SIZE_2M, true, false);
 		}
-		if (list_call(SVSM_CORE_PVALIDATE, e, n) != 0) {
+		if (first && list_call(SVSM_CORE_PVALIDATE, e, n) != 0) {
 			return -1;
 		}
 		for (j = 0; j < n; j++) {
-			e[j] = (gpa + (i + j) * SIZE_2M) | SVSM_DEPOSIT_SIZE_2M;
+			e[j] = (gpa + (i + j) * step) |
+			       (first ? SVSM_DEPOSIT_SIZE_2M :
+					SVSM_DEPOSIT_SIZE_4K);
 		}
 		if (list_call(SVSM_CORE_DEPOSIT_MEM, e, n) != 0) {
 			return -1;
@@ -181,27 +187,54 @@ static int deposit_2m(uint64_t gpa, unsigned pages2m)
 	return 0;
 }
 
-/* ns per 510-entry PVALIDATE (validate + invalidate), for >= 0.3 s. */
+/*
+ * ns per 510-entry PVALIDATE call (a validate and an invalidate call),
+ * the fastest pair seen in 0.2 s: the machine is shared, and the minimum
+ * is the cost of the call itself, without other programs' interference.
+ */
 static double pvalidate_510(uint64_t gpa)
 {
-	double t0 = now_ns(), t;
-	unsigned calls = 0;
+	double t0 = now_ns(), best = -1;
 
 	do {
+		double t = now_ns();
+
 		if (pval(gpa, 510, false, true) != 0 ||
 		    pval(gpa, 510, false, false) != 0) {
 			return -1;
 		}
-		calls += 2;
-		t = now_ns() - t0;
-	} while (t < 3e8);
-	return t / calls;
+		t = (now_ns() - t) / 2;
+		if (best < 0 || t < best) {
+			best = t;
+		}
+	} while (now_ns() - t0 < 2e8);
+	return best;
+}
+
+/* WITHDRAW_MEM until the pool is empty. */
+static int withdraw_all(void)
+{
+	struct svsm_sim_regs r;
+	uint16_t count;
+
+	do {
+		r = (struct svsm_sim_regs){
+			.rax = SVSM_CALL(0, SVSM_CORE_WITHDRAW_MEM),
+			.rcx = ca + 8,
+		};
+		if (svsm_sim_call(sim, 0, &r) != 0 || r.rax != 0) {
+			return -1;
+		}
+		memcpy(&count, svsm_sim_guest_ptr(sim, ca + 8, 2), 2);
+	} while (count != 0);
+	return 0;
 }
 
 /*
- * PVALIDATE of 510 entries with an empty deposit pool, then with 100,352
- * pages (196 x 2 MiB) deposited: the ownership checks of each entry run
- * under `core_lock`, which every other vCPU then waits for.
+ * PVALIDATE of 510 entries with an empty deposit pool and with 100,352
+ * pages (196 x 2 MiB) deposited, alternated four times (the fastest of
+ * each, as the machine is shared): the ownership checks of
+ * each entry run under `core_lock`, which every other vCPU waits for.
  */
 static int bench_deposit_pool(void)
 {
@@ -210,7 +243,8 @@ static int bench_deposit_pool(void)
 				       .vtpm = false };
 	uint64_t low = 2ULL << 20, high;
 	const uint8_t *secrets;
-	double empty, full;
+	double empty = -1, full = -1;
+	unsigned round;
 
 	sim = svsm_sim_create(&cfg);
 	if (sim == NULL) {
@@ -222,16 +256,18 @@ static int bench_deposit_pool(void)
 	memcpy(&high, secrets + 0x140, 8);
 	high = (high / 2) & ~(SIZE_2M - 1);
 	memset_cost(low, 510, PAGE, 1);
-	empty = pvalidate_510(low);
-	if (empty < 0 || deposit_2m(high, 196) != 0) {
-		svsm_sim_destroy(sim);
-		return -1;
+	for (round = 0; round < 4; round++) {
+		double e = pvalidate_510(low), f;
+
+		if (e < 0 || deposit_2m(high, 196, round == 0) != 0 ||
+		    (f = pvalidate_510(low)) < 0 || withdraw_all() != 0) {
+			svsm_sim_destroy(sim);
+			return -1;
+		}
+		empty = empty < 0 || e < empty ? e : empty;
+		full = full < 0 || f < full ? f : full;
 	}
-	full = pvalidate_510(low);
 	svsm_sim_destroy(sim);
-	if (full < 0) {
-		return -1;
-	}
 	printf("bench-core: PVALIDATE 510, pool empty   %8.0f ns (reference)\n",
 	       empty);
 	printf("bench-core: PVALIDATE 510, 100352 deposited %8.0f ns  ratio "
