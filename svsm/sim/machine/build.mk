@@ -9,7 +9,8 @@
 svsm-hosted-y += svsm/sim/machine/machine.c svsm/sim/machine/rmp.c \
 		 svsm/sim/machine/psp.c svsm/sim/machine/hv.c \
 		 svsm/sim/machine/hv_msr.c \
-		 svsm/sim/machine/fiber.c svsm/sim/machine/cpu_sim.c
+		 svsm/sim/machine/fiber.c svsm/sim/machine/fiber_switch.S \
+		 svsm/sim/machine/cpu_sim.c
 
 MACHINE_LDLIBS := -lcrypto
 

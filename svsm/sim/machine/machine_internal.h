@@ -7,7 +7,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <ucontext.h>
 
 #include "machine.h"
 
@@ -17,9 +16,12 @@
 #define SNP_2M_MASK (SNP_2M_SIZE - 1)
 #define SNP_2M_PAGES 512U
 
-/** A register/stack context a fiber switch saves to or restores from. */
+/**
+ * A register/stack context a fiber switch saves to or restores from: the
+ * stack pointer at which snp_ctx_switch() (fiber_switch.S) left its frame.
+ */
 struct snp_exec_ctx {
-	ucontext_t uc;
+	void *sp;
 	void *fake_stack;	  /* ASan's fake stack of this context */
 	const void *stack_bottom; /* ASan: the context's stack */
 	size_t stack_size;
@@ -33,7 +35,7 @@ enum snp_fiber_exit {
 	SNP_FIBER_TERMINATED,
 };
 
-/** A vCPU's VMPL0 context: a ucontext fiber on an mmap'd stack. */
+/** A vCPU's VMPL0 context: a fiber on an mmap'd stack. */
 struct snp_fiber {
 	struct snp_exec_ctx ctx;
 	struct snp_exec_ctx *caller; /* who resumed it last */
