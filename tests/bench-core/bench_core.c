@@ -62,14 +62,21 @@ static double bare_round_trip(unsigned n)
 }
 
 /* The reference of a call: QUERY_PROTOCOL's answer as a plain function. */
-static __attribute__((noinline)) void query_fn(struct svsm_sim_regs *r)
+static __attribute__((noinline)) int query_fn(struct svsm_sim_regs *r)
 {
 	__asm__ volatile("" : : "r"(r) : "memory");
 	r->rcx = r->rcx == SVSM_QUERY_PROTOCOL_ARG(0, 1) ? (1ULL << 32) | 1 : 0;
 	r->rax = 0;
+	return 0;
 }
 
-static double function_call(unsigned n)
+static int query_svsm(struct svsm_sim_regs *r)
+{
+	return svsm_sim_call(sim, 0, r);
+}
+
+/* ns per QUERY_PROTOCOL(0, 1) made through `call`, `n` times. */
+static double query_cost(int (*call)(struct svsm_sim_regs *), unsigned n)
 {
 	struct svsm_sim_regs r;
 	double t0 = now_ns();
@@ -80,26 +87,7 @@ static double function_call(unsigned n)
 			.rax = SVSM_CALL(0, SVSM_CORE_QUERY_PROTOCOL),
 			.rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1),
 		};
-		query_fn(&r);
-		if (r.rax != 0) {
-			return -1;
-		}
-	}
-	return (now_ns() - t0) / n;
-}
-
-static double query_call(unsigned n)
-{
-	struct svsm_sim_regs r;
-	double t0 = now_ns();
-	unsigned i;
-
-	for (i = 0; i < n; i++) {
-		r = (struct svsm_sim_regs){
-			.rax = SVSM_CALL(0, SVSM_CORE_QUERY_PROTOCOL),
-			.rcx = SVSM_QUERY_PROTOCOL_ARG(0, 1),
-		};
-		if (svsm_sim_call(sim, 0, &r) != 0 || r.rax != 0) {
+		if (call(&r) != 0 || r.rax != 0) {
 			return -1;
 		}
 	}
@@ -333,8 +321,8 @@ int main(void)
 	       8);
 	high = (high / 2) & ~(SIZE_2M - 1);
 
-	ref = function_call(20000000);
-	cost = query_call(200000);
+	ref = query_cost(query_fn, 20000000);
+	cost = query_cost(query_svsm, 200000);
 	printf("bench-core: function call               %8.1f ns (reference)\n",
 	       ref);
 	printf("bench-core: QUERY_PROTOCOL round trip   %8.1f ns  ratio %.0f "
