@@ -80,6 +80,8 @@ $(ACPI_TEST_BIN): $(BUILD)/asan/svsm/kernel/acpi.o $(BUILD)/asan/tests/kernel/te
 
 # libFuzzer over the ACPI parser: a short deterministic run in `make check`;
 # `make fuzz-kernel-acpi FUZZ_ACPI_ARGS=-max_total_time=600` runs longer.
+# Both start from the tracked corpus tests/kernel/acpi-corpus (grown by long
+# runs, minimised with -merge=1); new inputs go to $(BUILD)/fuzz-acpi-corpus.
 ACPI_FUZZ_BIN := $(BUILD)/tests/kernel/fuzz-acpi
 FUZZ_ACPI_ARGS ?= -runs=20000 -seed=1
 $(BUILD)/fuzz/svsm/kernel/acpi.o $(BUILD)/fuzz/tests/kernel/fuzz_acpi.o: \
@@ -104,8 +106,9 @@ HELP += bench-kernel|kernel image size and boot time against a trivial PVH image
 .PHONY: test-kernel-lib test-kernel-libc-shim test-kernel-acpi test-fuzz-kernel-acpi fuzz-kernel-acpi \
         check-kernel bench-kernel
 test-fuzz-kernel-acpi fuzz-kernel-acpi: $(ACPI_FUZZ_BIN)
+	@mkdir -p $(BUILD)/fuzz-acpi-corpus
 	$(Q)$(ACPI_FUZZ_BIN) -max_len=65536 -artifact_prefix=$(dir $(ACPI_FUZZ_BIN)) \
-		$(FUZZ_ACPI_ARGS)
+		$(FUZZ_ACPI_ARGS) $(BUILD)/fuzz-acpi-corpus $(SRCDIR)/tests/kernel/acpi-corpus
 
 test-kernel-lib: $(KLIB_TEST_BIN)
 	$(Q)$(KLIB_TEST_BIN)
