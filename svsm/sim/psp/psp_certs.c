@@ -9,6 +9,8 @@
  * REPORTED_TCB) and hwID (the 64 raw bytes of the report's CHIP_ID). The
  * ARK and ASK keys are fixed (psp_roots.c); the VCEK is made per chip.
  */
+#include <string.h>
+
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -171,16 +173,32 @@ static int to_der(X509 *cert, uint8_t **der, size_t *len)
 	return 1;
 }
 
-/** The ARK -> ASK -> VCEK chain; needs chip_id and tcb set. 0 or -1. */
-int psp_make_chain(struct psp *psp)
+/*
+ * The chip's keys and certificates, made once per process: every machine a
+ * process creates runs on the same simulated chip (one CHIP_ID, one VCEK),
+ * as every VM of a host runs on its one chip. Making the VCEK and signing
+ * three certificates was most of the cost of creating a machine, which the
+ * fuzzers do for every input. Not thread-safe: one machine exists per
+ * process at a time (sim.h).
+ */
+static struct {
+	EVP_PKEY *vcek_key;
+	uint8_t chip_id[64];
+	uint64_t tcb;
+	uint8_t *ark_der, *ask_der, *vcek_der;
+	size_t ark_len, ask_len, vcek_len;
+} chip;
+
+/* Make the chip's chain for the CHIP_ID and TCB `psp` names. 0 or -1. */
+static int chip_make(const struct psp *psp)
 {
 	EVP_PKEY *ark_key = pem_key(psp_sim_ark_pem);
 	EVP_PKEY *ask_key = pem_key(psp_sim_ask_pem);
+	EVP_PKEY *vcek_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
 	X509 *ark = NULL, *ask = NULL, *vcek = NULL;
 	int ok = 0;
 
-	psp->vcek_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
-	if (ark_key == NULL || ask_key == NULL || psp->vcek_key == NULL) {
+	if (ark_key == NULL || ask_key == NULL || vcek_key == NULL) {
 		goto out;
 	}
 	ark = make_cert(ark_key, "ARK-Milan", NULL, ark_key, 1, 1);
@@ -191,18 +209,57 @@ int psp_make_chain(struct psp *psp)
 	if (ask == NULL || !sign(ask, ark_key)) {
 		goto out;
 	}
-	vcek = make_cert(psp->vcek_key, "SEV-VCEK", ask, ask_key, 3, 0);
+	vcek = make_cert(vcek_key, "SEV-VCEK", ask, ask_key, 3, 0);
 	if (vcek == NULL || !vcek_exts(vcek, psp) || !sign(vcek, ask_key)) {
 		goto out;
 	}
-	ok = to_der(ark, &psp->ark_der, &psp->ark_len) &&
-	     to_der(ask, &psp->ask_der, &psp->ask_len) &&
-	     to_der(vcek, &psp->vcek_der, &psp->vcek_len);
+	ok = to_der(ark, &chip.ark_der, &chip.ark_len) &&
+	     to_der(ask, &chip.ask_der, &chip.ask_len) &&
+	     to_der(vcek, &chip.vcek_der, &chip.vcek_len);
+	if (ok) {
+		memcpy(chip.chip_id, psp->chip_id, sizeof(chip.chip_id));
+		chip.tcb = psp->tcb;
+		chip.vcek_key = vcek_key;
+		vcek_key = NULL;
+	} else {
+		OPENSSL_free(chip.ark_der);
+		OPENSSL_free(chip.ask_der);
+		OPENSSL_free(chip.vcek_der);
+		memset(&chip, 0, sizeof(chip));
+	}
 out:
 	X509_free(ark);
 	X509_free(ask);
 	X509_free(vcek);
 	EVP_PKEY_free(ark_key);
 	EVP_PKEY_free(ask_key);
+	EVP_PKEY_free(vcek_key);
 	return ok ? 0 : -1;
+}
+
+/**
+ * Give `psp` the chip's ARK -> ASK -> VCEK chain, made on the first call
+ * from the CHIP_ID and TCB `psp` holds; later PSPs take the chip's CHIP_ID
+ * and TCB with it, so reports and the VCEK's extensions always agree.
+ * 0 or -1.
+ */
+int psp_make_chain(struct psp *psp)
+{
+	if (chip.vcek_key == NULL && chip_make(psp) != 0) {
+		return -1;
+	}
+	memcpy(psp->chip_id, chip.chip_id, sizeof(psp->chip_id));
+	psp->tcb = chip.tcb;
+	psp->ark_der = OPENSSL_memdup(chip.ark_der, chip.ark_len);
+	psp->ask_der = OPENSSL_memdup(chip.ask_der, chip.ask_len);
+	psp->vcek_der = OPENSSL_memdup(chip.vcek_der, chip.vcek_len);
+	if (psp->ark_der == NULL || psp->ask_der == NULL ||
+	    psp->vcek_der == NULL || EVP_PKEY_up_ref(chip.vcek_key) != 1) {
+		return -1; /* psp_destroy() frees what was copied */
+	}
+	psp->vcek_key = chip.vcek_key;
+	psp->ark_len = chip.ark_len;
+	psp->ask_len = chip.ask_len;
+	psp->vcek_len = chip.vcek_len;
+	return 0;
 }
