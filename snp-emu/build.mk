@@ -34,9 +34,11 @@ emu-lib-y = svsm/lib/string.c svsm/lib/printf.c svsm/arch/x86/time.c \
             svsm/lib/tpm/nosys.c svsm/lib/tpm/setjmp.S \
             $(svsm-machine-y) $(svsm-psp-y) svsm/sim/psp/hook.c \
             $(IGVM_LIB_SRCS)
-$(call objs,emu,svsm/sim/machine/psp.c svsm/igvm/launch.c svsm/sim/psp/psp.c \
-	svsm/sim/psp/psp_certs.c svsm/sim/psp/hook.c): \
+# Every PSP file uses OpenSSL's headers (a pattern: svsm/sim/psp/build.mk,
+# which lists them, is read after this fragment).
+$(call objs,emu,svsm/sim/machine/psp.c svsm/igvm/launch.c): \
 	EXTRA_CFLAGS += $(KERNEL_SYSINC)
+$(BUILD)/emu/svsm/sim/psp/%.o: EXTRA_CFLAGS += $(KERNEL_SYSINC)
 
 $(BUILD)/emu/%.o: $(SRCDIR)/%.c
 	$(call msg,CC-EMU,$@)
