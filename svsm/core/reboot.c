@@ -91,6 +91,29 @@ static void slot_resume(const struct svsm_caller *caller, struct guest_vmsa *s)
 }
 
 /*
+ * Take the VMSA bit off: the hardware refuses (FAIL_INUSE) while the VMSA
+ * runs on some CPU, which it stops doing once the host has kicked that
+ * vCPU out after AP destroy. Retried a bounded number of times.
+ */
+static bool unmark_vmsa(struct sev_vmsa *vmsa, unsigned int vmpl)
+{
+	unsigned int spin;
+
+	for (spin = 0; spin < QUIESCE_SPINS; spin++) {
+		uint32_t eax = snp_page_clear_vmsa(vmsa, vmpl);
+
+		if (eax == RMPADJUST_SUCCESS) {
+			return true;
+		}
+		if (eax != RMPADJUST_FAIL_INUSE) {
+			return false;
+		}
+		relax();
+	}
+	return false;
+}
+
+/*
  * Stop one guest VMSA: SVME off (nobody can enter it; found off already,
  * its vCPU is serving a call: BUSY), the hypervisor told to stop running
  * it, and its VMSA bit taken off, which the hardware refuses while the
@@ -113,7 +136,7 @@ static enum svsm_result slot_quiesce(const struct svsm_caller *caller,
 		}
 		return SVSM_ERR_INVALID_REQUEST;
 	}
-	if (snp_page_clear_vmsa(vmsa, s->vmpl) != RMPADJUST_SUCCESS) {
+	if (!unmark_vmsa(vmsa, s->vmpl)) {
 		if (slot_running(s)) {
 			(void)snp_ap_create(caller->cpu->ghcb, s->apic_id,
 					    s->vmpl, s->vmsa_gpa,

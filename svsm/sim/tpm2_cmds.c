@@ -99,7 +99,7 @@ size_t tpm2_nv_define(uint8_t *cmd, uint32_t index, uint16_t size)
 
 	u32(&w, 0x40000001); /* TPM_RH_OWNER */
 	pw_session(&w);
-	u16(&w, 0); /* auth */
+	u16(&w, 0);  /* auth */
 	u16(&w, 14); /* TPM2B_NV_PUBLIC */
 	u32(&w, index);
 	u16(&w, 0x000B);

@@ -952,8 +952,8 @@ int main(void)
 		cmocka_unit_test(vtpm_absent),
 		cmocka_unit_test_setup_teardown(reboot_tpm_reset, setup_vtpm,
 						guest_teardown),
-		cmocka_unit_test_setup_teardown(reboot_tpm_keep,
-						setup_vtpm_keep, guest_teardown),
+		cmocka_unit_test_setup_teardown(
+			reboot_tpm_keep, setup_vtpm_keep, guest_teardown),
 		cmocka_unit_test_setup_teardown(reboot_tpm_no_leak, setup_vtpm,
 						guest_teardown),
 		cmocka_unit_test_setup_teardown(attest_manifest_lists_reboot,
