@@ -7,20 +7,17 @@
 
 #include <stdint.h>
 
+#include <x86/asm.h>
+
+/* RDMSR/WRMSR are the ones of <x86/asm.h>, under the emulator's names. */
 static inline uint64_t emu_rdmsr(uint32_t msr)
 {
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
+	return rdmsr(msr);
 }
 
 static inline void emu_wrmsr(uint32_t msr, uint64_t v)
 {
-	__asm__ volatile("wrmsr"
-			 :
-			 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
-			 : "memory");
+	wrmsr(msr, v);
 }
 
 static inline void emu_write_cr4(uint64_t v)

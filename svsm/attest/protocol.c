@@ -478,3 +478,31 @@ enum svsm_result attest_proto_dispatch(const struct svsm_caller *caller,
 		return SVSM_ERR_UNSUPPORTED_CALL;
 	}
 }
+
+/** A VMPL0 report and the certificate table for the SVSM itself. */
+int attest_svsm_report(const uint8_t report_data[64],
+		       struct snp_attestation_report *report, uint8_t *certs,
+		       size_t cap, size_t *certs_len)
+{
+	struct snp_report_rsp *rsp;
+	enum svsm_result rc = SVSM_ERR_INVALID_REQUEST;
+
+	if (cap < ATTEST_CERT_PAGES * PAGE_SIZE) {
+		return -1;
+	}
+	rsp = kmalloc(sizeof(*rsp));
+	if (rsp == NULL) {
+		return -1;
+	}
+	spin_lock(&attest.lock);
+	if (attest.ready && !attest.ch.disabled) {
+		rc = fetch_report(report_data, true, rsp, certs);
+	}
+	spin_unlock(&attest.lock);
+	if (rc == SVSM_SUCCESS) {
+		memcpy(report, &rsp->report, sizeof(*report));
+		*certs_len = cert_table_size(certs);
+	}
+	kfree_sensitive(rsp);
+	return rc == SVSM_SUCCESS ? 0 : -1;
+}

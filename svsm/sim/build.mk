@@ -39,7 +39,8 @@ $(SIM_PC): $$(filter %/build.mk,$$(MAKEFILE_LIST)) $(SRCDIR)/release/VERSION
 		'Libs: $${libdir}/libsvsm-sim.a $(SIM_LDLIBS)' > $@
 
 SIM_CONSOLE_OBJS := $(BUILD)/hosted/svsm/sim/console.o \
-		    $(BUILD)/hosted/svsm/sim/console_services.o
+		    $(BUILD)/hosted/svsm/sim/console_services.o \
+		    $(BUILD)/hosted/svsm/sim/console_kbs.o
 $(SIM_CONSOLE): $(SIM_CONSOLE_OBJS) $(SIM_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)

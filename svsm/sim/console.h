@@ -23,3 +23,9 @@ int console_call(struct console *con, struct svsm_sim_regs *r);
 int console_tpm(struct console *con, int argc, char **argv);
 /** `attest [DIR]`: ATTEST_SERVICES; with DIR, write the blobs there. */
 int console_attest(struct console *con, int argc, char **argv);
+
+/** Write the simulated ARK (DER) to `path` unless NULL; 0 or -1. */
+int console_write_ark(struct svsm_sim *sim, const char *path);
+/** `kbs ...`: boot with a KBS and print the result (console_kbs.c). */
+int console_kbs(const struct svsm_sim_config *cfg, int argc, char **argv,
+		const char *ark_out);

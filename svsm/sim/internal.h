@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "svsm/sim.h"
+
 /* Guest-physical layout the harness builds (see sim.c). */
 #define SIM_GUEST_SECRETS_GPA 0x3000ULL
 #define SIM_GUEST_CA_GPA 0x4000ULL
@@ -15,3 +17,10 @@
 
 void svsm_sim_bsp_entry(uint64_t rdi);
 void svsm_sim_ap_entry(uint64_t rdi);
+
+/**
+ * The KBS the services attest to at boot (sim.c sets it around the boot;
+ * services.c reads it), and what came of it.
+ */
+extern const struct svsm_sim_kbs *svsm_sim_kbs_boot;
+const struct svsm_sim_kbs_result *svsm_services_kbs_result(void);

@@ -161,15 +161,34 @@ static int launch_guest(struct svsm_sim *sim)
 	return 0;
 }
 
+static struct svsm_sim *create(const struct svsm_sim_config *cfg,
+			       const struct svsm_sim_kbs *kbs,
+			       const struct svsm_sim_launch_options *opt);
+
 /** Boot the SVSM on a new machine (see sim.h). */
 struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 {
-	return svsm_sim_create_with(cfg, NULL);
+	return create(cfg, NULL, NULL);
+}
+
+/** Boot the SVSM, attesting to a KBS at boot (see sim.h). */
+struct svsm_sim *svsm_sim_create_kbs(const struct svsm_sim_config *cfg,
+				     const struct svsm_sim_kbs *kbs)
+{
+	return create(cfg, kbs, NULL);
 }
 
 /** Boot the SVSM on a new machine with launch options (see sim.h). */
 struct svsm_sim *svsm_sim_create_with(const struct svsm_sim_config *cfg,
 				      const struct svsm_sim_launch_options *opt)
+{
+	return create(cfg, NULL, opt);
+}
+
+/* Boot the SVSM on a new machine (the three public entries above). */
+static struct svsm_sim *create(const struct svsm_sim_config *cfg,
+			       const struct svsm_sim_kbs *kbs,
+			       const struct svsm_sim_launch_options *opt)
 {
 	static const struct svsm_sim_launch_options defaults = { 0 };
 	struct svsm_sim_config c = {
@@ -206,20 +225,28 @@ struct svsm_sim *svsm_sim_create_with(const struct svsm_sim_config *cfg,
 	}
 	sim->svsm_base = c.guest_mem_bytes - svsm_size;
 	sim->ca_gpa[0] = SIM_GUEST_CA_GPA;
+	svsm_sim_kbs_boot = kbs;
 	if (launch_svsm(sim, &c, opt != NULL ? opt : &defaults, svsm_size) !=
 		    0 ||
 	    launch_guest(sim) != 0 ||
 	    (sim->psp = psp_attach(sim->m,
 				   sim->svsm_base + SVSM_PG_SECRETS * SIM_PAGE,
-				   SIM_GUEST_POLICY)) == NULL ||
-	    snp_machine_boot(sim->m, 0,
+				   SIM_GUEST_POLICY)) == NULL) {
+		goto out_destroy;
+	}
+	if (kbs != NULL && kbs->launched != NULL) {
+		kbs->launched(snp_machine_measurement(sim->m), kbs->ctx);
+	}
+	if (snp_machine_boot(sim->m, 0,
 			     sim->svsm_base + SVSM_PG_VMSA * SIM_PAGE) != 0 ||
 	    snp_machine_terminated(sim->m, NULL, NULL)) {
 		goto out_destroy;
 	}
+	svsm_sim_kbs_boot = NULL;
 	return sim;
 
 out_destroy:
+	svsm_sim_kbs_boot = NULL;
 	svsm_services_fini();
 	if (sim->psp != NULL) {
 		psp_detach(sim->m, sim->psp);
@@ -384,4 +411,17 @@ const uint8_t *svsm_sim_vcek_der(struct svsm_sim *sim, size_t *len)
 const uint8_t *svsm_sim_ark_der(struct svsm_sim *sim, size_t *len)
 {
 	return psp_ark_der(sim->psp, len);
+}
+
+/** What the SVSM's KBS client did at boot. */
+int svsm_sim_kbs_result(struct svsm_sim *sim, struct svsm_sim_kbs_result *out)
+{
+	const struct svsm_sim_kbs_result *r = svsm_services_kbs_result();
+
+	(void)sim;
+	if (r == NULL) {
+		return -1;
+	}
+	*out = *r;
+	return 0;
 }

@@ -123,7 +123,7 @@ HELP += test-kernel-libc-shim|hosted ASan tests of the libtpms/libcrypto C-libra
 HELP += test-kernel-acpi|hosted ASan tests of the kernel's ACPI parser on hostile tables
 HELP += test-fuzz-kernel-acpi|short libFuzzer smoke run over the kernel's ACPI parser
 HELP += fuzz-kernel-acpi|fuzz the kernel's ACPI parser (FUZZ_ACPI_ARGS=libFuzzer options)
-HELP += test-kernel-snp-boot|hosted ASan tests of the SNP boot's input checks and #VC decoder
+HELP += test-kernel-snp-boot|hosted ASan tests of the SNP boot's input checks and the VC-exception (vector 29) decoder
 HELP += test-fuzz-kernel-snp-boot|short libFuzzer smoke run over the SNP boot's input checks
 HELP += fuzz-kernel-snp-boot|fuzz the SNP boot's input checks (FUZZ_SNP_BOOT_ARGS=libFuzzer options)
 HELP += test-kernel-snp|the kernel's SNP boot under snp-emu: banner, vCPUs, guest at VMPL2, vTPM after the guest

@@ -166,15 +166,9 @@ gp32:
 	xor %edx, %edx
 	iret
 
+	/* DS, ES, SS, FS and GS keep the flat data segment loaded above. */
 	.code64
 guest_start64:
-	mov $SEL_DATA, %eax
-	mov %eax, %ds
-	mov %eax, %es
-	mov %eax, %ss
-	xor %eax, %eax
-	mov %eax, %fs
-	mov %eax, %gs
 	mov $boot_stack_top, %rsp
 	xor %ebp, %ebp
 	mov $boot_args, %rdi
@@ -186,7 +180,7 @@ guest_start64:
 /*
  * Trap stubs: each pushes an error code (0 where the CPU pushes none) and
  * its vector, then joins trap_common, which saves the registers as a
- * `struct trap_frame` (trap.h) and calls trap_dispatch(frame).
+ * `struct trap_frame` (x86/desc.h) and calls trap_dispatch(frame).
  */
 	.macro TRAP vec, has_err
 	.balign 16

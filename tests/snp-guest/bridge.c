@@ -3,7 +3,8 @@
  * The guest's TPM bridge: the mssim stream from the host on COM2 (a QEMU
  * chardev socket on 127.0.0.1; tpm-relay.py merges tpm2-tss's command and
  * platform connections onto it) goes through tpm_bridge.c to VTPM_CMD
- * (protocol 2). The guest serves until a STOP arrives.
+ * (protocol 2). The guest serves until a STOP arrives. Before anything
+ * else the host sends one mode byte (see guest.h).
  */
 #include "abi/svsm_vtpm.h"
 #include "guest.h"
@@ -14,9 +15,23 @@
 
 static struct tpm_bridge bridge;
 
-bool bridge_wanted(void)
+enum bridge_mode bridge_mode(void)
 {
-	return uart_present(COM2);
+	uint8_t c;
+
+	if (!uart_present(COM2)) {
+		return BRIDGE_NONE;
+	}
+	con_puts("snp-guest: COM2 present: waiting for the host's mode "
+		 "(C: checks, then the TPM bridge; B: the bridge alone)\n");
+	c = uart_getc(COM2);
+	if (c == BRIDGE_MODE_ONLY) {
+		return BRIDGE_ONLY;
+	}
+	if (c != BRIDGE_MODE_AFTER_CHECKS) {
+		note("mode byte 0x%x is neither: checks first", c);
+	}
+	return BRIDGE_AFTER_CHECKS;
 }
 
 static void put(void *ctx, const uint8_t *b, size_t n)
@@ -62,7 +77,7 @@ static bool step(void)
 	}
 }
 
-void bridge_serve(void)
+bool bridge_serve(void)
 {
 	struct svsm_regs r = { 0 };
 	uint8_t *page = (uint8_t *)(uintptr_t)scratch_page(BRIDGE_PAGE);
@@ -72,16 +87,17 @@ void bridge_serve(void)
 	    (r.rcx & (1ULL << SVSM_VTPM_PLAT_SEND_COMMAND)) == 0) {
 		con_puts("snp-guest: tpm bridge: no vTPM (protocol 2) to "
 			 "serve\n");
-		return;
+		return false;
 	}
 	if (env.scratch_size < (BRIDGE_PAGE + 1) * PAGE_SIZE ||
 	    svsm_validate_range((uint64_t)(uintptr_t)page, PAGE_SIZE) !=
 		    SVSM_SUCCESS) {
 		con_puts("snp-guest: tpm bridge: no page for VTPM_CMD\n");
-		return;
+		return false;
 	}
 	tpm_bridge_init(&bridge, &ops, NULL, r.rcx, page);
 	con_puts("snp-guest: tpm bridge ready on COM2 (mssim)\n");
 	while (!step()) {
 	}
+	return true;
 }

@@ -104,11 +104,13 @@ static void check_errors(void)
 		(struct svsm_attest_services_req *)(uintptr_t)svsm_ca->buffer;
 	static const uint8_t pattern = 0xEE;
 	uint8_t *report = ptr(REPORT_PAGE);
+	uint32_t rc;
 
 	memset(report, pattern, PAGE_SIZE);
 	fill_op(false, 0x100, SVSM_ATTEST_NONCE_SIZE, 0);
-	check(attest(false, &r) == SVSM_ERR_INVALID_PARAMETER &&
-		      r.r8 == SNP_REPORT_SIZE && report[0] == pattern,
+	rc = attest(false, &r);
+	check(rc == SVSM_ERR_INVALID_PARAMETER && r.r8 == SNP_REPORT_SIZE &&
+		      report[0] == pattern,
 	      "ATTEST_SERVICES report buffer too small: INVALID_PARAMETER, "
 	      "R8 = 0x%lx, nothing written",
 	      (unsigned long)r.r8);

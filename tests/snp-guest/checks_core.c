@@ -7,6 +7,9 @@
  */
 #include <string.h>
 
+#include "abi/sev_status.h"
+#include "abi/snp_cpuid.h"
+#include "abi/snp_secrets.h"
 #include "core_cases.h"
 #include "ghcb.h"
 #include "guest.h"
@@ -288,15 +291,87 @@ static void check_deposit_withdraw(void)
 	      "DEPOSIT_MEM of a page not validated: INVALID_ADDRESS");
 }
 
+/*
+ * The secrets page the SVSM built for the guest (58019 table 1): its SVSM
+ * fields, and no VMPCK of a VMPL more privileged than the guest's (the
+ * SVSM keeps VMPCK0; a guest with VMPCK1 could ask for VMPL1 reports).
+ */
+static void check_secrets(void)
+{
+	const struct snp_secrets_page *s =
+		(const struct snp_secrets_page *)(uintptr_t)
+			env.boot->secrets_gpa;
+	unsigned i, j, nonzero = 0;
+
+	check(env.svsm_size != 0 && (env.svsm_base & (PAGE_SIZE - 1)) == 0 &&
+		      (env.svsm_size & (PAGE_SIZE - 1)) == 0 &&
+		      env.svsm_max_version == 1 && env.vmpl == 2 &&
+		      (env.caa < env.svsm_base ||
+		       env.caa >= env.svsm_base + env.svsm_size),
+	      "secrets page: SVSM region, CAA outside it, version 1, VMPL2");
+	for (i = 0; i < env.vmpl && i < SNP_VMPCK_COUNT; i++) {
+		for (j = 0; j < SNP_VMPCK_SIZE; j++) {
+			nonzero += s->vmpck[i][j] != 0;
+		}
+	}
+	check(nonzero == 0, "secrets page: VMPCK0-%u are wiped (%u bytes set)",
+	      env.vmpl - 1U, nonzero);
+}
+
+/* The #VC handler's own answers: CPUID from the CPUID page, the CA MSR. */
+static void check_vc(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid_count(SNP_CPUID_SEV_LEAF, 0, &a, &b, &c, &d);
+	check((a & SNP_CPUID_SEV_SVSM) != 0 && (b & 0x3F) == env.boot->cbit,
+	      "CPUID 0x8000001F through #VC: SVSM bit, C-bit %u (0x%x 0x%x)",
+	      b & 0x3F, a, b);
+	check(rdmsr(MSR_SVSM_CAA) == svsm_ca_gpa,
+	      "RDMSR SVSM_CAA through #VC: the Calling Area");
+}
+
+/*
+ * A REMAP_CA that should have failed did not: calls now go through the
+ * new CA. Follow it, then move back, so that one failed check does not
+ * turn every later call into one the SVSM never sees.
+ */
+static void follow_remap(uint64_t gpa)
+{
+	uint64_t old = svsm_ca_gpa;
+	volatile struct svsm_ca *old_ca = svsm_ca;
+
+	svsm_ca_gpa = gpa;
+	svsm_ca = (volatile struct svsm_ca *)(uintptr_t)gpa;
+	if (svsm_core(SVSM_CORE_REMAP_CA, old, 0, 0) == SVSM_SUCCESS) {
+		svsm_ca_gpa = old;
+		svsm_ca = old_ca;
+	}
+	note("REMAP_CA moved the CA to 0x%lx; back at 0x%lx",
+	     (unsigned long)gpa, (unsigned long)svsm_ca_gpa);
+}
+
 /* The shared table of calls that fail whatever the state. */
 static void check_core_cases(void)
 {
+	uint64_t unvalidated = scratch_page(UNVALIDATED_PAGE);
+	uint32_t rc;
 	size_t i;
+
+	/*
+	 * Guest RAM outside the launched image is not validated: validating
+	 * a page must change it (else the cases below test nothing). The
+	 * invalidation makes sure it is not validated, whatever the answer.
+	 */
+	rc = svsm_pvalidate(unvalidated, false, true, false);
+	check(rc == SVSM_SUCCESS,
+	      "RAM the launch did not measure starts not validated (0x%x)", rc);
+	rc = svsm_pvalidate(unvalidated, false, false, false);
+	check(rc == SVSM_SUCCESS, "PVALIDATE invalidates it again (0x%x)", rc);
 
 	for (i = 0; i < core_case_count; i++) {
 		const struct core_case *c = &core_cases[i];
 		struct svsm_regs r = { .rcx = c->offset };
-		uint32_t rc;
 
 		switch (c->at) {
 		case CORE_AT_CA:
@@ -306,7 +381,7 @@ static void check_core_cases(void)
 			r.rcx += env.svsm_base;
 			break;
 		case CORE_AT_UNVALIDATED:
-			r.rcx += scratch_page(UNVALIDATED_PAGE);
+			r.rcx += unvalidated;
 			break;
 		default:
 			break;
@@ -314,6 +389,10 @@ static void check_core_cases(void)
 		rc = svsm_call(c->protocol, c->call, &r);
 		check(rc == c->expect, "%s: 0x%x (want 0x%x)", c->name, rc,
 		      c->expect);
+		if (c->protocol == SVSM_PROTOCOL_CORE &&
+		    c->call == SVSM_CORE_REMAP_CA && rc == SVSM_SUCCESS) {
+			follow_remap(r.rcx);
+		}
 	}
 }
 
@@ -322,7 +401,9 @@ void checks_core(void)
 	bool have_2m;
 
 	note("core protocol");
-	check_query();
+	check_query(); /* checks 1-5: tests/kernel/snp.bats counts on them */
+	check_secrets();
+	check_vc();
 	check_core_cases();
 	check_invalid_format();
 	check_vtom();

@@ -160,9 +160,11 @@ void checks_vtpm(void)
 			break;
 		}
 	}
-	check(resp != NULL && tpm2_parse_create_primary_ecc(resp, rlen, &handle,
-							    x, y) == 0,
-	      "TPM2_CreatePrimary(owner, ECC P-256): handle 0x%x", handle);
+	rc = resp != NULL ? (uint32_t)tpm2_parse_create_primary_ecc(
+				    resp, rlen, &handle, x, y) :
+			    0xFFFFFFFFU;
+	check(rc == 0, "TPM2_CreatePrimary(owner, ECC P-256): handle 0x%x",
+	      handle);
 	if (handle != 0) {
 		rc = tpm_rc(tpm2_flush_context(cmd, handle));
 		check(rc == 0, "TPM2_FlushContext: 0x%x", rc);

@@ -9,24 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <x86/asm.h> /* rdmsr, wrmsr */
+
 #include "abi/ghcb.h"
 
-static inline uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr"
-			 :
-			 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
-			 : "memory");
-}
-
+/** VMGEXIT (`rep; vmmcall`): a call to the host. */
 static inline void vmgexit(void)
 {
 	__asm__ volatile("rep; vmmcall" : : : "memory");

@@ -43,7 +43,6 @@ struct boot_args {
 /** The machine as the guest found it. */
 struct guest_env {
 	bool snp;
-	uint64_t cbit_mask; /* 1 << C-bit, or 0 */
 	uint64_t sev_features;
 	const struct boot_args *boot;
 	/* From the secrets page (Linux's svsm_setup_ca). */
@@ -88,9 +87,21 @@ void checks_vcpu(void);
 void checks_vtpm(void);
 void checks_attest(void);
 
-/* The TPM bridge (bridge.c): serves COM2/COM3 until a STOP; true if asked. */
-bool bridge_wanted(void);
-void bridge_serve(void);
+/*
+ * The TPM bridge (bridge.c). With a UART on COM2 the host sends one mode
+ * byte first (tpm-relay.py --mode): 'C' checks then the bridge, 'B' the
+ * bridge alone; the bridge serves COM2 until a STOP.
+ */
+#define BRIDGE_MODE_AFTER_CHECKS 'C'
+#define BRIDGE_MODE_ONLY 'B'
+enum bridge_mode {
+	BRIDGE_NONE,
+	BRIDGE_AFTER_CHECKS,
+	BRIDGE_ONLY,
+};
+enum bridge_mode bridge_mode(void);
+/** Serve until STOP: true; false (said why) when there is no vTPM. */
+bool bridge_serve(void);
 
 /* Scratch pages (main.c): the n-th 4 KiB page of the scratch range. */
 uint64_t scratch_page(unsigned n);

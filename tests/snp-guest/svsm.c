@@ -13,8 +13,6 @@ int svsm_call_on(volatile struct svsm_ca *ca, bool via_ghcb, uint8_t pending,
 		 struct svsm_regs *r)
 {
 	uint64_t old = 0, resp;
-	register uint64_t r8 __asm__("r8") = r->r8;
-	register uint64_t r9 __asm__("r9") = r->r9;
 	uint8_t was;
 	bool ok;
 
@@ -26,15 +24,18 @@ int svsm_call_on(volatile struct svsm_ca *ca, bool via_ghcb, uint8_t pending,
 		old = rdmsr(MSR_GHCB);
 		wrmsr(MSR_GHCB, GHCB_MSR_VMPL_REQ_LEVEL(0));
 	}
-	__asm__ volatile("rep; vmmcall"
-			 : "+a"(r->rax), "+c"(r->rcx), "+d"(r->rdx), "+r"(r8),
-			   "+r"(r9)
+	/* R8 and R9 go in and come back through memory operands. */
+	__asm__ volatile("mov %[r8], %%r8\n\t"
+			 "mov %[r9], %%r9\n\t"
+			 "rep; vmmcall\n\t"
+			 "mov %%r8, %[r8]\n\t"
+			 "mov %%r9, %[r9]"
+			 : "+a"(r->rax), "+c"(r->rcx),
+			   "+d"(r->rdx), [r8] "+m"(r->r8), [r9] "+m"(r->r9)
 			 :
-			 : "memory");
+			 : "r8", "r9", "memory");
 	was = __atomic_exchange_n((uint8_t *)&ca->call_pending, 0,
 				  __ATOMIC_SEQ_CST);
-	r->r8 = r8;
-	r->r9 = r9;
 	if (via_ghcb) {
 		ok = (uint32_t)ghcb_get()->sw_exit_info_1 == GHCB_RESULT_OK;
 	} else {

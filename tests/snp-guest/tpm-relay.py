@@ -10,7 +10,10 @@
 # frame's command calls for and sends it back to that client. The two
 # channels' command numbers do not overlap, so the guest needs no tag.
 #
-# usage: tpm-relay.py --listen PORT --connect HOST:PORT
+# The stream starts with one mode byte for the guest: C (its checks, then
+# the bridge; the default) or B (the bridge alone).
+#
+# usage: tpm-relay.py --listen PORT --connect HOST:PORT [--mode checks|bridge]
 # Prints "relay ready" once listening; exits 0 after relaying a STOP, 1 if
 # the stream closes.
 import argparse
@@ -75,9 +78,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--listen", type=int, required=True)
     ap.add_argument("--connect", required=True, help="HOST:PORT of the stream")
+    ap.add_argument("--mode", choices=("checks", "bridge"), default="checks")
     args = ap.parse_args()
     host, _, port = args.connect.rpartition(":")
     stream = socket.create_connection((host, int(port)))
+    stream.sendall(b"C" if args.mode == "checks" else b"B")
     listeners = [listen(args.listen), listen(args.listen + 1)]
     clients = []
     print("relay ready", flush=True)

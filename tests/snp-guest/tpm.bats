@@ -12,7 +12,10 @@
 #          libsvsm-sim (TPM_BRIDGE_SIM)
 #   stack  the whole stack: QEMU -> snp-emu (SNP_EMU) -> the IGVM image
 #          (SVSM_IGVM) with the guest, its COM2 a chardev socket on
-#          127.0.0.1 (run-stack.sh); the guest's checks must pass as well.
+#          127.0.0.1 (run-stack.sh), asked (mode byte B) to serve the
+#          bridge alone.
+#          SNP_STACK_MISSING (set by `make test-snp-guest-tpm`) names what
+#          the tree cannot build yet; the tests skip saying so.
 
 bats_require_minimum_version 1.5.0
 
@@ -41,15 +44,13 @@ wait_for() { # FILE PATTERN SECONDS PID
 }
 
 # Start "$@" in the background; its pid goes to $TPM_DIR/pid, its exit
-# status to $TPM_DIR/status when it ends.
+# status to $TPM_DIR/status when it ends. The waiting parent is an sh, not
+# a bash subshell: bats ends those of setup_file when it returns.
 start_bg() {
-	(
-		"$@" &
-		echo $! >"$TPM_DIR/pid.tmp"
-		mv "$TPM_DIR/pid.tmp" "$TPM_DIR/pid"
-		wait $!
-		echo $? >"$TPM_DIR/status"
-	) 3>&- &
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	sh -c 'dir=$1; shift; "$@" & echo $! >"$dir/pid.tmp"
+		mv "$dir/pid.tmp" "$dir/pid"; wait $!; echo $? >"$dir/status"' \
+		sh "$TPM_DIR" "$@" 3>&- &
 	while [ ! -f "$TPM_DIR/pid" ]; do sleep 0.05; done
 }
 
@@ -67,23 +68,27 @@ setup_file() {
 		wait_for "$LOG" '^ready' 60 "$(cat "$TPM_DIR/pid")"
 		;;
 	stack)
-		if [ ! -f "${SNP_EMU:-}" ] || [ ! -f "${SVSM_IGVM:-}" ]; then
-			export TPM_SKIP="the SNP stack is not built here: no emulator ($SNP_EMU) or no IGVM image ($SVSM_IGVM); merge the emu, ksnp and igvm branches"
+		if [ -n "${SNP_STACK_MISSING:-}" ]; then
+			export TPM_SKIP="the SNP stack cannot be built here yet, missing:${SNP_STACK_MISSING}"
 			return 0
 		fi
 		start_bg "$BATS_TEST_DIRNAME/run-stack.sh" --emu "$SNP_EMU" \
 			--igvm "$SVSM_IGVM" --port "$STREAM" --log "$LOG"
-		wait_for "$LOG" 'tpm bridge ready' "${TPM_BOOT_TIMEOUT:-900}" \
+		wait_for "$LOG" 'waiting for the host' "${TPM_BOOT_TIMEOUT:-900}" \
 			"$(cat "$TPM_DIR/pid")" || {
 			cat "$LOG" >&3
 			return 1
 		}
 		;;
 	esac
-	"$BATS_TEST_DIRNAME/tpm-relay.py" --listen "$PORT" \
+	# The guest's checks are stack.bats' business: the bridge alone here.
+	"$BATS_TEST_DIRNAME/tpm-relay.py" --listen "$PORT" --mode bridge \
 		--connect "127.0.0.1:$STREAM" >"$TPM_DIR/relay.log" 2>&1 &
 	echo $! >"$TPM_DIR/relay.pid"
 	wait_for "$TPM_DIR/relay.log" 'relay ready' 30 "$!"
+	if [ "$TPM_BRIDGE" = stack ]; then
+		wait_for "$LOG" 'tpm bridge ready' 300 "$(cat "$TPM_DIR/pid")"
+	fi
 }
 
 teardown_file() {
@@ -172,11 +177,12 @@ PY
 		[ -f "$TPM_DIR/status" ] && break
 		sleep 0.1
 	done
+	tail -n 5 "$LOG" "$TPM_DIR/relay.log" # shown if the test fails
 	status=$(cat "$TPM_DIR/status")
 	grep -q 'relay ready' "$TPM_DIR/relay.log"
 	if [ "$TPM_BRIDGE" = stack ]; then
 		grep -q 'tpm bridge: stop' "$LOG"
-		grep -q 'snp-guest: .* checks, 0 failed' "$LOG"
+		grep -q 'the TPM bridge alone: checks skipped' "$LOG"
 		[ "$status" -eq 33 ] # the guest's pass code, 0x10
 	else
 		grep -q 'stopped after' "$LOG"

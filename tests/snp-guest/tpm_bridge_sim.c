@@ -5,11 +5,14 @@
  * 127.0.0.1:PORT for the one mssim stream the guest reads from COM2, so
  * tpm-relay.py and tpm2-tools in front of it reach the SVSM's vTPM through
  * protocol 2 exactly as through the guest. One client at a time, each a
- * new stream. It prints "ready" once listening and exits 0 after a STOP.
+ * new stream that starts, as the guest's COM2 does, with a mode byte
+ * (ignored here). It prints "ready" once listening and exits 0 after a
+ * STOP.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +32,7 @@
 struct sim_ctx {
 	struct svsm_sim *sim;
 	int conn;
+	bool mode_read; /* the stream's first byte is its mode */
 };
 
 static void put(void *opaque, const uint8_t *b, size_t n)
@@ -128,6 +132,7 @@ static int serve(struct tpm_bridge *b, struct sim_ctx *c, int lfd)
 			if (c->conn < 0 && errno != EINTR) {
 				return 1;
 			}
+			c->mode_read = false;
 			continue;
 		}
 		n = recv(c->conn, buf, sizeof(buf), 0);
@@ -142,6 +147,10 @@ static int serve(struct tpm_bridge *b, struct sim_ctx *c, int lfd)
 			continue;
 		}
 		for (k = 0; k < n; k++) {
+			if (!c->mode_read) {
+				c->mode_read = true;
+				continue;
+			}
 			if (tpm_bridge_feed(b, buf[k]) == TPM_BRIDGE_STOP) {
 				return 0;
 			}

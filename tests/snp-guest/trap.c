@@ -8,22 +8,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "abi/snp_cpuid.h"
+#include <x86/desc.h> /* struct trap_frame: boot.S pushes the same */
+
+#include "abi/sev_status.h"
 #include "ghcb.h"
 #include "guest.h"
+#include "svsm.h"
 
 #define VEC_VC 29U
 #define IDT_ENTRIES 32U
 #define STUB_SIZE 16U
 #define SEL_CODE64 0x18U
-#define CPUID_TABLE_MAX 64U
-
-/** The frame boot.S builds (trap_common), lowest address first. */
-struct trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
 
 struct idt_gate {
 	uint16_t off_lo, sel;
@@ -32,21 +28,6 @@ struct idt_gate {
 	uint32_t off_hi, rsvd;
 };
 
-/** SNP CPUID page (svsm-abi-facts 3.4). */
-struct cpuid_fn {
-	uint32_t eax_in, ecx_in;
-	uint64_t xcr0_in, xss_in;
-	uint32_t eax, ebx, ecx, edx;
-	uint64_t rsvd;
-};
-
-struct cpuid_table {
-	uint32_t count, rsvd0;
-	uint64_t rsvd1;
-	struct cpuid_fn fn[CPUID_TABLE_MAX];
-};
-
-_Static_assert(sizeof(struct cpuid_fn) == 48, "CPUID page entry");
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "boot.S trap_common");
 
 extern const uint8_t trap_stubs[];
@@ -76,17 +57,17 @@ void trap_init(void)
 /* CPUID from the CPUID page; leaves it lacks read as zero. */
 static void vc_cpuid(struct trap_frame *f)
 {
-	const struct cpuid_table *t =
-		(const struct cpuid_table *)(uintptr_t)env.boot->cpuid_gpa;
+	const struct snp_cpuid_page *t =
+		(const struct snp_cpuid_page *)(uintptr_t)env.boot->cpuid_gpa;
 	uint32_t leaf = (uint32_t)f->rax, sub = (uint32_t)f->rcx, i, n;
 
 	f->rax = f->rbx = f->rcx = f->rdx = 0;
 	if (t == NULL) {
 		return;
 	}
-	n = t->count < CPUID_TABLE_MAX ? t->count : CPUID_TABLE_MAX;
+	n = t->count < SNP_CPUID_COUNT_MAX ? t->count : SNP_CPUID_COUNT_MAX;
 	for (i = 0; i < n; i++) {
-		const struct cpuid_fn *e = &t->fn[i];
+		const struct snp_cpuid_fn *e = &t->fn[i];
 
 		if (e->eax_in == leaf && (e->ecx_in == sub || e->ecx_in == 0)) {
 			f->rax = e->eax;
@@ -97,6 +78,10 @@ static void vc_cpuid(struct trap_frame *f)
 				break;
 			}
 		}
+	}
+	/* As Linux does: tell CPUID readers an SVSM runs below (58019 4.2). */
+	if (leaf == SNP_CPUID_SEV_LEAF && env.svsm_size != 0) {
+		f->rax |= SNP_CPUID_SEV_SVSM;
 	}
 }
 
@@ -155,7 +140,13 @@ static int vc_msr(struct trap_frame *f)
 	if (ip[0] != 0x0F || (ip[1] != 0x30 && ip[1] != 0x32)) {
 		return -1;
 	}
-	if (ghcb_msr((uint32_t)f->rcx, write, &v) != 0) {
+	/* The CA MSR is the guest's own answer, never the hypervisor's. */
+	if ((uint32_t)f->rcx == MSR_SVSM_CAA) {
+		if (write) {
+			return -1;
+		}
+		v = svsm_ca_gpa;
+	} else if (ghcb_msr((uint32_t)f->rcx, write, &v) != 0) {
 		return -1;
 	}
 	if (!write) {
@@ -168,7 +159,7 @@ static int vc_msr(struct trap_frame *f)
 
 static int vc_handle(struct trap_frame *f)
 {
-	switch (f->error) {
+	switch (f->error_code) {
 	case SVM_VMGEXIT_CPUID:
 		vc_cpuid(f);
 		f->rip += 2;
@@ -183,7 +174,6 @@ static int vc_handle(struct trap_frame *f)
 }
 
 /* Called by boot.S's trap_common with interrupts off. */
-void trap_dispatch(struct trap_frame *f);
 void trap_dispatch(struct trap_frame *f)
 {
 	static unsigned depth;
@@ -206,7 +196,7 @@ void trap_dispatch(struct trap_frame *f)
 	depth++;
 	guest_fatal("trap %lu error 0x%lx at rip 0x%lx (rax 0x%lx rcx 0x%lx "
 		    "rdx 0x%lx)",
-		    (unsigned long)f->vector, (unsigned long)f->error,
+		    (unsigned long)f->vector, (unsigned long)f->error_code,
 		    (unsigned long)f->rip, (unsigned long)f->rax,
 		    (unsigned long)f->rcx, (unsigned long)f->rdx);
 }

@@ -4,7 +4,6 @@
 
 #define UART_DATA 0U
 #define UART_IER 1U
-#define UART_FCR 2U
 #define UART_LCR 3U
 #define UART_MCR 4U
 #define UART_LSR 5U
@@ -23,10 +22,11 @@ bool uart_present(uint16_t base)
 	if (inb((uint16_t)(base + UART_SCR)) != 0xA5) {
 		return false;
 	}
-	outb((uint16_t)(base + UART_IER), 0x00); /* polled */
-	outb((uint16_t)(base + UART_LCR), 0x03); /* 8N1 */
-	outb((uint16_t)(base + UART_FCR), 0x07); /* FIFOs on, cleared */
-	outb((uint16_t)(base + UART_MCR), 0x03); /* DTR, RTS */
+	/* Polled, 8N1, DTR and RTS. The FIFO control stays as it is: a
+	 * change clears what the host may already have sent. */
+	outb((uint16_t)(base + UART_IER), 0x00);
+	outb((uint16_t)(base + UART_LCR), 0x03);
+	outb((uint16_t)(base + UART_MCR), 0x03);
 	return true;
 }
 

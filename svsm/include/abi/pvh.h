@@ -12,6 +12,7 @@
 #define XEN_HVM_START_MAGIC 0x336EC578U
 
 #ifdef __ASSEMBLY__
+/* clang-format off */
 /* The note naming the 32-bit entry `entry`: an 8-byte descriptor, since
  * QEMU reads it as a size_t for ELF64 images. */
 .macro PVH_ENTRY_NOTE entry
@@ -26,6 +27,7 @@
 	.balign 4
 	.popsection
 .endm
+/* clang-format on */
 #endif
 
 #endif /* ABI_PVH_H */

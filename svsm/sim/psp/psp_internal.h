@@ -21,9 +21,14 @@ struct psp {
 	size_t ark_len, ask_len, vcek_len;
 };
 
+/** The fixed simulated ARK and ASK private keys (psp_roots.c). */
+extern const char psp_sim_ark_pem[];
+extern const char psp_sim_ask_pem[];
+
 /**
- * Give `psp` the chip's ARK/ASK/VCEK keys and certificates, generated on
- * the first call and the same for every PSP of the process. 0 or -1.
+ * Give `psp` the chip's ARK/ASK/VCEK keys and certificates, made on the
+ * first call and the same for every PSP of the process (with the chip's
+ * CHIP_ID and TCB). 0 or -1.
  */
 int psp_make_chain(struct psp *psp);
 

@@ -58,6 +58,22 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+			 : "memory");
+}
+
 static inline void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t *a,
 			       uint32_t *b, uint32_t *c, uint32_t *d)
 {

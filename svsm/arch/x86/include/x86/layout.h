@@ -37,6 +37,7 @@
 #define GDT_DESC_CODE64 0x00af9b000000ffff
 
 #ifdef __ASSEMBLY__
+/* clang-format off */
 /* The flat boot GDT's entries: null, then the three selectors above. */
 .macro FLAT_GDT_ENTRIES
 	.quad 0
@@ -44,6 +45,7 @@
 	.quad GDT_DESC_DATA
 	.quad GDT_DESC_CODE64
 .endm
+/* clang-format on */
 #endif
 
 /* AP start-up trampoline: copied to this page (below 1 MiB) for SIPI. */

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: MIT
+#
+# The KBS flow end to end in the hosted build: svsm-sim kbs through
+# kbs-proxy (or a malicious proxy) to the test KBS (tests/kbs/test-kbs.py),
+# every failure case of docs/KBS.md (the SVSM built with ASan+UBSan), and
+# a benchmark of one attestation (the optimised build).
+
+# svsm-sim built with ASan+UBSan, as every hosted test runs the SVSM.
+KBS_SIM_ASAN := $(BUILD)/tests/kbs/svsm-sim-asan
+KBS_SIM_ASAN_OBJS = $(call objs,asan,svsm/sim/console.c \
+	svsm/sim/console_services.c svsm/sim/console_kbs.c)
+
+$(KBS_SIM_ASAN): $$(KBS_SIM_ASAN_OBJS) $(ASAN_LIB)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $(KBS_SIM_ASAN_OBJS) $(ASAN_LIB) \
+		$(SIM_LDLIBS)
+
+CHECK_TARGETS += test-kbs
+HELP += test-kbs|bats: the SVSM attests to the test KBS via kbs-proxy; every failure case
+BENCH_TARGETS += bench-kbs
+HELP += bench-kbs|time of one full KBS attestation and its message sizes, vs a plain boot
+
+.PHONY: test-kbs bench-kbs
+test-kbs: $(KBS_SIM_ASAN) $$(KBS_PROXY)
+	$(Q)SVSM_SIM=$(KBS_SIM_ASAN) KBS_PROXY=$(KBS_PROXY) \
+		ASAN_OPTIONS=detect_leaks=1:exitcode=66 bats $(SRCDIR)/tests/kbs/kbs.bats
+
+bench-kbs: $$(SIM_CONSOLE) $$(KBS_PROXY)
+	$(Q)SVSM_SIM=$(SIM_CONSOLE) KBS_PROXY=$(KBS_PROXY) \
+		bash $(SRCDIR)/tests/kbs/bench.sh
