@@ -24,12 +24,14 @@
 #include "svsm/manifest.h"
 #include "svsm/mm.h"
 #include "svsm/physmap.h"
+#include "svsm/reboot.h"
 #include "svsm/snp.h"
 #include "svsm/vcpu.h"
 #include "svsm/vtpm.h"
 #include "abi/snp_secrets.h"
 #include "abi/svsm_attest.h"
 #include "abi/svsm_call.h"
+#include "abi/svsm_reboot.h"
 
 #define HOST_RETRIES 3
 
@@ -107,33 +109,52 @@ void attest_fini(void)
 	attest.certs = NULL;
 }
 
-/* The manifest of every service, or of the one named by `guid`. */
+/*
+ * The manifest of every service, or of the one named by `guid`: the vTPM
+ * (its EK public key) while it runs, the reboot service ({version 0,
+ * flags 0}) while the reboot protocol is served.
+ */
 static size_t build_manifest(const uint8_t *guid, uint8_t *out, size_t cap,
 			     bool *known)
 {
-	struct manifest_service svc = { SVSM_VTPM_SERVICE_GUID, NULL, 0 };
+	static const struct svsm_reboot_manifest reboot = { 0, 0 };
+	struct manifest_service svc[2];
 	unsigned count = 0;
+	unsigned i;
 
 	if (vtpm_running()) {
-		svc.data = vtpm_ek_public(VTPM_EK_RSA2048, &svc.len);
-		if (svc.data == NULL) {
+		svc[count] = (struct manifest_service){ SVSM_VTPM_SERVICE_GUID,
+							NULL, 0 };
+		svc[count].data =
+			vtpm_ek_public(VTPM_EK_RSA2048, &svc[count].len);
+		if (svc[count].data == NULL) {
 			return 0;
 		}
-		count = 1;
+		count++;
 	}
-	if (guid != NULL) {
-		*known = count == 1 && memcmp(guid, svc.guid, 16) == 0;
-		if (!*known) {
-			return 0;
-		}
-		if (svc.len > cap) {
-			return svc.len;
-		}
-		memcpy(out, svc.data, svc.len);
-		return svc.len;
+	if (svsm_reboot_available()) {
+		svc[count] =
+			(struct manifest_service){ SVSM_REBOOT_SERVICE_GUID,
+						   (const uint8_t *)&reboot,
+						   sizeof(reboot) };
+		count++;
 	}
-	*known = true;
-	return manifest_build(&svc, count, out, cap);
+	if (guid == NULL) {
+		*known = true;
+		return manifest_build(svc, count, out, cap);
+	}
+	for (i = 0; i < count; i++) {
+		if (memcmp(guid, svc[i].guid, 16) != 0) {
+			continue;
+		}
+		*known = true;
+		if (svc[i].len <= cap) {
+			memcpy(out, svc[i].data, svc[i].len);
+		}
+		return svc[i].len;
+	}
+	*known = false;
+	return 0;
 }
 
 static bool sha512_two(const uint8_t *a, size_t alen, const uint8_t *b,

@@ -12,6 +12,7 @@
 #include "svsm/log.h"
 #include "svsm/mm.h"
 #include "svsm/physmap.h"
+#include "svsm/reboot.h"
 #include "svsm/request.h"
 #include "svsm/services.h"
 #include "svsm/snp.h"
@@ -74,8 +75,17 @@ out_free:
 	return false;
 }
 
-/* The guest's secrets page copy, Calling Area and boot VMSA. */
-static bool guest_setup(struct svsm_cpu *bsp)
+/** The boot information the SVSM started with (see reboot.h). */
+const struct svsm_boot_info *svsm_boot_info(void)
+{
+	return &boot_info;
+}
+
+/**
+ * The guest's secrets page copy, Calling Area and boot VMSA, registered
+ * through `ghcb` for the boot vCPU (first boot and every reboot).
+ */
+bool svsm_guest_launch(struct ghcb *ghcb)
 {
 	const struct svsm_boot_info *bi = &boot_info;
 	struct snp_secrets_page *secrets;
@@ -122,11 +132,12 @@ static bool guest_setup(struct svsm_cpu *bsp)
 	slot->apic_id = 0;
 	slot->vmpl = (uint8_t)svsm.guest_vmpl;
 	slot->boot = true;
-	if (!snp_ap_create(bsp->ghcb, 0, svsm.guest_vmpl, bi->guest_vmsa_gpa,
+	if (!snp_ap_create(ghcb, 0, svsm.guest_vmpl, bi->guest_vmsa_gpa,
 			   svsm.guest_sev_features, SVM_VMGEXIT_AP_CREATE)) {
+		slot->used = false;
 		return false;
 	}
-	bsp->guest = slot;
+	vcpu_by_apic_id(0)->guest = slot;
 	return true;
 }
 
@@ -179,6 +190,10 @@ _Noreturn void svsm_boot(const struct svsm_boot_info *info)
 		/* Over 128 GiB of guest memory, or no memory: no pool. */
 		pr_notice("svsm: no deposit map, DEPOSIT_MEM is off\n");
 	}
+	if (!reboot_init(info->mem_size,
+			 (info->flags & SVSM_BOOT_REBOOT) != 0)) {
+		pr_notice("svsm: no validation map, no reboot protocol\n");
+	}
 	bsp = vcpu_by_apic_id(0);
 	if (!cpu_alloc(bsp) || !snp_ghcb_init(bsp->ghcb)) {
 		goto fail;
@@ -194,7 +209,7 @@ _Noreturn void svsm_boot(const struct svsm_boot_info *info)
 			goto fail;
 		}
 	}
-	if (!guest_setup(bsp)) {
+	if (!svsm_guest_launch(bsp->ghcb)) {
 		goto fail;
 	}
 	svsm_arch_boot_done(&boot_info);

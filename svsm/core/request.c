@@ -93,6 +93,10 @@ void request_serve(struct svsm_cpu *cpu)
 	} else {
 		rc = svsm_dispatch(&caller, &in, &out);
 	}
+	if (out.set & SVSM_OUT_NORETURN) {
+		/* A reboot: that VMSA is gone or is the guest's new one. */
+		return;
+	}
 	write_outputs(vmsa, rc, &out);
 	/*
 	 * Clear call_pending in the CA the call came from, unless the call

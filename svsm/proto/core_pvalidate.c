@@ -17,6 +17,7 @@
 #include "svsm/guest.h"
 #include "svsm/mm.h"
 #include "svsm/physmap.h"
+#include "svsm/reboot.h"
 #include "svsm/snp.h"
 #include "svsm/vcpu.h"
 #include "internal.h"
@@ -68,6 +69,8 @@ static enum svsm_result pvalidate_one(const struct pval_op *op,
 			return SVSM_ERR_PVALIDATE_FAIL_UNCHANGED;
 		}
 		memset(va, 0, page_bytes(op->size));
+		/* Validated from here on, granted or not (reboot.h). */
+		valmap_note(op->gpa, op->size, true);
 		eax = snp_page_grant(va, op->size, vmpl);
 		return eax ? pvalidate_error(eax) : SVSM_SUCCESS;
 	}
@@ -81,6 +84,7 @@ static enum svsm_result pvalidate_one(const struct pval_op *op,
 	if (eax != PVALIDATE_SUCCESS) {
 		return pvalidate_error(eax);
 	}
+	valmap_note(op->gpa, op->size, false);
 	if (cf && !op->ignore_cf) {
 		return SVSM_ERR_PVALIDATE_FAIL_UNCHANGED;
 	}

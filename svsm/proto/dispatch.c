@@ -10,10 +10,12 @@
 #include "abi/svsm_call.h"
 
 #include "svsm/attest.h"
+#include "svsm/reboot.h"
 #include "svsm/services.h"
 #include "svsm/vtpm.h"
 #include "svsm/vtpm_proto.h"
 #include "abi/svsm_attest.h"
+#include "abi/svsm_reboot.h"
 #include "abi/svsm_vtpm.h"
 
 /*
@@ -25,7 +27,9 @@
 	  SVSM_ATTEST_VERSION_MAX, attest_proto_dispatch,                      \
 	  svsm_attest_available())                                             \
 	X(SVSM_PROTOCOL_VTPM, SVSM_VTPM_VERSION_MIN, SVSM_VTPM_VERSION_MAX,    \
-	  vtpm_proto_dispatch, svsm_vtpm_available())
+	  vtpm_proto_dispatch, svsm_vtpm_available())                          \
+	X(SVSM_PROTOCOL_REBOOT, SVSM_REBOOT_VERSION_MIN,                       \
+	  SVSM_REBOOT_VERSION_MAX, reboot_dispatch, svsm_reboot_available())
 
 /* X(protocol, min version, max version, dispatcher, available now) */
 #define SVSM_PROTOCOLS(X)                                                      \

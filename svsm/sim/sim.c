@@ -21,6 +21,7 @@
 
 #include "svsm/boot.h"
 #include "svsm/mm.h"
+#include "svsm/reboot.h"
 #include "svsm/services.h"
 #include "svsm/sim.h"
 #include "machine/machine.h"
@@ -68,6 +69,7 @@ static uint64_t svsm_size_for(uint64_t mem)
 }
 
 static int launch_svsm(struct svsm_sim *sim, const struct svsm_sim_config *c,
+		       const struct svsm_sim_launch_options *o,
 		       uint64_t svsm_size)
 {
 	uint8_t *mem = snp_machine_mem(sim->m);
@@ -94,7 +96,9 @@ static int launch_svsm(struct svsm_sim *sim, const struct svsm_sim_config *c,
 		.ap_entry_rip = (uint64_t)(uintptr_t)svsm_sim_ap_entry,
 		.vcpu_count = c->vcpus,
 		.guest_vmpl = SIM_GUEST_VMPL,
-		.flags = c->vtpm ? SVSM_BOOT_VTPM : 0,
+		.flags = (c->vtpm ? SVSM_BOOT_VTPM : 0) | SVSM_BOOT_REBOOT |
+			 (o->vtpm_keep_on_reboot ? SVSM_BOOT_REBOOT_KEEP_TPM :
+						   0),
 	};
 	vmsa = (struct sev_vmsa *)(mem + base + SVSM_PG_VMSA * SIM_PAGE);
 	memset(vmsa, 0, sizeof(*vmsa));
@@ -157,16 +161,36 @@ static int launch_guest(struct svsm_sim *sim)
 	return 0;
 }
 
+static struct svsm_sim *create(const struct svsm_sim_config *cfg,
+			       const struct svsm_sim_kbs *kbs,
+			       const struct svsm_sim_launch_options *opt);
+
 /** Boot the SVSM on a new machine (see sim.h). */
 struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 {
-	return svsm_sim_create_kbs(cfg, NULL);
+	return create(cfg, NULL, NULL);
 }
 
 /** Boot the SVSM, attesting to a KBS at boot (see sim.h). */
 struct svsm_sim *svsm_sim_create_kbs(const struct svsm_sim_config *cfg,
 				     const struct svsm_sim_kbs *kbs)
 {
+	return create(cfg, kbs, NULL);
+}
+
+/** Boot the SVSM on a new machine with launch options (see sim.h). */
+struct svsm_sim *svsm_sim_create_with(const struct svsm_sim_config *cfg,
+				      const struct svsm_sim_launch_options *opt)
+{
+	return create(cfg, NULL, opt);
+}
+
+/* Boot the SVSM on a new machine (the three public entries above). */
+static struct svsm_sim *create(const struct svsm_sim_config *cfg,
+			       const struct svsm_sim_kbs *kbs,
+			       const struct svsm_sim_launch_options *opt)
+{
+	static const struct svsm_sim_launch_options defaults = { 0 };
 	struct svsm_sim_config c = {
 		.guest_mem_bytes = 256ULL << 20,
 		.vcpus = 1,
@@ -202,7 +226,9 @@ struct svsm_sim *svsm_sim_create_kbs(const struct svsm_sim_config *cfg,
 	sim->svsm_base = c.guest_mem_bytes - svsm_size;
 	sim->ca_gpa[0] = SIM_GUEST_CA_GPA;
 	svsm_sim_kbs_boot = kbs;
-	if (launch_svsm(sim, &c, svsm_size) != 0 || launch_guest(sim) != 0 ||
+	if (launch_svsm(sim, &c, opt != NULL ? opt : &defaults, svsm_size) !=
+		    0 ||
+	    launch_guest(sim) != 0 ||
 	    (sim->psp = psp_attach(sim->m,
 				   sim->svsm_base + SVSM_PG_SECRETS * SIM_PAGE,
 				   SIM_GUEST_POLICY)) == NULL) {
@@ -312,9 +338,11 @@ int svsm_sim_call(struct svsm_sim *sim, unsigned vcpu,
 		  struct svsm_sim_regs *regs)
 {
 	struct svsm_sim_regs in = *regs;
+	uint64_t reboots = svsm_reboot_count();
 	struct sev_vmsa *vmsa;
 	_Atomic uint8_t *pending;
 	uint64_t vmsa_gpa;
+	int rc;
 
 	if (vcpu >= sim->vcpus || snp_machine_terminated(sim->m, NULL, NULL)) {
 		return -1;
@@ -332,7 +360,15 @@ int svsm_sim_call(struct svsm_sim *sim, unsigned vcpu,
 	vmsa->r8 = regs->r8;
 	vmsa->r9 = regs->r9;
 	atomic_store(pending, SVSM_CA_CALL_PENDING);
-	if (msr_protocol_call(sim, vcpu) != 0) {
+	rc = msr_protocol_call(sim, vcpu);
+	if (svsm_reboot_count() != reboots &&
+	    !snp_machine_terminated(sim->m, NULL, NULL)) {
+		/* The guest boots again: it knows only the launch CA. */
+		memset(sim->ca_gpa, 0, sim->vcpus * sizeof(*sim->ca_gpa));
+		sim->ca_gpa[0] = SIM_GUEST_CA_GPA;
+		return 0;
+	}
+	if (rc != 0) {
 		atomic_store(pending, SVSM_CA_CALL_NONE);
 		return -1;
 	}
@@ -348,6 +384,13 @@ int svsm_sim_call(struct svsm_sim *sim, unsigned vcpu,
 		track_ca(sim, vcpu, &in);
 	}
 	return 0;
+}
+
+/** Guest reboots so far (see sim.h). */
+unsigned long svsm_sim_reboots(struct svsm_sim *sim)
+{
+	(void)sim;
+	return (unsigned long)svsm_reboot_count();
 }
 
 /** A VMPL2 access to one byte (see sim.h). */

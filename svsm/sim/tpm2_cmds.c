@@ -90,6 +90,51 @@ size_t tpm2_pcr_extend_sha256(uint8_t *cmd, uint32_t pcr,
 	return finish(&w);
 }
 
+/* NV index attributes: owner and auth read/write, an ordinary index. */
+#define NV_ATTRS 0x00060006U
+
+size_t tpm2_nv_define(uint8_t *cmd, uint32_t index, uint16_t size)
+{
+	struct w w = start(cmd, 0x8002, 0x12A);
+
+	u32(&w, 0x40000001); /* TPM_RH_OWNER */
+	pw_session(&w);
+	u16(&w, 0);  /* auth */
+	u16(&w, 14); /* TPM2B_NV_PUBLIC */
+	u32(&w, index);
+	u16(&w, 0x000B);
+	u32(&w, NV_ATTRS);
+	u16(&w, 0); /* authPolicy */
+	u16(&w, size);
+	return finish(&w);
+}
+
+size_t tpm2_nv_write(uint8_t *cmd, uint32_t index, const uint8_t *data,
+		     uint16_t len)
+{
+	struct w w = start(cmd, 0x8002, 0x137);
+
+	u32(&w, index); /* authHandle: the index itself */
+	u32(&w, index);
+	pw_session(&w);
+	u16(&w, len);
+	bytes(&w, data, len);
+	u16(&w, 0); /* offset */
+	return finish(&w);
+}
+
+size_t tpm2_nv_read(uint8_t *cmd, uint32_t index, uint16_t len)
+{
+	struct w w = start(cmd, 0x8002, 0x14E);
+
+	u32(&w, index);
+	u32(&w, index);
+	pw_session(&w);
+	u16(&w, len);
+	u16(&w, 0); /* offset */
+	return finish(&w);
+}
+
 static void pcr_select(struct w *w, uint32_t mask)
 {
 	u32(w, 1);

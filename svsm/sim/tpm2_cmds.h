@@ -21,6 +21,12 @@ size_t tpm2_create_primary_ecc_sign(uint8_t *cmd, uint32_t hierarchy);
 /** Quote PCRs 0-7 (sha256) with `key`, qualifying data `nonce` (32 bytes). */
 size_t tpm2_quote_ecc(uint8_t *cmd, uint32_t key, const uint8_t nonce[32]);
 size_t tpm2_flush_context(uint8_t *cmd, uint32_t handle);
+/* An ordinary NV index of `size` bytes (owner and empty-auth access). */
+size_t tpm2_nv_define(uint8_t *cmd, uint32_t index, uint16_t size);
+size_t tpm2_nv_write(uint8_t *cmd, uint32_t index, const uint8_t *data,
+		     uint16_t len);
+/* Response: header, parameterSize, then TPM2B data (+ session). */
+size_t tpm2_nv_read(uint8_t *cmd, uint32_t index, uint16_t len);
 /** GetCapability(TPM_CAP_HANDLES) from `first` (0x80000000: transient). */
 size_t tpm2_get_capability_handles(uint8_t *cmd, uint32_t first);
 

@@ -20,8 +20,11 @@
 #include "vtpm_cases.h"
 #include "../../tools/svsm-verify/verify.h"
 #include "svsm/manifest.h"
+#include "svsm/mm.h"
+#include "svsm/vtpm.h"
 #include "abi/snp_guest_msg.h"
 #include "abi/svsm_attest.h"
+#include "abi/svsm_reboot.h"
 #include "abi/svsm_vtpm.h"
 
 /* Guest pages used here (validated by the tests as Linux would). */
@@ -31,16 +34,30 @@
 #define NONCE_BUF(g) ((g)->low + 22 * PAGE)
 #define CERTS_BUF(g) ((g)->low + 24 * PAGE) /* 4 pages */
 
-static int setup_vtpm(void **state)
+/* Validate the pages the tests use, as the guest does in every boot. */
+static int validate_pages(struct guest *g)
+{
+	unsigned i;
+
+	for (i = 16; i < 28; i++) {
+		if (pvalidate_one(g, g->low + i * PAGE, false, true, false)) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int setup_with(void **state, bool keep_on_reboot)
 {
 	struct svsm_sim_config cfg = { .guest_mem_bytes = 256 * MIB,
 				       .vcpus = 1,
 				       .vtpm = true };
+	struct svsm_sim_launch_options opt = { .vtpm_keep_on_reboot =
+						       keep_on_reboot };
 	struct guest *g = calloc(1, sizeof(*g));
 	const uint8_t *s;
-	unsigned i;
 
-	if (g == NULL || (g->sim = svsm_sim_create(&cfg)) == NULL) {
+	if (g == NULL || (g->sim = svsm_sim_create_with(&cfg, &opt)) == NULL) {
 		free(g);
 		return -1;
 	}
@@ -52,12 +69,17 @@ static int setup_vtpm(void **state)
 	memcpy(&g->ca, s + 0x150, 8);
 	g->low = 2 * MIB;
 	*state = g;
-	for (i = 16; i < 28; i++) {
-		if (pvalidate_one(g, g->low + i * PAGE, false, true, false)) {
-			return -1;
-		}
-	}
-	return 0;
+	return validate_pages(g);
+}
+
+static int setup_vtpm(void **state)
+{
+	return setup_with(state, false);
+}
+
+static int setup_vtpm_keep(void **state)
+{
+	return setup_with(state, true);
 }
 
 /* VTPM_CMD with a TPM_SEND_COMMAND framed at `gpa`; returns RAX. */
@@ -717,6 +739,189 @@ static void vtpm_absent(void **state)
 	svsm_sim_destroy(sim);
 }
 
+/*
+ * Reboot tests: the vTPM across SVSM_REBOOT_EXECUTE in both modes, and the
+ * reboot service in the manifest.
+ */
+#define NV_INDEX 0x01500001U
+#define PCR_REBOOT 10U
+#define TPM_RC_INITIALIZE 0x100U
+
+static void reboot(struct guest *g)
+{
+	struct svsm_sim_regs r = {
+		.rax = SVSM_CALL(SVSM_PROTOCOL_REBOOT, SVSM_REBOOT_EXECUTE),
+	};
+	unsigned long before = svsm_sim_reboots(g->sim);
+
+	assert_int_equal(svsm_sim_call(g->sim, 0, &r), 0);
+	assert_int_equal(svsm_sim_reboots(g->sim), before + 1);
+	/* The second boot: the guest validates its pages again. */
+	assert_int_equal(validate_pages(g), 0);
+}
+
+/* A command that may answer TPM_RC_RETRY on first use; returns its RC. */
+static uint32_t tpm_rc_retry(struct guest *g, const uint8_t *cmd, size_t len)
+{
+	uint32_t rc = 0;
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		rc = tpm_rc(g, cmd, len);
+		if (rc != 0x922) {
+			break;
+		}
+	}
+	return rc;
+}
+
+static void pcr_read(struct guest *g, uint32_t pcr, uint8_t out[32])
+{
+	uint8_t cmd[TPM2_MAX];
+	const uint8_t *resp;
+	size_t len = tpm2_pcr_read_sha256(cmd, pcr), rlen;
+
+	resp = tpm(g, cmd, len, &rlen);
+	assert_int_equal(tpm2_rc(resp, rlen), 0);
+	memcpy(out, resp + rlen - 32, 32);
+}
+
+static void nv_read(struct guest *g, uint8_t out[8])
+{
+	uint8_t cmd[TPM2_MAX];
+	const uint8_t *resp;
+	size_t len = tpm2_nv_read(cmd, NV_INDEX, 8), rlen;
+	unsigned i;
+
+	for (i = 0; i < 3; i++) { /* the first use may answer RETRY */
+		resp = tpm(g, cmd, len, &rlen);
+		if (tpm2_rc(resp, rlen) != 0x922) {
+			break;
+		}
+	}
+	assert_int_equal(tpm2_rc(resp, rlen), 0);
+	/* header (10), parameterSize (4), TPM2B size (2), data */
+	assert_true(rlen >= 24);
+	assert_int_equal(tpm2_be16(resp + 14), 8);
+	memcpy(out, resp + 16, 8);
+}
+
+/* One boot's TPM use: startup, a PCR extended; the PCR's value out. */
+static void tpm_boot(struct guest *g, uint8_t pcr[32])
+{
+	uint8_t cmd[TPM2_MAX], digest[32];
+	size_t len;
+
+	len = tpm2_startup_clear(cmd);
+	assert_int_equal(tpm_rc(g, cmd, len), 0);
+	memset(digest, 0x22, sizeof(digest));
+	len = tpm2_pcr_extend_sha256(cmd, PCR_REBOOT, digest);
+	assert_int_equal(tpm_rc(g, cmd, len), 0);
+	pcr_read(g, PCR_REBOOT, pcr);
+}
+
+static void reboot_tpm_mode(struct guest *g, bool keep)
+{
+	static const uint8_t data[8] = "reboot!";
+	uint8_t cmd[TPM2_MAX], pcr[32], after[32], zero[32] = { 0 }, nv[8];
+	uint8_t ek[1024];
+	const uint8_t *ek_now;
+	size_t len, ek_len, ek_len_now;
+
+	tpm_boot(g, pcr);
+	assert_memory_not_equal(pcr, zero, 32);
+	len = tpm2_nv_define(cmd, NV_INDEX, 8);
+	assert_int_equal(tpm_rc_retry(g, cmd, len), 0);
+	len = tpm2_nv_write(cmd, NV_INDEX, data, 8);
+	assert_int_equal(tpm_rc_retry(g, cmd, len), 0);
+	ek_now = vtpm_ek_public(VTPM_EK_RSA2048, &ek_len);
+	assert_non_null(ek_now);
+	assert_true(ek_len <= sizeof(ek));
+	memcpy(ek, ek_now, ek_len);
+
+	reboot(g);
+	len = tpm2_startup_clear(cmd);
+	/* "keep": the TPM never saw a reset, so it is started already. */
+	assert_int_equal(tpm_rc(g, cmd, len), keep ? TPM_RC_INITIALIZE : 0);
+	pcr_read(g, PCR_REBOOT, after);
+	assert_memory_equal(after, keep ? pcr : zero, 32);
+	/* NV and the EK survive both modes. */
+	nv_read(g, nv);
+	assert_memory_equal(nv, data, 8);
+	ek_now = vtpm_ek_public(VTPM_EK_RSA2048, &ek_len_now);
+	assert_non_null(ek_now);
+	assert_int_equal(ek_len_now, ek_len);
+	assert_memory_equal(ek_now, ek, ek_len);
+}
+
+/**
+ * Confirm mode "reset": after a reboot TPM2_Startup(CLEAR) works, the PCRs
+ * are back to their reset values, NV and the EK are kept.
+ */
+static void reboot_tpm_reset(void **state)
+{
+	reboot_tpm_mode(*state, false);
+}
+
+/** Confirm mode "keep": the TPM is untouched (PCRs kept, still started). */
+static void reboot_tpm_keep(void **state)
+{
+	reboot_tpm_mode(*state, true);
+}
+
+/**
+ * Confirm that reboots with the vTPM in mode "reset" leak nothing: the
+ * allocator holds the same bytes after the 2nd and the 21st reboot, each
+ * boot doing the same TPM work.
+ */
+static void reboot_tpm_no_leak(void **state)
+{
+	struct guest *g = *state;
+	uint8_t pcr[32];
+	size_t held = 0;
+	unsigned i;
+
+	for (i = 0; i < 21; i++) {
+		tpm_boot(g, pcr);
+		reboot(g);
+		if (i == 1) {
+			held = mm_allocated_bytes();
+		}
+	}
+	assert_int_equal(mm_allocated_bytes(), held);
+}
+
+/**
+ * Confirm the reboot service in the manifest: GUID
+ * 0cc20f93-afaa-4013-9fb6-9d16fc42ceae, data {u32 version 0, u32 flags 0},
+ * in ATTEST_SERVICES and through SINGLE_SERVICE.
+ */
+static void attest_manifest_lists_reboot(void **state)
+{
+	static const uint8_t guid[16] = SVSM_REBOOT_SERVICE_GUID;
+	static const uint8_t want[8] = { 0 };
+	struct guest *g = *state;
+	struct svsm_sim_regs r;
+	const uint8_t *data;
+	size_t data_len;
+	struct svsm_attest_single_req *op;
+
+	assert_int_equal(guid[0], 0x93); /* 0cc20f93 little-endian */
+	attest_op(g, false, PAGE, 0);
+	assert_int_equal(attest_call(g, false, &r), SVSM_SUCCESS);
+	assert_int_equal(manifest_find(gptr(g, MANIFEST_BUF(g), r.rcx), r.rcx,
+				       guid, &data, &data_len),
+			 0);
+	assert_int_equal(data_len, 8);
+	assert_memory_equal(data, want, 8);
+	attest_op(g, true, PAGE, 0);
+	op = gptr(g, ca_buf(g), sizeof(*op));
+	memcpy(op->guid, guid, 16);
+	assert_int_equal(attest_call(g, true, &r), SVSM_SUCCESS);
+	assert_int_equal(r.rcx, 8);
+	assert_memory_equal(gptr(g, MANIFEST_BUF(g), 8), want, 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -745,6 +950,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(attest_nonce_size_exactly_64,
 						setup_vtpm, guest_teardown),
 		cmocka_unit_test(vtpm_absent),
+		cmocka_unit_test_setup_teardown(reboot_tpm_reset, setup_vtpm,
+						guest_teardown),
+		cmocka_unit_test_setup_teardown(
+			reboot_tpm_keep, setup_vtpm_keep, guest_teardown),
+		cmocka_unit_test_setup_teardown(reboot_tpm_no_leak, setup_vtpm,
+						guest_teardown),
+		cmocka_unit_test_setup_teardown(attest_manifest_lists_reboot,
+						setup_vtpm, guest_teardown),
 	};
 
 	return cmocka_run_group_tests_name("guest-vtpm", tests, NULL, NULL);

@@ -6,7 +6,8 @@
 GUEST_TEST_SRCS := tests/guest/main.c tests/guest/guest.c \
 		   tests/guest/test_misc.c tests/guest/test_pvalidate.c \
 		   tests/guest/test_vcpu.c tests/guest/test_mem.c \
-		   tests/guest/test_fault.c
+		   tests/guest/test_fault.c tests/guest/test_reboot.c \
+		   tests/guest/reboot_state.c
 GUEST_TEST_OBJS = $(call objs,asan,$(GUEST_TEST_SRCS))
 GUEST_TEST_BIN := $(BUILD)/tests/guest/test-guest
 

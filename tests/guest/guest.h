@@ -82,3 +82,5 @@ extern const struct CMUnitTest mem_tests[];
 extern const size_t mem_tests_count;
 extern const struct CMUnitTest fault_tests[];
 extern const size_t fault_tests_count;
+extern const struct CMUnitTest reboot_tests[];
+extern const size_t reboot_tests_count;

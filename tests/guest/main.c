@@ -16,5 +16,7 @@ int main(void)
 					  mem_tests_count, NULL, NULL);
 	failed |= _cmocka_run_group_tests("fault_injection", fault_tests,
 					  fault_tests_count, NULL, NULL);
+	failed |= _cmocka_run_group_tests("reboot", reboot_tests,
+					  reboot_tests_count, NULL, NULL);
 	return failed ? 1 : 0;
 }

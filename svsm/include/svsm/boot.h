@@ -63,6 +63,13 @@ struct svsm_boot_info {
 
 /** Start the vTPM service. */
 #define SVSM_BOOT_VTPM 0x1ULL
+/**
+ * Offer the reboot protocol: the loader can relaunch the guest (its launch
+ * pages are the three below; docs/ARCHITECTURE.md "Guest reboot").
+ */
+#define SVSM_BOOT_REBOOT 0x4ULL
+/** A guest reboot leaves the vTPM untouched (default: a TPM reset). */
+#define SVSM_BOOT_REBOOT_KEEP_TPM 0x2ULL
 
 /** Boot the SVSM on the boot vCPU (APIC ID 0). Never returns. */
 _Noreturn void svsm_boot(const struct svsm_boot_info *info);

@@ -23,6 +23,13 @@
 			0xb4, 0xe7, 0xdd, 0xe5, 0xbf, 0xe3                     \
 	}
 
+/* Reboot service (reboot protocol): 0cc20f93-afaa-4013-9fb6-9d16fc42ceae */
+#define SVSM_REBOOT_SERVICE_GUID                                               \
+	{                                                                      \
+		0x93, 0x0f, 0xc2, 0x0c, 0xaa, 0xaf, 0x13, 0x40, 0x9f, 0xb6,    \
+			0x9d, 0x16, 0xfc, 0x42, 0xce, 0xae                     \
+	}
+
 struct manifest_service {
 	uint8_t guid[16];
 	const uint8_t *data;

@@ -23,6 +23,11 @@ struct svsm_call_in {
 #define SVSM_OUT_RCX 0x1U
 #define SVSM_OUT_RDX 0x2U
 #define SVSM_OUT_R8 0x4U
+/**
+ * The call does not return to its caller (a reboot): the request loop
+ * writes no register, leaves the Calling Area and the caller's VMSA alone.
+ */
+#define SVSM_OUT_NORETURN 0x8U
 
 /** Outputs of a call: `set` says which registers the call defines. */
 struct svsm_call_out {

@@ -57,6 +57,19 @@ struct svsm_sim_kbs_result {
 	size_t attest_req, attest_resp, resource_resp;
 };
 
+/**
+ * Launch options beyond `struct svsm_sim_config` (kept apart so that the
+ * config's layout, which outside programs initialise positionally, stays
+ * as it is).
+ */
+struct svsm_sim_launch_options {
+	/**
+	 * The vTPM across a guest reboot: false (the default) resets it
+	 * (_TPM_Init: PCRs reset, NV and EK kept), true leaves it untouched.
+	 */
+	bool vtpm_keep_on_reboot;
+};
+
 struct svsm_sim_regs {
 	uint64_t rax, rcx, rdx, r8, r9;
 };
@@ -85,6 +98,10 @@ struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg);
  */
 struct svsm_sim *svsm_sim_create_kbs(const struct svsm_sim_config *cfg,
 				     const struct svsm_sim_kbs *kbs);
+/** As `svsm_sim_create()` with launch options (NULL: the defaults). */
+struct svsm_sim *
+svsm_sim_create_with(const struct svsm_sim_config *cfg,
+		     const struct svsm_sim_launch_options *opt);
 void svsm_sim_destroy(struct svsm_sim *sim);
 
 /** The guest's view of its memory; NULL outside it. */
@@ -104,6 +121,15 @@ uint64_t svsm_sim_sev_status(struct svsm_sim *sim);
  */
 int svsm_sim_call(struct svsm_sim *sim, unsigned vcpu,
 		  struct svsm_sim_regs *regs);
+
+/**
+ * Guest reboots (SVSM_REBOOT_EXECUTE of the reboot protocol) so far. The
+ * harness stands for the guest's new boot: the reboot call returns from
+ * `svsm_sim_call()` (0, registers unchanged) with the guest in its launch
+ * state on vCPU 0 (its Calling Area the launch one again) and no VMSA on
+ * the other vCPUs until the guest creates them again.
+ */
+unsigned long svsm_sim_reboots(struct svsm_sim *sim);
 
 /**
  * A VMPL2 access to one byte: 0 if allowed, otherwise the fault the hardware
