@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 """Write the seed corpus of fuzz_request: one file per core-call scenario.
 
-Files named regress-* in the corpus are inputs a long run found; they are
-kept as they are and not written by this script.
+Files named regress-* in the corpus are inputs a long run found, and files
+named by their SHA-1 are a long run's corpus merged in with -merge=1; both
+are kept as they are and not written by this script.
 """
 import os
 import struct
@@ -36,6 +37,14 @@ SEEDS = {
         + record(0, 2, 0xA3, [LOW + 0x11000, LOW + 0x12000, 1, 6])
         + record(1, 6, 0, [0x100000001, 0, 0, 0])
         + record(0, 3, 0x01, [LOW + 0x11000, 0, 0, 0]),
+    "reonline-same-ca":
+        record(0, 1, 0x50, [0, 0, 0, 2], [pval(LOW + 0x11000),
+                                          pval(LOW + 0x12000),
+                                          pval(LOW + 0x13000)])
+        + record(0, 2, 0xA3, [LOW + 0x11000, LOW + 0x12000, 1, 6])
+        + record(0, 2, 0xA3, [LOW + 0x13000, LOW + 0x12000, 1, 6])
+        + record(0, 3, 0x01, [LOW + 0x11000, 0, 0, 0])
+        + record(1, 6, 0, [0x100000001, 0, 0, 0]),
     "remap-ca":
         record(0, 1, 0x50, [0, 0, 0, 0], [pval(LOW + 0x20000)])
         + record(0, 0, 0x01, [LOW + 0x20000, 0, 0, 0]),
