@@ -119,3 +119,14 @@ run run-snp: deps $(EMU_ELF) $$(SNP_GUEST_ELF)
 	$(Q)$(MAKE) --no-print-directory -f $(SRCDIR)/Makefile O=$(O) igvm \
 		GUEST=$(SNP_GUEST_ELF)
 	$(Q)$(EMU_QEMU) --smp $(SMP) $(EMU_ELF) $(IGVM_IMAGE)
+
+# Issue 9's boot-speed goal: QEMU start to the VMPL2 guest's first entry
+# for $(O)/svsm.igvm (SVSM + test guest) as a ratio to the trivial payload.
+BENCH_TARGETS += bench-snp-boot
+HELP += bench-snp-boot|QEMU start to VMPL2 guest entry under snp-emu: svsm.igvm vs a trivial image
+.PHONY: bench-snp-boot
+bench-snp-boot: $(EMU_ELF) $(BUILD)/snp-emu/payload-checks.igvm $$(SNP_GUEST_ELF)
+	$(Q)$(MAKE) --no-print-directory -f $(SRCDIR)/Makefile O=$(O) igvm \
+		GUEST=$(SNP_GUEST_ELF)
+	$(Q)$(SRCDIR)/snp-emu/tests/bench-snp-boot.sh $(EMU_QEMU) $(EMU_ELF) \
+		$(BUILD)/snp-emu/payload-checks.igvm $(IGVM_IMAGE)
