@@ -102,6 +102,8 @@ $(SNP_BOOT_FUZZ_BIN): $(call objs,fuzz,$(snp-boot-srcs) svsm/core/physmap.c \
 
 # libFuzzer over the ACPI parser: a short deterministic run in `make check`;
 # `make fuzz-kernel-acpi FUZZ_ACPI_ARGS=-max_total_time=600` runs longer.
+# Both start from the tracked corpus tests/kernel/acpi-corpus (grown by long
+# runs, minimised with -merge=1); new inputs go to $(BUILD)/fuzz-acpi-corpus.
 ACPI_FUZZ_BIN := $(BUILD)/tests/kernel/fuzz-acpi
 FUZZ_ACPI_ARGS ?= -runs=20000 -seed=1
 $(BUILD)/fuzz/svsm/kernel/acpi.o $(BUILD)/fuzz/tests/kernel/fuzz_acpi.o: \
@@ -132,8 +134,9 @@ HELP += bench-kernel|kernel image size and boot time against a trivial PVH image
         test-kernel-snp-boot test-fuzz-kernel-snp-boot fuzz-kernel-snp-boot test-kernel-snp \
         check-kernel bench-kernel
 test-fuzz-kernel-acpi fuzz-kernel-acpi: $(ACPI_FUZZ_BIN)
+	@mkdir -p $(BUILD)/fuzz-acpi-corpus
 	$(Q)$(ACPI_FUZZ_BIN) -max_len=65536 -artifact_prefix=$(dir $(ACPI_FUZZ_BIN)) \
-		$(FUZZ_ACPI_ARGS)
+		$(FUZZ_ACPI_ARGS) $(BUILD)/fuzz-acpi-corpus $(SRCDIR)/tests/kernel/acpi-corpus
 
 test-fuzz-kernel-snp-boot fuzz-kernel-snp-boot: $(SNP_BOOT_FUZZ_BIN)
 	$(Q)$(SNP_BOOT_FUZZ_BIN) -max_len=8192 -artifact_prefix=$(dir $(SNP_BOOT_FUZZ_BIN)) \

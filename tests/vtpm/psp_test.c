@@ -374,6 +374,23 @@ static void svsm_verify_command(void **state)
 	snprintf(extra, sizeof(extra),
 		 "--nonce %s/nonce --manifest %s/manifest", dir, dir);
 	assert_int_equal(run_verify(dir, extra), 0);
+	/*
+	 * The same bytes split elsewhere (a 65-byte nonce that takes the
+	 * manifest's first byte) hash the same and are refused: only a
+	 * 64-byte nonce binds the manifest.
+	 */
+	{
+		uint8_t longer[65];
+
+		memcpy(longer, nonce, 64);
+		longer[64] = manifest[0];
+		snprintf(path, sizeof(path), "%s/nonce", dir);
+		write_file(path, longer, sizeof(longer));
+		snprintf(path, sizeof(path), "%s/manifest", dir);
+		write_file(path, manifest + 1, mlen - 1);
+		assert_int_equal(run_verify(dir, extra), 1);
+		write_file(path, manifest, mlen);
+	}
 	/* A different nonce no longer matches REPORT_DATA. */
 	nonce[0] ^= 1;
 	snprintf(path, sizeof(path), "%s/nonce", dir);

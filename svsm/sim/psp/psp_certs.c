@@ -3,6 +3,8 @@
  * The PSP's key hierarchy: ARK (root, self-signed) -> ASK -> VCEK, as X.509
  * certificates, all ECDSA P-384 here (see psp.h for why).
  */
+#include <string.h>
+
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -82,29 +84,70 @@ static int to_der(X509 *cert, uint8_t **der, size_t *len)
 	return 1;
 }
 
-int psp_make_chain(struct psp *psp)
+/*
+ * The chip's keys and certificates, made once per process: every machine
+ * a process creates runs on the same simulated chip, as every VM of a host
+ * runs on its one chip. Three P-384 key pairs and certificates were two
+ * thirds of the cost of creating a machine, which the fuzzers do for every
+ * input. Not thread-safe: one machine exists per process at a time (sim.h).
+ */
+static struct {
+	EVP_PKEY *vcek_key;
+	uint8_t *ark_der, *ask_der, *vcek_der;
+	size_t ark_len, ask_len, vcek_len;
+} chip;
+
+static int chip_make(void)
 {
 	EVP_PKEY *ark_key = p384_key(), *ask_key = p384_key();
+	EVP_PKEY *vcek_key = p384_key();
 	X509 *ark = NULL, *ask = NULL, *vcek = NULL;
 	int ok = 0;
 
-	psp->vcek_key = p384_key();
-	if (ark_key == NULL || ask_key == NULL || psp->vcek_key == NULL) {
+	if (ark_key == NULL || ask_key == NULL || vcek_key == NULL) {
 		goto out;
 	}
 	ark = make_cert(ark_key, "ARK-Sim", NULL, ark_key, 1, 1);
 	ask = ark ? make_cert(ask_key, "ASK-Sim", ark, ark_key, 2, 1) : NULL;
-	vcek = ask ? make_cert(psp->vcek_key, "SEV-VCEK-Sim", ask, ask_key, 3,
-			       0) :
+	vcek = ask ? make_cert(vcek_key, "SEV-VCEK-Sim", ask, ask_key, 3, 0) :
 		     NULL;
-	ok = vcek != NULL && to_der(ark, &psp->ark_der, &psp->ark_len) &&
-	     to_der(ask, &psp->ask_der, &psp->ask_len) &&
-	     to_der(vcek, &psp->vcek_der, &psp->vcek_len);
+	ok = vcek != NULL && to_der(ark, &chip.ark_der, &chip.ark_len) &&
+	     to_der(ask, &chip.ask_der, &chip.ask_len) &&
+	     to_der(vcek, &chip.vcek_der, &chip.vcek_len);
+	if (ok) {
+		chip.vcek_key = vcek_key;
+		vcek_key = NULL;
+	} else {
+		OPENSSL_free(chip.ark_der);
+		OPENSSL_free(chip.ask_der);
+		OPENSSL_free(chip.vcek_der);
+		memset(&chip, 0, sizeof(chip));
+	}
 out:
 	X509_free(ark);
 	X509_free(ask);
 	X509_free(vcek);
 	EVP_PKEY_free(ark_key);
 	EVP_PKEY_free(ask_key);
+	EVP_PKEY_free(vcek_key);
 	return ok ? 0 : -1;
+}
+
+int psp_make_chain(struct psp *psp)
+{
+	if (chip.vcek_key == NULL && chip_make() != 0) {
+		return -1;
+	}
+	psp->ark_der = OPENSSL_memdup(chip.ark_der, chip.ark_len);
+	psp->ask_der = OPENSSL_memdup(chip.ask_der, chip.ask_len);
+	psp->vcek_der = OPENSSL_memdup(chip.vcek_der, chip.vcek_len);
+	if (psp->ark_der == NULL || psp->ask_der == NULL ||
+	    psp->vcek_der == NULL || EVP_PKEY_up_ref(chip.vcek_key) != 1) {
+		return -1; /* psp_destroy() frees what was copied */
+	}
+	psp->vcek_key = chip.vcek_key;
+	psp->ark_len = chip.ark_len;
+	psp->ask_len = chip.ask_len;
+	psp->vcek_len = chip.vcek_len;
+	return 0;
 }

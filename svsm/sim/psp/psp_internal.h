@@ -21,7 +21,10 @@ struct psp {
 	size_t ark_len, ask_len, vcek_len;
 };
 
-/** Generate the ARK/ASK/VCEK keys and certificates. 0 or -1. */
+/**
+ * Give `psp` the chip's ARK/ASK/VCEK keys and certificates, generated on
+ * the first call and the same for every PSP of the process. 0 or -1.
+ */
 int psp_make_chain(struct psp *psp);
 
 /** Sign report bytes 0x000..0x29F with the VCEK into r/s (little-endian). */
