@@ -202,9 +202,13 @@ enum svsm_result core_withdraw_mem(const struct svsm_caller *caller,
 	if (!guest_copy_from(probe, list_gpa, sizeof(probe))) {
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
-	while (deposit_peek() != 0 &&
-	       count + deposit_peek() / PAGE_SIZE <= capacity) {
-		CHECK(deposit_pop(&gpa, &bytes));
+	/*@ widen_hints count, 512; */ /* make verify: a bound for EVA */
+	while (deposit_pop(&gpa, &bytes)) {
+		/*@ split bytes; */ /* make verify: one EVA state per size */
+		if (count + bytes / PAGE_SIZE > capacity) {
+			deposit_push(gpa, bytes); /* back to the head */
+			break;
+		}
 		rc = withdraw_one(gpa, bytes, caller->vmpl, gpas + count);
 		if (rc != SVSM_SUCCESS) {
 			deposit_push(gpa, bytes);

@@ -55,10 +55,15 @@ static enum svsm_result pvalidate_error(uint32_t eax)
 static enum svsm_result pvalidate_one(const struct pval_op *op,
 				      unsigned int vmpl)
 {
-	void *va = physmap_va(op->gpa, page_bytes(op->size));
+	void *va;
 	uint32_t eax;
 	bool cf = false;
 
+	/*@ split op->size; */ /* make verify: one EVA state per size */
+	va = physmap_va(op->gpa, page_bytes(op->size));
+	if (va == NULL) {
+		return SVSM_ERR_INVALID_ADDRESS; /* guest_range_check() did */
+	}
 	if (op->validate) {
 		eax = cpu_pvalidate(va, op->size, true, &cf);
 		if (eax != PVALIDATE_SUCCESS) {
@@ -112,8 +117,9 @@ static enum svsm_result pvalidate_entries(const struct svsm_caller *caller,
 		    list_page < op.gpa + page_bytes(op.size)) {
 			return SVSM_ERR_INVALID_ADDRESS;
 		}
-		if (pages != 0 && pages + page_bytes(op.size) / PAGE_SIZE >
-					  PVALIDATE_BUDGET_PAGES) {
+		if (pages >= PVALIDATE_BUDGET_PAGES ||
+		    (pages != 0 && pages + page_bytes(op.size) / PAGE_SIZE >
+					   PVALIDATE_BUDGET_PAGES)) {
 			return SVSM_ERR_INCOMPLETE;
 		}
 		rc = pvalidate_one(&op, caller->vmpl);
