@@ -8,3 +8,4 @@ int fc_openssl_state;
 /* Defined by svsm/core/vcpu.c, which is not analysed (fc_env.h stubs it). */
 struct svsm_state svsm;
 struct spinlock core_lock;
+uint8_t fc_ek_public[512];

@@ -38,8 +38,11 @@ extern int fc_env_state;
 
 /* --- svsm/include/svsm/cpu.h (inline assembly / the software machine) --- */
 
+/*
+ * The trapped copies (cpu.h) touch guest memory that may fault, and report
+ * it: the guest side needs no validity, only the SVSM side does.
+ */
 /*@ requires \valid((char *)dst + (0 .. len - 1));
-    requires \valid_read((char *)src_va + (0 .. len - 1));
     assigns ((char *)dst)[0 .. len - 1] \from ((char *)src_va)[0 .. len - 1];
     assigns \result \from fc_env_state;
     ensures \initialized((char *)dst + (0 .. len - 1));
@@ -47,8 +50,7 @@ extern int fc_env_state;
  */
 bool cpu_copy_from_trapped(void *dst, const void *src_va, uint64_t len);
 
-/*@ requires \valid((char *)dst_va + (0 .. len - 1));
-    requires \valid_read((char *)src + (0 .. len - 1));
+/*@ requires \valid_read((char *)src + (0 .. len - 1));
     requires \initialized((char *)src + (0 .. len - 1));
     assigns ((char *)dst_va)[0 .. len - 1] \from ((char *)src)[0 .. len - 1];
     assigns \result \from fc_env_state;
@@ -57,15 +59,15 @@ bool cpu_copy_from_trapped(void *dst, const void *src_va, uint64_t len);
 bool cpu_copy_to_trapped(void *dst_va, const void *src, uint64_t len);
 
 /*@ requires \valid(cf);
-    assigns *cf, fc_env_state \from va, size, validate, fc_env_state;
-    assigns \result \from va, size, validate, fc_env_state;
+    assigns *cf, fc_env_state \from indirect:va, size, validate, fc_env_state;
+    assigns \result \from indirect:va, size, validate, fc_env_state;
     ensures \initialized(cf) && (*cf == 0 || *cf == 1);
     ensures \result == 0 || \result == 1 || \result == 6;
  */
 uint32_t cpu_pvalidate(const void *va, enum cpu_page_size size, bool validate,
 		       bool *cf);
 
-/*@ assigns fc_env_state, \result \from va, size, attrs, fc_env_state; 
+/*@ assigns fc_env_state, \result \from indirect:va, size, attrs, fc_env_state; 
     ensures \result == 0 || \result == 1 || \result == 2 || \result == 6;
  */
 uint32_t cpu_rmpadjust(const void *va, enum cpu_page_size size, uint64_t attrs);
@@ -89,19 +91,19 @@ _Noreturn void panic(const char *fmt, ...);
 
 /* --- svsm/include/svsm/snp.h (GHCB and RMP wrappers) --- */
 
-/*@ assigns fc_env_state, \result \from va, size, fc_env_state; 
+/*@ assigns fc_env_state, \result \from indirect:va, size, fc_env_state; 
     ensures \result == 0 || \result == 1 || \result == 2 || \result == 6;
  */
 uint32_t snp_page_revoke(void *va, enum cpu_page_size size);
-/*@ assigns fc_env_state, \result \from va, size, vmpl, fc_env_state; 
+/*@ assigns fc_env_state, \result \from indirect:va, size, vmpl, fc_env_state; 
     ensures \result == 0 || \result == 1 || \result == 2 || \result == 6;
  */
 uint32_t snp_page_grant(void *va, enum cpu_page_size size, unsigned int vmpl);
-/*@ assigns fc_env_state, \result \from va, vmpl, fc_env_state; 
+/*@ assigns fc_env_state, \result \from indirect:va, vmpl, fc_env_state; 
     ensures \result == 0 || \result == 1 || \result == 2 || \result == 6;
  */
 uint32_t snp_page_make_vmsa(void *va, unsigned int vmpl);
-/*@ assigns fc_env_state, \result \from va, vmpl, fc_env_state; 
+/*@ assigns fc_env_state, \result \from indirect:va, vmpl, fc_env_state; 
     ensures \result == 0 || \result == 1 || \result == 2 || \result == 6;
  */
 uint32_t snp_page_clear_vmsa(void *va, unsigned int vmpl);
@@ -154,10 +156,11 @@ void deposit_push(uint64_t gpa, uint64_t bytes);
 /* A non-empty pool hands out a range the size deposit_peek() announced. */
 /*@ requires \valid(gpa) && \valid(bytes);
     assigns fc_env_state, *gpa, *bytes, \result \from fc_env_state;
-    ensures \result == 1;
+    ensures \result == 0 || \result == 1;
     ensures \initialized(gpa) && \initialized(bytes);
     ensures *bytes == 4096 || *bytes == 2097152;
-    ensures *gpa % 4096 == 0 && *gpa <= physmap.size - *bytes;
+    ensures *gpa <= physmap.size - 2097152;
+    ensures *gpa % 4096 == 0;
  */
 bool deposit_pop(uint64_t *gpa, uint64_t *bytes);
 /*@ assigns \result \from fc_env_state;
@@ -187,6 +190,8 @@ bool vtpm_running(void);
     requires \valid(rsp + (0 .. rsp_cap - 1)) && \valid(rsp_len);
     assigns fc_env_state, rsp[0 .. rsp_cap - 1], *rsp_len, \result
 	\from cmd[0 .. cmd_len - 1], fc_env_state;
+    ensures \result == 0 || \result == -1;
+    ensures \result != 0 ==> *rsp_len == \old(*rsp_len);
     ensures \result == 0 ==> *rsp_len <= rsp_cap &&
 			     \initialized(rsp + (0 .. *rsp_len - 1));
  */
@@ -199,11 +204,13 @@ int vtpm_send_command(uint8_t locality, const uint8_t *cmd, size_t cmd_len,
  */
 size_t manifest_build(const struct manifest_service *svc, unsigned count,
 		      uint8_t *out, size_t cap);
+/* The EK public area vtpm_ek_public() hands out. */
+extern uint8_t fc_ek_public[512];
+
 /*@ requires \valid(len);
     assigns *len, \result \from type, fc_env_state;
-    ensures \result == \null ||
-	    (*len <= 4096 && \valid_read(\result + (0 .. *len - 1)) &&
-	     \initialized(\result + (0 .. *len - 1)));
+    ensures \result == \null || \result == &fc_ek_public[0];
+    ensures *len <= sizeof(fc_ek_public);
  */
 const uint8_t *vtpm_ek_public(enum vtpm_ek_type type, size_t *len);
 
