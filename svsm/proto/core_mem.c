@@ -24,6 +24,8 @@
 enum svsm_result deposit_entry_decode(uint64_t entry, struct deposit_op *op)
 {
 	uint64_t size = entry & SVSM_DEPOSIT_SIZE_MASK;
+	uint64_t gpa = entry & SVSM_DEPOSIT_GFN_MASK;
+	enum cpu_page_size psize;
 
 	if (size != SVSM_DEPOSIT_SIZE_4K && size != SVSM_DEPOSIT_SIZE_2M) {
 		return SVSM_ERR_INVALID_PARAMETER;
@@ -31,11 +33,13 @@ enum svsm_result deposit_entry_decode(uint64_t entry, struct deposit_op *op)
 	if (entry & SVSM_DEPOSIT_RSVD_MASK) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
-	op->gpa = entry & SVSM_DEPOSIT_GFN_MASK;
-	op->size = size == SVSM_DEPOSIT_SIZE_2M ? CPU_PAGE_2M : CPU_PAGE_4K;
-	if (op->gpa & (page_bytes(op->size) - 1)) {
+	psize = size == SVSM_DEPOSIT_SIZE_2M ? CPU_PAGE_2M : CPU_PAGE_4K;
+	if (gpa & (page_bytes(psize) - 1)) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
+	/* Only an accepted entry is written: a rejected one changes nothing. */
+	op->gpa = gpa;
+	op->size = psize;
 	return SVSM_SUCCESS;
 }
 

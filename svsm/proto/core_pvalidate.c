@@ -26,6 +26,8 @@
 enum svsm_result pvalidate_entry_decode(uint64_t entry, struct pval_op *op)
 {
 	uint64_t size = entry & SVSM_PVAL_SIZE_MASK;
+	uint64_t gpa = entry & SVSM_PVAL_GFN_MASK;
+	enum cpu_page_size psize;
 
 	if (size != SVSM_PVAL_SIZE_4K && size != SVSM_PVAL_SIZE_2M) {
 		return SVSM_ERR_INVALID_PARAMETER;
@@ -33,13 +35,15 @@ enum svsm_result pvalidate_entry_decode(uint64_t entry, struct pval_op *op)
 	if (entry & SVSM_PVAL_RSVD_MASK) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
-	op->gpa = entry & SVSM_PVAL_GFN_MASK;
-	op->size = size == SVSM_PVAL_SIZE_2M ? CPU_PAGE_2M : CPU_PAGE_4K;
-	op->validate = (entry & SVSM_PVAL_VALIDATE) != 0;
-	op->ignore_cf = (entry & SVSM_PVAL_IGNORE_CF) != 0;
-	if (op->gpa & (page_bytes(op->size) - 1)) {
+	psize = size == SVSM_PVAL_SIZE_2M ? CPU_PAGE_2M : CPU_PAGE_4K;
+	if (gpa & (page_bytes(psize) - 1)) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
+	/* Only an accepted entry is written: a rejected one changes nothing. */
+	op->gpa = gpa;
+	op->size = psize;
+	op->validate = (entry & SVSM_PVAL_VALIDATE) != 0;
+	op->ignore_cf = (entry & SVSM_PVAL_IGNORE_CF) != 0;
 	return SVSM_SUCCESS;
 }
 
