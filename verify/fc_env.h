@@ -243,3 +243,50 @@ void kfree(void *ptr);
     assigns \nothing;
  */
 void kfree_sensitive(void *ptr);
+
+/*
+ * Reached by WP's whole-program parse only (attestation set-up, the
+ * request loop's VMPL switch, slot allocation): contracts so that no
+ * function is left with generated assigns.
+ */
+/*@ requires \valid(ch);
+    assigns *ch \from key[0 .. 31], index;
+ */
+void greq_init(struct greq_channel *ch, const uint8_t key[SNP_VMPCK_SIZE],
+	       uint8_t index);
+/*@ requires \valid(ch);
+    assigns *ch \from *ch;
+ */
+void greq_disable(struct greq_channel *ch);
+/*@ requires \valid(ch) && \valid(out);
+    requires \valid_read((const char *)payload + (0 .. len - 1));
+    assigns *ch, *out, \result
+	\from *ch, type, ((const char *)payload)[0 .. len - 1];
+ */
+int greq_seal(struct greq_channel *ch, uint8_t type, const void *payload,
+	      size_t len, struct snp_guest_msg *out);
+/*@ requires \valid(ch) && \valid_read(in) && \valid(len);
+    requires \valid((char *)payload + (0 .. cap - 1));
+    assigns *ch, ((char *)payload)[0 .. cap - 1], *len, \result
+	\from *ch, req_type, *in;
+    ensures \result == 0 ==> *len <= cap;
+ */
+int greq_open(struct greq_channel *ch, uint8_t req_type,
+	      const struct snp_guest_msg *in, void *payload, size_t cap,
+	      size_t *len);
+/*@ assigns \result \from order, fc_env_state; */
+void *page_alloc(unsigned int order);
+/*@ assigns fc_env_state, \result \from indirect:page, fc_env_state;
+    ensures \result == 0 || \result == 1;
+ */
+bool snp_ghcb_prepare(struct ghcb *page);
+/*@ assigns fc_env_state, \result \from vmpl, fc_env_state;
+    ensures \result == 0 || \result == 1;
+ */
+bool snp_msr_run_vmpl(unsigned int vmpl);
+/*@ assigns \result \from fc_env_state;
+    ensures \result == \null || \result == &fc_vmsas[0] ||
+	    \result == &fc_vmsas[1] || \result == &fc_vmsas[2] ||
+	    \result == &fc_vmsas[3];
+ */
+struct guest_vmsa *vcpu_free_slot(void);

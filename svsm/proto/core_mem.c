@@ -21,6 +21,27 @@
 #include "abi/snp_rmp.h"
 
 /** Decode a DEPOSIT_MEM entry: size, reserved bits, alignment. */
+/*@ requires \valid(op);
+    terminates \true;
+    assigns *op;
+    behavior accepted:
+	assumes (entry & 0xFFC) == 0;
+	assumes (entry & 3) == 0 || ((entry & 3) == 1 && (entry & 0x1FF000) == 0);
+	ensures \result == SVSM_SUCCESS;
+	ensures op->gpa == (entry & ~(uint64_t)0xFFF);
+	ensures (entry & 3) == 0 ==> op->size == CPU_PAGE_4K;
+	ensures (entry & 3) == 1 ==> op->size == CPU_PAGE_2M &&
+				     (op->gpa & 0x1FFFFF) == 0;
+	ensures (op->gpa & 0xFFF) == 0;
+    behavior rejected:
+	assumes !((entry & 0xFFC) == 0 &&
+		  ((entry & 3) == 0 ||
+		   ((entry & 3) == 1 && (entry & 0x1FF000) == 0)));
+	assigns \nothing;
+	ensures \result == SVSM_ERR_INVALID_PARAMETER;
+    complete behaviors;
+    disjoint behaviors;
+ */
 enum svsm_result deposit_entry_decode(uint64_t entry, struct deposit_op *op)
 {
 	uint64_t size = entry & SVSM_DEPOSIT_SIZE_MASK;

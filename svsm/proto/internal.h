@@ -87,6 +87,11 @@ enum svsm_result list_hdr_check(uint64_t list_gpa,
 uint32_t list_capacity(uint64_t list_gpa);
 
 /** Bytes of a page of `size`. */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures size == CPU_PAGE_2M ==> \result == 2097152;
+    ensures size != CPU_PAGE_2M ==> \result == 4096;
+ */
 static inline uint64_t page_bytes(enum cpu_page_size size)
 {
 	return size == CPU_PAGE_2M ? (1ULL << 21) : (1ULL << 12);
