@@ -34,7 +34,8 @@ FC_EVA := -eva -eva-precision 5 -eva-split-return auto \
 
 # WP: the contracts written in the parsers' sources (`-wp-fct` lists them),
 # on the same program as EVA so that every callee has code or a contract.
-FC_WP := -wp -wp-rte -wp-prover z3,cvc4 -wp-steps 3000000 -wp-timeout 60 \
+FC_WP_TIMEOUT ?= 60
+FC_WP := -wp -wp-rte -wp-prover z3,cvc4 -wp-steps 3000000 -wp-timeout $(FC_WP_TIMEOUT) \
 	 -wp-auto wp:bitwised,wp:bitrange -wp-par 2 -wp-cache update \
 	 -wp-cache-dir $(VERIFY_DIR)/wpcache
 

@@ -19,7 +19,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__FRAMAC__)
 #include "__fc_builtin.h"
+#else
+/* For the linters, which lack Frama-C's headers: the builtins used. */
+int Frama_C_interval(int min, int max);
+void Frama_C_make_unknown(char *p, size_t l);
+#endif
 
 #include "svsm/attest.h"
 #include "svsm/cpu.h"
