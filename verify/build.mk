@@ -27,7 +27,7 @@ FC_EVA_SRCS := verify/eva_proto.c verify/fc_env.c svsm/core/request.c \
 	       $(SRCDIR)/svsm/proto/*.c))) svsm/attest/protocol.c \
 	       svsm/vtpm/protocol.c
 # The functions WP proves (below) are used by EVA through their contracts.
-FC_WP_CORE_FCTS := list_capacity,list_hdr_check,page_bytes,pvalidate_entry_decode,deposit_entry_decode
+FC_WP_CORE_FCTS := list_capacity,list_hdr_check,page_bytes,page_entry_decode,pvalidate_entry_decode,deposit_entry_decode
 FC_WP_VTPM_FCTS := platform_cmd_known,le32,send_decode
 FC_EVA := -eva -eva-precision 5 -eva-split-return auto \
 	  -eva-builtin kmalloc:Frama_C_malloc,kfree:Frama_C_free,kfree_sensitive:Frama_C_free

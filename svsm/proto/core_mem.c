@@ -44,23 +44,14 @@
  */
 enum svsm_result deposit_entry_decode(uint64_t entry, struct deposit_op *op)
 {
-	uint64_t size = entry & SVSM_DEPOSIT_SIZE_MASK;
-	uint64_t gpa = entry & SVSM_DEPOSIT_GFN_MASK;
-	enum cpu_page_size psize;
+	uint64_t gpa;
+	enum cpu_page_size size;
 
-	if (size != SVSM_DEPOSIT_SIZE_4K && size != SVSM_DEPOSIT_SIZE_2M) {
+	if (!page_entry_decode(entry, SVSM_DEPOSIT_RSVD_MASK, &gpa, &size)) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
-	if (entry & SVSM_DEPOSIT_RSVD_MASK) {
-		return SVSM_ERR_INVALID_PARAMETER;
-	}
-	psize = size == SVSM_DEPOSIT_SIZE_2M ? CPU_PAGE_2M : CPU_PAGE_4K;
-	if (gpa & (page_bytes(psize) - 1)) {
-		return SVSM_ERR_INVALID_PARAMETER;
-	}
-	/* Only an accepted entry is written: a rejected one changes nothing. */
 	op->gpa = gpa;
-	op->size = psize;
+	op->size = size;
 	return SVSM_SUCCESS;
 }
 
