@@ -136,9 +136,17 @@ enum svsm_result guest_buffer_check(uint64_t gpa, uint64_t len, uint64_t align)
 }
 
 /** Entries that fit between the list header and the end of its page. */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures fits_in_page:
+	\result == 0 ||
+	list_gpa % 4096 + 8 + 8 * \result <= 4096;
+    ensures fills_page: list_gpa % 4096 + 8 + 8 * (\result + 1) > 4096;
+    ensures \result <= 511;
+ */
 uint32_t list_capacity(uint64_t list_gpa)
 {
-	uint64_t room = PAGE_SIZE - (list_gpa & (PAGE_SIZE - 1));
+	uint64_t room = PAGE_SIZE - list_gpa % PAGE_SIZE; /* WP: not & */
 
 	if (room < sizeof(struct svsm_list_hdr)) {
 		return 0;
@@ -148,6 +156,22 @@ uint32_t list_capacity(uint64_t list_gpa)
 }
 
 /** Count and next of a list header (tables 6 and 7). */
+/*@ requires \valid_read(hdr);
+    terminates \true;
+    assigns \nothing;
+    behavior accepted:
+	assumes 1 <= hdr->entry_count &&
+		list_gpa % 4096 + 8 + 8 * hdr->entry_count <= 4096 &&
+		hdr->next < hdr->entry_count;
+	ensures \result == SVSM_SUCCESS;
+    behavior rejected:
+	assumes hdr->entry_count == 0 ||
+		list_gpa % 4096 + 8 + 8 * hdr->entry_count > 4096 ||
+		hdr->next >= hdr->entry_count;
+	ensures \result == SVSM_ERR_INVALID_PARAMETER;
+    complete behaviors;
+    disjoint behaviors;
+ */
 enum svsm_result list_hdr_check(uint64_t list_gpa,
 				const struct svsm_list_hdr *hdr)
 {

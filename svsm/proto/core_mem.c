@@ -21,21 +21,37 @@
 #include "abi/snp_rmp.h"
 
 /** Decode a DEPOSIT_MEM entry: size, reserved bits, alignment. */
+/*@ requires \valid(op);
+    terminates \true;
+    assigns *op;
+    behavior accepted:
+	assumes (entry & 0xFFC) == 0;
+	assumes (entry & 3) == 0 || ((entry & 3) == 1 && (entry & 0x1FF000) == 0);
+	ensures \result == SVSM_SUCCESS;
+	ensures op->gpa == (entry & ~(uint64_t)0xFFF);
+	ensures (entry & 3) == 0 ==> op->size == CPU_PAGE_4K;
+	ensures (entry & 3) == 1 ==> op->size == CPU_PAGE_2M &&
+				     (op->gpa & 0x1FFFFF) == 0;
+	ensures (op->gpa & 0xFFF) == 0;
+    behavior rejected:
+	assumes !((entry & 0xFFC) == 0 &&
+		  ((entry & 3) == 0 ||
+		   ((entry & 3) == 1 && (entry & 0x1FF000) == 0)));
+	assigns \nothing;
+	ensures \result == SVSM_ERR_INVALID_PARAMETER;
+    complete behaviors;
+    disjoint behaviors;
+ */
 enum svsm_result deposit_entry_decode(uint64_t entry, struct deposit_op *op)
 {
-	uint64_t size = entry & SVSM_DEPOSIT_SIZE_MASK;
+	uint64_t gpa;
+	enum cpu_page_size size;
 
-	if (size != SVSM_DEPOSIT_SIZE_4K && size != SVSM_DEPOSIT_SIZE_2M) {
+	if (!page_entry_decode(entry, SVSM_DEPOSIT_RSVD_MASK, &gpa, &size)) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
-	if (entry & SVSM_DEPOSIT_RSVD_MASK) {
-		return SVSM_ERR_INVALID_PARAMETER;
-	}
-	op->gpa = entry & SVSM_DEPOSIT_GFN_MASK;
-	op->size = size == SVSM_DEPOSIT_SIZE_2M ? CPU_PAGE_2M : CPU_PAGE_4K;
-	if (op->gpa & (page_bytes(op->size) - 1)) {
-		return SVSM_ERR_INVALID_PARAMETER;
-	}
+	op->gpa = gpa;
+	op->size = size;
 	return SVSM_SUCCESS;
 }
 
@@ -202,9 +218,13 @@ enum svsm_result core_withdraw_mem(const struct svsm_caller *caller,
 	if (!guest_copy_from(probe, list_gpa, sizeof(probe))) {
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
-	while (deposit_peek() != 0 &&
-	       count + deposit_peek() / PAGE_SIZE <= capacity) {
-		CHECK(deposit_pop(&gpa, &bytes));
+	/*@ widen_hints count, 512; */ /* make verify: a bound for EVA */
+	while (deposit_pop(&gpa, &bytes)) {
+		/*@ split bytes; */ /* make verify: one EVA state per size */
+		if (count + bytes / PAGE_SIZE > capacity) {
+			deposit_push(gpa, bytes); /* back to the head */
+			break;
+		}
 		rc = withdraw_one(gpa, bytes, caller->vmpl, gpas + count);
 		if (rc != SVSM_SUCCESS) {
 			deposit_push(gpa, bytes);

@@ -24,23 +24,41 @@
 #include "abi/snp_rmp.h"
 
 /** Decode an entry: size, reserved bits, alignment. */
+/*@ requires \valid(op);
+    terminates \true;
+    assigns *op;
+    behavior accepted:
+	assumes (entry & 0xFF0) == 0;
+	assumes (entry & 3) == 0 || ((entry & 3) == 1 && (entry & 0x1FF000) == 0);
+	ensures \result == SVSM_SUCCESS;
+	ensures op->gpa == (entry & ~(uint64_t)0xFFF);
+	ensures (entry & 3) == 0 ==> op->size == CPU_PAGE_4K;
+	ensures (entry & 3) == 1 ==> op->size == CPU_PAGE_2M &&
+				     (op->gpa & 0x1FFFFF) == 0;
+	ensures (op->gpa & 0xFFF) == 0;
+	ensures op->validate == ((entry & 4) != 0);
+	ensures op->ignore_cf == ((entry & 8) != 0);
+    behavior rejected:
+	assumes !((entry & 0xFF0) == 0 &&
+		  ((entry & 3) == 0 ||
+		   ((entry & 3) == 1 && (entry & 0x1FF000) == 0)));
+	assigns \nothing;
+	ensures \result == SVSM_ERR_INVALID_PARAMETER;
+    complete behaviors;
+    disjoint behaviors;
+ */
 enum svsm_result pvalidate_entry_decode(uint64_t entry, struct pval_op *op)
 {
-	uint64_t size = entry & SVSM_PVAL_SIZE_MASK;
+	uint64_t gpa;
+	enum cpu_page_size size;
 
-	if (size != SVSM_PVAL_SIZE_4K && size != SVSM_PVAL_SIZE_2M) {
+	if (!page_entry_decode(entry, SVSM_PVAL_RSVD_MASK, &gpa, &size)) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
-	if (entry & SVSM_PVAL_RSVD_MASK) {
-		return SVSM_ERR_INVALID_PARAMETER;
-	}
-	op->gpa = entry & SVSM_PVAL_GFN_MASK;
-	op->size = size == SVSM_PVAL_SIZE_2M ? CPU_PAGE_2M : CPU_PAGE_4K;
+	op->gpa = gpa;
+	op->size = size;
 	op->validate = (entry & SVSM_PVAL_VALIDATE) != 0;
 	op->ignore_cf = (entry & SVSM_PVAL_IGNORE_CF) != 0;
-	if (op->gpa & (page_bytes(op->size) - 1)) {
-		return SVSM_ERR_INVALID_PARAMETER;
-	}
 	return SVSM_SUCCESS;
 }
 
@@ -56,10 +74,15 @@ static enum svsm_result pvalidate_error(uint32_t eax)
 static enum svsm_result pvalidate_one(const struct pval_op *op,
 				      unsigned int vmpl)
 {
-	void *va = physmap_va(op->gpa, page_bytes(op->size));
+	void *va;
 	uint32_t eax;
 	bool cf = false;
 
+	/*@ split op->size; */ /* make verify: one EVA state per size */
+	va = physmap_va(op->gpa, page_bytes(op->size));
+	if (va == NULL) {
+		return SVSM_ERR_INVALID_ADDRESS; /* guest_range_check() did */
+	}
 	if (op->validate) {
 		eax = cpu_pvalidate(va, op->size, true, &cf);
 		if (eax != PVALIDATE_SUCCESS) {
@@ -116,8 +139,9 @@ static enum svsm_result pvalidate_entries(const struct svsm_caller *caller,
 		    list_page < op.gpa + page_bytes(op.size)) {
 			return SVSM_ERR_INVALID_ADDRESS;
 		}
-		if (pages != 0 && pages + page_bytes(op.size) / PAGE_SIZE >
-					  PVALIDATE_BUDGET_PAGES) {
+		if (pages >= PVALIDATE_BUDGET_PAGES ||
+		    (pages != 0 && pages + page_bytes(op.size) / PAGE_SIZE >
+					   PVALIDATE_BUDGET_PAGES)) {
 			return SVSM_ERR_INCOMPLETE;
 		}
 		rc = pvalidate_one(&op, caller->vmpl);

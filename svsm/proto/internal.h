@@ -66,6 +66,53 @@ struct pval_op {
  */
 enum svsm_result pvalidate_entry_decode(uint64_t entry, struct pval_op *op);
 
+/**
+ * The part PVALIDATE and DEPOSIT_MEM entries share (tables 6 and 7): size
+ * in bits 1:0 (0 4 KiB, 1 2 MiB), the GFN in bits 63:12, aligned to the
+ * size, and no bit of `rsvd` set (table 7 places its size and GFN fields
+ * as table 6 does: the SVSM_PVAL_* masks serve both). True with `*gpa` and `*size` written, or
+ * false with nothing written.
+ */
+/*@ requires \valid(gpa) && \valid(size) && \separated(gpa, size);
+    terminates \true;
+    assigns *gpa, *size;
+    behavior accepted:
+	assumes (entry & rsvd) == 0;
+	assumes (entry & 3) == 0 || ((entry & 3) == 1 && (entry & 0x1FF000) == 0);
+	ensures \result == 1;
+	ensures *gpa == (entry & ~(uint64_t)0xFFF);
+	ensures (entry & 3) == 0 ==> *size == CPU_PAGE_4K;
+	ensures (entry & 3) == 1 ==> *size == CPU_PAGE_2M &&
+				     (*gpa & 0x1FFFFF) == 0;
+	ensures (*gpa & 0xFFF) == 0;
+    behavior rejected:
+	assumes !((entry & rsvd) == 0 &&
+		  ((entry & 3) == 0 ||
+		   ((entry & 3) == 1 && (entry & 0x1FF000) == 0)));
+	assigns \nothing;
+	ensures \result == 0;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static inline bool page_entry_decode(uint64_t entry, uint64_t rsvd,
+				     uint64_t *gpa, enum cpu_page_size *size)
+{
+	uint64_t sz = entry & SVSM_PVAL_SIZE_MASK;
+	uint64_t g = entry & SVSM_PVAL_GFN_MASK;
+
+	if ((sz != SVSM_PVAL_SIZE_4K && sz != SVSM_PVAL_SIZE_2M) ||
+	    (entry & rsvd) != 0) {
+		return false;
+	}
+	if (sz == SVSM_PVAL_SIZE_2M && (g & ((1ULL << 21) - 1)) != 0) {
+		return false;
+	}
+	/* Only an accepted entry is written: a rejected one changes nothing. */
+	*gpa = g;
+	*size = sz == SVSM_PVAL_SIZE_2M ? CPU_PAGE_2M : CPU_PAGE_4K;
+	return true;
+}
+
 /** A decoded DEPOSIT_MEM entry. */
 struct deposit_op {
 	uint64_t gpa;
@@ -87,6 +134,11 @@ enum svsm_result list_hdr_check(uint64_t list_gpa,
 uint32_t list_capacity(uint64_t list_gpa);
 
 /** Bytes of a page of `size`. */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures size == CPU_PAGE_2M ==> \result == 2097152;
+    ensures size != CPU_PAGE_2M ==> \result == 4096;
+ */
 static inline uint64_t page_bytes(enum cpu_page_size size)
 {
 	return size == CPU_PAGE_2M ? (1ULL << 21) : (1ULL << 12);

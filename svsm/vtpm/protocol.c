@@ -31,6 +31,9 @@ static uint8_t cmd_buf[SVSM_VTPM_BUFFER_SIZE - SEND_HDR_SIZE];
 static uint8_t rsp_buf[SVSM_VTPM_BUFFER_SIZE];
 
 /* MSSIM platform command numbers this protocol knows (tpm_tcp_protocol). */
+/*@ terminates \true;
+    assigns \nothing;
+ */
 static bool platform_cmd_known(uint32_t cmd)
 {
 	return (cmd >= 1 && cmd <= 18) || cmd == 20 || cmd == 21 || cmd == 25 ||
@@ -89,14 +92,49 @@ static uint32_t be32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
+/*@ logic integer fc_le32{L}(uint8_t *p) =
+	p[0] + p[1] * 0x100 + p[2] * 0x10000 + p[3] * 0x1000000;
+ */
+
+/* A little-endian u32 (unaligned); sums, not shifts, for WP. */
+/*@ requires \valid_read(p + (0 .. 3));
+    terminates \true;
+    assigns \nothing;
+    ensures \result == fc_le32(p);
+ */
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] + p[1] * 0x100U + p[2] * 0x10000U + p[3] * 0x1000000U;
+}
+
 /* Decode: every check, no side effect. */
+/*@ requires \valid_read(hdr + (0 .. SEND_HDR_SIZE - 1));
+    requires \valid(size);
+    terminates \true;
+    assigns *size;
+    behavior accepted:
+	assumes fc_le32(hdr) == SVSM_VTPM_PLAT_SEND_COMMAND && hdr[4] == 0 &&
+		TPM_HDR_SIZE <= fc_le32(hdr + 5) <=
+			SVSM_VTPM_BUFFER_SIZE - SEND_HDR_SIZE;
+	ensures \result == SVSM_SUCCESS;
+	ensures *size == fc_le32(hdr + 5);
+	ensures TPM_HDR_SIZE <= *size <= SVSM_VTPM_BUFFER_SIZE - SEND_HDR_SIZE;
+    behavior rejected:
+	assumes !(fc_le32(hdr) == SVSM_VTPM_PLAT_SEND_COMMAND && hdr[4] == 0 &&
+		  TPM_HDR_SIZE <= fc_le32(hdr + 5) <=
+			SVSM_VTPM_BUFFER_SIZE - SEND_HDR_SIZE);
+	assigns \nothing;
+	ensures \result == SVSM_ERR_UNSUPPORTED_CALL ||
+		\result == SVSM_ERR_INVALID_PARAMETER;
+    complete behaviors;
+    disjoint behaviors;
+ */
 static enum svsm_result send_decode(const uint8_t hdr[SEND_HDR_SIZE],
 				    uint32_t *size)
 {
-	uint32_t cmd, len;
+	uint32_t cmd = le32(hdr);
+	uint32_t len = le32(hdr + 5);
 
-	memcpy(&cmd, hdr, 4);
-	memcpy(&len, hdr + 5, 4); /* unaligned, little-endian */
 	if (cmd != SVSM_VTPM_PLAT_SEND_COMMAND) {
 		return platform_cmd_known(cmd) ? SVSM_ERR_UNSUPPORTED_CALL :
 						 SVSM_ERR_INVALID_PARAMETER;

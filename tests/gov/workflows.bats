@@ -4,7 +4,8 @@
 # The GitHub workflows follow governance/repository-policy.md: actions pinned
 # by full commit SHA with the version in a comment, a read-only token, no
 # secrets, the same ci/ scripts and make targets contributors run, and
-# verification only on a manual trigger.
+# verification only on a manual trigger (by hand, or the `verification`
+# label on a pull request for the formal verification job).
 
 # shellcheck disable=SC2016 # literal $VARs of the workflow files are searched
 SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
@@ -54,13 +55,41 @@ WF=$SRC/.github/workflows
 
 @test "verification runs only on a manual trigger" {
 	f=$WF/verify.yml
-	[ "$(sed -n '/^on:/,/^[a-z]/p' "$f" | grep -c '^  [a-z_]*:')" -eq 1 ]
+	# a maintainer starts it, or labels a pull request `verification`
+	[ "$(sed -n '/^on:/,/^[a-z]/p' "$f" | grep -c '^  [a-z_]*:')" -eq 2 ]
 	sed -n '/^on:/,/^[a-z]/p' "$f" | grep -q '^  workflow_dispatch:'
+	sed -n '/^on:/,/^[a-z]/p' "$f" | grep -A1 '^  pull_request:' |
+		grep -q '^    types: \[labeled\]$'
 	grep -q 'make O=build SMP="$SMP" test-in-svsm' "$f"
 	grep -q 'make O=build FUZZ_TIME="$FUZZ_SECONDS" fuzz' "$f"
 	grep -q 'FUZZ_TIME' "$SRC/tests/fuzz/build.mk"
+	# the slow tests only by hand; the label starts only the formal job
+	sed -n '/^  verify:/,/^  [a-z]/p' "$f" |
+		grep -q "if: github.event_name == 'workflow_dispatch'$"
+	sed -n '/^  formal:/,$p' "$f" |
+		grep -q "github.event.label.name == 'verification'"
 	# and only there
 	[ "$(grep -l workflow_dispatch "$WF"/*.yml)" = "$f" ]
+	[ "$(grep -l 'types: \[labeled\]' "$WF"/*.yml)" = "$f" ]
+}
+
+@test "formal verification installs its tools and runs make verify and its mutants" {
+	f=$WF/verify.yml
+	job=$(sed -n '/^  formal:/,$p' "$f")
+	grep -q 'run: ci/install-deps --verify$' <<<"$job"
+	grep -q 'run: make O=build verify$' <<<"$job"
+	grep -q 'run: make O=build verify-mutants$' <<<"$job"
+	grep -q '^verify: ' "$SRC/verify/build.mk"
+	grep -q '^verify-mutants: ' "$SRC/verify/build.mk"
+	# not part of make check, nor of the CI entry
+	run grep -c 'CHECK_TARGETS.*verify' "$SRC/verify/build.mk"
+	[ "$output" = 0 ]
+	run grep -c 'make .*verify' "$SRC/.ci/run"
+	[ "$output" = 0 ]
+	"$SRC/ci/install-deps" --verify --list | grep -qx frama-c-base
+	"$SRC/ci/install-deps" --verify --list | grep -qx why3
+	run grep -cx frama-c-base <<<"$("$SRC/ci/install-deps" --list)"
+	[ "$output" = 0 ]
 }
 
 @test "the review gate runs the base branch's ci/check-reviews, read-only" {

@@ -28,7 +28,9 @@ static inline void physmap_init(void *base, uint64_t size)
 /** True if [gpa, gpa + len) lies inside the mapping (no overflow). */
 static inline bool physmap_contains(uint64_t gpa, uint64_t len)
 {
-	return gpa <= physmap.size && len <= physmap.size - gpa;
+	/* gpa + len <= size, written so that nothing wraps (and so that
+	 * Frama-C's EVA can bound gpa: make verify). */
+	return len <= physmap.size && gpa <= physmap.size - len;
 }
 
 /** Pointer for `gpa`, or NULL when [gpa, gpa + len) is not mapped. */

@@ -77,6 +77,32 @@ static void pvalidate_entry_decode_invalid(void **state)
 			 SVSM_ERR_INVALID_PARAMETER);
 }
 
+/** Confirm that a refused entry leaves the decoded operation untouched. */
+static void entry_decode_rejected_writes_nothing(void **state)
+{
+	static const uint64_t bad[] = {
+		0x1000 | 2,	   /* size 2 */
+		0x1000 | 0x10,	   /* reserved bit */
+		0x201000 | 1,	   /* 2 MiB entry, 4 KiB aligned */
+		0xFFFFF000ULL | 3, /* size 3 */
+	};
+	struct pval_op pv;
+	struct deposit_op dep;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&pv, 0xA5, sizeof(pv));
+		memset(&dep, 0x5A, sizeof(dep));
+		assert_int_equal(pvalidate_entry_decode(bad[i], &pv),
+				 SVSM_ERR_INVALID_PARAMETER);
+		assert_int_equal(deposit_entry_decode(bad[i], &dep),
+				 SVSM_ERR_INVALID_PARAMETER);
+		assert_int_equal(pv.gpa, 0xA5A5A5A5A5A5A5A5ULL);
+		assert_int_equal(dep.gpa, 0x5A5A5A5A5A5A5A5AULL);
+	}
+}
+
 /** Confirm that DEPOSIT_MEM entries decode and bad ones are refused. */
 static void deposit_entry_decode_cases(void **state)
 {
@@ -604,6 +630,7 @@ int main(void)
 		cmocka_unit_test(pvalidate_entry_decode_valid),
 		cmocka_unit_test(pvalidate_entry_decode_invalid),
 		cmocka_unit_test(deposit_entry_decode_cases),
+		cmocka_unit_test(entry_decode_rejected_writes_nothing),
 		cmocka_unit_test(list_capacity_offsets),
 		cmocka_unit_test(list_hdr_check_cases),
 		cmocka_unit_test(dispatch_decoding),

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: MIT
+#
+# Formal verification with Frama-C (docs/VERIFICATION.md). Not part of
+# `make check`: `make verify` installs its tools (ci/install-deps --verify)
+# and runs every job below through verify/fc-gate, which fails on any alarm,
+# any unproved goal and any warning, prints one summary line per job and
+# keeps the full reports in $(BUILD)/verify/.
+#
+#   make verify                 every job (today: verify-proto, EVA then WP)
+#   make verify-mutants         the proofs reject injected bugs
+
+VERIFY_DIR := $(BUILD)/verify
+
+# The project's freestanding configuration: the kernel's language, defines
+# and include directories. Frama-C's own C library headers (which carry
+# ACSL contracts for memcpy, memset ...) replace svsm/lib/include and the
+# compiler's; verify/include adds the contracts of the outside libraries.
+FC_CPP := -std=gnu11 -DSVSM_KERNEL=1 -Iverify/include -Iverify \
+	  -Isvsm/include -Isvsm/arch/x86/include
+FC_COMMON := -c11 -machdep gcc_x86_64 -warn-unsigned-overflow \
+	     -kernel-warn-key typing:implicit-conv-void-ptr=inactive \
+	     -cpp-extra-args="$(FC_CPP)"
+
+# EVA: one hostile request through the request loop (verify/eva_proto.c).
+FC_EVA_SRCS := verify/eva_proto.c verify/fc_env.c svsm/core/request.c \
+	       svsm/core/guest.c $(sort $(patsubst $(SRCDIR)/%,%,$(wildcard \
+	       $(SRCDIR)/svsm/proto/*.c))) svsm/attest/protocol.c \
+	       svsm/vtpm/protocol.c
+# The functions WP proves (below) are used by EVA through their contracts.
+FC_WP_CORE_FCTS := list_capacity,list_hdr_check,page_bytes,page_entry_decode,pvalidate_entry_decode,deposit_entry_decode
+FC_WP_VTPM_FCTS := platform_cmd_known,le32,send_decode
+FC_EVA := -eva -eva-precision 5 -eva-split-return auto \
+	  -eva-builtin kmalloc:Frama_C_malloc,kfree:Frama_C_free,kfree_sensitive:Frama_C_free
+
+# WP: the contracts written in the parsers' sources (`-wp-fct` lists them),
+# on the same program as EVA so that every callee has code or a contract.
+FC_WP_TIMEOUT ?= 60
+FC_WP := -wp -wp-rte -wp-prover z3,cvc4 -wp-steps 3000000 -wp-timeout $(FC_WP_TIMEOUT) \
+	 -wp-auto wp:bitwised,wp:bitrange -wp-par 2 -wp-cache update \
+	 -wp-cache-dir $(VERIFY_DIR)/wpcache
+
+FC_GATE = nice -n 10 $(SRCDIR)/verify/fc-gate
+export WHY3CONFIG := $(VERIFY_DIR)/why3.conf
+
+HELP += verify|Frama-C: EVA over the protocol decode paths, WP on the parsers (not in check)
+HELP += verify-mutants|inject known bugs into copies of verified code; each must fail verify
+
+.PHONY: verify verify-tools verify-proto verify-mutants
+
+verify: verify-proto
+	@echo "verify: all jobs passed (reports in $(VERIFY_DIR))"
+
+verify-tools:
+	$(Q)$(SRCDIR)/ci/install-deps --verify --if-missing
+	$(Q)mkdir -p $(VERIFY_DIR)
+	$(Q)[ -s $(WHY3CONFIG) ] || why3 config detect >/dev/null 2>&1
+
+# One session, so that a contract EVA cannot decide but WP proves ends
+# Valid (Frama-C consolidates the statuses of both).
+# FC_SRCDIR: where the sources are read (verify/mutants points it at a copy).
+FC_SRCDIR ?= $(SRCDIR)
+verify-proto: verify-tools
+	$(Q)cd $(FC_SRCDIR) && $(FC_GATE) $(or $(FC_JOB),proto) $(VERIFY_DIR) -- \
+		$(FC_COMMON) $(FC_EVA_SRCS) $(FC_EVA) -then $(FC_WP) \
+		-wp-fct $(FC_WP_CORE_FCTS),$(FC_WP_VTPM_FCTS)
+
+verify-mutants: verify-tools
+	$(Q)cd $(SRCDIR) && VERIFY_DIR=$(VERIFY_DIR) MAKE="$(MAKE)" \
+		nice -n 10 verify/mutants
