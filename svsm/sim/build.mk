@@ -12,9 +12,10 @@ svsm-common-y += svsm/core/boot.c svsm/core/guest.c svsm/core/physmap.c \
 		 svsm/proto/core_mem.c \
 		 svsm/platform/snp/ghcb.c svsm/platform/snp/page.c \
 		 svsm/platform/snp/vmsa.c svsm/platform/snp/guest_request.c
-svsm-hosted-y += svsm/sim/sim.c svsm/sim/entry.c svsm/sim/log.c svsm/sim/tpm2_cmds.c \
+svsm-hosted-y += svsm/sim/nv_file.c svsm/sim/sim.c svsm/sim/entry.c svsm/sim/log.c svsm/sim/tpm2_cmds.c \
 		 svsm/sim/vtpm_cases.c svsm/sim/core_cases.c \
-		 svsm/sim/services.c
+		 svsm/sim/services.c svsm/sim/mssim.c svsm/sim/tpm_bridge.c \
+		 svsm/sim/tpm_host.c
 
 # What a program linking libsvsm-sim (or the ASan archive) also needs.
 SIM_LDLIBS = $(VTPM_LDLIBS) -lcrypto -lpthread
@@ -38,7 +39,8 @@ $(SIM_PC): $$(filter %/build.mk,$$(MAKEFILE_LIST)) $(SRCDIR)/release/VERSION
 		'Libs: $${libdir}/libsvsm-sim.a $(SIM_LDLIBS)' > $@
 
 SIM_CONSOLE_OBJS := $(BUILD)/hosted/svsm/sim/console.o \
-		    $(BUILD)/hosted/svsm/sim/console_services.o
+		    $(BUILD)/hosted/svsm/sim/console_services.o \
+		    $(BUILD)/hosted/svsm/sim/tpm_server.o
 $(SIM_CONSOLE): $(SIM_CONSOLE_OBJS) $(SIM_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)

@@ -18,6 +18,9 @@
  *   tpm ...                     vTPM commands (svsm/sim/console_services.c)
  *   attest [DIR]                an attestation report (ditto)
  *
+ * `svsm-sim tpm-server --port N [--state DIR --key FILE]` serves the vTPM
+ * to TPM software over the mssim protocol instead (tpm_server.c).
+ *
  * Options: --mem MiB, --vcpus N, --no-vtpm, -v (verbose SVSM log). Numbers
  * take C prefixes (0x...). Exit status: 0, or 1 if a command failed to run.
  */
@@ -287,6 +290,9 @@ int main(int argc, char **argv)
 	int i = 1;
 	int status = 0;
 
+	if (argc >= 2 && strcmp(argv[1], "tpm-server") == 0) {
+		return tpm_server_main(argc - 1, argv + 1);
+	}
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-v") == 0) {
 			log_level_max = LOG_VERBOSE;

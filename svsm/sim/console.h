@@ -23,3 +23,6 @@ int console_call(struct console *con, struct svsm_sim_regs *r);
 int console_tpm(struct console *con, int argc, char **argv);
 /** `attest [DIR]`: ATTEST_SERVICES; with DIR, write the blobs there. */
 int console_attest(struct console *con, int argc, char **argv);
+
+/** `svsm-sim tpm-server ...` (tpm_server.c); argv[0] is "tpm-server". */
+int tpm_server_main(int argc, char **argv);

@@ -23,6 +23,7 @@
 #include "svsm/mm.h"
 #include "svsm/services.h"
 #include "svsm/sim.h"
+#include "svsm/vtpm.h"
 #include "machine/machine.h"
 #include "psp/psp.h"
 #include "internal.h"
@@ -194,6 +195,11 @@ struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 	}
 	sim->svsm_base = c.guest_mem_bytes - svsm_size;
 	sim->ca_gpa[0] = SIM_GUEST_CA_GPA;
+	svsm_sim_vtpm_state = (struct sim_vtpm_state){
+		.dir = c.vtpm_state_dir,
+		.secret = c.vtpm_state_secret,
+		.secret_len = c.vtpm_state_secret_len,
+	};
 	if (launch_svsm(sim, &c, svsm_size) != 0 || launch_guest(sim) != 0 ||
 	    (sim->psp = psp_attach(sim->m,
 				   sim->svsm_base + SVSM_PG_SECRETS * SIM_PAGE,
@@ -201,6 +207,11 @@ struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 	    snp_machine_boot(sim->m, 0,
 			     sim->svsm_base + SVSM_PG_VMSA * SIM_PAGE) != 0 ||
 	    snp_machine_terminated(sim->m, NULL, NULL)) {
+		goto out_destroy;
+	}
+	/* A persistent state that was refused fails the boot: the guest
+	 * must never get a fresh TPM in place of its own. */
+	if (c.vtpm && c.vtpm_state_dir != NULL && !vtpm_running()) {
 		goto out_destroy;
 	}
 	return sim;
@@ -216,6 +227,13 @@ out_free:
 	free(sim->ca_gpa);
 	free(sim);
 	return NULL;
+}
+
+/** See sim.h: the platform resets the TPM, as a power cycle does. */
+int svsm_sim_vtpm_reset(struct svsm_sim *sim)
+{
+	(void)sim;
+	return vtpm_running() ? vtpm_reset() : -1;
 }
 
 /** Tear the machine down; the SVSM's allocator forgets its region. */

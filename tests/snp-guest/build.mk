@@ -82,8 +82,7 @@ $(SNP_GUEST_TEST_BIN): $$(SNP_GUEST_TEST_OBJS)
 
 # svsm-tpm-bridge-sim: the bridge over TCP and libsvsm-sim (ASan+UBSan),
 # for tpm2-tools without the SNP stack (tests/snp-guest/tpm.bats).
-TPM_BRIDGE_SIM_SRCS := tests/snp-guest/tpm_bridge_sim.c \
-		       svsm/sim/tpm_bridge.c svsm/sim/mssim.c
+TPM_BRIDGE_SIM_SRCS := tests/snp-guest/tpm_bridge_sim.c
 TPM_BRIDGE_SIM_OBJS = $(call objs,asan,$(TPM_BRIDGE_SIM_SRCS))
 TPM_BRIDGE_SIM := $(BUILD)/tests/snp-guest/svsm-tpm-bridge-sim
 

@@ -24,6 +24,16 @@ struct svsm_sim_config {
 	uint64_t guest_mem_bytes; /* guest RAM, 2 MiB multiple */
 	unsigned vcpus;		  /* vCPUs; APIC IDs 0 .. vcpus - 1 */
 	bool vtpm;		  /* start the vTPM service */
+	/**
+	 * Persistent vTPM state (svsm/vtpm_store.h): NULL keeps it in
+	 * memory; otherwise DIR/vtpm.state, made if absent, encrypted with
+	 * a key derived from `vtpm_state_secret` (at least 16 bytes; as
+	 * the KBS-released secret is, svsm/vtpm_key.h). A state that cannot
+	 * be opened (damaged, tampered, another key) fails the boot.
+	 */
+	const char *vtpm_state_dir;
+	const uint8_t *vtpm_state_secret;
+	size_t vtpm_state_secret_len;
 };
 
 struct svsm_sim_regs {
@@ -48,6 +58,13 @@ enum svsm_sim_fault {
 /** NULL cfg = defaults: 256 MiB, 1 vCPU, vTPM on. NULL on failure. */
 struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg);
 void svsm_sim_destroy(struct svsm_sim *sim);
+
+/**
+ * TPM platform reset, as a power cycle or a VM reset does it: _TPM_Init
+ * runs again, so the guest's TPM2_Startup(CLEAR) works and PCRs start
+ * over; NV indices and persistent objects stay. 0, or -1 (no vTPM).
+ */
+int svsm_sim_vtpm_reset(struct svsm_sim *sim);
 
 /** The guest's view of its memory; NULL outside it. */
 void *svsm_sim_guest_ptr(struct svsm_sim *sim, uint64_t gpa, size_t len);
