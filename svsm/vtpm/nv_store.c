@@ -24,7 +24,7 @@
 #define NONCE_LEN 12U
 #define LOG_BASE 4096ULL
 #define DIFF_BLOCK 32U
-#define LOG_SLACK (64U << 10)
+#define LOG_SLACK (16U << 10)
 #define REC_MAX (16U << 20) /* no blob set is this large */
 #define NAME_MAX_LEN 31U
 
@@ -449,9 +449,10 @@ static enum vtpm_store_err pick_sb(struct vtpm_store *st)
 	}
 	if (!v[1 - best].valid && !all_zero(sb[1 - best], SB_SIZE)) {
 		/* What an interrupted commit leaves; the other one holds. */
-		pr_notice("vtpm store: superblock %u is not valid, using %u "
-			  "(sequence %llu)\n",
-			  1 - best, best, (unsigned long long)v[best].seq);
+		pr_warn("vtpm store: superblock %u is not valid (an "
+			"interrupted commit, or damage): using %u (sequence "
+			"%llu)\n",
+			1 - best, best, (unsigned long long)v[best].seq);
 	}
 	if (v[best].start < LOG_BASE || v[best].end < v[best].start) {
 		return VTPM_STORE_ERR_FORMAT;
