@@ -148,6 +148,11 @@ struct vtpm_store *nv_file_open(const char *dir,
 	if (f == NULL) {
 		return NULL;
 	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		pr_err("vtpm state: %s: %s\n", dir, strerror(errno));
+		free(f);
+		return NULL;
+	}
 	f->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (f->fd < 0 && errno == ENOENT) {
 		if (create(dir, path, key) != 0) {

@@ -15,7 +15,7 @@
 struct nv_file;
 
 /**
- * Open (or create) the state in `dir` with `key`. NULL after printing why
+ * Open (or create, making `dir` too if absent) the state in `dir` with `key`. NULL after printing why
  * (pr_err); otherwise the store, and `*file` to close it with.
  */
 struct vtpm_store *nv_file_open(const char *dir,

@@ -50,10 +50,15 @@
 
 struct server;
 
+/* An answer: u32 size, response, u32 0, or a u32 per platform signal. */
+#define OUT_MAX (SVSM_VTPM_BUFFER_SIZE + 16)
+
 struct client {
 	struct server *srv;
 	int fd;
 	bool drop;
+	size_t out_len; /* answers are sent in one piece */
+	uint8_t out[OUT_MAX];
 	struct tpm_bridge bridge;
 };
 
@@ -74,10 +79,12 @@ static void quickack(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 }
 
-static void put(void *opaque, const uint8_t *b, size_t n)
+static void flush(struct client *c)
 {
-	struct client *c = opaque;
+	const uint8_t *b = c->out;
+	size_t n = c->out_len;
 
+	c->out_len = 0;
 	while (n > 0 && !c->drop) {
 		ssize_t w = send(c->fd, b, n, MSG_NOSIGNAL);
 
@@ -91,6 +98,21 @@ static void put(void *opaque, const uint8_t *b, size_t n)
 		b += w;
 		n -= (size_t)w;
 	}
+}
+
+static void put(void *opaque, const uint8_t *b, size_t n)
+{
+	struct client *c = opaque;
+
+	if (n > OUT_MAX - c->out_len) {
+		flush(c);
+	}
+	if (n > OUT_MAX) {
+		c->drop = true; /* the bridge never answers this much */
+		return;
+	}
+	memcpy(c->out + c->out_len, b, n);
+	c->out_len += n;
 }
 
 static uint32_t vtpm_cmd(void *opaque, uint8_t *page)
@@ -192,18 +214,19 @@ static bool client_read(struct server *s, struct client *c)
 	}
 	quickack(c->fd);
 	for (k = 0; k < n && !c->drop; k++) {
-		switch (tpm_bridge_feed(&c->bridge, buf[k])) {
-		case TPM_BRIDGE_STOP:
+		enum tpm_bridge_result r = tpm_bridge_feed(&c->bridge, buf[k]);
+
+		if (r == TPM_BRIDGE_TPM || r == TPM_BRIDGE_PLATFORM) {
+			flush(c); /* each answer at once, in one piece */
+		} else if (r == TPM_BRIDGE_STOP) {
 			s->stop = true;
 			return false;
-		case TPM_BRIDGE_IGNORED:
+		} else if (r == TPM_BRIDGE_IGNORED) {
 			/* SESSION_END, or a frame beyond every limit. */
 			if (c->bridge.parser.command != MSSIM_SESSION_END) {
 				s->dropped++;
 			}
 			return false;
-		default:
-			break;
 		}
 	}
 	if (c->drop) {
