@@ -46,7 +46,7 @@
 #include "tpm_host.h"
 
 #define MAX_CLIENTS 32
-#define KEY_BYTES 32
+#define KEY_BYTES 32U
 
 struct server;
 

@@ -617,14 +617,15 @@ static void delta_payload(const char *name, const uint8_t *old, size_t ol,
 	count_at = w->len;
 	wr_le(w, 0, 4);
 	while (off < nl) {
-		size_t start = off, end;
+		size_t start, end;
 
 		/* Skip equal blocks. */
 		while (off < nl) {
 			size_t k =
 				nl - off < DIFF_BLOCK ? nl - off : DIFF_BLOCK;
 
-			if (off + k > ol || memcmp(old + off, new + off, k)) {
+			if (off + k > ol ||
+			    memcmp(old + off, new + off, k) != 0) {
 				break;
 			}
 			off += k;
@@ -638,7 +639,8 @@ static void delta_payload(const char *name, const uint8_t *old, size_t ol,
 			size_t k =
 				nl - off < DIFF_BLOCK ? nl - off : DIFF_BLOCK;
 
-			if (off + k <= ol && !memcmp(old + off, new + off, k)) {
+			if (off + k <= ol &&
+			    memcmp(old + off, new + off, k) == 0) {
 				break;
 			}
 			off += k;

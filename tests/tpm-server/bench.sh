@@ -104,9 +104,9 @@ for ((r = 0; r < ROUNDS; r++)); do
 done
 per() { echo "$(($1 / SEQ_COMMANDS / 1000))"; }
 echo "tpm2-tools sequence ($SEQ_COMMANDS commands x $ROUNDS rounds, one process each; mean, best round):"
-echo "  svsm-sim tpm-server (persistent): $(per $((svsm / ROUNDS))) us/command, $(per $svsm_min)"
-echo "  swtpm 0.7 (persistent):           $(per $((sw / ROUNDS))) us/command, $(per $sw_min)"
-awk -v a=$svsm -v b=$sw -v c=$svsm_min -v d=$sw_min 'BEGIN {
+echo "  svsm-sim tpm-server (persistent): $(per "$((svsm / ROUNDS))") us/command, $(per "$svsm_min")"
+echo "  swtpm 0.7 (persistent):           $(per "$((sw / ROUNDS))") us/command, $(per "$sw_min")"
+awk -v a="$svsm" -v b="$sw" -v c="$svsm_min" -v d="$sw_min" 'BEGIN {
 	printf "  ratio svsm/swtpm: %.2f mean, %.2f best round (goal <= 1)\n", a / b, c / d }'
 
 # Persistent NV_Write: time per tool call, three ways.
@@ -119,7 +119,6 @@ export TPM2TOOLS_TCTI=$SWTPM_TCTI
 t_sw=$(time_ns nv_writes nv32)
 export TPM2TOOLS_TCTI=$SVSM_TCTI
 stop_server "$SP"
-base=$(awk '/^nv store:/ { print $3 }' server.log)
 # Bytes: the same server on the same state, only the writes counted.
 start_server server.log --port "$SP" --state "$T/state" --key key
 TPM2TOOLS_TCTI=$SVSM_TCTI tpm2_startup -c

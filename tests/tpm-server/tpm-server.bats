@@ -60,7 +60,8 @@ restart() {
 	tpm2_getrandom -o r1 32
 	tpm2_getrandom -o r2 32
 	[ "$(stat -c %s r1)" -eq 32 ]
-	! cmp -s r1 r2
+	run cmp -s r1 r2
+	[ "$status" -ne 0 ]
 }
 
 @test "tpm2_pcrextend: PCR 16 = SHA-256(old || digest), checked with sha256sum" {
@@ -224,9 +225,9 @@ PY
 @test "kill -9 during NV writes: each restart holds the old or the new value" {
 	local i prev cur v
 	tpm2_nvdefine 0x1500017 -C o -s 64 -a 'ownerread|ownerwrite'
-	printf 'v%063d' 0 >val
-	tpm2_nvwrite 0x1500017 -C o -i val
-	prev=$(cat val)
+	printf 'v%063d' 0 >val.0
+	tpm2_nvwrite 0x1500017 -C o -i val.0
+	prev=$(cat val.0)
 	for i in $(seq 1 12); do
 		# A burst of writes; SIGKILL lands somewhere in it.
 		(for v in $(seq $((i * 100)) $((i * 100 + 20))); do

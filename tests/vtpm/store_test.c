@@ -331,7 +331,7 @@ static void crash_every_write_and_sync(void **state)
 
 	(void)state;
 	for (s = 0; s < STEPS; s++) {
-		unsigned w0 = disk.writes, y0 = disk.syncs, nw, ny;
+		unsigned w0, y0, nw, ny;
 
 		/* How many writes and barriers this commit makes. */
 		st = prepare(s);
