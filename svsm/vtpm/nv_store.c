@@ -253,12 +253,15 @@ static bool rd_name(struct rd *r, char name[NAME_MAX_LEN + 1])
 		return false;
 	}
 	p = rd_bytes(r, n);
-	if (p == NULL || memchr(p, 0, n) != NULL) {
-		r->ok = false;
+	if (p == NULL) {
 		return false;
 	}
 	memcpy(name, p, n);
 	name[n] = '\0';
+	if (strlen(name) != n) { /* a NUL inside */
+		r->ok = false;
+		return false;
+	}
 	return true;
 }
 

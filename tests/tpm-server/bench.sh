@@ -120,24 +120,18 @@ t_sw=$(time_ns nv_writes nv32)
 export TPM2TOOLS_TCTI=$SVSM_TCTI
 stop_server "$SP"
 # Bytes: the same server on the same state, only the writes counted.
-start_server server.log --port "$SP" --state "$T/state" --key key
-TPM2TOOLS_TCTI=$SVSM_TCTI tpm2_startup -c
-stop_server "$SP"
-b0=$(awk '/^nv store:/ { print $7 }' server.log)
-c0=$(awk '/^nv store:/ { print $3 }' server.log)
-start_server server.log --port "$SP" --state "$T/state" --key key
-TPM2TOOLS_TCTI=$SVSM_TCTI tpm2_startup -c
-nv_writes nv32
-stop_server "$SP"
-b32=$(awk '/^nv store:/ { print $7 }' server.log)
-c32=$(awk '/^nv store:/ { print $3 }' server.log)
-c0=${c0:-0}
-start_server server.log --port "$SP" --state "$T/state" --key key
-TPM2TOOLS_TCTI=$SVSM_TCTI tpm2_startup -c
-nv_writes nv2k
-stop_server "$SP"
-b2k=$(awk '/^nv store:/ { print $7 }' server.log)
-state=$(awk '/^nv store:/ { print $(NF - 1) }' server.log)
+# store_run [NAME]: start, Startup, the writes of NAME.*, stop; prints the
+# store's "commits bytes state-size".
+store_run() {
+	start_server server.log --port "$SP" --state "$T/state" --key key
+	TPM2TOOLS_TCTI=$SVSM_TCTI tpm2_startup -c
+	[ $# -eq 0 ] || nv_writes "$1"
+	stop_server "$SP"
+	awk '/^nv store:/ { print $3, $7, $(NF - 1) }' server.log
+}
+read -r c0 b0 _ < <(store_run)
+read -r c32 b32 _ < <(store_run nv32)
+read -r _ b2k state < <(store_run nv2k)
 SERVER_PID=
 # The same server without a state (memory NV), for the cost of durability.
 start_server mem.log --port "$SP"

@@ -124,6 +124,23 @@ restart() {
 	cmp nv.bin nv.out
 }
 
+@test "the platform hierarchy is usable (empty auth, as the reference simulator)" {
+	tpm2_nvdefine 0x1400001 -C p -s 8 -a 'ppwrite|ppread|platformcreate'
+	printf 'platform' >pp.bin
+	tpm2_nvwrite 0x1400001 -C p -i pp.bin
+	[ "$(tpm2_nvread 0x1400001 -C p -s 8)" = platform ]
+	tpm2_nvundefine 0x1400001 -C p
+}
+
+@test "a second server on the same state is refused while the first runs" {
+	local other
+	other=$(free_port_pair)
+	run "$SVSM_SIM" tpm-server --port "$other" --state state --key key
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"in use by another process"* ]]
+	tpm2_getrandom 8 >/dev/null
+}
+
 @test "an object sealed to PCR 16 unseals, and not once PCR 16 changed" {
 	tpm2_createpolicy --policy-pcr -l sha256:16 -L pcr.policy
 	tpm2_create -C 0x81000001 -L pcr.policy -i secret -u seal.pub \
