@@ -25,13 +25,20 @@ static struct nv_file *store_file;
 
 struct sim_vtpm_state svsm_sim_vtpm_state;
 
-/* The persistent store in svsm_sim_vtpm_state.dir; false if refused. */
+/*
+ * The persistent store in svsm_sim_vtpm_state.dir; false if refused. Its
+ * key comes from the configured secret, or without one from the key a
+ * KBS released at boot (vtpm_state_key_set(), svsm/vtpm_key.h).
+ */
 static bool open_store(struct vtpm_nv_ops *ops)
 {
 	const struct sim_vtpm_state *s = &svsm_sim_vtpm_state;
+	const struct vtpm_state_key *released = vtpm_state_key();
 	struct vtpm_state_key key;
 
-	if (vtpm_state_key_derive(s->secret, s->secret_len, &key) != 0) {
+	if (s->secret == NULL && released != NULL) {
+		key = *released;
+	} else if (vtpm_state_key_derive(s->secret, s->secret_len, &key) != 0) {
 		pr_err("vtpm state: the key is unusable (at least %u bytes)\n",
 		       VTPM_STATE_SECRET_MIN);
 		return false;

@@ -28,3 +28,21 @@ run-tpm-server: $(SIM_CONSOLE)
 
 bench-tpm-server: $(SIM_CONSOLE)
 	$(Q)SVSM_SIM=$(SIM_CONSOLE) $(SRCDIR)/tests/tpm-server/bench.sh
+
+# The state directory and keys through libsvsm-sim (cmocka, ASan+UBSan).
+STATE_SIM_SRCS := tests/tpm-server/state_sim_test.c
+STATE_SIM_OBJS = $(call objs,asan,$(STATE_SIM_SRCS))
+STATE_SIM_BIN := $(BUILD)/tests/tpm-server/test-vtpm-state-sim
+
+$(STATE_SIM_BIN): $$(STATE_SIM_OBJS) $(ASAN_LIB)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $(STATE_SIM_OBJS) $(ASAN_LIB) \
+		-lcmocka $(SIM_LDLIBS)
+
+CHECK_TARGETS += test-vtpm-state-sim
+HELP += test-vtpm-state-sim|the persistent vTPM state via libsvsm-sim: key file secret, KBS-released key, refusals, reset
+
+.PHONY: test-vtpm-state-sim
+test-vtpm-state-sim: $(STATE_SIM_BIN)
+	$(Q)ASAN_OPTIONS=detect_leaks=1 $(STATE_SIM_BIN)

@@ -27,9 +27,10 @@ struct svsm_sim_config {
 	/**
 	 * Persistent vTPM state (svsm/vtpm_store.h): NULL keeps it in
 	 * memory; otherwise DIR/vtpm.state, made if absent, encrypted with
-	 * a key derived from `vtpm_state_secret` (at least 16 bytes; as
-	 * the KBS-released secret is, svsm/vtpm_key.h). A state that cannot
-	 * be opened (damaged, tampered, another key) fails the boot.
+	 * a key derived from `vtpm_state_secret` (at least 16 bytes) as
+	 * from a KBS-released secret (svsm/vtpm_key.h); with no secret, the
+	 * key a KBS released at boot. A state that cannot be opened
+	 * (damaged, tampered, another key, no key) fails the boot.
 	 */
 	const char *vtpm_state_dir;
 	const uint8_t *vtpm_state_secret;
