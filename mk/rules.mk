@@ -20,6 +20,18 @@ $(BUILD)/fuzz/%.o: $(SRCDIR)/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(EXTRA_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# Assembly of the hosted flavours (the software machine's fiber switch):
+# no sanitizer instruments it, so it is assembled alike for all three.
+$(BUILD)/hosted/%.o $(BUILD)/asan/%.o: $(SRCDIR)/%.S
+	$(call msg,AS,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(INC_COMMON) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/%.o: $(SRCDIR)/%.S
+	$(call msg,AS-FUZZ,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(INC_COMMON) $(DEPFLAGS) -c $< -o $@
+
 $(BUILD)/kernel/%.o: $(SRCDIR)/%.c
 	$(call msg,CC-KERN,$@)
 	@mkdir -p $(@D)

@@ -5,6 +5,9 @@
  * REPORT_DATA is SHA-512(nonce || manifest) and copies the raw report, the
  * manifest and (on request) the certificate table to the guest.
  *
+ * The nonce is exactly SVSM_ATTEST_NONCE_SIZE (64) bytes, so that nonce and
+ * manifest cannot be re-split (see attest_decode()).
+ *
  * Buffers that are too small get SVSM_ERR_INVALID_PARAMETER with the sizes
  * needed in RCX (manifest), RDX (certificates) and R8 (report), which is
  * how Linux learns them.
@@ -278,11 +281,29 @@ static bool put(uint64_t gpa, const void *src, size_t len)
 	return ok;
 }
 
+/*
+ * The part of the guest buffer `l` the call may write (at most `max`
+ * bytes) is guest memory, not the SVSM's, and writable now. Checked before
+ * the PSP is asked, so an unusable buffer fails the call with nothing
+ * written anywhere (deliver's copies still check again).
+ */
+static bool out_usable(const struct svsm_attest_loc *l, uint64_t max)
+{
+	uint64_t len = l->size < max ? l->size : max;
+	bool ok;
+
+	spin_lock(&core_lock);
+	ok = !svsm_owns_range(l->gpa, len, NO_CA) &&
+	     guest_probe_write(l->gpa, len);
+	spin_unlock(&core_lock);
+	return ok;
+}
+
 /** Everything one attestation call works on, in SVSM memory. */
 struct attest_work {
 	struct svsm_attest_single_req op; /* the guest's operation, copied */
 	bool single;
-	uint8_t *nonce;
+	uint8_t nonce[SVSM_ATTEST_NONCE_SIZE];
 	uint8_t *manifest; /* one page */
 	size_t manifest_len;
 	struct snp_report_rsp *rsp;
@@ -305,17 +326,26 @@ static enum svsm_result attest_decode(const struct svsm_caller *caller,
 	if (!get(&w->op, op_gpa, op_len, ca)) {
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
+	/*
+	 * The nonce is exactly 64 bytes (COCONUT requires it; Linux always
+	 * sends 64). REPORT_DATA = SHA-512(nonce || manifest) binds the
+	 * manifest only if nobody can move the split: with nonces of any
+	 * size, a guest could send a relying party's challenge followed by
+	 * the start of a forged manifest as its "nonce", and present that
+	 * start plus the real manifest as the manifest.
+	 */
 	if (loc_bad(&b->report, true) || loc_bad(&b->manifest, true) ||
 	    loc_bad(&b->certs, b->certs.size != 0) || b->nonce.rsvd != 0 ||
-	    b->nonce.size == 0 || b->nonce.size > PAGE_SIZE ||
+	    b->nonce.size != SVSM_ATTEST_NONCE_SIZE ||
 	    (w->single && (w->op.manifest_version != 0 || w->op.rsvd != 0))) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
-	w->nonce = kmalloc(b->nonce.size);
-	if (w->nonce == NULL) {
-		return SVSM_ERR_INVALID_REQUEST;
+	if (!get(w->nonce, b->nonce.gpa, sizeof(w->nonce), NO_CA)) {
+		return SVSM_ERR_INVALID_ADDRESS;
 	}
-	if (!get(w->nonce, b->nonce.gpa, b->nonce.size, NO_CA)) {
+	if (!out_usable(&b->report, SNP_REPORT_SIZE) ||
+	    !out_usable(&b->manifest, PAGE_SIZE) ||
+	    !out_usable(&b->certs, ATTEST_CERT_PAGES * PAGE_SIZE)) {
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
 	return SVSM_SUCCESS;
@@ -344,8 +374,8 @@ static enum svsm_result attest_produce(struct attest_work *w)
 	}
 	if ((w->manifest_len == 0 && !w->single) ||
 	    w->manifest_len > PAGE_SIZE ||
-	    !sha512_two(w->nonce, b->nonce.size, w->manifest, w->manifest_len,
-			digest)) {
+	    !sha512_two(w->nonce, sizeof(w->nonce), w->manifest,
+			w->manifest_len, digest)) {
 		return SVSM_ERR_INVALID_REQUEST;
 	}
 	if (!attest.ready || attest.ch.disabled) {
@@ -406,7 +436,6 @@ static enum svsm_result attest_call(const struct svsm_caller *caller,
 	if (rc == SVSM_SUCCESS) {
 		rc = attest_deliver(&w, out);
 	}
-	kfree(w.nonce);
 	kfree(w.manifest);
 	kfree_sensitive(w.rsp);
 	kfree(w.certs);
@@ -427,4 +456,32 @@ enum svsm_result attest_proto_dispatch(const struct svsm_caller *caller,
 	default:
 		return SVSM_ERR_UNSUPPORTED_CALL;
 	}
+}
+
+/** A VMPL0 report and the certificate table for the SVSM itself. */
+int attest_svsm_report(const uint8_t report_data[64],
+		       struct snp_attestation_report *report, uint8_t *certs,
+		       size_t cap, size_t *certs_len)
+{
+	struct snp_report_rsp *rsp;
+	enum svsm_result rc = SVSM_ERR_INVALID_REQUEST;
+
+	if (cap < ATTEST_CERT_PAGES * PAGE_SIZE) {
+		return -1;
+	}
+	rsp = kmalloc(sizeof(*rsp));
+	if (rsp == NULL) {
+		return -1;
+	}
+	spin_lock(&attest.lock);
+	if (attest.ready && !attest.ch.disabled) {
+		rc = fetch_report(report_data, true, rsp, certs);
+	}
+	spin_unlock(&attest.lock);
+	if (rc == SVSM_SUCCESS) {
+		memcpy(report, &rsp->report, sizeof(*report));
+		*certs_len = cert_table_size(certs);
+	}
+	kfree_sensitive(rsp);
+	return rc == SVSM_SUCCESS ? 0 : -1;
 }

@@ -175,6 +175,10 @@ _Noreturn void svsm_boot(const struct svsm_boot_info *info)
 	if (!vcpu_registry_init(info->vcpu_count)) {
 		goto fail;
 	}
+	if (!deposit_init(info->mem_size)) {
+		/* Over 128 GiB of guest memory, or no memory: no pool. */
+		pr_notice("svsm: no deposit map, DEPOSIT_MEM is off\n");
+	}
 	bsp = vcpu_by_apic_id(0);
 	if (!cpu_alloc(bsp) || !snp_ghcb_init(bsp->ghcb)) {
 		goto fail;

@@ -8,7 +8,9 @@
  *   2. serve only if GUEST_EXIT_CODE is VMGEXIT and the Calling Area says
  *      a call is pending (a spurious entry by the host changes nothing);
  *   3. write RAX and the outputs the call defines, clear call_pending in
- *      the CA the call came from, and only then set EFER.SVME again.
+ *      the CA the call came from (unless REMAP_CA moved the vCPU away from
+ *      it and completed it under `core_lock`), and only then set
+ *      EFER.SVME again.
  *
  * Invariant (SMP): step 1 happens under `core_lock`, in the same critical
  * section that looks up `cpu->guest`. DELETE_VCPU runs under `core_lock`
@@ -92,9 +94,22 @@ void request_serve(struct svsm_cpu *cpu)
 		rc = svsm_dispatch(&caller, &in, &out);
 	}
 	write_outputs(vmsa, rc, &out);
-	pending = SVSM_CA_CALL_NONE;
-	(void)guest_copy_to(ca_gpa + SVSM_CA_OFF_CALL_PENDING, &pending,
-			    sizeof(pending));
+	/*
+	 * Clear call_pending in the CA the call came from, unless the call
+	 * moved this vCPU to another CA (REMAP_CA), which then completed it
+	 * under `core_lock`. Without the lock this is safe only for a CA
+	 * still registered to `caller.vmsa`: that registration cannot end
+	 * while SVME is clear (DELETE_VCPU refuses), and only this vCPU's own
+	 * REMAP_CA changes `ca_gpa`, so reading it here races with nobody.
+	 * An old CA, by contrast, stops being the SVSM's when `core_lock` is
+	 * released, and another vCPU may deposit it or make it a VMSA before
+	 * this line runs.
+	 */
+	if (caller.vmsa->ca_gpa == ca_gpa) {
+		pending = SVSM_CA_CALL_NONE;
+		(void)guest_copy_to(ca_gpa + SVSM_CA_OFF_CALL_PENDING, &pending,
+				    sizeof(pending));
+	}
 out:
 	snp_vmsa_set_svme(vmsa);
 }

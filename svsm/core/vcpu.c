@@ -101,16 +101,78 @@ static struct deposit_node *deposit_node(uint64_t gpa)
 	return node;
 }
 
+/*
+ * The deposit map: one bit per 4 KiB page of guest memory, set while the
+ * page is in the pool. Ownership checks run under `core_lock` for every
+ * PVALIDATE entry; with the map they cost a few word tests instead of a
+ * walk of the whole pool (issue 11: 3 s for 510 entries with 100k pages).
+ */
+#define MAP_BITS 64U
+
+/** Allocate the deposit map for `mem_size` bytes of guest memory. */
+bool deposit_init(uint64_t mem_size)
+{
+	uint64_t pages = mem_size / PAGE_SIZE;
+	uint64_t words = (pages + MAP_BITS - 1) / MAP_BITS;
+
+	svsm.deposit_head = DEPOSIT_NONE;
+	svsm.deposit_pages = 0;
+	svsm.deposit_map = kcalloc(words ? words : 1, sizeof(uint64_t));
+	svsm.deposit_map_pages = svsm.deposit_map != NULL ? pages : 0;
+	return svsm.deposit_map != NULL;
+}
+
+/** True if the pool can take pages (see vcpu.h). */
+bool deposit_ready(void)
+{
+	return svsm.deposit_map != NULL;
+}
+
+/* Set or clear the bits of pages [pfn, pfn + n) (inside the map). */
+static void map_update(uint64_t pfn, uint64_t n, bool set)
+{
+	uint64_t i;
+
+	CHECK(svsm.deposit_map != NULL && pfn <= svsm.deposit_map_pages &&
+	      n <= svsm.deposit_map_pages - pfn);
+	for (i = pfn; i < pfn + n; i++) {
+		uint64_t bit = 1ULL << (i % MAP_BITS);
+
+		if (set) {
+			svsm.deposit_map[i / MAP_BITS] |= bit;
+		} else {
+			svsm.deposit_map[i / MAP_BITS] &= ~bit;
+		}
+	}
+}
+
 /** True if a deposited page range overlaps [gpa, gpa + len). */
 bool svsm_is_deposited(uint64_t gpa, uint64_t len)
 {
-	uint64_t cur;
+	uint64_t pfn, end;
 
-	for (cur = svsm.deposit_head; cur != DEPOSIT_NONE;
-	     cur = deposit_node(cur)->next) {
-		if (overlaps(gpa, len, cur, deposit_node(cur)->bytes)) {
+	if (len == 0 || svsm.deposit_map == NULL ||
+	    gpa / PAGE_SIZE >= svsm.deposit_map_pages) {
+		return false;
+	}
+	pfn = gpa / PAGE_SIZE;
+	end = len - 1 > UINT64_MAX - gpa ? svsm.deposit_map_pages :
+					   (gpa + len - 1) / PAGE_SIZE + 1;
+	if (end > svsm.deposit_map_pages) {
+		end = svsm.deposit_map_pages;
+	}
+	while (pfn < end) {
+		uint64_t shift = pfn % MAP_BITS, n = MAP_BITS - shift;
+		uint64_t w = svsm.deposit_map[pfn / MAP_BITS] >> shift;
+
+		if (n > end - pfn) {
+			n = end - pfn;
+			w &= (1ULL << n) - 1;
+		}
+		if (w != 0) {
 			return true;
 		}
+		pfn += n;
 	}
 	return false;
 }
@@ -120,6 +182,7 @@ void deposit_push(uint64_t gpa, uint64_t bytes)
 {
 	struct deposit_node *node = deposit_node(gpa);
 
+	map_update(gpa / PAGE_SIZE, bytes / PAGE_SIZE, true);
 	node->next = svsm.deposit_head;
 	node->bytes = bytes;
 	svsm.deposit_head = gpa;
@@ -139,6 +202,7 @@ bool deposit_pop(uint64_t *gpa, uint64_t *bytes)
 	*bytes = node->bytes;
 	svsm.deposit_head = node->next;
 	svsm.deposit_pages -= node->bytes / PAGE_SIZE;
+	map_update(*gpa / PAGE_SIZE, node->bytes / PAGE_SIZE, false);
 	memset(node, 0, sizeof(*node));
 	return true;
 }

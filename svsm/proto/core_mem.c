@@ -92,6 +92,9 @@ enum svsm_result core_deposit_mem(const struct svsm_caller *caller,
 	enum svsm_result rc;
 	uint16_t next;
 
+	if (!deposit_ready()) {
+		return SVSM_ERR_UNSUPPORTED_CALL;
+	}
 	rc = guest_buffer_check(list_gpa, sizeof(hdr), sizeof(uint64_t));
 	if (rc != SVSM_SUCCESS) {
 		return rc;

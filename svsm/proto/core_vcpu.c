@@ -16,6 +16,7 @@
 #include "svsm/snp.h"
 #include "svsm/vcpu.h"
 #include "internal.h"
+#include "abi/snp_rmp.h"
 #include "abi/svsm_ca.h"
 #include "abi/vmsa.h"
 
@@ -48,6 +49,15 @@ static bool ca_reset(uint64_t ca_gpa)
 	return guest_copy_to(ca_gpa, zero, sizeof(zero));
 }
 
+/* Clear call_pending in a CA: the call made through it is complete. */
+static bool ca_complete(uint64_t ca_gpa)
+{
+	static const uint8_t none = SVSM_CA_CALL_NONE;
+
+	return guest_copy_to(ca_gpa + SVSM_CA_OFF_CALL_PENDING, &none,
+			     sizeof(none));
+}
+
 /** REMAP_CA: the caller's vCPU uses the CA at `ca_gpa` from now on. */
 enum svsm_result core_remap_ca(const struct svsm_caller *caller,
 			       uint64_t ca_gpa)
@@ -64,7 +74,16 @@ enum svsm_result core_remap_ca(const struct svsm_caller *caller,
 	if (!ca_reset(ca_gpa)) {
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
-	/* The request loop clears call_pending in the old CA. */
+	/*
+	 * Complete the call in the old CA here, under `core_lock`, while it
+	 * is still this vCPU's CA (58019: the old CA's call_pending is
+	 * cleared on completion). The request loop must not do it: it runs
+	 * after `core_lock` is released, when the old CA is guest memory
+	 * again that another vCPU may already have deposited (the write
+	 * would corrupt the pool's link in the page) or made a VMSA. The
+	 * loop sees the CA changed and leaves it alone (request.c).
+	 */
+	(void)ca_complete(caller->vmsa->ca_gpa);
 	caller->vmsa->ca_gpa = ca_gpa;
 	if (caller->vmsa->boot) {
 		core_update_mem_available();
@@ -72,11 +91,51 @@ enum svsm_result core_remap_ca(const struct svsm_caller *caller,
 	return SVSM_SUCCESS;
 }
 
-/* Give a page taken for a VMSA back to the guest. */
-static void vmsa_page_return(void *va, unsigned int vmpl)
+/* A failed RMPADJUST as a result: 0x8000_1000 + EAX (58019 table 4). */
+static enum svsm_result rmpadjust_error(uint32_t eax)
 {
-	(void)snp_page_clear_vmsa(va, vmpl);
-	(void)snp_page_grant(va, CPU_PAGE_4K, vmpl);
+	return eax <= 0xF ? (enum svsm_result)SVSM_ERR_PROTOCOL(eax) :
+			    SVSM_ERR_INVALID_REQUEST;
+}
+
+/*
+ * A page that stopped being a VMSA but could not be granted back: the
+ * guest cannot use it and the SVSM must not forget it. Take every
+ * lower-VMPL permission away (a grant may have half happened) and keep it
+ * as deposited memory, which WITHDRAW_MEM grants back. If even that fails,
+ * the page is gone from the guest (the host made it shared or unvalidated
+ * it): no VMPL holds more on it than it did as a VMSA, and there is
+ * nothing left to track.
+ */
+static void page_keep(uint64_t gpa, void *va)
+{
+	/* Without a pool (see deposit_init()) the page stays as it is. */
+	if (!deposit_ready() ||
+	    snp_page_revoke(va, CPU_PAGE_4K) != RMPADJUST_SUCCESS) {
+		return;
+	}
+	cpu_flush_tlb_all();
+	deposit_push(gpa, PAGE_SIZE);
+	core_update_mem_available();
+}
+
+/*
+ * Give a page taken for a VMSA (never run: CREATE_VCPU failed) back to the
+ * guest. If it cannot stop being a VMSA, clear SVME so that nobody can run
+ * it; it holds nothing the SVSM needs and the guest can take it back later
+ * (the RMPADJUST of PVALIDATE's revoke clears the VMSA bit). If it stopped
+ * being a VMSA but cannot be granted back, keep it (`page_keep()`).
+ */
+static void vmsa_page_return(uint64_t gpa, struct sev_vmsa *va,
+			     unsigned int vmpl)
+{
+	if (snp_page_clear_vmsa(va, vmpl) != RMPADJUST_SUCCESS) {
+		snp_vmsa_clear_svme(va);
+		return;
+	}
+	if (snp_page_grant(va, CPU_PAGE_4K, vmpl) != RMPADJUST_SUCCESS) {
+		page_keep(gpa, va);
+	}
 }
 
 /*
@@ -133,6 +192,7 @@ static enum svsm_result create_vcpu_decode(uint64_t vmsa_gpa, uint64_t ca_gpa,
 					   uint32_t apic_id,
 					   struct guest_vmsa **slot)
 {
+	const struct svsm_cpu *cpu;
 	enum svsm_result rc;
 
 	if (vmsa_gpa & (PAGE_SIZE - 1)) {
@@ -151,15 +211,25 @@ static enum svsm_result create_vcpu_decode(uint64_t vmsa_gpa, uint64_t ca_gpa,
 	if ((vmsa_gpa & (page_bytes(CPU_PAGE_2M) - 1)) == 0) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
-	rc = ca_check(ca_gpa, NO_CA);
+	cpu = vcpu_by_apic_id(apic_id);
+	if (cpu == NULL) {
+		return SVSM_ERR_INVALID_PARAMETER;
+	}
+	/*
+	 * The CA of the VMSA being replaced on the same vCPU is allowed:
+	 * Linux re-onlines a CPU with a new VMSA and the CPU's per-CPU CA,
+	 * which is still registered to the old VMSA until it deletes that
+	 * one. Old and new VMSA then share the CA; only `cpu->guest` (the
+	 * new one) is served. A CA registered to another vCPU stays refused:
+	 * `svsm_owns_range()` exempts only slots whose CA is this one, and
+	 * no other vCPU can hold it (it was refused to them in turn).
+	 */
+	rc = ca_check(ca_gpa, cpu->guest != NULL ? cpu->guest->ca_gpa : NO_CA);
 	if (rc != SVSM_SUCCESS) {
 		return rc;
 	}
 	if (vmsa_gpa == ca_gpa) {
 		return SVSM_ERR_INVALID_ADDRESS;
-	}
-	if (vcpu_by_apic_id(apic_id) == NULL) {
-		return SVSM_ERR_INVALID_PARAMETER;
 	}
 	*slot = vcpu_free_slot();
 	if (*slot == NULL) {
@@ -170,7 +240,9 @@ static enum svsm_result create_vcpu_decode(uint64_t vmsa_gpa, uint64_t ca_gpa,
 
 /**
  * CREATE_VCPU: RCX = VMSA GPA, RDX = CA GPA, R8[31:0] = APIC ID. Beyond
- * 58019, a 2 MiB aligned VMSA GPA is INVALID_PARAMETER (an SNP erratum).
+ * 58019, a 2 MiB aligned VMSA GPA is INVALID_PARAMETER (an SNP erratum);
+ * short of it, the CA of the VMSA this one replaces on the same vCPU is
+ * accepted (Linux's CPU re-online, see create_vcpu_decode()).
  * On failure nothing changed: the VMSA page is the guest's again and the
  * CA is untouched.
  */
@@ -191,9 +263,10 @@ enum svsm_result core_create_vcpu(const struct svsm_caller *caller,
 	/* Take the page away from the guest before looking at it. */
 	eax = snp_page_make_vmsa(vmsa, caller->vmpl);
 	if (eax != 0) {
+		/* Not a VMSA: the RMPADJUST that makes it one failed. */
 		(void)snp_page_grant(vmsa, CPU_PAGE_4K, caller->vmpl);
 		return eax == 1 ? SVSM_ERR_INVALID_ADDRESS :
-				  (enum svsm_result)SVSM_ERR_PROTOCOL(eax);
+				  rmpadjust_error(eax);
 	}
 	cpu_flush_tlb_all();
 	rc = vmsa_contents_check(vmsa, caller->vmpl);
@@ -229,7 +302,7 @@ enum svsm_result core_create_vcpu(const struct svsm_caller *caller,
 out_undo_ap:
 	ap_create_undo(caller, apic_id, vmsa_gpa, vmsa);
 out_return_page:
-	vmsa_page_return(vmsa, caller->vmpl);
+	vmsa_page_return(vmsa_gpa, vmsa, caller->vmpl);
 	cpu_flush_tlb_all();
 	return rc;
 }
@@ -247,6 +320,8 @@ enum svsm_result core_delete_vcpu(const struct svsm_caller *caller,
 	struct svsm_cpu *cpu;
 	struct sev_vmsa *vmsa;
 	uint64_t efer;
+	uint32_t eax;
+	bool running;
 
 	if (vmsa_gpa & (PAGE_SIZE - 1)) {
 		return SVSM_ERR_INVALID_PARAMETER;
@@ -270,17 +345,38 @@ enum svsm_result core_delete_vcpu(const struct svsm_caller *caller,
 		return SVSM_ERR_CORE_FAIL_INUSE;
 	}
 	cpu = vcpu_by_apic_id(slot->apic_id);
-	if (cpu->guest == slot) {
-		if (!snp_ap_create(caller->cpu->ghcb, slot->apic_id, slot->vmpl,
-				   vmsa_gpa, vmsa->sev_features,
-				   SVM_VMGEXIT_AP_DESTROY)) {
-			snp_vmsa_set_svme(vmsa);
-			return SVSM_ERR_INVALID_REQUEST;
+	running = cpu->guest == slot;
+	if (running && !snp_ap_create(caller->cpu->ghcb, slot->apic_id,
+				      slot->vmpl, vmsa_gpa, vmsa->sev_features,
+				      SVM_VMGEXIT_AP_DESTROY)) {
+		snp_vmsa_set_svme(vmsa);
+		return SVSM_ERR_INVALID_REQUEST;
+	}
+	/*
+	 * If the page cannot stop being a VMSA (on hardware FAIL_INUSE: a
+	 * host that said it destroyed the AP still runs it), forgetting it
+	 * would leave a VMSA page nobody tracks. Keep it registered, served
+	 * and runnable as before, and say that the call failed.
+	 */
+	eax = snp_page_clear_vmsa(vmsa, caller->vmpl);
+	if (eax != RMPADJUST_SUCCESS) {
+		if (running) {
+			(void)snp_ap_create(
+				caller->cpu->ghcb, slot->apic_id, slot->vmpl,
+				vmsa_gpa, vmsa->sev_features, GUEST_AP_REQUEST);
 		}
+		snp_vmsa_set_svme(vmsa);
+		return rmpadjust_error(eax);
+	}
+	if (running) {
 		cpu->guest = NULL;
 	}
-	vmsa_page_return(vmsa, caller->vmpl);
-	cpu_flush_tlb_all();
 	memset(slot, 0, sizeof(*slot));
+	eax = snp_page_grant(vmsa, CPU_PAGE_4K, caller->vmpl);
+	cpu_flush_tlb_all();
+	if (eax != RMPADJUST_SUCCESS) {
+		page_keep(vmsa_gpa, vmsa);
+		return rmpadjust_error(eax);
+	}
 	return SVSM_SUCCESS;
 }

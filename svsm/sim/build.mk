@@ -38,10 +38,22 @@ $(SIM_PC): $$(filter %/build.mk,$$(MAKEFILE_LIST)) $(SRCDIR)/release/VERSION
 		'Cflags: -I$${includedir}' \
 		'Libs: $${libdir}/libsvsm-sim.a $(SIM_LDLIBS)' > $@
 
-SIM_CONSOLE_OBJS := $(BUILD)/hosted/svsm/sim/console.o \
-		    $(BUILD)/hosted/svsm/sim/console_services.o \
-		    $(BUILD)/hosted/svsm/sim/tpm_server.o
-$(SIM_CONSOLE): $(SIM_CONSOLE_OBJS) $(SIM_LIB)
+# The console's own sources: the optimised svsm-sim, and an ASan+UBSan one
+# for the hosted tests that run the SVSM through it (tests/kbs,
+# tests/tpm-server).
+sim-console-y := svsm/sim/console.c svsm/sim/console_services.c \
+		 svsm/sim/console_kbs.c svsm/sim/tpm_server.c
+SIM_CONSOLE_OBJS = $(call objs,hosted,$(sim-console-y))
+SIM_CONSOLE_ASAN := $(BUILD)/tests/svsm-sim-asan
+SIM_CONSOLE_ASAN_OBJS = $(call objs,asan,$(sim-console-y))
+
+$(SIM_CONSOLE_ASAN): $$(SIM_CONSOLE_ASAN_OBJS) $(ASAN_LIB)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $(SIM_CONSOLE_ASAN_OBJS) $(ASAN_LIB) \
+		$(SIM_LDLIBS)
+
+$(SIM_CONSOLE): $$(SIM_CONSOLE_OBJS) $(SIM_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) -o $@ $(SIM_CONSOLE_OBJS) $(SIM_LIB) $(SIM_LDLIBS)

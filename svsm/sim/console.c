@@ -18,11 +18,15 @@
  *   tpm ...                     vTPM commands (svsm/sim/console_services.c)
  *   attest [DIR]                an attestation report (ditto)
  *
- * `svsm-sim tpm-server --port N [--state DIR --key FILE]` serves the vTPM
- * to TPM software over the mssim protocol instead (tpm_server.c).
+ * `svsm-sim [options] kbs ...` instead boots the SVSM with a key broker
+ * (svsm/sim/console_kbs.c, docs/KBS.md), and `svsm-sim tpm-server --port N
+ * [--state DIR --key FILE]` serves the vTPM to TPM software over the mssim
+ * protocol (tpm_server.c).
  *
- * Options: --mem MiB, --vcpus N, --no-vtpm, -v (verbose SVSM log). Numbers
- * take C prefixes (0x...). Exit status: 0, or 1 if a command failed to run.
+ * Options: --mem MiB, --vcpus N, --no-vtpm, -v (verbose SVSM log),
+ * --ark-out FILE (write the simulated ARK, DER, so a KBS can pin it).
+ * Numbers take C prefixes (0x...). Exit status: 0, or 1 if a command
+ * failed to run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,12 +284,35 @@ static int run_line(struct console *con, char *line)
 	return run(con, argc, argv);
 }
 
+/** Write the ARK certificate to `path` (see console.h). */
+int console_write_ark(struct svsm_sim *sim, const char *path)
+{
+	size_t len = 0;
+	const uint8_t *der = svsm_sim_ark_der(sim, &len);
+	FILE *f;
+	int ok;
+
+	if (path == NULL) {
+		return 0;
+	}
+	f = fopen(path, "wb");
+	ok = f != NULL && fwrite(der, 1, len, f) == len;
+	if (f != NULL && fclose(f) != 0) {
+		ok = 0;
+	}
+	if (!ok) {
+		fprintf(stderr, "svsm-sim: cannot write %s\n", path);
+	}
+	return ok ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct svsm_sim_config cfg = { .guest_mem_bytes = 256ULL << 20,
 				       .vcpus = 2,
 				       .vtpm = true };
 	static struct console con;
+	const char *ark_out = NULL;
 	char line[512];
 	int i = 1;
 	int status = 0;
@@ -302,16 +329,27 @@ int main(int argc, char **argv)
 			cfg.guest_mem_bytes = num(argv[++i]) << 20;
 		} else if (strcmp(argv[i], "--vcpus") == 0 && i + 1 < argc) {
 			cfg.vcpus = (unsigned)num(argv[++i]);
+		} else if (strcmp(argv[i], "--ark-out") == 0 && i + 1 < argc) {
+			ark_out = argv[++i];
 		} else {
 			fprintf(stderr,
-				"usage: svsm-sim [-v] [--mem MiB] "
-				"[--vcpus N] [--no-vtpm] [command ...]\n");
+				"usage: svsm-sim [-v] [--mem MiB] [--vcpus N] "
+				"[--no-vtpm] [--ark-out FILE] [command ...]\n"
+				"       svsm-sim [options] kbs --url URL "
+				"--resource REPO/TYPE/TAG ...\n");
 			return 2;
 		}
+	}
+	if (i < argc && strcmp(argv[i], "kbs") == 0) {
+		return console_kbs(&cfg, argc - i, argv + i, ark_out);
 	}
 	con.sim = svsm_sim_create(&cfg);
 	if (con.sim == NULL) {
 		fprintf(stderr, "svsm-sim: the SVSM did not boot\n");
+		return 1;
+	}
+	if (console_write_ark(con.sim, ark_out) != 0) {
+		svsm_sim_destroy(con.sim);
 		return 1;
 	}
 	/* The boot vCPU's CA, from the secrets page (58019 table 1). */

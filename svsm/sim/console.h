@@ -26,3 +26,8 @@ int console_attest(struct console *con, int argc, char **argv);
 
 /** `svsm-sim tpm-server ...` (tpm_server.c); argv[0] is "tpm-server". */
 int tpm_server_main(int argc, char **argv);
+/** Write the simulated ARK (DER) to `path` unless NULL; 0 or -1. */
+int console_write_ark(struct svsm_sim *sim, const char *path);
+/** `kbs ...`: boot with a KBS and print the result (console_kbs.c). */
+int console_kbs(const struct svsm_sim_config *cfg, int argc, char **argv,
+		const char *ark_out);

@@ -8,6 +8,8 @@
 
 struct vtpm_store_stats;
 
+#include "svsm/sim.h"
+
 /* Guest-physical layout the harness builds (see sim.c). */
 #define SIM_GUEST_SECRETS_GPA 0x3000ULL
 #define SIM_GUEST_CA_GPA 0x4000ULL
@@ -31,3 +33,9 @@ extern struct sim_vtpm_state svsm_sim_vtpm_state;
 
 /** The persistent store's counters; false without one. */
 bool svsm_sim_vtpm_store_stats(struct vtpm_store_stats *out);
+/**
+ * The KBS the services attest to at boot (sim.c sets it around the boot;
+ * services.c reads it), and what came of it.
+ */
+extern const struct svsm_sim_kbs *svsm_sim_kbs_boot;
+const struct svsm_sim_kbs_result *svsm_services_kbs_result(void);

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string.h>
+
 #include "svsm/log.h"
+#include "svsm/secrets.h"
 
 enum log_level log_level_max = LOG_WARN;
 
@@ -38,11 +41,43 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-/** Report and abort: hosted memory holds no secrets beyond this process. */
+#define SECRETS_MAX 16
+
+static struct {
+	void *ptr;
+	size_t len;
+} secrets[SECRETS_MAX];
+static unsigned int secret_count;
+
+/** Remember a secret for the panic path (see svsm/secrets.h). */
+bool secrets_register(void *ptr, size_t len)
+{
+	if (secret_count == SECRETS_MAX) {
+		return false;
+	}
+	secrets[secret_count].ptr = ptr;
+	secrets[secret_count].len = len;
+	secret_count++;
+	return true;
+}
+
+/** Zero every registered secret (see svsm/secrets.h). */
+unsigned int secrets_wipe(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < secret_count; i++) {
+		explicit_bzero(secrets[i].ptr, secrets[i].len);
+	}
+	return secret_count;
+}
+
+/** Wipe the registered secrets (KBS resource, vTPM state key), report, abort. */
 _Noreturn void panic(const char *fmt, ...)
 {
 	va_list ap;
 
+	secrets_wipe();
 	fputs("svsm: PANIC: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -1,22 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hosted build's services: attestation over the PSP channel keyed
- * with VMPCK0 from the SVSM's own secrets page, and the vTPM (libtpms)
- * when the machine was configured with one: its NV in memory, or in the
- * persistent encrypted store in a directory (nv_file.c).
+ * with VMPCK0 from the SVSM's own secrets page, the KBS client when the
+ * machine names a KBS proxy (its resource becomes the vTPM state key), and
+ * the vTPM (libtpms) when the machine was configured with one: its NV in
+ * memory, or in the persistent encrypted store in a directory (nv_file.c),
+ * keyed from a configured secret or the KBS-released key. With a KBS
+ * configured and no key released, the vTPM stays off: the guest gets no
+ * vTPM rather than one whose state is not the one it had.
  */
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "svsm/attest.h"
+#include "svsm/kbs.h"
 #include "svsm/log.h"
+#include "svsm/mm.h"
 #include "svsm/physmap.h"
 #include "svsm/services.h"
 #include "svsm/vtpm.h"
 #include "svsm/vtpm_key.h"
 #include "svsm/vtpm_store.h"
 #include "abi/snp_secrets.h"
+#include "../kbs/sock.h"
 #include "internal.h"
 #include "nv_file.h"
+
+#define KBS_TIMEOUT_MS 30000
 
 static bool attest_on;
 static struct vtpm_nv_mem *nv;
@@ -62,6 +73,92 @@ bool svsm_sim_vtpm_store_stats(struct vtpm_store_stats *out)
 	return true;
 }
 
+const struct svsm_sim_kbs *svsm_sim_kbs_boot;
+static struct svsm_sim_kbs_result kbs_result;
+static bool kbs_ran;
+
+static int kbs_evidence(void *ctx, const uint8_t report_data[64],
+			struct snp_attestation_report *report, uint8_t *certs,
+			size_t cap, size_t *certs_len)
+{
+	(void)ctx;
+	return attest_svsm_report(report_data, report, certs, cap, certs_len);
+}
+
+/* Hand the secret to the vTPM state key; the hosted diagnostic hash. */
+static void kbs_use(struct kbs_secret *secret)
+{
+	unsigned int n = 0;
+
+	kbs_result.secret_len = secret->len;
+	if (EVP_Digest(secret->data, secret->len, kbs_result.secret_sha256, &n,
+		       EVP_sha256(), NULL) != 1) {
+		memset(kbs_result.secret_sha256, 0, 32);
+	}
+	kbs_result.vtpm_key =
+		vtpm_state_key_set(secret->data, secret->len) == 0;
+	kbs_secret_wipe(secret);
+	if (!kbs_result.vtpm_key) {
+		pr_notice("kbs: the resource is not a usable vTPM state key\n");
+	}
+}
+
+/* Attest to the KBS behind the proxy socket and take the resource. */
+static void kbs_boot(const struct svsm_sim_kbs *cfg)
+{
+	struct kbs_config kc = { .resource = cfg->resource,
+				 .hash = cfg->sha512 ? KBS_HASH_SHA512 :
+						       KBS_HASH_SHA384 };
+	struct kbs_work *w = kmalloc(sizeof(*w));
+	struct kbs_sock *sock = kmalloc(sizeof(*sock));
+	struct kbs_ops ops = { .exchange = kbs_sock_exchange,
+			       .evidence = kbs_evidence };
+	struct kbs_secret *slot = kbs_secret_slot();
+	enum kbs_err rc = KBS_ERR_CRYPTO;
+	const char *msg;
+	size_t len;
+
+	memset(&kbs_result, 0, sizeof(kbs_result));
+	kbs_ran = true;
+	if (w != NULL && sock != NULL && slot != NULL) {
+		sock->fd = cfg->fd;
+		sock->timeout_ms =
+			cfg->timeout_ms ? (int)cfg->timeout_ms : KBS_TIMEOUT_MS;
+		ops.ctx = sock;
+		rc = attest_on ? kbs_attest(&kc, &ops, w, slot) :
+				 KBS_ERR_EVIDENCE;
+		kbs_result.auth_req = w->auth_req;
+		kbs_result.auth_resp = w->auth_resp;
+		kbs_result.attest_req = w->attest_req;
+		kbs_result.attest_resp = w->attest_resp;
+		kbs_result.resource_resp = w->res_resp;
+	}
+	kbs_result.status = (int)rc;
+	msg = kbs_strerror(rc);
+	len = strlen(msg);
+	if (len >= sizeof(kbs_result.error)) {
+		len = sizeof(kbs_result.error) - 1;
+	}
+	memcpy(kbs_result.error, msg, len);
+	if (rc == KBS_OK) {
+		pr_notice("kbs: released %s\n", cfg->resource);
+		kbs_use(slot);
+	} else {
+		pr_notice("kbs: no secret: %s\n", kbs_strerror(rc));
+	}
+	if (slot != NULL) {
+		kbs_secret_wipe(slot);
+	}
+	kfree_sensitive(w);
+	kfree(sock);
+}
+
+/** The boot-time KBS result, or NULL if no KBS was configured. */
+const struct svsm_sim_kbs_result *svsm_services_kbs_result(void)
+{
+	return kbs_ran ? &kbs_result : NULL;
+}
+
 /** Start attestation and (if asked for) the vTPM. */
 void svsm_services_init(const struct svsm_boot_info *info)
 {
@@ -74,7 +171,14 @@ void svsm_services_init(const struct svsm_boot_info *info)
 	if (!attest_on) {
 		pr_notice("services: attestation is off\n");
 	}
+	if (svsm_sim_kbs_boot != NULL) {
+		kbs_boot(svsm_sim_kbs_boot);
+	}
 	if (!(info->flags & SVSM_BOOT_VTPM)) {
+		return;
+	}
+	if (kbs_ran && vtpm_state_key() == NULL) {
+		pr_notice("services: no vTPM state key: the vTPM stays off\n");
 		return;
 	}
 	if (svsm_sim_vtpm_state.dir != NULL) {
@@ -114,6 +218,11 @@ void svsm_services_fini(void)
 		store = NULL;
 		store_file = NULL;
 	}
+	vtpm_state_key_clear();
+	if (kbs_secret_slot() != NULL) {
+		kbs_secret_wipe(kbs_secret_slot());
+	}
+	kbs_ran = false;
 }
 
 /** The hosted vTPM starts at boot or never: no waiting. */

@@ -161,6 +161,13 @@ static int launch_guest(struct svsm_sim *sim)
 /** Boot the SVSM on a new machine (see sim.h). */
 struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 {
+	return svsm_sim_create_kbs(cfg, NULL);
+}
+
+/** Boot the SVSM, attesting to a KBS at boot (see sim.h). */
+struct svsm_sim *svsm_sim_create_kbs(const struct svsm_sim_config *cfg,
+				     const struct svsm_sim_kbs *kbs)
+{
 	struct svsm_sim_config c = {
 		.guest_mem_bytes = 256ULL << 20,
 		.vcpus = 1,
@@ -200,23 +207,32 @@ struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg)
 		.secret = c.vtpm_state_secret,
 		.secret_len = c.vtpm_state_secret_len,
 	};
+	svsm_sim_kbs_boot = kbs;
 	if (launch_svsm(sim, &c, svsm_size) != 0 || launch_guest(sim) != 0 ||
 	    (sim->psp = psp_attach(sim->m,
 				   sim->svsm_base + SVSM_PG_SECRETS * SIM_PAGE,
-				   SIM_GUEST_POLICY)) == NULL ||
-	    snp_machine_boot(sim->m, 0,
+				   SIM_GUEST_POLICY)) == NULL) {
+		goto out_destroy;
+	}
+	if (kbs != NULL && kbs->launched != NULL) {
+		kbs->launched(snp_machine_measurement(sim->m), kbs->ctx);
+	}
+	if (snp_machine_boot(sim->m, 0,
 			     sim->svsm_base + SVSM_PG_VMSA * SIM_PAGE) != 0 ||
 	    snp_machine_terminated(sim->m, NULL, NULL)) {
 		goto out_destroy;
 	}
+	svsm_sim_kbs_boot = NULL;
 	/* A persistent state that was refused fails the boot: the guest
 	 * must never get a fresh TPM in place of its own. */
-	if (c.vtpm && c.vtpm_state_dir != NULL && !vtpm_running()) {
+	if (c.vtpm && c.vtpm_state_dir != NULL && kbs == NULL &&
+	    !vtpm_running()) {
 		goto out_destroy;
 	}
 	return sim;
 
 out_destroy:
+	svsm_sim_kbs_boot = NULL;
 	svsm_services_fini();
 	if (sim->psp != NULL) {
 		psp_detach(sim->m, sim->psp);
@@ -371,4 +387,17 @@ const uint8_t *svsm_sim_vcek_der(struct svsm_sim *sim, size_t *len)
 const uint8_t *svsm_sim_ark_der(struct svsm_sim *sim, size_t *len)
 {
 	return psp_ark_der(sim->psp, len);
+}
+
+/** What the SVSM's KBS client did at boot. */
+int svsm_sim_kbs_result(struct svsm_sim *sim, struct svsm_sim_kbs_result *out)
+{
+	const struct svsm_sim_kbs_result *r = svsm_services_kbs_result();
+
+	(void)sim;
+	if (r == NULL) {
+		return -1;
+	}
+	*out = *r;
+	return 0;
 }

@@ -172,6 +172,16 @@ uint16_t tpm2_be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+size_t tpm2_get_capability_handles(uint8_t *cmd, uint32_t first)
+{
+	struct w w = start(cmd, 0x8001, 0x17A);
+
+	u32(&w, 0x00000001); /* TPM_CAP_HANDLES */
+	u32(&w, first);
+	u32(&w, 64); /* propertyCount: more than any TPM has loaded */
+	return finish(&w);
+}
+
 uint32_t tpm2_rc(const uint8_t *resp, size_t len)
 {
 	return len >= 10 ? tpm2_be32(resp + 6) : 0xFFFFFFFF;
@@ -226,4 +236,15 @@ int tpm2_parse_quote(const uint8_t *resp, size_t len, const uint8_t **attest,
 	memcpy(r, p + off + 6, 32);
 	memcpy(s, p + off + 40, 32);
 	return 0;
+}
+
+int tpm2_parse_handle_count(const uint8_t *resp, size_t len, uint32_t *count)
+{
+	/* header, moreData, capability, TPML_HANDLE.count, handles */
+	if (len < 19 || tpm2_rc(resp, len) != 0 ||
+	    tpm2_be32(resp + 11) != 0x00000001) {
+		return -1;
+	}
+	*count = tpm2_be32(resp + 15);
+	return *count <= (len - 19) / 4 ? 0 : -1;
 }

@@ -21,6 +21,8 @@ size_t tpm2_create_primary_ecc_sign(uint8_t *cmd, uint32_t hierarchy);
 /** Quote PCRs 0-7 (sha256) with `key`, qualifying data `nonce` (32 bytes). */
 size_t tpm2_quote_ecc(uint8_t *cmd, uint32_t key, const uint8_t nonce[32]);
 size_t tpm2_flush_context(uint8_t *cmd, uint32_t handle);
+/** GetCapability(TPM_CAP_HANDLES) from `first` (0x80000000: transient). */
+size_t tpm2_get_capability_handles(uint8_t *cmd, uint32_t first);
 
 uint32_t tpm2_rc(const uint8_t *resp, size_t len);
 uint32_t tpm2_be32(const uint8_t *p);
@@ -30,6 +32,9 @@ uint16_t tpm2_be16(const uint8_t *p);
 int tpm2_parse_create_primary_ecc(const uint8_t *resp, size_t len,
 				  uint32_t *handle, uint8_t x[32],
 				  uint8_t y[32]);
+
+/** From a GetCapability(TPM_CAP_HANDLES) response: how many handles. */
+int tpm2_parse_handle_count(const uint8_t *resp, size_t len, uint32_t *count);
 
 /** From a Quote response: the TPMS_ATTEST bytes and the ECDSA r/s. */
 int tpm2_parse_quote(const uint8_t *resp, size_t len, const uint8_t **attest,

@@ -5,9 +5,10 @@
  * it: {u32 platform command, u8 locality, u32 size, command} in, then
  * {u32 size, response} written over it.
  *
- * The guest buffer is copied into SVSM memory once (header, then the
- * command), checked there, and the response is copied back only after the
- * TPM ran. The buffers are static: the TPM path allocates nothing itself.
+ * The whole 4096-byte buffer a response may fill is checked first (guest
+ * memory, not the SVSM's, writable), then the guest buffer is copied into
+ * SVSM memory once (header, then the command) and checked there, and the
+ * response is copied back only after the TPM ran. The buffers are static: the TPM path allocates nothing itself.
  */
 #include <string.h>
 
@@ -68,6 +69,20 @@ static enum svsm_result copy_out(uint64_t gpa, const void *src, size_t len)
 	return rc;
 }
 
+/* The whole buffer is guest memory, not the SVSM's, and writable now. */
+static enum svsm_result buffer_check(uint64_t gpa)
+{
+	enum svsm_result rc = SVSM_SUCCESS;
+
+	spin_lock(&core_lock);
+	if (svsm_owns_range(gpa, SVSM_VTPM_BUFFER_SIZE, NO_CA) ||
+	    !guest_probe_write(gpa, SVSM_VTPM_BUFFER_SIZE)) {
+		rc = SVSM_ERR_INVALID_ADDRESS;
+	}
+	spin_unlock(&core_lock);
+	return rc;
+}
+
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
@@ -106,7 +121,18 @@ static enum svsm_result vtpm_cmd(uint64_t gpa)
 	if (gpa > UINT64_MAX - SVSM_VTPM_BUFFER_SIZE) {
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
-	rc = copy_in(hdr, gpa, sizeof(hdr));
+	/*
+	 * The response may take the whole buffer (58019 table 14: up to 4096
+	 * bytes from RCX, written over the request). Check all of it before
+	 * the TPM runs: a command that ran cannot be undone (a CreatePrimary
+	 * would hold a transient object the guest never hears of), so a
+	 * buffer the response cannot reach fails here, having changed
+	 * nothing.
+	 */
+	rc = buffer_check(gpa);
+	if (rc == SVSM_SUCCESS) {
+		rc = copy_in(hdr, gpa, sizeof(hdr));
+	}
 	if (rc == SVSM_SUCCESS) {
 		rc = send_decode(hdr, &size);
 	}

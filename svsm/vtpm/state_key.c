@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 
+#include "svsm/secrets.h"
 #include "svsm/vtpm_key.h"
 
 #define SALT "svsm-vtpm-state-v1"
@@ -58,7 +59,13 @@ int vtpm_state_key_derive(const uint8_t *secret, size_t len,
 /** Install (see svsm/vtpm_key.h). */
 int vtpm_state_key_set(const uint8_t *secret, size_t len)
 {
-	if (have_key || vtpm_state_key_derive(secret, len, &installed) != 0) {
+	static bool registered;
+
+	if (!registered) {
+		registered = secrets_register(&installed, sizeof(installed));
+	}
+	if (!registered || have_key ||
+	    vtpm_state_key_derive(secret, len, &installed) != 0) {
 		return -1;
 	}
 	have_key = true;

@@ -22,10 +22,16 @@ $(FUZZ_BIN): $$(FUZZ_OBJS) $(FUZZ_LIB)
 		$(FUZZ_LIB) $(SIM_LDLIBS)
 
 CHECK_TARGETS += test-fuzz-smoke
+BENCH_TARGETS += bench-fuzz
 HELP += test-fuzz-smoke|short libFuzzer run over the request loop (seed corpus)
+HELP += bench-fuzz|request-loop fuzzer: execs/s, an exec vs a boot-only exec (ratio)
 HELP += fuzz|long libFuzzer run over the request loop (FUZZ_TIME=600 s)
 
-.PHONY: test-fuzz-smoke fuzz
+.PHONY: test-fuzz-smoke fuzz bench-fuzz
+bench-fuzz: $(FUZZ_BIN)
+	$(Q)$(SRCDIR)/tests/fuzz/bench-fuzz $(FUZZ_BIN) $(SRCDIR)/tests/fuzz/corpus \
+		$(BUILD)/bench-fuzz
+
 test-fuzz-smoke: $(FUZZ_BIN)
 	@rm -rf $(BUILD)/fuzz-smoke && mkdir -p $(BUILD)/fuzz-smoke
 	$(Q)ASAN_OPTIONS=detect_leaks=1 $(FUZZ_BIN) -runs=$(FUZZ_SMOKE_RUNS) \

@@ -94,9 +94,8 @@ static void play(struct svsm_sim *sim, const uint8_t *r, uint64_t *ca_gpa,
 	uint8_t call = r[1];
 	uint8_t mode = r[2];
 	uint64_t ca = *ca_gpa;
-	uint64_t in_rax;
 	uint64_t v[4];
-	struct svsm_sim_regs regs;
+	struct svsm_sim_regs regs, in;
 	unsigned i;
 	int rc;
 
@@ -137,7 +136,7 @@ static void play(struct svsm_sim *sim, const uint8_t *r, uint64_t *ca_gpa,
 	regs.rdx = v[1];
 	regs.r8 = (mode & 0x80) ? v[2] % VCPUS : v[2];
 	regs.r9 = v[3];
-	in_rax = regs.rax;
+	in = regs;
 	rc = svsm_sim_call(sim, vcpu, &regs);
 	if (rc != 0) {
 		/* Only a vCPU without a guest VMSA may refuse a call. */
@@ -149,10 +148,21 @@ static void play(struct svsm_sim *sim, const uint8_t *r, uint64_t *ca_gpa,
 	if (!known_result((uint32_t)regs.rax)) {
 		abort();
 	}
-	/* The guest follows its boot vCPU's CA, as Linux does. */
-	if (vcpu == 0 && (uint32_t)regs.rax == SVSM_SUCCESS &&
-	    in_rax == SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_REMAP_CA)) {
-		*ca_gpa = regs.rcx;
+	/*
+	 * The guest follows its boot vCPU's CA, as Linux does: REMAP_CA by
+	 * vCPU 0, and a new VMSA for APIC ID 0 (from any vCPU), which comes
+	 * with its own CA (the harness's svsm_sim_call() tracks both too).
+	 */
+	if ((uint32_t)regs.rax == SVSM_SUCCESS) {
+		if (vcpu == 0 && in.rax == SVSM_CALL(SVSM_PROTOCOL_CORE,
+						     SVSM_CORE_REMAP_CA)) {
+			*ca_gpa = in.rcx;
+		}
+		if (in.rax == SVSM_CALL(SVSM_PROTOCOL_CORE,
+					SVSM_CORE_CREATE_VCPU) &&
+		    (uint32_t)in.r8 == 0) {
+			*ca_gpa = in.rdx;
+		}
 	}
 	if (svsm_sim_guest_access(sim, 0, svsm_base, false) == 0 ||
 	    svsm_sim_guest_access(sim, 0, MEM - 1, false) == 0) {

@@ -36,6 +36,13 @@ setup() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"vtpm_ek_type       RSA"* ]]
 	[[ "$output" == *"OK: chain ARK -> ASK -> VCEK"* ]]
+	# the same bytes re-split: the nonce takes the manifest's first byte
+	cat "$dir/nonce.bin" <(head -c 1 "$dir/manifest.bin") >"$dir/nonce65"
+	tail -c +2 "$dir/manifest.bin" >"$dir/manifest-1"
+	run "$SVSM_VERIFY" --report "$dir/report.bin" --certs "$dir/certs.bin" \
+		--nonce "$dir/nonce65" --manifest "$dir/manifest-1"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"FAILED: the nonce must be exactly 64 bytes"* ]]
 	# one flipped byte of the measurement
 	printf '\377' | dd of="$dir/report.bin" bs=1 seek=$((0x90)) conv=notrunc 2>/dev/null
 	run "$SVSM_VERIFY" --report "$dir/report.bin" --certs "$dir/certs.bin"

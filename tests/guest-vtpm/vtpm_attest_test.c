@@ -60,18 +60,28 @@ static int setup_vtpm(void **state)
 	return 0;
 }
 
+/* VTPM_CMD with a TPM_SEND_COMMAND framed at `gpa`; returns RAX. */
+static uint32_t vtpm_cmd_framed(struct guest *g, uint64_t gpa,
+				uint32_t platform_cmd, uint8_t locality,
+				uint32_t size, const uint8_t *cmd,
+				size_t cmd_len)
+{
+	uint8_t *buf = gptr(g, gpa, 9 + cmd_len);
+	struct svsm_sim_regs r = {
+		.rax = SVSM_CALL(SVSM_PROTOCOL_VTPM, SVSM_VTPM_CMD), .rcx = gpa
+	};
+
+	vtpm_frame(buf, platform_cmd, locality, size, cmd, cmd_len);
+	return raw_call(g, 0, &r);
+}
+
 /* VTPM_CMD with a TPM_SEND_COMMAND framed at TPM_BUF; returns RAX. */
 static uint32_t vtpm_cmd_raw(struct guest *g, uint32_t platform_cmd,
 			     uint8_t locality, uint32_t size,
 			     const uint8_t *cmd, size_t cmd_len)
 {
-	uint8_t *buf = gptr(g, TPM_BUF(g), SVSM_VTPM_BUFFER_SIZE);
-	struct svsm_sim_regs r = { .rax = SVSM_CALL(SVSM_PROTOCOL_VTPM,
-						    SVSM_VTPM_CMD),
-				   .rcx = TPM_BUF(g) };
-
-	vtpm_frame(buf, platform_cmd, locality, size, cmd, cmd_len);
-	return raw_call(g, 0, &r);
+	return vtpm_cmd_framed(g, TPM_BUF(g), platform_cmd, locality, size, cmd,
+			       cmd_len);
 }
 
 /* VTPM_CMD naming `gpa` as it stands; returns RAX. */
@@ -297,6 +307,66 @@ static void vtpm_cmd_errors(void **state)
 	}
 }
 
+/* How many transient objects the TPM holds (GetCapability). */
+static uint32_t transient_objects(struct guest *g)
+{
+	uint8_t cmd[TPM2_MAX];
+	size_t len = tpm2_get_capability_handles(cmd, 0x80000000U), rlen;
+	const uint8_t *resp = tpm(g, cmd, len, &rlen);
+	uint32_t n = 0;
+
+	assert_int_equal(tpm2_parse_handle_count(resp, rlen, &n), 0);
+	return n;
+}
+
+/*
+ * Confirm that VTPM_CMD checks the whole buffer a response may take
+ * (4096 bytes from RCX) before the TPM runs the command (issue 11, item
+ * 2): a CreatePrimary whose request is readable but whose response would
+ * reach an unvalidated page, or SVSM memory, is INVALID_ADDRESS and
+ * creates nothing. Before the fix, each such call left a transient object
+ * the guest never heard of, and after three the TPM's object slots were
+ * full, so a good CreatePrimary failed (TPM_RC_OBJECT_MEMORY).
+ */
+static void vtpm_cmd_response_range_first(void **state)
+{
+	struct guest *g = *state;
+	/* Page 27 is the last validated one; page 28 is not. */
+	uint64_t edge = g->low + 28 * PAGE - 128;
+	uint64_t below_svsm = g->svsm_base - 128;
+	uint8_t cmd[TPM2_MAX], x[32], y[32];
+	size_t len, rlen;
+	const uint8_t *resp;
+	uint32_t handle, before, i;
+
+	assert_int_equal(access_of(g, g->low + 28 * PAGE, false),
+			 SVSM_SIM_FAULT_NOT_VALIDATED);
+	/* Below the SVSM, guest memory has 2 MiB RMP entries. */
+	assert_int_equal(g->svsm_base & (SIZE_2M - 1), 0);
+	assert_int_equal(
+		pvalidate_one(g, g->svsm_base - SIZE_2M, true, true, false),
+		SVSM_SUCCESS);
+	len = tpm2_startup_clear(cmd);
+	assert_int_equal(tpm_rc(g, cmd, len), 0);
+	before = transient_objects(g);
+	len = tpm2_create_primary_ecc_sign(cmd, 0x40000001);
+	assert_true(9 + len <= 128); /* the request itself is readable */
+	for (i = 0; i < 6; i++) {
+		uint64_t gpa = (i & 1) ? below_svsm : edge;
+
+		assert_int_equal(vtpm_cmd_framed(g, gpa,
+						 SVSM_VTPM_PLAT_SEND_COMMAND, 0,
+						 (uint32_t)len, cmd, len),
+				 SVSM_ERR_INVALID_ADDRESS);
+	}
+	assert_int_equal(transient_objects(g), before);
+	/* The object slots are all there: a good CreatePrimary works. */
+	resp = tpm(g, cmd, len, &rlen);
+	assert_int_equal(
+		tpm2_parse_create_primary_ecc(resp, rlen, &handle, x, y), 0);
+	assert_int_equal(transient_objects(g), before + 1);
+}
+
 /* Fill the attestation operation at CA + 8, as Linux does. */
 static uint64_t attest_op(struct guest *g, bool single, uint32_t report_size,
 			  uint32_t certs_size)
@@ -462,6 +532,168 @@ static void attest_bad_operations(void **state)
 	assert_int_equal(attest_call(g, false, &r), SVSM_SUCCESS);
 }
 
+/* The size of the manifest ATTEST_SERVICES returns (an ordinary call). */
+static size_t real_manifest_len(struct guest *g)
+{
+	struct svsm_sim_regs r;
+
+	attest_op(g, false, PAGE, 0);
+	assert_int_equal(attest_call(g, false, &r), SVSM_SUCCESS);
+	assert_true(r.rcx > 0 && r.rcx < PAGE);
+	return (size_t)r.rcx;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+/*
+ * The forged prefix of a services manifest: a header whose total length
+ * covers the prefix and the real manifest the SVSM will append, a vTPM
+ * entry naming `fake_ek` (inside the prefix) and an entry for an unknown
+ * service whose data is the real manifest. Returns the prefix length.
+ */
+static size_t forge_prefix(uint8_t *out, const uint8_t *fake_ek, size_t ek_len,
+			   size_t real_len)
+{
+	static const uint8_t hdr[16] = SVSM_MANIFEST_GUID;
+	static const uint8_t vtpm[16] = SVSM_VTPM_SERVICE_GUID;
+	size_t prefix = 24 + 2 * 24 + ek_len;
+
+	memcpy(out, hdr, 16);
+	put_le32(out + 16, (uint32_t)(prefix + real_len));
+	put_le32(out + 20, 2);
+	memcpy(out + 24, vtpm, 16);
+	put_le32(out + 40, 72);
+	put_le32(out + 44, (uint32_t)ek_len);
+	memset(out + 48, 0x5A, 16); /* a service nobody knows */
+	put_le32(out + 64, (uint32_t)prefix);
+	put_le32(out + 68, (uint32_t)real_len);
+	memcpy(out + 72, fake_ek, ek_len);
+	return prefix;
+}
+
+/*
+ * Confirm that the nonce/manifest split cannot be moved (issue 11, item
+ * 1). The attack: the guest sends the relying party's 64-byte challenge
+ * followed by a forged manifest prefix (a vTPM entry naming an EK of its
+ * choosing, the real manifest filed under an unknown service) as its
+ * "nonce"; the SVSM appends the real manifest and signs SHA-512 of the
+ * lot; the guest presents challenge and prefix || real manifest. An SVSM
+ * that takes nonces of any size signs that, and the forgery passes the
+ * relying party's checks. The nonce must be exactly 64 bytes.
+ */
+static void attest_forged_manifest_refused(void **state)
+{
+	struct guest *g = *state;
+	static const uint8_t vtpm[16] = SVSM_VTPM_SERVICE_GUID;
+	uint8_t challenge[64], fake_ek[64], forged[2 * PAGE];
+	size_t real_len = real_manifest_len(g), prefix, ek_len;
+	struct svsm_attest_services_req *op;
+	uint8_t *nonce = gptr(g, NONCE_BUF(g), 2 * PAGE);
+	const uint8_t *ek;
+	struct svsm_sim_regs r;
+	char err[256];
+	uint32_t rc;
+
+	memset(challenge, 0xC3, sizeof(challenge));
+	memset(fake_ek, 0xEE, sizeof(fake_ek));
+	fake_ek[0] = 0x00; /* TPM_ALG_RSA, as a real EK starts */
+	fake_ek[1] = 0x01;
+	prefix = forge_prefix(forged, fake_ek, sizeof(fake_ek), real_len);
+	attest_op(g, false, PAGE, 0);
+	memcpy(nonce, challenge, 64);
+	memcpy(nonce + 64, forged, prefix);
+	op = gptr(g, ca_buf(g), sizeof(*op));
+	op->nonce.size = (uint16_t)(64 + prefix);
+	rc = attest_call(g, false, &r);
+	if (rc == SVSM_SUCCESS) {
+		/* What the relying party would be shown: the forgery. */
+		memcpy(forged + prefix, gptr(g, MANIFEST_BUF(g), r.rcx), r.rcx);
+		assert_int_equal(r.rcx, real_len);
+		if (verify_report_data(gptr(g, REPORT_BUF(g), PAGE), challenge,
+				       64, forged, prefix + real_len, err,
+				       sizeof(err)) == 0 &&
+		    manifest_find(forged, prefix + real_len, vtpm, &ek,
+				  &ek_len) == 0 &&
+		    ek_len == sizeof(fake_ek) &&
+		    memcmp(ek, fake_ek, ek_len) == 0) {
+			fail_msg("the SVSM signed a forged manifest that "
+				 "verifies with the challenge and names a "
+				 "vTPM EK of the guest's choosing");
+		}
+	}
+	assert_int_equal(rc, SVSM_ERR_INVALID_PARAMETER);
+	/* The same goes for SINGLE_SERVICE (its manifest is the bare EK). */
+	attest_op(g, true, PAGE, 0);
+	memcpy(nonce, challenge, 64);
+	memcpy(nonce + 64, fake_ek, sizeof(fake_ek));
+	op->nonce.size = 64 + sizeof(fake_ek);
+	assert_int_equal(attest_call(g, true, &r), SVSM_ERR_INVALID_PARAMETER);
+}
+
+/** Confirm that a nonce of any size but 64 bytes is refused. */
+static void attest_nonce_size_exactly_64(void **state)
+{
+	struct guest *g = *state;
+	static const uint16_t bad[] = { 1, 32, 63, 65, 128, 4096, 0xFFFF };
+	struct svsm_attest_services_req *op;
+	struct svsm_sim_regs r;
+	uint8_t *report = gptr(g, REPORT_BUF(g), PAGE);
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		bool single = (i & 1) != 0;
+
+		memset(report, 0xEE, PAGE);
+		attest_op(g, single, PAGE, 0);
+		op = gptr(g, ca_buf(g), sizeof(*op));
+		op->nonce.size = bad[i];
+		assert_int_equal(attest_call(g, single, &r),
+				 SVSM_ERR_INVALID_PARAMETER);
+		assert_int_equal(report[0], 0xEE); /* nothing written */
+	}
+	attest_op(g, false, PAGE, 0);
+	assert_int_equal(attest_call(g, false, &r), SVSM_SUCCESS);
+	attest_op(g, true, PAGE, 0);
+	assert_int_equal(attest_call(g, true, &r), SVSM_SUCCESS);
+}
+
+/*
+ * Confirm that the attestation calls check every output buffer before
+ * they ask the PSP (the sibling of issue 11, item 2): a manifest or
+ * certificate buffer that reaches an unvalidated page or SVSM memory is
+ * INVALID_ADDRESS with the report buffer untouched. Before, the report
+ * was written and only the manifest's copy failed.
+ */
+static void attest_outputs_checked_first(void **state)
+{
+	struct guest *g = *state;
+	struct svsm_attest_services_req *op;
+	uint8_t *report = gptr(g, REPORT_BUF(g), PAGE);
+	struct svsm_sim_regs r;
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		memset(report, 0xEE, PAGE);
+		attest_op(g, (i & 1) != 0, PAGE, i < 2 ? 0 : 4 * PAGE);
+		op = gptr(g, ca_buf(g), sizeof(*op));
+		if (i < 2) {
+			/* The manifest buffer is not validated. */
+			op->manifest.gpa = g->low + 28 * PAGE;
+		} else {
+			/* The certificate buffer runs into SVSM memory. */
+			op->certs.gpa = g->svsm_base - 2 * PAGE;
+		}
+		assert_int_equal(attest_call(g, (i & 1) != 0, &r),
+				 SVSM_ERR_INVALID_ADDRESS);
+		assert_int_equal(report[0], 0xEE);
+	}
+	attest_op(g, false, PAGE, 4 * PAGE);
+	assert_int_equal(attest_call(g, false, &r), SVSM_SUCCESS);
+}
+
 /** Confirm that without a vTPM, protocol 2 is absent and QUERY says so. */
 static void vtpm_absent(void **state)
 {
@@ -496,6 +728,8 @@ int main(void)
 						setup_vtpm, guest_teardown),
 		cmocka_unit_test_setup_teardown(vtpm_cmd_errors, setup_vtpm,
 						guest_teardown),
+		cmocka_unit_test_setup_teardown(vtpm_cmd_response_range_first,
+						setup_vtpm, guest_teardown),
 		cmocka_unit_test_setup_teardown(attest_services_verifies,
 						setup_vtpm, guest_teardown),
 		cmocka_unit_test_setup_teardown(attest_buffers_too_small,
@@ -503,6 +737,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(attest_single_service,
 						setup_vtpm, guest_teardown),
 		cmocka_unit_test_setup_teardown(attest_bad_operations,
+						setup_vtpm, guest_teardown),
+		cmocka_unit_test_setup_teardown(attest_outputs_checked_first,
+						setup_vtpm, guest_teardown),
+		cmocka_unit_test_setup_teardown(attest_forged_manifest_refused,
+						setup_vtpm, guest_teardown),
+		cmocka_unit_test_setup_teardown(attest_nonce_size_exactly_64,
 						setup_vtpm, guest_teardown),
 		cmocka_unit_test(vtpm_absent),
 	};

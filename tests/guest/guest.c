@@ -116,11 +116,15 @@ int access_of(struct guest *g, uint64_t gpa, bool write)
 
 void make_ap_vmsa(struct guest *g, uint64_t gpa)
 {
-	struct sev_vmsa *v;
-
 	assert_int_equal(pvalidate_one(g, gpa, false, true, false),
 			 SVSM_SUCCESS);
-	v = gptr(g, gpa, sizeof(*v));
+	fill_ap_vmsa(g, gpa);
+}
+
+void fill_ap_vmsa(struct guest *g, uint64_t gpa)
+{
+	struct sev_vmsa *v = gptr(g, gpa, sizeof(*v));
+
 	memset(v, 0, sizeof(*v));
 	v->vmpl = 2;
 	v->efer = EFER_SVME;

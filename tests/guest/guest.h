@@ -62,6 +62,8 @@ void *gptr(struct guest *g, uint64_t gpa, size_t len);
 
 /** Validate the page at `gpa` and fill it as an AP VMSA (VMPL2, SVME). */
 void make_ap_vmsa(struct guest *g, uint64_t gpa);
+/** Fill the (validated) page at `gpa` as an AP VMSA (VMPL2, SVME). */
+void fill_ap_vmsa(struct guest *g, uint64_t gpa);
 
 /** The CA buffer of vCPU 0 (CA + 8). */
 static inline uint64_t ca_buf(const struct guest *g)

@@ -5,6 +5,7 @@
 #include "guest.h"
 #include "machine/machine.h"
 #include "abi/ghcb.h"
+#include "abi/snp_rmp.h"
 #include "abi/vmsa.h"
 
 /* An AP's VMSA (not 2 MiB aligned, as Linux allocates it) and its CA. */
@@ -333,6 +334,169 @@ static void create_vcpu_replace_then_delete(void **state)
 			 SVSM_SUCCESS);
 }
 
+/*
+ * Confirm that Linux can bring an AP back online (issue 11, item 3).
+ * Linux's wakeup_cpu_via_vmgexit() allocates a new VMSA each time and
+ * registers it with the AP's per-CPU Calling Area, which is still the CA
+ * of the VMSA being replaced, then deletes the old VMSA. The CA of the
+ * VMSA being replaced on the same vCPU is accepted; a CA in use by another
+ * vCPU stays refused. Before the fix, the second CREATE_VCPU failed with
+ * INVALID_ADDRESS and an offlined CPU never came back.
+ */
+static void create_vcpu_reonline_same_ca(void **state)
+{
+	struct guest *g = *state;
+	uint64_t vmsa[2] = { AP_VMSA(g), g->low + 0x31000 };
+	uint64_t other = g->low + 0x33000;
+	unsigned i;
+
+	prepare_ap(g);
+	/* Boot: the AP comes online with VMSA 0 and its per-CPU CA. */
+	assert_int_equal(create(g, vmsa[0], AP_CA(g), 1), SVSM_SUCCESS);
+	assert_int_equal(core_call(g, 1, SVSM_CORE_QUERY_PROTOCOL, 0, 0, 0),
+			 SVSM_SUCCESS);
+	/* Offline and online again, twice: new VMSA, same CA, delete old. */
+	for (i = 1; i <= 2; i++) {
+		uint64_t cur = vmsa[i % 2], old = vmsa[(i + 1) % 2];
+
+		if (i == 1) {
+			make_ap_vmsa(g, cur);
+		} else {
+			fill_ap_vmsa(g, cur); /* given back validated */
+		}
+		assert_int_equal(create(g, cur, AP_CA(g), 1), SVSM_SUCCESS);
+		assert_int_equal(
+			core_call(g, 0, SVSM_CORE_DELETE_VCPU, old, 0, 0),
+			SVSM_SUCCESS);
+		assert_int_equal(
+			snp_machine_vmsa_gpa(snp_machine_current(), 1, 2), cur);
+		assert_int_equal(access_of(g, old, true), 0);
+		assert_int_equal(
+			core_call(g, 1, SVSM_CORE_QUERY_PROTOCOL, 0, 0, 0),
+			SVSM_SUCCESS);
+		/* The CA stays the SVSM's: it still belongs to the AP. */
+		assert_int_equal(
+			pvalidate_one(g, AP_CA(g), false, false, false),
+			SVSM_ERR_INVALID_ADDRESS);
+	}
+	/* A CA in use by another vCPU is still refused, either way round. */
+	make_ap_vmsa(g, other);
+	assert_int_equal(create(g, other, g->ca, 1), SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(create(g, other, AP_CA(g), 0),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(access_of(g, other, true), 0);
+	assert_int_equal(snp_machine_vmsa_gpa(snp_machine_current(), 1, 2),
+			 vmsa[0]);
+}
+
+/*
+ * The RMP entry of `gpa`, writable: a test's stand-in for an RMPADJUST
+ * failure the model does not produce by itself (on hardware, FAIL_INUSE
+ * when a host that claimed to destroy the AP still runs the VMSA). The
+ * model is left as it is; the test changes one entry and restores it.
+ */
+static struct rmp_entry *rmp_poke(uint64_t gpa)
+{
+	const struct rmp_entry *e = snp_machine_rmp(snp_machine_current(), gpa);
+
+	assert_non_null(e);
+	return (struct rmp_entry *)(uintptr_t)e;
+}
+
+/* WITHDRAW_MEM into the CA buffer; true if `gpa` came back. */
+static bool withdraw_has(struct guest *g, uint64_t gpa)
+{
+	const uint8_t *list = gptr(g, ca_buf(g), PAGE - 8);
+	uint16_t count, i;
+
+	assert_int_equal(
+		core_call(g, 0, SVSM_CORE_WITHDRAW_MEM, ca_buf(g), 0, 0),
+		SVSM_SUCCESS);
+	memcpy(&count, list, sizeof(count));
+	for (i = 0; i < count; i++) {
+		uint64_t e;
+
+		memcpy(&e, list + 8 + 8 * i, sizeof(e));
+		if (e == gpa) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Confirm that DELETE_VCPU does not ignore RMPADJUST failures (issue 11,
+ * item 5). When the VMSA page cannot stop being a VMSA, the call fails and
+ * the VMSA stays registered and served; when it stopped being a VMSA but
+ * cannot be granted back, the call fails and the page is kept as
+ * deposited memory (WITHDRAW_MEM returns it). Before the fix both calls
+ * returned SUCCESS and the SVSM forgot the page.
+ */
+static void delete_vcpu_rmpadjust_fails(void **state)
+{
+	struct guest *g = *state;
+	struct rmp_entry *e;
+
+	prepare_ap(g);
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1), SVSM_SUCCESS);
+	e = rmp_poke(AP_VMSA(g));
+	/* 1. Clearing the VMSA bit fails (the entry looks unvalidated). */
+	e->validated = false;
+	assert_int_equal(
+		core_call(g, 0, SVSM_CORE_DELETE_VCPU, AP_VMSA(g), 0, 0),
+		SVSM_ERR_PROTOCOL(RMPADJUST_FAIL_INPUT));
+	e->validated = true;
+	assert_true(e->vmsa);
+	assert_int_equal(access_of(g, AP_VMSA(g), false), SVSM_SIM_FAULT_VMSA);
+	assert_int_equal(pvalidate_one(g, AP_VMSA(g), false, false, false),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(snp_machine_vmsa_gpa(snp_machine_current(), 1, 2),
+			 AP_VMSA(g));
+	assert_int_equal(core_call(g, 1, SVSM_CORE_QUERY_PROTOCOL, 0, 0, 0),
+			 SVSM_SUCCESS);
+	/* 2. The VMSA bit clears, granting the page back fails. */
+	e->perms[0] = 0;
+	assert_int_equal(
+		core_call(g, 0, SVSM_CORE_DELETE_VCPU, AP_VMSA(g), 0, 0),
+		SVSM_ERR_RMPADJUST_FAIL_PERMISSION);
+	e->perms[0] = RMP_PERM_ALL;
+	assert_false(e->vmsa);
+	assert_int_equal(svsm_sim_call(g->sim, 1, &(struct svsm_sim_regs){ 0 }),
+			 -1);
+	/* Not lost: the SVSM holds it as deposited memory, and gives it back. */
+	assert_int_equal(pvalidate_one(g, AP_VMSA(g), false, false, false),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(access_of(g, AP_VMSA(g), false),
+			 SVSM_SIM_FAULT_PERMISSION);
+	assert_true(withdraw_has(g, AP_VMSA(g)));
+	assert_int_equal(access_of(g, AP_VMSA(g), true), 0);
+}
+
+/*
+ * The sibling in CREATE_VCPU: a refused VMSA goes back to the guest through
+ * the same two RMPADJUSTs, whose failures were ignored. If the grant fails,
+ * the page is kept as deposited memory instead of being left without any
+ * guest access and forgotten; WITHDRAW_MEM gives it back.
+ */
+static void create_vcpu_page_return_fails(void **state)
+{
+	struct guest *g = *state;
+	struct rmp_entry *e;
+
+	prepare_ap(g);
+	ap_vmsa(g)->vmpl = 1; /* refused after the page became a VMSA */
+	e = rmp_poke(AP_VMSA(g));
+	e->perms[0] = RMP_PERM_ALL & ~RMP_PERM_WRITE; /* grants fail */
+	assert_int_equal(create(g, AP_VMSA(g), AP_CA(g), 1),
+			 SVSM_ERR_INVALID_PARAMETER);
+	e->perms[0] = RMP_PERM_ALL;
+	assert_false(e->vmsa);
+	assert_int_equal(pvalidate_one(g, AP_VMSA(g), false, false, false),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_true(withdraw_has(g, AP_VMSA(g)));
+	assert_int_equal(access_of(g, AP_VMSA(g), true), 0);
+}
+
 /**
  * Confirm that a CREATE_VCPU the host refuses (AP creation error) returns
  * INVALID_REQUEST and changes nothing: the CA header is left as it was and
@@ -420,6 +584,12 @@ const struct CMUnitTest vcpu_tests[] = {
 	cmocka_unit_test_setup_teardown(delete_vcpu_svme_clear_in_use,
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(create_vcpu_replace_then_delete,
+					guest_setup, guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_reonline_same_ca,
+					guest_setup, guest_teardown),
+	cmocka_unit_test_setup_teardown(delete_vcpu_rmpadjust_fails,
+					guest_setup, guest_teardown),
+	cmocka_unit_test_setup_teardown(create_vcpu_page_return_fails,
 					guest_setup, guest_teardown),
 	cmocka_unit_test_setup_teardown(create_vcpu_ap_creation_refused,
 					guest_setup, guest_teardown),

@@ -102,6 +102,8 @@ $(SNP_BOOT_FUZZ_BIN): $(call objs,fuzz,$(snp-boot-srcs) svsm/core/physmap.c \
 
 # libFuzzer over the ACPI parser: a short deterministic run in `make check`;
 # `make fuzz-kernel-acpi FUZZ_ACPI_ARGS=-max_total_time=600` runs longer.
+# Both start from the tracked corpus tests/kernel/acpi-corpus (grown by long
+# runs, minimised with -merge=1); new inputs go to $(BUILD)/fuzz-acpi-corpus.
 ACPI_FUZZ_BIN := $(BUILD)/tests/kernel/fuzz-acpi
 FUZZ_ACPI_ARGS ?= -runs=20000 -seed=1
 $(BUILD)/fuzz/svsm/kernel/acpi.o $(BUILD)/fuzz/tests/kernel/fuzz_acpi.o: \
@@ -121,7 +123,7 @@ HELP += test-kernel-libc-shim|hosted ASan tests of the libtpms/libcrypto C-libra
 HELP += test-kernel-acpi|hosted ASan tests of the kernel's ACPI parser on hostile tables
 HELP += test-fuzz-kernel-acpi|short libFuzzer smoke run over the kernel's ACPI parser
 HELP += fuzz-kernel-acpi|fuzz the kernel's ACPI parser (FUZZ_ACPI_ARGS=libFuzzer options)
-HELP += test-kernel-snp-boot|hosted ASan tests of the SNP boot's input checks and #VC decoder
+HELP += test-kernel-snp-boot|hosted ASan tests of the SNP boot's input checks and the VC-exception (vector 29) decoder
 HELP += test-fuzz-kernel-snp-boot|short libFuzzer smoke run over the SNP boot's input checks
 HELP += fuzz-kernel-snp-boot|fuzz the SNP boot's input checks (FUZZ_SNP_BOOT_ARGS=libFuzzer options)
 HELP += test-kernel-snp|the kernel's SNP boot under snp-emu: banner, vCPUs, guest at VMPL2, vTPM after the guest
@@ -132,8 +134,9 @@ HELP += bench-kernel|kernel image size and boot time against a trivial PVH image
         test-kernel-snp-boot test-fuzz-kernel-snp-boot fuzz-kernel-snp-boot test-kernel-snp \
         check-kernel bench-kernel
 test-fuzz-kernel-acpi fuzz-kernel-acpi: $(ACPI_FUZZ_BIN)
+	@mkdir -p $(BUILD)/fuzz-acpi-corpus
 	$(Q)$(ACPI_FUZZ_BIN) -max_len=65536 -artifact_prefix=$(dir $(ACPI_FUZZ_BIN)) \
-		$(FUZZ_ACPI_ARGS)
+		$(FUZZ_ACPI_ARGS) $(BUILD)/fuzz-acpi-corpus $(SRCDIR)/tests/kernel/acpi-corpus
 
 test-fuzz-kernel-snp-boot fuzz-kernel-snp-boot: $(SNP_BOOT_FUZZ_BIN)
 	$(Q)$(SNP_BOOT_FUZZ_BIN) -max_len=8192 -artifact_prefix=$(dir $(SNP_BOOT_FUZZ_BIN)) \

@@ -13,8 +13,8 @@ BENCH_TARGETS += bench-tpm-server
 HELP += bench-tpm-server|a tpm2-tools sequence: svsm-sim tpm-server vs swtpm (ratio); bytes and time per persistent NV_Write
 
 .PHONY: test-tpm-server run-tpm-server bench-tpm-server
-test-tpm-server: $(SIM_CONSOLE)
-	$(Q)SVSM_SIM=$(SIM_CONSOLE) bats $(SRCDIR)/tests/tpm-server/tpm-server.bats
+test-tpm-server: $(SIM_CONSOLE_ASAN)
+	$(Q)SVSM_SIM=$(SIM_CONSOLE_ASAN) bats $(SRCDIR)/tests/tpm-server/tpm-server.bats
 
 # A key made once beside the state (keep it apart from the state in real
 # use: whoever has both has the TPM).

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
 #include "../../svsm/sim/psp/psp.h"
 #include "../../tools/svsm-verify/verify.h"
@@ -120,6 +121,80 @@ static void report_round_trip(void **state)
 	/* The channel advanced by two: a second request works too. */
 	assert_int_equal(round_trip(f, 2, &rsp), PSP_STATUS_SUCCESS);
 	assert_int_equal(rsp.report.vmpl, 2);
+}
+
+/* The extnValue bytes of extension `oid` in `cert`, or NULL. */
+static const ASN1_OCTET_STRING *ext_value(X509 *cert, const char *oid)
+{
+	ASN1_OBJECT *obj = OBJ_txt2obj(oid, 1);
+	int i = obj ? X509_get_ext_by_OBJ(cert, obj, -1) : -1;
+
+	ASN1_OBJECT_free(obj);
+	return i < 0 ? NULL : X509_EXTENSION_get_data(X509_get_ext(cert, i));
+}
+
+/* An SPL extension: a DER INTEGER equal to `v`. */
+static void assert_spl(X509 *cert, const char *oid, uint8_t v)
+{
+	const ASN1_OCTET_STRING *e = ext_value(cert, oid);
+	const uint8_t *d;
+
+	assert_non_null(e);
+	d = ASN1_STRING_get0_data(e);
+	assert_int_equal(d[0], 0x02);
+	assert_true(d[1] == 1 || d[1] == 2);
+	assert_int_equal(d[ASN1_STRING_length(e) - 1], v);
+}
+
+static X509 *cert_of(const uint8_t *der, size_t len)
+{
+	X509 *x = d2i_X509(NULL, &der, (long)len);
+
+	assert_non_null(x);
+	return x;
+}
+
+/**
+ * Confirm AMD's format: RSA-4096 ARK and ASK signing RSASSA-PSS, a P-384
+ * VCEK whose hwID is the report's CHIP_ID and whose SPLs are its
+ * REPORTED_TCB, and a version 3 report naming a Milan chip.
+ */
+static void amd_chain_format(void **state)
+{
+	struct fixture *f = *state;
+	struct snp_report_rsp rsp = { 0 };
+	const uint8_t *tcb = (const uint8_t *)&rsp.report.reported_tcb;
+	const ASN1_OCTET_STRING *hwid;
+	struct verify_certs c;
+	X509 *ark, *ask, *vcek;
+
+	assert_int_equal(round_trip(f, 0, &rsp), PSP_STATUS_SUCCESS);
+	assert_int_equal(rsp.report.version, 3);
+	assert_int_equal(rsp.report.cpuid_fam_id, 0x19);
+	assert_true(rsp.report.cpuid_mod_id <= 0x0F);
+	assert_int_equal(rsp.report.launch_tcb, rsp.report.reported_tcb);
+	certs_of(f, &c);
+	ark = cert_of(c.ark, c.ark_len);
+	ask = cert_of(c.ask, c.ask_len);
+	vcek = cert_of(c.vcek, c.vcek_len);
+	assert_int_equal(EVP_PKEY_get_bits(X509_get0_pubkey(ark)), 4096);
+	assert_int_equal(EVP_PKEY_get_bits(X509_get0_pubkey(ask)), 4096);
+	assert_int_equal(X509_get_signature_nid(ark), NID_rsassaPss);
+	assert_int_equal(X509_get_signature_nid(ask), NID_rsassaPss);
+	assert_int_equal(X509_get_signature_nid(vcek), NID_rsassaPss);
+	assert_int_equal(EVP_PKEY_get_bits(X509_get0_pubkey(vcek)), 384);
+	hwid = ext_value(vcek, "1.3.6.1.4.1.3704.1.4");
+	assert_non_null(hwid);
+	assert_int_equal(ASN1_STRING_length(hwid), 64);
+	assert_memory_equal(ASN1_STRING_get0_data(hwid), rsp.report.chip_id,
+			    64);
+	assert_spl(vcek, "1.3.6.1.4.1.3704.1.3.1", tcb[0]);
+	assert_spl(vcek, "1.3.6.1.4.1.3704.1.3.2", tcb[1]);
+	assert_spl(vcek, "1.3.6.1.4.1.3704.1.3.3", tcb[6]);
+	assert_spl(vcek, "1.3.6.1.4.1.3704.1.3.8", tcb[7]);
+	X509_free(ark);
+	X509_free(ask);
+	X509_free(vcek);
 }
 
 /** Confirm that every signed byte is covered by the signature. */
@@ -374,6 +449,23 @@ static void svsm_verify_command(void **state)
 	snprintf(extra, sizeof(extra),
 		 "--nonce %s/nonce --manifest %s/manifest", dir, dir);
 	assert_int_equal(run_verify(dir, extra), 0);
+	/*
+	 * The same bytes split elsewhere (a 65-byte nonce that takes the
+	 * manifest's first byte) hash the same and are refused: only a
+	 * 64-byte nonce binds the manifest.
+	 */
+	{
+		uint8_t longer[65];
+
+		memcpy(longer, nonce, 64);
+		longer[64] = manifest[0];
+		snprintf(path, sizeof(path), "%s/nonce", dir);
+		write_file(path, longer, sizeof(longer));
+		snprintf(path, sizeof(path), "%s/manifest", dir);
+		write_file(path, manifest + 1, mlen - 1);
+		assert_int_equal(run_verify(dir, extra), 1);
+		write_file(path, manifest, mlen);
+	}
 	/* A different nonce no longer matches REPORT_DATA. */
 	nonce[0] ^= 1;
 	snprintf(path, sizeof(path), "%s/nonce", dir);
@@ -407,6 +499,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			channel_disabled_on_bad_response, setup, teardown),
 		cmocka_unit_test_setup_teardown(cert_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(amd_chain_format, setup,
+						teardown),
 		cmocka_unit_test(manifest_round_trip),
 		cmocka_unit_test_setup_teardown(svsm_verify_command, setup,
 						teardown),

@@ -9,6 +9,8 @@
  *
  * --expect-measurement: MEASUREMENT must equal HEX (`igvm-measure -b`).
  *
+ * The nonce must be exactly 64 bytes, as the SVSM requires (verify.h).
+ *
  * Exit 0 when every requested check passes, 1 when one fails (with the
  * reason), 2 on usage or I/O errors.
  */

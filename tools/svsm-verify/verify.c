@@ -172,9 +172,17 @@ int verify_report_data(const uint8_t *report, const uint8_t *nonce,
 {
 	const struct snp_attestation_report *r = (const void *)report;
 	uint8_t digest[SHA512_DIGEST_LENGTH];
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	EVP_MD_CTX *md;
 	int ok;
 
+	/*
+	 * The SVSM signs only 64-byte nonces: with any other size the split
+	 * between nonce and manifest would be the guest's to choose.
+	 */
+	if (nonce_len != VERIFY_NONCE_SIZE) {
+		return fail(err, errlen, "the nonce must be exactly 64 bytes");
+	}
+	md = EVP_MD_CTX_new();
 	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha512(), NULL) &&
 	     EVP_DigestUpdate(md, nonce, nonce_len) &&
 	     EVP_DigestUpdate(md, manifest, manifest_len) &&

@@ -26,6 +26,14 @@ int verify_report_signature(const uint8_t *report, size_t len,
 			    const uint8_t *vcek_der, size_t vcek_len, char *err,
 			    size_t errlen);
 
+/** The only nonce size an SVSM attestation report binds (58019 table 11). */
+#define VERIFY_NONCE_SIZE 64U
+
+/**
+ * REPORT_DATA = SHA-512(nonce || manifest), with a nonce of exactly
+ * VERIFY_NONCE_SIZE bytes (any other size fails: the split between nonce
+ * and manifest must not be movable).
+ */
 int verify_report_data(const uint8_t *report, const uint8_t *nonce,
 		       size_t nonce_len, const uint8_t *manifest,
 		       size_t manifest_len, char *err, size_t errlen);

@@ -124,9 +124,16 @@ struct snp_attestation_report {
 	uint8_t report_id[32];	       /* 0x140 */
 	uint8_t report_id_ma[32];      /* 0x160 */
 	uint64_t reported_tcb;	       /* 0x180 */
-	uint8_t rsvd_188[24];
+	uint8_t cpuid_fam_id;	       /* 0x188, version 3 and later */
+	uint8_t cpuid_mod_id;
+	uint8_t cpuid_step;
+	uint8_t rsvd_18b[21];
 	uint8_t chip_id[64];	 /* 0x1A0 */
-	uint8_t rsvd_1e0[192];	 /* newer report versions: TCB fields */
+	uint64_t committed_tcb;	 /* 0x1E0 */
+	uint8_t current_fw[4];	 /* 0x1E8: build, minor, major, 0 */
+	uint8_t committed_fw[4]; /* 0x1EC: build, minor, major, 0 */
+	uint64_t launch_tcb;	 /* 0x1F0 */
+	uint8_t rsvd_1f8[168];	 /* version 5: mitigation vectors */
 	uint8_t signature_r[72]; /* 0x2A0 */
 	uint8_t signature_s[72]; /* 0x2E8 */
 	uint8_t rsvd_330[368];
@@ -149,7 +156,11 @@ SNP_REPORT_ASSERT_OFF(author_key_digest, 0x110);
 SNP_REPORT_ASSERT_OFF(report_id, 0x140);
 SNP_REPORT_ASSERT_OFF(report_id_ma, 0x160);
 SNP_REPORT_ASSERT_OFF(reported_tcb, 0x180);
+SNP_REPORT_ASSERT_OFF(cpuid_fam_id, 0x188);
 SNP_REPORT_ASSERT_OFF(chip_id, 0x1A0);
+SNP_REPORT_ASSERT_OFF(committed_tcb, 0x1E0);
+SNP_REPORT_ASSERT_OFF(current_fw, 0x1E8);
+SNP_REPORT_ASSERT_OFF(launch_tcb, 0x1F0);
 SNP_REPORT_ASSERT_OFF(signature_r, 0x2A0);
 SNP_REPORT_ASSERT_OFF(signature_s, 0x2E8);
 _Static_assert(sizeof(struct snp_attestation_report) == SNP_REPORT_SIZE,

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "svsm/proto.h"
+#include "abi/snp_guest_msg.h"
 
 /** Pages of the SVSM's certificate buffer for extended requests. */
 #define ATTEST_CERT_PAGES 4U
@@ -31,6 +32,15 @@ bool attest_init_from_secrets(struct snp_secrets_page *secrets);
 
 /** Forget the channel and free its pages (machine teardown). */
 void attest_fini(void);
+
+/**
+ * A VMPL0 report with `report_data` for the SVSM's own use (the KBS
+ * client), with the PSP's certificate table in `certs` (`cap` at least
+ * ATTEST_CERT_PAGES pages; `*certs_len` its size, 0 without one). 0 or -1.
+ */
+int attest_svsm_report(const uint8_t report_data[64],
+		       struct snp_attestation_report *report, uint8_t *certs,
+		       size_t cap, size_t *certs_len);
 
 enum svsm_result attest_proto_dispatch(const struct svsm_caller *caller,
 				       uint32_t call,

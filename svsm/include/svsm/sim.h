@@ -20,6 +20,26 @@ extern "C" {
 
 struct svsm_sim;
 
+/**
+ * A key broker the SVSM attests to at boot (docs/KBS.md): the SVSM runs the
+ * RCAR protocol over `fd`, a connected stream socket to the host's KBS
+ * proxy (tools/kbs-proxy), and keys its vTPM state with the resource. If
+ * that fails the SVSM keeps running without the secret and without a vTPM.
+ */
+struct svsm_sim_kbs {
+	int fd;		      /* the proxy's socket; the caller closes it */
+	const char *resource; /* "repo/type/tag" */
+	bool sha512; /* REPORT_DATA hash: SHA-384 (Trustee) or SHA-512 */
+	unsigned timeout_ms; /* per exchange with the proxy; 0 = 30 s */
+	/**
+	 * Called after the launch, before the SVSM boots and attests, with
+	 * the launch measurement: what a relying party would compute from
+	 * the image as its reference value (NULL: not called).
+	 */
+	void (*launched)(const uint8_t measurement[48], void *ctx);
+	void *ctx;
+};
+
 struct svsm_sim_config {
 	uint64_t guest_mem_bytes; /* guest RAM, 2 MiB multiple */
 	unsigned vcpus;		  /* vCPUs; APIC IDs 0 .. vcpus - 1 */
@@ -35,6 +55,17 @@ struct svsm_sim_config {
 	const char *vtpm_state_dir;
 	const uint8_t *vtpm_state_secret;
 	size_t vtpm_state_secret_len;
+};
+
+/** What the SVSM's KBS client did at boot (never the secret itself). */
+struct svsm_sim_kbs_result {
+	int status;		    /* 0 released, else the SVSM's error code */
+	char error[96];		    /* a fixed sentence for `status` */
+	uint8_t secret_sha256[32];  /* SHA-256 of the resource (status 0) */
+	size_t secret_len;	    /* its length */
+	bool vtpm_key;		    /* the vTPM state key was installed */
+	size_t auth_req, auth_resp; /* message sizes (bodies, bytes) */
+	size_t attest_req, attest_resp, resource_resp;
 };
 
 struct svsm_sim_regs {
@@ -58,6 +89,13 @@ enum svsm_sim_fault {
 
 /** NULL cfg = defaults: 256 MiB, 1 vCPU, vTPM on. NULL on failure. */
 struct svsm_sim *svsm_sim_create(const struct svsm_sim_config *cfg);
+
+/**
+ * As svsm_sim_create(), with the SVSM attesting to the KBS behind `kbs` at
+ * boot (docs/KBS.md); svsm_sim_kbs_result() tells what came of it.
+ */
+struct svsm_sim *svsm_sim_create_kbs(const struct svsm_sim_config *cfg,
+				     const struct svsm_sim_kbs *kbs);
 void svsm_sim_destroy(struct svsm_sim *sim);
 
 /**
@@ -99,6 +137,9 @@ int svsm_sim_guest_access(struct svsm_sim *sim, unsigned vcpu, uint64_t gpa,
  */
 const uint8_t *svsm_sim_vcek_der(struct svsm_sim *sim, size_t *len);
 const uint8_t *svsm_sim_ark_der(struct svsm_sim *sim, size_t *len);
+
+/** The boot-time KBS result: 0, or -1 if no KBS was configured. */
+int svsm_sim_kbs_result(struct svsm_sim *sim, struct svsm_sim_kbs_result *out);
 
 #ifdef __cplusplus
 }

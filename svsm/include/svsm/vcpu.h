@@ -63,6 +63,9 @@ struct svsm_state {
 	/** Deposited pages (DEPOSIT_MEM): GPA of the first or DEPOSIT_NONE. */
 	uint64_t deposit_head;
 	size_t deposit_pages;
+	/** One bit per 4 KiB page of guest memory: set while deposited. */
+	uint64_t *deposit_map;
+	uint64_t deposit_map_pages;
 };
 
 extern struct svsm_state svsm;
@@ -91,7 +94,18 @@ struct guest_vmsa *vcpu_free_slot(void);
  */
 bool svsm_owns_range(uint64_t gpa, uint64_t len, uint64_t except_ca);
 
-/** True if a deposited page range overlaps [gpa, gpa + len). */
+/**
+ * Start with an empty deposit pool and allocate its page map for
+ * `mem_size` bytes of guest memory. False: no memory (the map is one
+ * allocation of up to 4 MiB, so guests over 128 GiB get none); the pool
+ * then stays empty and DEPOSIT_MEM answers UNSUPPORTED_CALL.
+ */
+bool deposit_init(uint64_t mem_size);
+
+/**
+ * True if a deposited page overlaps [gpa, gpa + len): a lookup in the
+ * deposit map, whose cost depends on `len` only, never on the pool size.
+ */
 bool svsm_is_deposited(uint64_t gpa, uint64_t len);
 
 /** Kept in the first bytes of each deposited (VMPL0-private) range. */
@@ -101,6 +115,8 @@ struct deposit_node {
 	uint64_t bytes;
 };
 
+/** True if the pool can take pages (`deposit_init()` found memory). */
+bool deposit_ready(void);
 /** Add the private range [gpa, gpa + bytes) to the deposit pool. */
 void deposit_push(uint64_t gpa, uint64_t bytes);
 /** Take the first range out of the pool; false if it is empty. */

@@ -10,7 +10,8 @@
  * The KBS secret itself is never kept: `vtpm_state_key_set()` derives the
  * three values (HKDF-SHA-256, salt "svsm-vtpm-state-v1", info "enc", "mac",
  * "id") and the caller wipes the secret at once. The key is wiped by
- * `vtpm_state_key_clear()` and on panic.
+ * `vtpm_state_key_clear()` and, registered with secrets_register(), on
+ * panic.
  */
 #pragma once
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VMPL0 contexts as ucontext fibers on mmap'd stacks (with a guard page).
+ * VMPL0 contexts as fibers on mmap'd stacks (with a guard page), switched
+ * by snp_ctx_switch() (fiber_switch.S): callee-saved registers and the
+ * ABI's control words only, no system call.
  *
  * Whoever resumes a fiber (the main context or another fiber creating an
  * AP) saves its own context in a local `struct snp_exec_ctx` and is the
@@ -26,8 +28,28 @@
 #define FIBER_STACK_SIZE (8UL << 20)
 #define FIBER_GUARD_SIZE 4096UL
 
-/* The fiber being started (makecontext passes no pointer portably). */
-static struct snp_fiber *fiber_starting;
+/* fiber_switch.S */
+void snp_ctx_switch(void **save_sp, void *load_sp);
+void snp_ctx_start(void);
+/* Called by snp_ctx_start on a new fiber's stack; never returns. */
+_Noreturn void snp_fiber_entry(struct snp_fiber *f);
+
+/*
+ * The frame snp_ctx_switch() pops (fiber_switch.S): MXCSR and the x87
+ * control word, R15, R14, R13, R12, RBX, RBP, then the return address.
+ */
+struct switch_frame {
+	uint32_t mxcsr;
+	uint16_t fpu_cw;
+	uint16_t pad;
+	uint64_t r15, r14, r13, r12, rbx, rbp;
+	uint64_t ret;
+};
+
+_Static_assert(sizeof(struct switch_frame) == 64, "fiber_switch.S frame");
+
+#define MXCSR_DEFAULT 0x1F80U /* all exceptions masked, round to nearest */
+#define FPU_CW_DEFAULT 0x037FU
 
 /* Announce a switch from `from` (NULL: it dies) to the stack of `to`. */
 static void switch_begin(struct snp_exec_ctx *from,
@@ -61,10 +83,22 @@ static void switch_end(struct snp_exec_ctx *self, struct snp_exec_ctx *prev)
 #endif
 }
 
-static void fiber_main(void)
+/*
+ * Switch from the dying fiber `f` to its caller, for good. Its stack
+ * pointer is saved into the fiber, never into a local: announcing the
+ * switch with NULL makes ASan free this fiber's fake stack, where a local
+ * whose address is taken lives under detect_stack_use_after_return.
+ */
+static _Noreturn void fiber_leave(struct snp_fiber *f)
 {
-	struct snp_fiber *f = fiber_starting;
+	switch_begin(NULL, f->caller);
+	snp_ctx_switch(&f->ctx.sp, f->caller->sp);
+	abort();
+}
 
+/** The first code a fiber runs (see fiber_switch.S). */
+_Noreturn void snp_fiber_entry(struct snp_fiber *f)
+{
 	switch_end(NULL, f->caller);
 	if (f->entry != NULL) {
 		f->entry(f->arg);
@@ -72,15 +106,27 @@ static void fiber_main(void)
 	f->dead = true;
 	f->active = false;
 	f->exit = SNP_FIBER_HALTED;
-	switch_begin(NULL, f->caller);
-	setcontext(&f->caller->uc);
-	abort();
+	fiber_leave(f);
 }
 
-/* getcontext() returns twice: keep it away from the caller's locals. */
-static __attribute__((noinline)) bool ctx_init(ucontext_t *uc)
+/*
+ * Lay out the first switch frame at the top of `f`'s stack: snp_ctx_start
+ * is "returned" to with RSP 16-byte aligned, as at a call site, and R12
+ * holds `f`.
+ */
+static void frame_init(struct snp_fiber *f)
 {
-	return getcontext(uc) == 0;
+	uintptr_t top = ((uintptr_t)f->ctx.stack_bottom + f->ctx.stack_size) &
+			~(uintptr_t)15;
+	struct switch_frame *fr =
+		(struct switch_frame *)(top - 16 - sizeof(*fr));
+
+	memset(fr, 0, sizeof(*fr));
+	fr->mxcsr = MXCSR_DEFAULT;
+	fr->fpu_cw = FPU_CW_DEFAULT;
+	fr->r12 = (uint64_t)(uintptr_t)f;
+	fr->ret = (uint64_t)(uintptr_t)snp_ctx_start;
+	f->ctx.sp = fr;
 }
 
 /** A fiber for `v` that will call `entry(arg)`; NULL on failure. */
@@ -98,18 +144,14 @@ struct snp_fiber *snp_fiber_create(struct snp_vcpu *v, void (*entry)(uint64_t),
 		free(f);
 		return NULL;
 	}
-	if (mprotect(f->map, FIBER_GUARD_SIZE, PROT_NONE) != 0 ||
-	    !ctx_init(&f->ctx.uc)) {
+	if (mprotect(f->map, FIBER_GUARD_SIZE, PROT_NONE) != 0) {
 		munmap(f->map, f->map_size);
 		free(f);
 		return NULL;
 	}
 	f->ctx.stack_bottom = (uint8_t *)f->map + FIBER_GUARD_SIZE;
 	f->ctx.stack_size = FIBER_STACK_SIZE;
-	f->ctx.uc.uc_stack.ss_sp = (void *)f->ctx.stack_bottom;
-	f->ctx.uc.uc_stack.ss_size = FIBER_STACK_SIZE;
-	f->ctx.uc.uc_link = NULL;
-	makecontext(&f->ctx.uc, fiber_main, 0);
+	frame_init(f);
 	f->vcpu = v;
 	f->entry = entry;
 	f->arg = arg;
@@ -148,12 +190,10 @@ void snp_fiber_resume(struct snp_machine *m, struct snp_fiber *f)
 	f->caller = &back;
 	f->active = true;
 	m->cur = f->vcpu;
-	if (!f->started) {
-		f->started = true; /* its first run starts in fiber_main() */
-		fiber_starting = f;
-	}
+	/* Its first run starts in snp_fiber_entry(). */
+	f->started = true;
 	switch_begin(&back, &f->ctx);
-	swapcontext(&back.uc, &f->ctx.uc);
+	snp_ctx_switch(&back.sp, f->ctx.sp);
 	switch_end(&back, NULL);
 	f->caller = NULL;
 	m->cur = prev;
@@ -167,7 +207,7 @@ void snp_fiber_yield(struct snp_machine *m, struct snp_fiber *f,
 	f->exit_vmpl = vmpl;
 	f->active = false;
 	switch_begin(&f->ctx, f->caller);
-	swapcontext(&f->ctx.uc, &f->caller->uc);
+	snp_ctx_switch(&f->ctx.sp, f->caller->sp);
 	switch_end(&f->ctx, f->caller);
 	(void)m;
 }
@@ -179,9 +219,7 @@ _Noreturn void snp_fiber_abandon(struct snp_machine *m, struct snp_fiber *f)
 	f->dead = true;
 	f->active = false;
 	(void)m;
-	switch_begin(NULL, f->caller);
-	setcontext(&f->caller->uc);
-	abort();
+	fiber_leave(f);
 }
 
 /** Start `v`'s VMPL0 fiber from the VMSA at `vmsa_gpa` (RIP, RDI). */

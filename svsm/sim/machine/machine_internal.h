@@ -14,9 +14,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#if !defined(SVSM_SNP_EMU)
-#include <ucontext.h>
-#endif
 
 #include "machine.h"
 
@@ -34,9 +31,12 @@
 #define SNP_2M_PAGES 512U
 
 #if !defined(SVSM_SNP_EMU)
-/** A register/stack context a fiber switch saves to or restores from. */
+/**
+ * A register/stack context a fiber switch saves to or restores from: the
+ * stack pointer at which snp_ctx_switch() (fiber_switch.S) left its frame.
+ */
 struct snp_exec_ctx {
-	ucontext_t uc;
+	void *sp;
 	void *fake_stack;	  /* ASan's fake stack of this context */
 	const void *stack_bottom; /* ASan: the context's stack */
 	size_t stack_size;
@@ -50,7 +50,7 @@ enum snp_fiber_exit {
 	SNP_FIBER_TERMINATED,
 };
 
-/** A vCPU's VMPL0 context: a ucontext fiber on an mmap'd stack. */
+/** A vCPU's VMPL0 context: a fiber on an mmap'd stack. */
 struct snp_fiber {
 	struct snp_exec_ctx ctx;
 	struct snp_exec_ctx *caller; /* who resumed it last */

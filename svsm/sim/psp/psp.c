@@ -19,7 +19,13 @@
 #include "abi/snp_guest_msg.h"
 #include "psp_internal.h"
 
-#define REPORT_VERSION 2U
+/* Version 3: the CPUID fields tell verifiers the generation (Milan-B0). */
+#define REPORT_VERSION 3U
+#define SIM_CPUID_FAMILY 0x19U
+#define SIM_CPUID_MODEL 0x01U
+#define SIM_CPUID_STEPPING 0x01U
+/* Firmware 1.55 build 0 (bytes: build, minor, major). */
+static const uint8_t sim_fw[4] = { 0, 55, 1, 0 };
 #define SIG_ALGO_ECDSA_P384_SHA384 1U
 /* TCB_VERSION: boot loader 3, TEE 0, SNP 8, microcode 115. */
 #define SIM_TCB (3ULL | (0ULL << 8) | (8ULL << 48) | (115ULL << 56))
@@ -118,6 +124,13 @@ static int report_response(struct psp *psp, unsigned vmpck,
 	rep->signature_algo = SIG_ALGO_ECDSA_P384_SHA384;
 	rep->platform_version = psp->tcb;
 	rep->reported_tcb = psp->tcb;
+	rep->committed_tcb = psp->tcb;
+	rep->launch_tcb = psp->tcb;
+	rep->cpuid_fam_id = SIM_CPUID_FAMILY;
+	rep->cpuid_mod_id = SIM_CPUID_MODEL;
+	rep->cpuid_step = SIM_CPUID_STEPPING;
+	memcpy(rep->current_fw, sim_fw, sizeof(sim_fw));
+	memcpy(rep->committed_fw, sim_fw, sizeof(sim_fw));
 	memcpy(rep->report_data, req->user_data, sizeof(rep->report_data));
 	memcpy(rep->measurement, psp->cfg.measurement,
 	       sizeof(rep->measurement));

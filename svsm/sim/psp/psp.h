@@ -7,9 +7,10 @@
  * out the ARK -> ASK -> VCEK certificate chain as the GHCB certificate
  * table.
  *
- * Modelling choices (docs/VTPM-AND-ATTESTATION.md): the ARK and ASK are
- * ECDSA P-384 keys (AMD's are RSA-4096 RSA-PSS) so that creating a machine
- * stays cheap; any verifier using OpenSSL's EVP handles both.
+ * The chain is in AMD's format (psp_certs.c): RSA-4096 ARK and ASK signing
+ * RSASSA-PSS/SHA-384, a P-384 VCEK with AMD's extensions (hwID = CHIP_ID,
+ * SPLs = REPORTED_TCB); the reports are version 3 from a Milan-B0 chip, so
+ * verifiers written for hardware (Trustee's) accept them (docs/KBS.md).
  */
 #pragma once
 

@@ -21,7 +21,15 @@ struct psp {
 	size_t ark_len, ask_len, vcek_len;
 };
 
-/** Generate the ARK/ASK/VCEK keys and certificates. 0 or -1. */
+/** The fixed simulated ARK and ASK private keys (psp_roots.c). */
+extern const char psp_sim_ark_pem[];
+extern const char psp_sim_ask_pem[];
+
+/**
+ * Give `psp` the chip's ARK/ASK/VCEK keys and certificates, made on the
+ * first call and the same for every PSP of the process (with the chip's
+ * CHIP_ID and TCB). 0 or -1.
+ */
 int psp_make_chain(struct psp *psp);
 
 /** Sign report bytes 0x000..0x29F with the VCEK into r/s (little-endian). */

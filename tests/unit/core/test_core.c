@@ -529,6 +529,75 @@ static void owns_range_outside_memory(void **state)
 	assert_false(svsm_owns_range((56ULL << 20) - 4096, 4096, NO_CA));
 }
 
+/**
+ * Confirm the deposit map behind `svsm_is_deposited()`: pages pushed and
+ * popped around 64-page word boundaries, ranges that start, end or lie
+ * inside a word, ranges running past guest memory, and an empty pool.
+ */
+static void deposit_map_lookups(void **state)
+{
+	enum {
+		GUEST = 1 << 20, /* 256 pages: four map words */
+		HEAP = 2 << 20
+	};
+	static const uint64_t pfns[] = { 0, 63, 64, 130, 255 };
+	uint8_t *guest = aligned_alloc(PAGE_SIZE, GUEST);
+	uint8_t *heap = aligned_alloc(HEAP, HEAP);
+	uint64_t gpa, bytes;
+	size_t i;
+
+	(void)state;
+	assert_non_null(guest);
+	assert_non_null(heap);
+	mm_reset();
+	assert_true(page_alloc_add_region(heap, HEAP));
+	physmap_init(guest, GUEST);
+	memset(&svsm, 0, sizeof(svsm));
+	assert_false(deposit_ready());
+	assert_true(deposit_init(GUEST));
+	assert_true(deposit_ready());
+	assert_false(svsm_is_deposited(0, GUEST));
+	for (i = 0; i < sizeof(pfns) / sizeof(pfns[0]); i++) {
+		deposit_push(pfns[i] * PAGE_SIZE, PAGE_SIZE);
+	}
+	assert_int_equal(svsm.deposit_pages, 5);
+	for (i = 0; i < sizeof(pfns) / sizeof(pfns[0]); i++) {
+		uint64_t at = pfns[i] * PAGE_SIZE;
+
+		assert_true(svsm_is_deposited(at, PAGE_SIZE));
+		assert_true(svsm_is_deposited(at + 4095, 1));
+		assert_true(svsm_is_deposited(at ? at - 1 : 0, 2));
+	}
+	assert_false(svsm_is_deposited(1 * PAGE_SIZE, 62 * PAGE_SIZE));
+	assert_true(svsm_is_deposited(1 * PAGE_SIZE, 63 * PAGE_SIZE));
+	assert_false(svsm_is_deposited(65 * PAGE_SIZE, 65 * PAGE_SIZE));
+	assert_true(svsm_is_deposited(65 * PAGE_SIZE, 66 * PAGE_SIZE));
+	assert_false(svsm_is_deposited(131 * PAGE_SIZE, 124 * PAGE_SIZE));
+	assert_true(svsm_is_deposited(131 * PAGE_SIZE, ~0ULL));
+	assert_false(svsm_is_deposited(GUEST, PAGE_SIZE));
+	assert_false(svsm_is_deposited(~0ULL, 2));
+	assert_false(svsm_is_deposited(0, 0));
+	/* The pool node lives in the page; popping clears its bit. */
+	assert_true(deposit_pop(&gpa, &bytes));
+	assert_int_equal(gpa, 255 * PAGE_SIZE);
+	assert_false(svsm_is_deposited(gpa, bytes));
+	while (deposit_pop(&gpa, &bytes)) {
+		assert_false(svsm_is_deposited(gpa, bytes));
+	}
+	assert_false(svsm_is_deposited(0, GUEST));
+	assert_int_equal(svsm.deposit_pages, 0);
+	/* No memory for the map: no pool at all. */
+	kfree(svsm.deposit_map);
+	alloc_fault_fail_nth(1);
+	assert_false(deposit_init(GUEST));
+	alloc_fault_fail_nth(0);
+	assert_false(deposit_ready());
+	assert_false(svsm_is_deposited(0, GUEST));
+	mm_reset();
+	free(heap);
+	free(guest);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +622,7 @@ int main(void)
 		cmocka_unit_test_setup(guest_buffer_check_cases, owner_setup),
 		cmocka_unit_test_setup(owns_range_except_ca, owner_setup),
 		cmocka_unit_test_setup(owns_range_outside_memory, owner_setup),
+		cmocka_unit_test(deposit_map_lookups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

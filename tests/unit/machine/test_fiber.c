@@ -353,6 +353,81 @@ static void fiber_ap_terminates(void **state)
 	assert_int_equal(ran_after_terminate, 0);
 }
 
+static uint32_t get_mxcsr(void)
+{
+	uint32_t v;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(v));
+	return v;
+}
+
+static void set_mxcsr(uint32_t v)
+{
+	__asm__ volatile("ldmxcsr %0" : : "m"(v));
+}
+
+static uint16_t get_fpu_cw(void)
+{
+	uint16_t v;
+
+	__asm__ volatile("fnstcw %0" : "=m"(v));
+	return v;
+}
+
+static void set_fpu_cw(uint16_t v)
+{
+	__asm__ volatile("fldcw %0" : : "m"(v));
+}
+
+static uint32_t fiber_mxcsr_first, fiber_mxcsr_later;
+static uint16_t fiber_cw_first;
+static int fiber_frame_aligned;
+
+static void control_words_entry(uint64_t arg)
+{
+	(void)arg;
+	/* With frame pointers, RBP is 16-aligned iff the entry's RSP was. */
+	fiber_frame_aligned = ((uintptr_t)__builtin_frame_address(0) & 15) == 0;
+	fiber_mxcsr_first = get_mxcsr();
+	fiber_cw_first = get_fpu_cw();
+	set_mxcsr(0x3F80); /* round down */
+	for (;;) {
+		run_vmpl_msr(2);
+		fiber_mxcsr_later = get_mxcsr();
+		serve_guest(GVMSA);
+	}
+}
+
+/*
+ * Confirm what the register switch (fiber_switch.S) keeps per context: a
+ * new fiber starts with the default MXCSR and x87 control word on an
+ * ABI-aligned stack, and each context finds its own control words again
+ * after a switch (the System V ABI makes them callee-saved).
+ */
+static void fiber_switch_keeps_control_words(void **state)
+{
+	struct snp_machine *m = *state;
+	int rc = -1;
+
+	set_mxcsr(0x7F80);  /* round toward zero */
+	set_fpu_cw(0x027F); /* 53-bit precision */
+	machine_setup(m, control_words_entry);
+	assert_int_equal(snp_machine_boot(m, 0, BSPV), 0);
+	assert_int_equal(get_mxcsr() & 0xFFC0, 0x7F80);
+	assert_int_equal(get_fpu_cw(), 0x027F);
+	assert_int_equal(fiber_mxcsr_first & 0xFFC0, 0x1F80);
+	assert_int_equal(fiber_cw_first, 0x037F);
+	assert_true(fiber_frame_aligned);
+	vmsa_at(GVMSA)->guest_exit_code = 0;
+	tm_guest_msr(m, 0, 2, GHCB_MSR_VMPL_REQ_LEVEL(0), &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(fiber_mxcsr_later & 0xFFC0, 0x3F80);
+	assert_int_equal(get_mxcsr() & 0xFFC0, 0x7F80);
+	assert_int_equal(get_fpu_cw(), 0x027F);
+	set_mxcsr(0x1F80);
+	set_fpu_cw(0x037F);
+}
+
 int machine_test_fiber(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +445,9 @@ int machine_test_fiber(void)
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(fiber_ap_terminates, tm_setup2,
 						tm_teardown),
+		cmocka_unit_test_setup_teardown(
+			fiber_switch_keeps_control_words, tm_setup2,
+			tm_teardown),
 	};
 
 	return cmocka_run_group_tests_name("machine_fiber", tests, NULL, NULL);

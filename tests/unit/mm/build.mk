@@ -23,7 +23,9 @@ $(MM_BENCH_BIN): $(call objs,hosted,$(svsm-mm-y) tests/unit/mm/bench_mm.c)
 	$(Q)$(HOSTCC) $^ -o $@
 
 # libFuzzer target (clang): a short deterministic smoke run in `make check`;
-# `make fuzz-mm FUZZ_MM_ARGS=-max_total_time=600` fuzzes for longer.
+# `make fuzz-mm FUZZ_MM_ARGS=-max_total_time=600` fuzzes for longer. Both
+# start from the tracked corpus (tests/unit/mm/corpus, grown by long runs and
+# minimised with -merge=1); new inputs go to $(BUILD)/fuzz-mm-corpus.
 MM_FUZZ_BIN := $(BUILD)/tests/unit/mm/fuzz-mm
 FUZZ_MM_ARGS ?= -runs=2000 -seed=1
 
@@ -40,7 +42,9 @@ bench-mm: $(MM_BENCH_BIN)
 	$(Q)$(MM_BENCH_BIN)
 
 test-fuzz-mm fuzz-mm: $(MM_FUZZ_BIN)
-	$(Q)$(MM_FUZZ_BIN) -max_len=600 -len_control=0 -artifact_prefix=$(dir $(MM_FUZZ_BIN)) $(FUZZ_MM_ARGS)
+	@mkdir -p $(BUILD)/fuzz-mm-corpus
+	$(Q)$(MM_FUZZ_BIN) -max_len=600 -len_control=0 -artifact_prefix=$(dir $(MM_FUZZ_BIN)) $(FUZZ_MM_ARGS) \
+		$(BUILD)/fuzz-mm-corpus $(SRCDIR)/tests/unit/mm/corpus
 
 CHECK_TARGETS += test-unit-mm test-fuzz-mm
 BENCH_TARGETS += bench-mm
