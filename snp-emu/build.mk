@@ -35,7 +35,7 @@ emu-lib-y = svsm/lib/string.c svsm/lib/printf.c svsm/arch/x86/time.c \
             $(svsm-machine-y) $(svsm-psp-y) svsm/sim/psp/hook.c \
             $(IGVM_LIB_SRCS)
 $(call objs,emu,svsm/sim/machine/psp.c svsm/igvm/launch.c svsm/sim/psp/psp.c \
-	svsm/sim/psp/psp_certs.c svsm/sim/psp/hook.c): \
+	svsm/sim/psp/psp_certs.c svsm/sim/psp/psp_roots.c svsm/sim/psp/hook.c): \
 	EXTRA_CFLAGS += $(KERNEL_SYSINC)
 
 $(BUILD)/emu/%.o: $(SRCDIR)/%.c
