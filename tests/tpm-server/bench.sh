@@ -109,6 +109,43 @@ echo "  swtpm 0.7 (persistent):           $(per "$((sw / ROUNDS))") us/command, 
 awk -v a="$svsm" -v b="$sw" -v c="$svsm_min" -v d="$sw_min" 'BEGIN {
 	printf "  ratio svsm/swtpm: %.2f mean, %.2f best round (goal <= 1)\n", a / b, c / d }'
 
+# The servers' own cost, without tpm2-tools' process start: GetRandom(8)
+# round trips on one connection (mssim framing; swtpm's raw socket).
+python3 - "$SP" "$WP" <<'PY'
+import socket, struct, sys, time
+N = 2000
+cmd = bytes.fromhex("80010000000c0000017b0008")
+def read(s, n):
+    b = b""
+    while len(b) < n:
+        k = s.recv(n - len(b))
+        if not k:
+            raise SystemExit("closed")
+        b += k
+    return b
+def svsm(s):
+    s.sendall(struct.pack(">IBI", 8, 0, len(cmd)) + cmd)
+    n, = struct.unpack(">I", read(s, 4))
+    read(s, n + 4)
+def swtpm(s):
+    s.sendall(cmd)
+    read(s, struct.unpack(">I", read(s, 6)[2:6])[0] - 6)
+a = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+b = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
+ta = tb = 0.0
+for _ in range(5):  # interleaved rounds
+    t = time.perf_counter()
+    for _ in range(N // 5):
+        svsm(a)
+    ta += time.perf_counter() - t
+    t = time.perf_counter()
+    for _ in range(N // 5):
+        swtpm(b)
+    tb += time.perf_counter() - t
+print("one connection, GetRandom(8) x %d: svsm-sim tpm-server %.0f us, swtpm %.0f us, ratio %.2f"
+      % (N, ta / N * 1e6, tb / N * 1e6, ta / tb))
+PY
+
 # Persistent NV_Write: time per tool call, three ways.
 for t in "$SVSM_TCTI" "$SWTPM_TCTI"; do
 	TPM2TOOLS_TCTI=$t tpm2_nvdefine 0x1500031 -C o -s 2048 -a 'ownerread|ownerwrite' >/dev/null
