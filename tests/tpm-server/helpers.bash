@@ -59,9 +59,13 @@ wait_gone() {
 	return 1
 }
 
-# stop_server PORT: STOP on the platform port, wait for the exit.
+# stop_server PORT: STOP on the platform port, wait for the exit; its
+# status in SERVER_STATUS when the server is this shell's child (else 127).
+# shellcheck disable=SC2034 # SERVER_STATUS is read by the callers
 stop_server() {
 	printf '\0\0\0\025' >"/dev/tcp/127.0.0.1/$(($1 + 1))" 2>/dev/null
+	SERVER_STATUS=0
+	wait "$SERVER_PID" 2>/dev/null || SERVER_STATUS=$?
 	wait_gone "$SERVER_PID"
 }
 

@@ -314,9 +314,15 @@ PY
 	cmp nv.bin nv.out
 }
 
-@test "STOP ends the server, which reports its NV store's work" {
+@test "STOP ends the server cleanly (exit 0, no leak under ASan) with its NV store's counters" {
+	stop_server "$PORT"
+	start_server "$T/server.log" --port "$PORT" --state "$T/state" \
+		--key "$T/key"
+	tpm2_startup -c
+	tpm2_nvwrite 0x1500016 -C o -i secret
 	stop_server "$PORT"
 	rm -f "$T/server.pid"
+	[ "$SERVER_STATUS" -eq 0 ]
 	grep -q '^tpm-server: stopped' server.log
 	grep -Eq '^nv store: [1-9][0-9]* commits' server.log
 }
