@@ -13,9 +13,10 @@ svsm-common-y += svsm/core/boot.c svsm/core/guest.c svsm/core/physmap.c \
 		 svsm/proto/core_mem.c \
 		 svsm/platform/snp/ghcb.c svsm/platform/snp/page.c \
 		 svsm/platform/snp/vmsa.c svsm/platform/snp/guest_request.c
-svsm-hosted-y += svsm/sim/sim.c svsm/sim/entry.c svsm/sim/log.c svsm/sim/tpm2_cmds.c \
+svsm-hosted-y += svsm/sim/nv_file.c svsm/sim/sim.c svsm/sim/entry.c svsm/sim/log.c svsm/sim/tpm2_cmds.c \
 		 svsm/sim/vtpm_cases.c svsm/sim/core_cases.c \
-		 svsm/sim/services.c
+		 svsm/sim/services.c svsm/sim/mssim.c svsm/sim/tpm_bridge.c \
+		 svsm/sim/tpm_host.c
 
 # What a program linking libsvsm-sim (or the ASan archive) also needs.
 SIM_LDLIBS = $(VTPM_LDLIBS) -lcrypto -lpthread
@@ -38,10 +39,22 @@ $(SIM_PC): $$(filter %/build.mk,$$(MAKEFILE_LIST)) $(SRCDIR)/release/VERSION
 		'Cflags: -I$${includedir}' \
 		'Libs: $${libdir}/libsvsm-sim.a $(SIM_LDLIBS)' > $@
 
-SIM_CONSOLE_OBJS := $(BUILD)/hosted/svsm/sim/console.o \
-		    $(BUILD)/hosted/svsm/sim/console_services.o \
-		    $(BUILD)/hosted/svsm/sim/console_kbs.o
-$(SIM_CONSOLE): $(SIM_CONSOLE_OBJS) $(SIM_LIB)
+# The console's own sources: the optimised svsm-sim, and an ASan+UBSan one
+# for the hosted tests that run the SVSM through it (tests/kbs,
+# tests/tpm-server).
+sim-console-y := svsm/sim/console.c svsm/sim/console_services.c \
+		 svsm/sim/console_kbs.c svsm/sim/tpm_server.c
+SIM_CONSOLE_OBJS = $(call objs,hosted,$(sim-console-y))
+SIM_CONSOLE_ASAN := $(BUILD)/tests/svsm-sim-asan
+SIM_CONSOLE_ASAN_OBJS = $(call objs,asan,$(sim-console-y))
+
+$(SIM_CONSOLE_ASAN): $$(SIM_CONSOLE_ASAN_OBJS) $(ASAN_LIB)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $(SIM_CONSOLE_ASAN_OBJS) $(ASAN_LIB) \
+		$(SIM_LDLIBS)
+
+$(SIM_CONSOLE): $$(SIM_CONSOLE_OBJS) $(SIM_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) -o $@ $(SIM_CONSOLE_OBJS) $(SIM_LIB) $(SIM_LDLIBS)

@@ -19,7 +19,9 @@
  *   attest [DIR]                an attestation report (ditto)
  *
  * `svsm-sim [options] kbs ...` instead boots the SVSM with a key broker
- * (svsm/sim/console_kbs.c, docs/KBS.md).
+ * (svsm/sim/console_kbs.c, docs/KBS.md), and `svsm-sim tpm-server --port N
+ * [--state DIR --key FILE]` serves the vTPM to TPM software over the mssim
+ * protocol (tpm_server.c).
  *
  * Options: --mem MiB, --vcpus N, --no-vtpm, -v (verbose SVSM log),
  * --ark-out FILE (write the simulated ARK, DER, so a KBS can pin it).
@@ -315,6 +317,9 @@ int main(int argc, char **argv)
 	int i = 1;
 	int status = 0;
 
+	if (argc >= 2 && strcmp(argv[1], "tpm-server") == 0) {
+		return tpm_server_main(argc - 1, argv + 1);
+	}
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-v") == 0) {
 			log_level_max = LOG_VERBOSE;

@@ -24,6 +24,8 @@ int console_tpm(struct console *con, int argc, char **argv);
 /** `attest [DIR]`: ATTEST_SERVICES; with DIR, write the blobs there. */
 int console_attest(struct console *con, int argc, char **argv);
 
+/** `svsm-sim tpm-server ...` (tpm_server.c); argv[0] is "tpm-server". */
+int tpm_server_main(int argc, char **argv);
 /** Write the simulated ARK (DER) to `path` unless NULL; 0 or -1. */
 int console_write_ark(struct svsm_sim *sim, const char *path);
 /** `kbs ...`: boot with a KBS and print the result (console_kbs.c). */

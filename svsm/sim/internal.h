@@ -2,7 +2,11 @@
 /* Private to svsm/sim (the harness, its entry points and the console). */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+struct vtpm_store_stats;
 
 #include "svsm/sim.h"
 
@@ -18,6 +22,17 @@
 void svsm_sim_bsp_entry(uint64_t rdi);
 void svsm_sim_ap_entry(uint64_t rdi);
 
+/* Where the booting SVSM keeps its vTPM state (NULL dir: memory); set by
+ * svsm_sim_create() for svsm/sim/services.c. */
+struct sim_vtpm_state {
+	const char *dir;
+	const uint8_t *secret;
+	size_t secret_len;
+};
+extern struct sim_vtpm_state svsm_sim_vtpm_state;
+
+/** The persistent store's counters; false without one. */
+bool svsm_sim_vtpm_store_stats(struct vtpm_store_stats *out);
 /**
  * The KBS the services attest to at boot (sim.c sets it around the boot;
  * services.c reads it), and what came of it.

@@ -3,9 +3,11 @@
  * The hosted build's services: attestation over the PSP channel keyed
  * with VMPCK0 from the SVSM's own secrets page, the KBS client when the
  * machine names a KBS proxy (its resource becomes the vTPM state key), and
- * the vTPM (libtpms, memory-backed NV) when the machine was configured with
- * one. With a KBS configured and no key released, the vTPM stays off: the
- * guest gets no vTPM rather than one whose state is not the one it had.
+ * the vTPM (libtpms) when the machine was configured with one: its NV in
+ * memory, or in the persistent encrypted store in a directory (nv_file.c),
+ * keyed from a configured secret or the KBS-released key. With a KBS
+ * configured and no key released, the vTPM stays off: the guest gets no
+ * vTPM rather than one whose state is not the one it had.
  */
 #include <string.h>
 
@@ -19,14 +21,57 @@
 #include "svsm/services.h"
 #include "svsm/vtpm.h"
 #include "svsm/vtpm_key.h"
+#include "svsm/vtpm_store.h"
 #include "abi/snp_secrets.h"
 #include "../kbs/sock.h"
 #include "internal.h"
+#include "nv_file.h"
 
 #define KBS_TIMEOUT_MS 30000
 
 static bool attest_on;
 static struct vtpm_nv_mem *nv;
+static struct vtpm_store *store;
+static struct nv_file *store_file;
+
+struct sim_vtpm_state svsm_sim_vtpm_state;
+
+/*
+ * The persistent store in svsm_sim_vtpm_state.dir; false if refused. Its
+ * key comes from the configured secret, or without one from the key a
+ * KBS released at boot (vtpm_state_key_set(), svsm/vtpm_key.h).
+ */
+static bool open_store(struct vtpm_nv_ops *ops)
+{
+	const struct sim_vtpm_state *s = &svsm_sim_vtpm_state;
+	const struct vtpm_state_key *released = vtpm_state_key();
+	struct vtpm_state_key key;
+
+	if (s->secret == NULL && released != NULL) {
+		key = *released;
+	} else if (vtpm_state_key_derive(s->secret, s->secret_len, &key) != 0) {
+		pr_err("vtpm state: the key is unusable (at least %u bytes)\n",
+		       VTPM_STATE_SECRET_MIN);
+		return false;
+	}
+	store = nv_file_open(s->dir, &key, &store_file);
+	memset(&key, 0, sizeof(key));
+	if (store == NULL) {
+		return false;
+	}
+	vtpm_store_ops(store, ops);
+	return true;
+}
+
+/** See internal.h. */
+bool svsm_sim_vtpm_store_stats(struct vtpm_store_stats *out)
+{
+	if (store == NULL) {
+		return false;
+	}
+	vtpm_store_stats(store, out);
+	return true;
+}
 
 const struct svsm_sim_kbs *svsm_sim_kbs_boot;
 static struct svsm_sim_kbs_result kbs_result;
@@ -136,12 +181,19 @@ void svsm_services_init(const struct svsm_boot_info *info)
 		pr_notice("services: no vTPM state key: the vTPM stays off\n");
 		return;
 	}
-	nv = vtpm_nv_mem_create();
-	if (nv == NULL) {
-		pr_notice("services: no memory for the vTPM's NV store\n");
-		return;
+	if (svsm_sim_vtpm_state.dir != NULL) {
+		if (!open_store(&ops)) {
+			return;
+		}
+	} else {
+		nv = vtpm_nv_mem_create();
+		if (nv == NULL) {
+			pr_notice("services: no memory for the vTPM's NV "
+				  "store\n");
+			return;
+		}
+		vtpm_nv_mem_ops(nv, &ops);
 	}
-	vtpm_nv_mem_ops(nv, &ops);
 	if (vtpm_init(&ops) != 0) {
 		pr_notice("services: the vTPM did not start\n");
 	}
@@ -160,6 +212,11 @@ void svsm_services_fini(void)
 	if (nv != NULL) {
 		vtpm_nv_mem_destroy(nv);
 		nv = NULL;
+	}
+	if (store != NULL) {
+		nv_file_close(store_file, store);
+		store = NULL;
+		store_file = NULL;
 	}
 	vtpm_state_key_clear();
 	if (kbs_secret_slot() != NULL) {

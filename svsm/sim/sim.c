@@ -24,6 +24,7 @@
 #include "svsm/reboot.h"
 #include "svsm/services.h"
 #include "svsm/sim.h"
+#include "svsm/vtpm.h"
 #include "machine/machine.h"
 #include "psp/psp.h"
 #include "internal.h"
@@ -225,6 +226,11 @@ static struct svsm_sim *create(const struct svsm_sim_config *cfg,
 	}
 	sim->svsm_base = c.guest_mem_bytes - svsm_size;
 	sim->ca_gpa[0] = SIM_GUEST_CA_GPA;
+	svsm_sim_vtpm_state = (struct sim_vtpm_state){
+		.dir = c.vtpm_state_dir,
+		.secret = c.vtpm_state_secret,
+		.secret_len = c.vtpm_state_secret_len,
+	};
 	svsm_sim_kbs_boot = kbs;
 	if (launch_svsm(sim, &c, opt != NULL ? opt : &defaults, svsm_size) !=
 		    0 ||
@@ -243,6 +249,12 @@ static struct svsm_sim *create(const struct svsm_sim_config *cfg,
 		goto out_destroy;
 	}
 	svsm_sim_kbs_boot = NULL;
+	/* A persistent state that was refused fails the boot: the guest
+	 * must never get a fresh TPM in place of its own. */
+	if (c.vtpm && c.vtpm_state_dir != NULL && kbs == NULL &&
+	    !vtpm_running()) {
+		goto out_destroy;
+	}
 	return sim;
 
 out_destroy:
@@ -257,6 +269,13 @@ out_free:
 	free(sim->ca_gpa);
 	free(sim);
 	return NULL;
+}
+
+/** See sim.h: the platform resets the TPM, as a power cycle does. */
+int svsm_sim_vtpm_reset(struct svsm_sim *sim)
+{
+	(void)sim;
+	return vtpm_running() ? vtpm_reset() : -1;
 }
 
 /** Tear the machine down; the SVSM's allocator forgets its region. */

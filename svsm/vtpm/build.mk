@@ -12,3 +12,9 @@ VTPM_LDLIBS := -ltpms -lcrypto
 svsm-hosted-y += svsm/vtpm/state_key.c
 svsm-kernel-y += svsm/vtpm/state_key.c
 $(call objs,kernel,svsm/vtpm/state_key.c): EXTRA_CFLAGS += $(KERNEL_SYSINC)
+# The persistent, encrypted NV store (svsm/vtpm_store.h) over a medium
+# given as ops: common code; the hosted file medium is svsm/sim/nv_file.c.
+svsm-vtpm-store-y := svsm/vtpm/nv_store.c svsm/vtpm/state_key.c
+svsm-hosted-y += svsm/vtpm/nv_store.c
+svsm-kernel-y += svsm/vtpm/nv_store.c
+$(call objs,kernel,svsm/vtpm/nv_store.c): EXTRA_CFLAGS += $(KERNEL_SYSINC)

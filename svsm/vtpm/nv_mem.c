@@ -120,6 +120,37 @@ void vtpm_nv_mem_destroy(struct vtpm_nv_mem *mem)
 	kfree(mem);
 }
 
+/** The blob `name` in place (valid until it changes), or NULL. */
+const uint8_t *vtpm_nv_mem_peek(struct vtpm_nv_mem *mem, const char *name,
+				size_t *len)
+{
+	struct nv_blob *b = nv_find(mem, name);
+
+	if (b == NULL) {
+		return NULL;
+	}
+	*len = b->len;
+	return b->data;
+}
+
+/** Call `fn` on every blob until it returns non-zero; returns that. */
+int vtpm_nv_mem_each(struct vtpm_nv_mem *mem,
+		     int (*fn)(void *ctx, const char *name, const uint8_t *data,
+			       size_t len),
+		     void *ctx)
+{
+	struct nv_blob *b;
+	int rc;
+
+	for (b = mem->blobs; b != NULL; b = b->next) {
+		rc = fn(ctx, b->name, b->data, b->len);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
 /** Point `ops` at `mem`. */
 void vtpm_nv_mem_ops(struct vtpm_nv_mem *mem, struct vtpm_nv_ops *ops)
 {

@@ -6,15 +6,8 @@
 # a benchmark of one attestation (the optimised build).
 
 # svsm-sim built with ASan+UBSan, as every hosted test runs the SVSM.
-KBS_SIM_ASAN := $(BUILD)/tests/kbs/svsm-sim-asan
-KBS_SIM_ASAN_OBJS = $(call objs,asan,svsm/sim/console.c \
-	svsm/sim/console_services.c svsm/sim/console_kbs.c)
-
-$(KBS_SIM_ASAN): $$(KBS_SIM_ASAN_OBJS) $(ASAN_LIB)
-	$(call msg,LD,$@)
-	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(ASAN_FLAGS) -o $@ $(KBS_SIM_ASAN_OBJS) $(ASAN_LIB) \
-		$(SIM_LDLIBS)
+# (svsm/sim/build.mk makes it, with the console's full source list)
+KBS_SIM_ASAN := $(SIM_CONSOLE_ASAN)
 
 CHECK_TARGETS += test-kbs
 HELP += test-kbs|bats: the SVSM attests to the test KBS via kbs-proxy; every failure case

@@ -32,8 +32,8 @@ snp-guest-y := tests/snp-guest/boot.S tests/snp-guest/main.c \
 	       tests/snp-guest/svsm.c tests/snp-guest/uart.c \
 	       tests/snp-guest/checks_core.c tests/snp-guest/checks_vcpu.c \
 	       tests/snp-guest/checks_vtpm.c tests/snp-guest/checks_attest.c \
-	       tests/snp-guest/sha512.c tests/snp-guest/mssim.c \
-	       tests/snp-guest/bridge.c tests/snp-guest/tpm_bridge.c \
+	       tests/snp-guest/sha512.c svsm/sim/mssim.c \
+	       tests/snp-guest/bridge.c svsm/sim/tpm_bridge.c \
 	       svsm/lib/string.c svsm/lib/printf.c svsm/sim/tpm2_cmds.c \
 	       svsm/sim/vtpm_cases.c svsm/sim/core_cases.c \
 	       svsm/attest/manifest.c
@@ -64,8 +64,8 @@ snp-guest: $(SNP_GUEST_ELF)
 
 # Hosted: the mssim parser, the bridge's answers and SHA-512 (cmocka,
 # ASan+UBSan).
-SNP_GUEST_TEST_SRCS := tests/snp-guest/mssim_test.c tests/snp-guest/mssim.c \
-		       tests/snp-guest/tpm_bridge.c \
+SNP_GUEST_TEST_SRCS := tests/snp-guest/mssim_test.c svsm/sim/mssim.c \
+		       svsm/sim/tpm_bridge.c \
 		       tests/snp-guest/sha512.c svsm/sim/tpm2_cmds.c \
 		       svsm/sim/vtpm_cases.c
 SNP_GUEST_TEST_OBJS = $(call objs,asan,$(SNP_GUEST_TEST_SRCS))
@@ -82,8 +82,7 @@ $(SNP_GUEST_TEST_BIN): $$(SNP_GUEST_TEST_OBJS)
 
 # svsm-tpm-bridge-sim: the bridge over TCP and libsvsm-sim (ASan+UBSan),
 # for tpm2-tools without the SNP stack (tests/snp-guest/tpm.bats).
-TPM_BRIDGE_SIM_SRCS := tests/snp-guest/tpm_bridge_sim.c \
-		       tests/snp-guest/tpm_bridge.c tests/snp-guest/mssim.c
+TPM_BRIDGE_SIM_SRCS := tests/snp-guest/tpm_bridge_sim.c
 TPM_BRIDGE_SIM_OBJS = $(call objs,asan,$(TPM_BRIDGE_SIM_SRCS))
 TPM_BRIDGE_SIM := $(BUILD)/tests/snp-guest/svsm-tpm-bridge-sim
 
@@ -97,7 +96,7 @@ $(TPM_BRIDGE_SIM): $$(TPM_BRIDGE_SIM_OBJS) $(ASAN_LIB)
 		$(SIM_LDLIBS)
 
 # libFuzzer over the same parser; the seed corpus is tests/snp-guest/corpus.
-SNP_GUEST_FUZZ_SRCS := tests/snp-guest/fuzz_mssim.c tests/snp-guest/mssim.c \
+SNP_GUEST_FUZZ_SRCS := tests/snp-guest/fuzz_mssim.c svsm/sim/mssim.c \
 		       svsm/sim/vtpm_cases.c
 SNP_GUEST_FUZZ_OBJS = $(call objs,fuzz,$(SNP_GUEST_FUZZ_SRCS))
 SNP_GUEST_FUZZ_BIN := $(BUILD)/tests/snp-guest/fuzz-mssim

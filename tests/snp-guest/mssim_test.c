@@ -222,6 +222,24 @@ static void word_frames(void **state)
 	}
 }
 
+/** Confirm which command numbers the simulator protocol has. */
+static void commands_known(void **state)
+{
+	static const uint32_t known[] = { 1,  2,  8,  11, 12, 15, 17,
+					  18, 20, 21, 25, 26, 30 };
+	static const uint32_t unknown[] = { 0,	19, 22,	    24,	       27,
+					    29, 31, 0x8000, 0xDEADBEEF };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		assert_true(mssim_command_known(known[i]));
+	}
+	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		assert_false(mssim_command_known(unknown[i]));
+	}
+}
+
 /** Confirm which platform commands are acknowledged, forwarded, refused. */
 static void platform_actions(void **state)
 {
@@ -442,6 +460,7 @@ int main(void)
 		cmocka_unit_test(bad_sizes_skipped),
 		cmocka_unit_test(huge_size_resets),
 		cmocka_unit_test(word_frames),
+		cmocka_unit_test(commands_known),
 		cmocka_unit_test(platform_actions),
 		cmocka_unit_test(vtpm_response_checked),
 		cmocka_unit_test(bridge_answers),

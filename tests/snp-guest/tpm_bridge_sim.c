@@ -9,9 +9,7 @@
  * (ignored here). It prints "ready" once listening and exits 0 after a
  * STOP.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,15 +17,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "abi/snp_secrets.h"
-#include "abi/svsm_call.h"
-#include "abi/svsm_core.h"
-#include "abi/svsm_result.h"
 #include "abi/svsm_vtpm.h"
 #include "svsm/sim.h"
 #include "tpm_bridge.h"
-
-#define PAGE_GPA 0x210000ULL /* the VTPM_CMD buffer */
+#include "tpm_host.h"
 
 struct sim_ctx {
 	struct svsm_sim *sim;
@@ -56,69 +49,11 @@ static void put(void *opaque, const uint8_t *b, size_t n)
 static uint32_t vtpm_cmd(void *opaque, uint8_t *page)
 {
 	struct sim_ctx *c = opaque;
-	struct svsm_sim_regs r = {
-		.rax = SVSM_CALL(SVSM_PROTOCOL_VTPM, SVSM_VTPM_CMD),
-		.rcx = PAGE_GPA,
-	};
-	uint8_t *g =
-		svsm_sim_guest_ptr(c->sim, PAGE_GPA, SVSM_VTPM_BUFFER_SIZE);
 
-	memcpy(g, page, SVSM_VTPM_BUFFER_SIZE);
-	if (svsm_sim_call(c->sim, 0, &r) != 0) {
-		return 0xFFFFFFFFU;
-	}
-	memcpy(page, g, SVSM_VTPM_BUFFER_SIZE);
-	return (uint32_t)r.rax;
+	return tpm_host_vtpm_cmd(c->sim, page);
 }
 
 static const struct tpm_bridge_ops ops = { .put = put, .vtpm_cmd = vtpm_cmd };
-
-/* Validate the buffer page as a guest would (PVALIDATE list at CA + 8). */
-static int validate_page(struct svsm_sim *sim, uint64_t *bitmap)
-{
-	const struct snp_secrets_page *s =
-		svsm_sim_guest_ptr(sim, svsm_sim_secrets_gpa(sim), sizeof(*s));
-	struct svsm_list_hdr hdr = { .entry_count = 1 };
-	uint64_t e = SVSM_PVAL_ENTRY(PAGE_GPA, SVSM_PVAL_SIZE_4K, true, false);
-	uint8_t *list = svsm_sim_guest_ptr(sim, s->svsm_caa + 8, 16);
-	struct svsm_sim_regs r = {
-		.rax = SVSM_CALL(SVSM_PROTOCOL_CORE, SVSM_CORE_PVALIDATE),
-		.rcx = s->svsm_caa + 8,
-	};
-
-	memcpy(list, &hdr, sizeof(hdr));
-	memcpy(list + sizeof(hdr), &e, sizeof(e));
-	if (svsm_sim_call(sim, 0, &r) != 0 || (uint32_t)r.rax != SVSM_SUCCESS) {
-		return -1;
-	}
-	r = (struct svsm_sim_regs){ .rax = SVSM_CALL(SVSM_PROTOCOL_VTPM,
-						     SVSM_VTPM_QUERY) };
-	if (svsm_sim_call(sim, 0, &r) != 0 || (uint32_t)r.rax != SVSM_SUCCESS) {
-		return -1;
-	}
-	*bitmap = r.rcx;
-	return 0;
-}
-
-static int listen_on(unsigned port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-	    bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-	    listen(fd, 1) != 0) {
-		perror("svsm-tpm-bridge-sim: listen");
-		if (fd >= 0) {
-			close(fd);
-		}
-		return -1;
-	}
-	return fd;
-}
 
 /* Serve clients one after the other until STOP; 0 then, 1 on an error. */
 static int serve(struct tpm_bridge *b, struct sim_ctx *c, int lfd)
@@ -176,11 +111,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	c.sim = svsm_sim_create(&cfg);
-	if (c.sim == NULL || validate_page(c.sim, &bitmap) != 0) {
+	if (c.sim == NULL || tpm_host_attach(c.sim, &bitmap) != 0) {
 		fprintf(stderr, "svsm-tpm-bridge-sim: no vTPM\n");
 		return 1;
 	}
-	lfd = listen_on((unsigned)port);
+	lfd = tpm_host_listen((unsigned)port, 1);
 	if (lfd < 0) {
 		return 1;
 	}

@@ -59,3 +59,19 @@ HELP += bench-vtpm|vTPM commands: protocol and service vs raw libtpms vs swtpm, 
 # The TPM command builders live with the harness (svsm/sim/tpm2_cmds.h).
 $(call objs,hosted,tests/vtpm/bench_vtpm.c tests/vtpm/bench_vtpm_proto.c tests/vtpm/bench_measure.c): \
 	EXTRA_CFLAGS += -I$(SRCDIR)/svsm/sim
+
+# The persistent vTPM store over a modelled disk (cmocka, ASan+UBSan).
+store-test-srcs := tests/vtpm/store_test.c svsm/sim/log.c
+STORE_TEST_BIN := $(BUILD)/tests/vtpm/test-vtpm-store
+
+$(STORE_TEST_BIN): $$(call objs,asan,$$(svsm-mm-y) $$(svsm-vtpm-y) $$(svsm-vtpm-store-y) $$(store-test-srcs))
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(ASAN_FLAGS) $^ -o $@ -lcmocka $(VTPM_LDLIBS) -lpthread
+
+.PHONY: test-vtpm-store
+test-vtpm-store: $(STORE_TEST_BIN)
+	$(Q)$(STORE_TEST_BIN)
+
+CHECK_TARGETS += test-vtpm-store
+HELP += test-vtpm-store|the persistent vTPM store: every write and sync failed then a crash, tampering, truncation, wrong key, delta sizes

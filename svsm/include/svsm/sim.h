@@ -44,6 +44,17 @@ struct svsm_sim_config {
 	uint64_t guest_mem_bytes; /* guest RAM, 2 MiB multiple */
 	unsigned vcpus;		  /* vCPUs; APIC IDs 0 .. vcpus - 1 */
 	bool vtpm;		  /* start the vTPM service */
+	/**
+	 * Persistent vTPM state (svsm/vtpm_store.h): NULL keeps it in
+	 * memory; otherwise DIR/vtpm.state, made if absent, encrypted with
+	 * a key derived from `vtpm_state_secret` (at least 16 bytes) as
+	 * from a KBS-released secret (svsm/vtpm_key.h); with no secret, the
+	 * key a KBS released at boot. A state that cannot be opened
+	 * (damaged, tampered, another key, no key) fails the boot.
+	 */
+	const char *vtpm_state_dir;
+	const uint8_t *vtpm_state_secret;
+	size_t vtpm_state_secret_len;
 };
 
 /** What the SVSM's KBS client did at boot (never the secret itself). */
@@ -103,6 +114,13 @@ struct svsm_sim *
 svsm_sim_create_with(const struct svsm_sim_config *cfg,
 		     const struct svsm_sim_launch_options *opt);
 void svsm_sim_destroy(struct svsm_sim *sim);
+
+/**
+ * TPM platform reset, as a power cycle or a VM reset does it: _TPM_Init
+ * runs again, so the guest's TPM2_Startup(CLEAR) works and PCRs start
+ * over; NV indices and persistent objects stay. 0, or -1 (no vTPM).
+ */
+int svsm_sim_vtpm_reset(struct svsm_sim *sim);
 
 /** The guest's view of its memory; NULL outside it. */
 void *svsm_sim_guest_ptr(struct svsm_sim *sim, uint64_t gpa, size_t len);

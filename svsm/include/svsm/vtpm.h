@@ -8,8 +8,8 @@
  * itself. `vtpm_reset()` re-runs _TPM_Init (a platform reset, e.g. a guest
  * reboot) so TPM2_Startup(CLEAR) works again; NV contents survive.
  *
- * NV state goes through `struct vtpm_nv_ops`: a memory-backed store is
- * provided (`vtpm_nv_mem_*`); persistence can back it with a disk later.
+ * NV state goes through `struct vtpm_nv_ops`: a memory-backed store
+ * (`vtpm_nv_mem_*`) and a persistent, encrypted one (svsm/vtpm_store.h).
  *
  * libtpms is a single global engine, so there is one vTPM per SVSM.
  */
@@ -88,3 +88,11 @@ struct vtpm_nv_mem *vtpm_nv_mem_create(void);
 void vtpm_nv_mem_destroy(struct vtpm_nv_mem *mem);
 /** Fill `ops` to use `mem`. */
 void vtpm_nv_mem_ops(struct vtpm_nv_mem *mem, struct vtpm_nv_ops *ops);
+/** Blob `name` in place (valid until it changes; `*len` set), or NULL. */
+const uint8_t *vtpm_nv_mem_peek(struct vtpm_nv_mem *mem, const char *name,
+				size_t *len);
+/** Call `fn` on each blob until it returns non-zero; returns that or 0. */
+int vtpm_nv_mem_each(struct vtpm_nv_mem *mem,
+		     int (*fn)(void *ctx, const char *name, const uint8_t *data,
+			       size_t len),
+		     void *ctx);

@@ -4,7 +4,8 @@
  * stream in (both channels' commands, see mssim.h), VTPM_CMD calls and
  * mssim answers out. The SNP guest runs it over COM2 and SVSM calls; the
  * hosted svsm-tpm-bridge-sim runs the same code over a TCP socket and
- * libsvsm-sim, so tpm2-tools can be tested against it without the stack.
+ * libsvsm-sim, so tpm2-tools can be tested against it without the stack,
+ * and `svsm-sim tpm-server` serves one per client connection.
  */
 #pragma once
 
@@ -20,6 +21,12 @@ struct tpm_bridge_ops {
 	void (*put)(void *ctx, const uint8_t *b, size_t n);
 	/** VTPM_CMD on `page` (SVSM_VTPM_BUFFER_SIZE bytes): RAX[31:0]. */
 	uint32_t (*vtpm_cmd)(void *ctx, uint8_t *page);
+	/**
+	 * Optional (NULL: mssim_platform_action() decides): a platform
+	 * command the transport serves itself, e.g. power off and on as a
+	 * TPM platform reset. True with `*answer` set if it did.
+	 */
+	bool (*platform)(void *ctx, uint32_t command, uint32_t *answer);
 };
 
 enum tpm_bridge_result {

@@ -26,6 +26,15 @@ void mssim_init(struct mssim_parser *p)
 	p->state = ST_COMMAND;
 }
 
+bool mssim_command_known(uint32_t command)
+{
+	return (command >= MSSIM_SIGNAL_POWER_ON &&
+		command <= MSSIM_SIGNAL_RESTART) ||
+	       command == MSSIM_SESSION_END || command == MSSIM_STOP ||
+	       command == 25U || command == MSSIM_ACT_GET_SIGNALED ||
+	       command == 30U; /* response sizes, test failure mode */
+}
+
 static void restart(struct mssim_parser *p)
 {
 	p->state = ST_COMMAND;

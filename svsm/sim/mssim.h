@@ -81,6 +81,9 @@ struct mssim_parser {
 };
 
 void mssim_init(struct mssim_parser *p);
+
+/** True for a command number the simulator protocol has. */
+bool mssim_command_known(uint32_t command);
 /** Consume one byte; returns what, if anything, is now complete. */
 enum mssim_event mssim_feed(struct mssim_parser *p, uint8_t byte);
 
