@@ -331,11 +331,15 @@ int main(int argc, char **argv)
 			cfg.vcpus = (unsigned)num(argv[++i]);
 		} else if (strcmp(argv[i], "--ark-out") == 0 && i + 1 < argc) {
 			ark_out = argv[++i];
+		} else if (strcmp(argv[i], "--state") == 0 && i + 1 < argc) {
+			/* Persistent vTPM state; its key is the KBS's. */
+			cfg.vtpm_state_dir = argv[++i];
 		} else {
 			fprintf(stderr,
 				"usage: svsm-sim [-v] [--mem MiB] [--vcpus N] "
 				"[--no-vtpm] [--ark-out FILE] [command ...]\n"
-				"       svsm-sim [options] kbs --url URL "
+				"       svsm-sim [options] [--state DIR] kbs "
+				"--url URL "
 				"--resource REPO/TYPE/TAG ...\n");
 			return 2;
 		}

@@ -14,8 +14,11 @@
  * from the image (a test KBS reads its allowlist from such a file).
  * Without --proxy it starts tools/kbs-proxy (beside svsm-sim, or
  * $SVSM_KBS_PROXY) on one end of a socket pair; with --proxy it connects to
- * a running proxy at ADDR:PORT. Exit status 0 if the resource was
- * released, 1 otherwise, 2 for usage errors.
+ * a running proxy at ADDR:PORT. With `svsm-sim --state DIR kbs ...` the
+ * released resource is also the key of the persistent vTPM state in DIR:
+ * made on first use, opened later, refused (the vTPM stays off) when the
+ * key does not open it. Exit status 0 if the resource was released (and,
+ * with --state, opened the state), 1 otherwise, 2 for usage errors.
  */
 #include <arpa/inet.h>
 #include <limits.h>
@@ -249,8 +252,20 @@ int console_kbs(const struct svsm_sim_config *cfg, int argc, char **argv,
 		fprintf(stderr, "svsm-sim: the SVSM did not boot\n");
 	} else if (console_write_ark(sim, ark_out) == 0 &&
 		   svsm_sim_kbs_result(sim, &r) == 0) {
-		print_result(&r, a.stats, vtpm_offered(sim));
+		bool vtpm = vtpm_offered(sim);
+
+		print_result(&r, a.stats, vtpm);
 		status = r.status == 0 && r.vtpm_key ? 0 : 1;
+		/* A persistent state the released key cannot open stays
+		 * closed: the guest gets no vTPM, never a fresh one. */
+		if (status == 0 && cfg->vtpm_state_dir != NULL && !vtpm) {
+			fprintf(stderr,
+				"svsm-sim: kbs: the vTPM state in %s does not "
+				"open with the released key: the vTPM stays "
+				"off\n",
+				cfg->vtpm_state_dir);
+			status = 1;
+		}
 	}
 	svsm_sim_destroy(sim);
 	close(kbs.fd);

@@ -28,6 +28,44 @@ teardown() {
 	grep -q "resource: released default/vtpm/key" "$KBS_LOG"
 }
 
+@test "the released key makes, then reopens the vTPM state; another key is refused" {
+	local state=$T/state first
+	start_kbs
+	run "$SVSM_SIM" --state "$state" -v kbs --measurement-out "$T/allow" \
+		--resource default/vtpm/key --url "$KBS_URL"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"vtpm state: $state/vtpm.state: new, empty"* ]]
+	[[ "$output" == *"vtpm: on"* ]]
+	[ -s "$state/vtpm.state" ]
+	# the state is sealed: the secret's bytes are not in it
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read()
+sys.exit(open(sys.argv[2], "rb").read() in d)' "$state/vtpm.state" "$T/secret.bin"
+	first=$(sha256sum <"$state/vtpm.state")
+	# the same KBS key opens it again, without making a new TPM
+	run "$SVSM_SIM" --state "$state" -v kbs --measurement-out "$T/allow" \
+		--resource default/vtpm/key --url "$KBS_URL"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"new, empty"* ]]
+	[[ "$output" == *"vtpm: on"* ]]
+	# a KBS that releases another key: refused, the state left as it was
+	kill "$KBS_PID"
+	wait "$KBS_PID" 2>/dev/null || true
+	head -c 32 /dev/urandom >"$T/secret.bin"
+	first=$(sha256sum <"$state/vtpm.state")
+	rm -f "$T/kbs.port"
+	start_kbs
+	run "$SVSM_SIM" --state "$state" -v kbs --measurement-out "$T/allow" \
+		--resource default/vtpm/key --url "$KBS_URL"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"vtpm state: $state/vtpm.state: refused"* ]]
+	[[ "$output" == *"does not open with the released key: the vTPM stays off"* ]]
+	[[ "$output" == *"vtpm: off"* ]]
+	[ "$(sha256sum <"$state/vtpm.state")" = "$first" ]
+}
+
 @test "REPORT_DATA with SHA-512 when the KBS hashes so, refused otherwise" {
 	start_kbs --hash sha512
 	sim_kbs --url "$KBS_URL" --hash sha512
