@@ -2,8 +2,8 @@
 #
 # igvm-build: the C IGVM builder (hosted). `make igvm [GUEST=path]` builds
 # $(O)/svsm.igvm from $(O)/svsm.elf and the guest: GUEST defaults to the
-# test guest $(O)/snp-guest.elf when it exists (an ELF or an OVMF image);
-# GUEST= (empty) builds without a guest. IGVM_FLAGS passes more options
+# test guest $(O)/snp-guest.elf, built first (tests/snp-guest); GUEST=path
+# packs another ELF or an OVMF image; GUEST= (empty) builds without a guest. IGVM_FLAGS passes more options
 # (e.g. --entry while the kernel lacks its SVSM note).
 
 ifndef TOOLS_IGVM_BUILD_MK
@@ -20,7 +20,7 @@ IGVM_BUILD_SRCS := tools/igvm-build/main.c tools/igvm-build/builder.c \
                    $(IGVM_TOOL_SRCS)
 IGVM_BUILD := $(BUILD)/bin/igvm-build
 IGVM_IMAGE := $(BUILD)/svsm.igvm
-GUEST ?= $(wildcard $(BUILD)/snp-guest.elf)
+GUEST ?= $(BUILD)/snp-guest.elf
 IGVM_FLAGS ?=
 
 $(call objs,hosted,$(IGVM_BUILD_SRCS)): EXTRA_CFLAGS += $(IGVM_TOOL_INC)
