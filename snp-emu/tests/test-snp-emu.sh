@@ -16,12 +16,23 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 # scenario NAME IGVM EXPECTED_STATUS PATTERN [RUN ARGS...]
+# A run that ends in the known intermittent VMPL2 triple fault (plan item
+# EMU-1) is shown and run once more; any other failure counts at once.
 scenario() {
 	name=$1 igvm=$2 want=$3 pattern=$4
 	shift 4
-	status=0
-	"$run" --timeout 90 "$@" "$emu" "$dir/payload-$igvm.igvm" >"$log" 2>&1 ||
-		status=$?
+	for attempt in 1 2; do
+		status=0
+		"$run" --timeout 90 "$@" "$emu" "$dir/payload-$igvm.igvm" \
+			>"$log" 2>&1 || status=$?
+		if [ "$attempt" = 1 ] && [ "$status" != "$want" ] &&
+			grep -q "VMPL2: shutdown (triple fault)" "$log"; then
+			echo "note $name: the VMPL2 triple fault of EMU-1; once more:"
+			sed 's/^/    | /' "$log"
+			continue
+		fi
+		break
+	done
 	if [ "$status" = "$want" ] && grep -q -- "$pattern" "$log" &&
 		! grep -q "BUG:\|panic:" "$log"; then
 		echo "ok   $name"

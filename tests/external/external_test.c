@@ -83,7 +83,10 @@ static uint64_t rd64(uint64_t gpa)
 
 int main(void)
 {
-	struct svsm_sim_config cfg = { 64ULL << 20, 2, false };
+	/* Designated: the config grows fields (persistent vTPM state). */
+	struct svsm_sim_config cfg = { .guest_mem_bytes = 64ULL << 20,
+				       .vcpus = 2,
+				       .vtpm = false };
 	const uint64_t page = 4ULL << 20;
 	const uint64_t vmsa = page + 0x11000, ap_ca = page + 0x12000;
 	uint8_t *p;
