@@ -20,7 +20,7 @@
 #include <kernel/ktest.h>
 #include <kernel/platform.h>
 #include <kernel/sched.h>
-#include <kernel/secrets.h>
+#include <svsm/secrets.h>
 #include <x86/time.h>
 #include <svsm/log.h>
 

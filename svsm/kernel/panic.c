@@ -14,46 +14,13 @@
 
 #include <kernel/console.h>
 #include <kernel/platform.h>
-#include <kernel/secrets.h>
+#include <svsm/secrets.h>
 #include <x86/asm.h>
 #include <x86/desc.h>
 #include <x86/smp.h>
 #include <svsm/log.h>
 
-#define SECRETS_MAX 8
-
-/** A registered secret. */
-struct secret {
-	void *ptr;
-	size_t len;
-};
-
-static struct secret secrets[SECRETS_MAX];
-static unsigned int secret_count;
 static atomic_flag panicking = ATOMIC_FLAG_INIT;
-
-/** Remember a secret for the panic path; false if the table is full. */
-bool secrets_register(void *ptr, size_t len)
-{
-	if (secret_count == SECRETS_MAX) {
-		return false;
-	}
-	secrets[secret_count].ptr = ptr;
-	secrets[secret_count].len = len;
-	secret_count++;
-	return true;
-}
-
-/** Zero every registered secret; returns how many were wiped. */
-unsigned int secrets_wipe(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < secret_count; i++) {
-		memzero_explicit(secrets[i].ptr, secrets[i].len);
-	}
-	return secret_count;
-}
 
 /** Wipe secrets, stop the other CPUs, report and halt (see log.h). */
 _Noreturn void panic(const char *fmt, ...)

@@ -7,7 +7,7 @@
 
 svsm-common-y += svsm/core/boot.c svsm/core/guest.c svsm/core/physmap.c \
 		 svsm/core/request.c svsm/core/vcpu.c svsm/core/once.c \
-		 svsm/core/reboot.c svsm/core/valmap.c \
+		 svsm/core/reboot.c svsm/core/valmap.c svsm/core/secrets.c \
 		 svsm/proto/dispatch.c svsm/proto/result.c svsm/proto/core.c \
 		 svsm/proto/core_pvalidate.c svsm/proto/core_vcpu.c \
 		 svsm/proto/core_mem.c \

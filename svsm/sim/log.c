@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <string.h>
-
 #include "svsm/log.h"
 #include "svsm/secrets.h"
 
@@ -39,37 +37,6 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vprintf(level, fmt, ap);
 	va_end(ap);
-}
-
-#define SECRETS_MAX 16
-
-static struct {
-	void *ptr;
-	size_t len;
-} secrets[SECRETS_MAX];
-static unsigned int secret_count;
-
-/** Remember a secret for the panic path (see svsm/secrets.h). */
-bool secrets_register(void *ptr, size_t len)
-{
-	if (secret_count == SECRETS_MAX) {
-		return false;
-	}
-	secrets[secret_count].ptr = ptr;
-	secrets[secret_count].len = len;
-	secret_count++;
-	return true;
-}
-
-/** Zero every registered secret (see svsm/secrets.h). */
-unsigned int secrets_wipe(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < secret_count; i++) {
-		explicit_bzero(secrets[i].ptr, secrets[i].len);
-	}
-	return secret_count;
 }
 
 /** Wipe the registered secrets (KBS resource, vTPM state key), report, abort. */

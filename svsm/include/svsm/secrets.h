@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Secrets the panic path wipes before it reports: common code registers
- * its long-lived secret buffers (the KBS resource slot, the vTPM state
- * key) here. Each build provides these: the kernel's panic.c (the same
- * functions as <kernel/secrets.h>) and the hosted build's svsm/sim/log.c.
+ * Secrets every panic path wipes before it prints anything or halts: the
+ * VMPCKs of the SNP secrets page, the KBS resource slot, the vTPM state
+ * key. The registry is svsm/core/secrets.c, shared by the kernel and the
+ * hosted build.
  */
 #pragma once
 

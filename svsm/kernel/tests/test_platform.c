@@ -9,7 +9,7 @@
 #include <kernel/boot.h>
 #include <kernel/ktest.h>
 #include <kernel/platform.h>
-#include <kernel/secrets.h>
+#include <svsm/secrets.h>
 
 KTEST(platform_classify_probes)
 {

@@ -20,6 +20,7 @@
 #include "svsm/once.h"
 #include "svsm/physmap.h"
 #include "svsm/proto.h"
+#include "svsm/secrets.h"
 #include "svsm/snp.h"
 #include "svsm/vcpu.h"
 #include "proto/internal.h"
@@ -624,6 +625,76 @@ static void deposit_map_lookups(void **state)
 	free(guest);
 }
 
+#define SECRET_THREADS 4
+#define SECRET_TRIES 8
+
+struct secret_thread {
+	unsigned char buf[SECRET_TRIES][32];
+	unsigned int registered;
+};
+
+static void *register_secrets(void *arg)
+{
+	struct secret_thread *t = arg;
+	unsigned int i;
+
+	for (i = 0; i < SECRET_TRIES; i++) {
+		memset(t->buf[i], 0xa5, sizeof(t->buf[i]));
+		if (secrets_register(t->buf[i], sizeof(t->buf[i]))) {
+			t->registered++;
+		}
+	}
+	return NULL;
+}
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+	while (n--) {
+		if (*p++ != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Threads racing to register more secrets than the table holds: every
+ * slot goes to exactly one caller, the rest are refused, and one wipe
+ * zeroes exactly the registered buffers.
+ */
+static void secrets_registry_races_and_wipes(void **state)
+{
+	static struct secret_thread threads[SECRET_THREADS];
+	pthread_t tid[SECRET_THREADS];
+	unsigned int before = secrets_wipe();
+	unsigned int total = 0, zeroed = 0, i, j;
+
+	(void)state;
+	for (i = 0; i < SECRET_THREADS; i++) {
+		assert_int_equal(pthread_create(&tid[i], NULL, register_secrets,
+						&threads[i]),
+				 0);
+	}
+	for (i = 0; i < SECRET_THREADS; i++) {
+		assert_int_equal(pthread_join(tid[i], NULL), 0);
+		total += threads[i].registered;
+	}
+	/* The table holds 16; four threads asked for 32. */
+	assert_int_equal(before + total, 16);
+	assert_int_equal(secrets_wipe(), 16);
+	for (i = 0; i < SECRET_THREADS; i++) {
+		for (j = 0; j < SECRET_TRIES; j++) {
+			if (all_zero(threads[i].buf[j], 32)) {
+				zeroed++;
+			} else {
+				assert_int_equal(threads[i].buf[j][0], 0xa5);
+			}
+		}
+	}
+	assert_int_equal(zeroed, total);
+	assert_false(secrets_register(threads[0].buf[0], 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,6 +721,7 @@ int main(void)
 		cmocka_unit_test_setup(owns_range_except_ca, owner_setup),
 		cmocka_unit_test_setup(owns_range_outside_memory, owner_setup),
 		cmocka_unit_test(deposit_map_lookups),
+		cmocka_unit_test(secrets_registry_races_and_wipes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
