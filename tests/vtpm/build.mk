@@ -2,7 +2,7 @@
 #
 # Unit tests of the vTPM service (cmocka, ASan+UBSan, real libtpms).
 
-vtpm-test-srcs := tests/vtpm/vtpm_test.c svsm/sim/log.c
+vtpm-test-srcs := tests/vtpm/vtpm_test.c svsm/sim/log.c svsm/core/secrets.c
 VTPM_TEST_BIN := $(BUILD)/tests/vtpm/test-vtpm
 
 $(VTPM_TEST_BIN): $$(call objs,asan,$$(svsm-mm-y) $$(svsm-vtpm-y) $$(vtpm-test-srcs))
@@ -36,7 +36,7 @@ HELP += test-psp|tests of the PSP model, guest-request channel and svsm-verify
 
 # Benchmark: raw libtpms vs the vTPM service vs swtpm over TCP (ratios).
 BENCH_VTPM_BIN := $(BUILD)/tests/vtpm/bench-vtpm
-$(BENCH_VTPM_BIN): $$(call objs,hosted,$$(svsm-mm-y) $$(svsm-vtpm-y) tests/vtpm/bench_vtpm.c tests/vtpm/bench_measure.c svsm/sim/tpm2_cmds.c svsm/sim/log.c)
+$(BENCH_VTPM_BIN): $$(call objs,hosted,$$(svsm-mm-y) $$(svsm-vtpm-y) tests/vtpm/bench_vtpm.c tests/vtpm/bench_measure.c svsm/sim/tpm2_cmds.c svsm/sim/log.c svsm/core/secrets.c)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ $(VTPM_LDLIBS)
@@ -61,7 +61,7 @@ $(call objs,hosted,tests/vtpm/bench_vtpm.c tests/vtpm/bench_vtpm_proto.c tests/v
 	EXTRA_CFLAGS += -I$(SRCDIR)/svsm/sim
 
 # The persistent vTPM store over a modelled disk (cmocka, ASan+UBSan).
-store-test-srcs := tests/vtpm/store_test.c svsm/sim/log.c
+store-test-srcs := tests/vtpm/store_test.c svsm/sim/log.c svsm/core/secrets.c
 STORE_TEST_BIN := $(BUILD)/tests/vtpm/test-vtpm-store
 
 $(STORE_TEST_BIN): $$(call objs,asan,$$(svsm-mm-y) $$(svsm-vtpm-y) $$(svsm-vtpm-store-y) $$(store-test-srcs))
