@@ -384,6 +384,22 @@ static void vmgexit(const struct exit_ctx *x)
 	}
 }
 
+/*
+ * EMU-1: QEMU 7.2's multi-threaded TCG sometimes resumes a vCPU after
+ * VMRUN with the L1's state instead of the VMCB's; it then runs the
+ * emulator's code with the guest's NPT and triple-faults at once, at
+ * the VMRUN of svm_run with the L1's page tables. No guest can have that
+ * RIP and CR3 together: the emulator's image is not guest memory.
+ */
+static bool l1_state_leaked(const uint8_t *vmcb)
+{
+	uint64_t cr3;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	return vmcb_get(vmcb, VMCB_RIP) == (uint64_t)svm_run_vmrun &&
+	       (vmcb_get(vmcb, VMCB_CR3) & ~0xFFFULL) == (cr3 & ~0xFFFULL);
+}
+
 /* Serve one #VMEXIT; `vm.lock` is held. */
 static void handle_exit(const struct exit_ctx *x)
 {
@@ -435,6 +451,16 @@ static void handle_exit(const struct exit_ctx *x)
 		__asm__ volatile("sti; nop; cli" : : : "memory");
 		break;
 	case EXIT_SHUTDOWN:
+		if (l1_state_leaked(x->vmcb)) {
+			emu_printf("vCPU %u VMPL%u: EMU-1: QEMU resumed the "
+				   "guest with the L1's own state (its VMRUN "
+				   "RIP and CR3); multi-threaded TCG (--mttcg) "
+				   "loses nested SVM state, run QEMU with "
+				   "-accel tcg,thread=single",
+				   x->mv->apic_id, x->vmpl);
+			dump(x);
+			vm_stop("QEMU lost the guest state (EMU-1)");
+		}
 		stopf(x, "shutdown (triple fault)", code);
 		break;
 	default:

@@ -107,6 +107,8 @@ static inline void vmcb_set(uint8_t *vmcb, unsigned off, uint64_t v)
  * (svm_entry.S).
  */
 void svm_run(uint64_t vmcb_pa, uint64_t *gprs, uint64_t host_pa);
+/** The address of svm_run's VMRUN instruction (the L1's RIP there). */
+extern const uint8_t svm_run_vmrun[];
 
 /** Load a VMSA page into a VMCB's state save area and `gprs`. */
 void svm_vmsa_to_vmcb(const uint8_t *vmsa, uint8_t *vmcb, uint64_t *gprs);

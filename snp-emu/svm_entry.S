@@ -8,7 +8,7 @@
  */
 	.text
 	.code64
-	.globl svm_run
+	.globl svm_run, svm_run_vmrun
 svm_run:
 	.irp r, rbp, rbx, r12, r13, r14, r15	/* callee-saved */
 	push %\r
@@ -36,6 +36,8 @@ svm_run:
 	mov 0x30(%rax), %rsi
 	mov (%rsp), %rax
 	vmload %rax
+	/* run.c knows this RIP: the L1's own, never a guest's (EMU-1). */
+svm_run_vmrun:
 	vmrun %rax
 	vmsave %rax
 	mov 0x10(%rsp), %rax		/* gprs */

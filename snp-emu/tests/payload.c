@@ -71,6 +71,10 @@ void pl_guest_main(void);
 void pl_exception(struct frame *f);
 void pl_ap_entry(void);
 void pl_guest_entry(void);
+void pl_stress_ap_main(void);
+void pl_stress_guest_main(void);
+void pl_stress_ap_entry(void);
+void pl_stress_guest_entry(void);
 
 extern const uint64_t pl_vec_table[];
 extern uint64_t pl_gdt[];
@@ -95,6 +99,10 @@ static uint8_t unvalidated[4096] __attribute__((aligned(4096)));
 static volatile uint64_t vmpl0_secret[512] __attribute__((aligned(4096)));
 static volatile uint32_t ap_alive;
 static uint32_t mode;
+/* smp-stress: vCPU 1's VMPL2 context and what its two contexts count. */
+static uint8_t stress_vmsa[4096] __attribute__((aligned(4096)));
+static uint8_t stress_stack[8192] __attribute__((aligned(16)));
+static volatile uint32_t stress_runs;
 
 static inline struct ctx *self(void)
 {
@@ -693,7 +701,8 @@ static bool grant_guest(void)
 	     a < (uint64_t)(uintptr_t)__image_end; a += 4096) {
 		if (a == (uint64_t)(uintptr_t)vmpl0_secret ||
 		    a == (uint64_t)(uintptr_t)guest_vmsa ||
-		    a == (uint64_t)(uintptr_t)ap_vmsa) {
+		    a == (uint64_t)(uintptr_t)ap_vmsa ||
+		    a == (uint64_t)(uintptr_t)stress_vmsa) {
 			continue;
 		}
 		if (rmpadjust(a, 0, 2 | RMPADJUST_RWX) != 0) {
@@ -739,6 +748,139 @@ static void checks_vmpl2(void)
 		puthex(sh->round_trips);
 		puts_("\n");
 	}
+}
+
+/*
+ * smp-stress: vCPU 1's VMPL0 and VMPL2 hand the vCPU to each other through
+ * RUN_VMPL as fast as they can (two VMGEXITs and two VMSA switches per
+ * round) while the BSP creates and destroys them, again and again, and
+ * makes VMGEXITs of its own meanwhile: VMRUN and #VMEXIT on both L1 CPUs
+ * at once, around AP creation and destruction (EMU-1 showed there).
+ */
+#define STRESS_CYCLES 64
+#define STRESS_WAIT 200000U
+
+/** vCPU 1's VMPL0 (smp-stress). */
+void pl_stress_ap_main(void)
+{
+	for (;;) {
+		__atomic_add_fetch(&stress_runs, 1, __ATOMIC_SEQ_CST);
+		msr_proto(GHCB_MSR_VMPL_REQ_LEVEL(2));
+	}
+}
+
+/** vCPU 1's VMPL2 (smp-stress); RUN_VMPL(0) fails once VMPL0 is gone. */
+void pl_stress_guest_main(void)
+{
+	for (;;) {
+		__atomic_add_fetch(&stress_runs, 1, __ATOMIC_SEQ_CST);
+		msr_proto(GHCB_MSR_VMPL_REQ_LEVEL(0));
+	}
+}
+
+/* RMPADJUST that clears the VMSA bit: again while the VMSA is in use. */
+static uint32_t vmsa_clear(uint8_t *vmsa, unsigned vmpl)
+{
+	uint32_t rc;
+	unsigned i = 0;
+
+	do {
+		rc = rmpadjust((uint64_t)(uintptr_t)vmsa, 0, vmpl);
+	} while (rc == RMPADJUST_FAIL_INUSE && ++i < STRESS_WAIT);
+	return rc;
+}
+
+/* One cycle; 0 or the first failure's step (1..) and code. */
+static uint64_t stress_cycle(unsigned *refused)
+{
+	uint32_t start;
+	uint64_t r;
+	unsigned i;
+
+	vmsa_build(stress_vmsa, 2, pl_stress_guest_entry,
+		   (uint64_t)(uintptr_t)(stress_stack + sizeof(stress_stack)),
+		   0, &tss0);
+	if (rmpadjust((uint64_t)(uintptr_t)stress_vmsa, 0,
+		      RMPADJUST_VMSA | 2) != 0) {
+		return 1;
+	}
+	r = ap_create(1, 2, SVM_VMGEXIT_AP_CREATE_ON_INIT, stress_vmsa);
+	if (r != 0) {
+		return 2 | r << 8;
+	}
+	vmsa_build(ap_vmsa, 0, pl_stress_ap_entry,
+		   (uint64_t)(uintptr_t)(ap_stack + sizeof(ap_stack)), 0,
+		   &tss0);
+	if (rmpadjust((uint64_t)(uintptr_t)ap_vmsa, 0, RMPADJUST_VMSA | 1) !=
+	    0) {
+		return 3;
+	}
+	start = stress_runs;
+	r = ap_create(1, 0, SVM_VMGEXIT_AP_CREATE, ap_vmsa);
+	if (r != 0) {
+		return 4 | r << 8;
+	}
+	/*
+	 * A few rounds, the BSP making VMGEXITs meanwhile. PAUSE lets
+	 * single-threaded TCG run the other vCPU now rather than at its next
+	 * time slice.
+	 */
+	for (i = 0; i < STRESS_WAIT && stress_runs - start < 6; i++) {
+		(void)msr_proto(GHCB_MSR_SEV_INFO_REQ);
+		__asm__ volatile("pause");
+	}
+	if (stress_runs - start < 6) {
+		return 5;
+	}
+	/* VMPL0 destruction is refused while vCPU 1 runs VMPL0. */
+	for (i = 0; i < STRESS_WAIT; i++) {
+		r = ap_create(1, 0, SVM_VMGEXIT_AP_DESTROY, NULL);
+		if (r == 0) {
+			break;
+		}
+		(*refused)++;
+		__asm__ volatile("pause");
+	}
+	if (r != 0) {
+		return 6 | r << 8;
+	}
+	r = ap_create(1, 2, SVM_VMGEXIT_AP_DESTROY, NULL);
+	if (r != 0) {
+		return 7 | r << 8;
+	}
+	if (vmsa_clear(ap_vmsa, 1) != 0) {
+		return 8;
+	}
+	return vmsa_clear(stress_vmsa, 2) != 0 ? 9 : 0;
+}
+
+static void checks_smp_stress(void)
+{
+	const struct svsm_igvm_params *p =
+		(const struct svsm_igvm_params *)(uintptr_t)pl_params;
+	unsigned n = *(volatile uint32_t *)(uintptr_t)p->general_gpa;
+	unsigned cycle, refused = 0;
+	uint64_t r = 0;
+
+	check(n >= 2, "smp-stress needs two vCPUs", n);
+	if (n < 2) {
+		return;
+	}
+	check(grant_guest(), "RMPADJUST grants VMPL2 its pages", 0);
+	for (cycle = 0; cycle < STRESS_CYCLES && r == 0; cycle++) {
+		r = stress_cycle(&refused);
+	}
+	check(r == 0,
+	      "64 cycles: vCPU 1's VMPL0 and VMPL2 created, switching, "
+	      "destroyed (got: step | GHCB result << 8)",
+	      r);
+	puts_("payload: smp-stress: ");
+	puthex(cycle);
+	puts_(" cycles, ");
+	puthex(stress_runs);
+	puts_(" context runs on vCPU 1, ");
+	puthex(refused);
+	puts_(" VMPL0 destructions refused while it ran\n");
 }
 
 /** The VMPL2 context. */
@@ -843,7 +985,9 @@ void pl_main(void)
 		puts_("payload: asking to terminate (set 1, code 7)\n");
 		term(1, 7);
 	}
-	if (m != MODE_BENCH) {
+	if (m == MODE_SMP_STRESS) {
+		checks_smp_stress();
+	} else if (m != MODE_BENCH) {
 		/* The benchmark times the boot to the guest: no detours. */
 		checks_rmp(fault_psc);
 		checks_vc();

@@ -37,6 +37,7 @@
 #define MODE_BENCH 6	       /* VMPL round trips, timed */
 #define MODE_FAULT_GREQ 7      /* emulator runs with fault=greq */
 #define MODE_FAULT_GREQ_BUSY 8 /* emulator runs with fault=greq-busy */
+#define MODE_SMP_STRESS 9      /* AP create/run/destroy cycles on vCPU 1 */
 
 /* GDT selectors of the payload. */
 #define PL_CS32 0x08
