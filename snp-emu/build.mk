@@ -76,7 +76,7 @@ EMU_PAYLOAD_OBJS = $(call objs,emu,$(emu-payload-y))
 $(EMU_PAYLOAD_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/snp-emu/tests
 EMU_MODES := checks:0 touch-vmpl0:1 touch-vmsa:2 fault-psc:3 fault-ap:4 \
              terminate:5 bench:6 fault-greq:7 fault-greq-busy:8 \
-             smp-stress:9
+             smp-stress:9 kick:10
 emu-mode = $(patsubst $(1):%,%,$(filter $(1):%,$(EMU_MODES)))
 
 $(BUILD)/snp-emu/payload-%.elf: $$(EMU_PAYLOAD_OBJS) \

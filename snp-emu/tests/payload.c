@@ -75,6 +75,10 @@ void pl_stress_ap_main(void);
 void pl_stress_guest_main(void);
 void pl_stress_ap_entry(void);
 void pl_stress_guest_entry(void);
+void pl_kick_ap_main(void);
+void pl_kick_guest_main(void);
+void pl_kick_ap_entry(void);
+void pl_kick_guest_entry(void);
 
 extern const uint64_t pl_vec_table[];
 extern uint64_t pl_gdt[];
@@ -103,6 +107,11 @@ static uint32_t mode;
 static uint8_t stress_vmsa[4096] __attribute__((aligned(4096)));
 static uint8_t stress_stack[8192] __attribute__((aligned(16)));
 static volatile uint32_t stress_runs;
+/* kick: where vCPU 1 is (KICK_*) and what its RUN_VMPL(2) answered. */
+static volatile uint32_t kick_state;
+static volatile uint64_t kick_answer;
+#define KICK_AT_VMPL2 1
+#define KICK_BACK_AT_VMPL0 2
 
 static inline struct ctx *self(void)
 {
@@ -784,9 +793,13 @@ static uint32_t vmsa_clear(uint8_t *vmsa, unsigned vmpl)
 	uint32_t rc;
 	unsigned i = 0;
 
-	do {
+	for (;;) {
 		rc = rmpadjust((uint64_t)(uintptr_t)vmsa, 0, vmpl);
-	} while (rc == RMPADJUST_FAIL_INUSE && ++i < STRESS_WAIT);
+		if (rc != RMPADJUST_FAIL_INUSE || ++i >= STRESS_WAIT) {
+			break;
+		}
+		__asm__ volatile("pause");
+	}
 	return rc;
 }
 
@@ -881,6 +894,116 @@ static void checks_smp_stress(void)
 	puts_(" context runs on vCPU 1, ");
 	puthex(refused);
 	puts_(" VMPL0 destructions refused while it ran\n");
+}
+
+/*
+ * kick (RST-2 step 1): vCPU 1's VMPL2 spins without a single exit; the
+ * BSP destroys that VMSA. The host must force the vCPU out (its kick),
+ * and it must come back to VMPL0, whose RUN_VMPL(2) completes. Meanwhile
+ * RMPADJUST may not take the VMSA bit off the running VMSA.
+ */
+
+/** vCPU 1's VMPL0 (kick): run VMPL2, say so when back, run it again. */
+void pl_kick_ap_main(void)
+{
+	for (;;) {
+		kick_answer = msr_proto(GHCB_MSR_VMPL_REQ_LEVEL(2));
+		__atomic_store_n(&kick_state, KICK_BACK_AT_VMPL0,
+				 __ATOMIC_SEQ_CST);
+	}
+}
+
+/** vCPU 1's VMPL2 (kick): PAUSE is not intercepted, nothing exits. */
+void pl_kick_guest_main(void)
+{
+	__atomic_store_n(&kick_state, KICK_AT_VMPL2, __ATOMIC_SEQ_CST);
+	for (;;) {
+		__asm__ volatile("pause" : : : "memory");
+	}
+}
+
+/* Wait for `kick_state` to become `want`, making VMGEXITs meanwhile. */
+static bool kick_wait(uint32_t want)
+{
+	unsigned i;
+
+	for (i = 0; i < STRESS_WAIT && kick_state != want; i++) {
+		(void)msr_proto(GHCB_MSR_SEV_INFO_REQ);
+		__asm__ volatile("pause");
+	}
+	return kick_state == want;
+}
+
+/* Register a VMPL2 VMSA that spins for vCPU 1; true if it was accepted. */
+static bool kick_guest_create(void)
+{
+	vmsa_build(stress_vmsa, 2, pl_kick_guest_entry,
+		   (uint64_t)(uintptr_t)(stress_stack + sizeof(stress_stack)),
+		   0, &tss0);
+	return rmpadjust((uint64_t)(uintptr_t)stress_vmsa, 0,
+			 RMPADJUST_VMSA | 2) == 0 &&
+	       ap_create(1, 2, SVM_VMGEXIT_AP_CREATE_ON_INIT, stress_vmsa) == 0;
+}
+
+/* Destroy the spinning VMPL2 VMSA: vCPU 1 must come back to VMPL0. */
+static void kick_once(const char *what)
+{
+	uint64_t r;
+	uint32_t rc;
+
+	check(kick_wait(KICK_AT_VMPL2), what, kick_state);
+	rc = rmpadjust((uint64_t)(uintptr_t)stress_vmsa, 0, 2);
+	check(rc == RMPADJUST_FAIL_INUSE,
+	      "RMPADJUST clearing the VMSA bit of the VMSA vCPU 1 runs: "
+	      "FAIL_INUSE",
+	      rc);
+	r = ap_create(1, 2, SVM_VMGEXIT_AP_DESTROY, NULL);
+	check(r == 0, "AP destroy of the VMSA vCPU 1 runs at VMPL2", r);
+	check(kick_wait(KICK_BACK_AT_VMPL0),
+	      "vCPU 1 was forced out of VMPL2 and resumed VMPL0", kick_state);
+	check(kick_answer == GHCB_MSR_VMPL_RESP,
+	      "vCPU 1's RUN_VMPL(2) completed without an error", kick_answer);
+	check(vmsa_clear(stress_vmsa, 2) == 0,
+	      "RMPADJUST clears the VMSA bit once the VMSA stopped", 0);
+}
+
+static void checks_kick(void)
+{
+	const struct svsm_igvm_params *p =
+		(const struct svsm_igvm_params *)(uintptr_t)pl_params;
+	unsigned n = *(volatile uint32_t *)(uintptr_t)p->general_gpa;
+	unsigned i;
+	uint64_t r = 1;
+
+	check(n >= 2, "kick needs two vCPUs", n);
+	if (n < 2) {
+		return;
+	}
+	check(grant_guest(), "RMPADJUST grants VMPL2 its pages", 0);
+	check(kick_guest_create(), "vCPU 1's VMPL2 VMSA registered", 0);
+	vmsa_build(ap_vmsa, 0, pl_kick_ap_entry,
+		   (uint64_t)(uintptr_t)(ap_stack + sizeof(ap_stack)), 0,
+		   &tss0);
+	check(rmpadjust((uint64_t)(uintptr_t)ap_vmsa, 0, RMPADJUST_VMSA | 1) ==
+			      0 &&
+		      ap_create(1, 0, SVM_VMGEXIT_AP_CREATE, ap_vmsa) == 0,
+	      "AP creation of vCPU 1, which runs its VMPL2", 0);
+	kick_once("vCPU 1 spins at VMPL2 without exits");
+	/*
+	 * vCPU 1's VMPL0 asks for VMPL2 again and finds none: it parks,
+	 * until AP creation of a VMPL2 VMSA wakes it.
+	 */
+	kick_state = 0;
+	check(kick_guest_create(), "a new VMPL2 VMSA for the parked vCPU 1", 0);
+	kick_once("AP creation woke vCPU 1 and it runs the new VMSA");
+	/* VMPL0 parked in RUN_VMPL(2): not running, it can be destroyed. */
+	for (i = 0; i < STRESS_WAIT && r != 0; i++) {
+		r = ap_create(1, 0, SVM_VMGEXIT_AP_DESTROY, NULL);
+		__asm__ volatile("pause");
+	}
+	check(r == 0, "vCPU 1 parked: AP destroy of its VMPL0", r);
+	check(vmsa_clear(ap_vmsa, 1) == 0,
+	      "RMPADJUST clears its VMSA bit (parked, not in use)", 0);
 }
 
 /** The VMPL2 context. */
@@ -987,6 +1110,8 @@ void pl_main(void)
 	}
 	if (m == MODE_SMP_STRESS) {
 		checks_smp_stress();
+	} else if (m == MODE_KICK) {
+		checks_kick();
 	} else if (m != MODE_BENCH) {
 		/* The benchmark times the boot to the guest: no detours. */
 		checks_rmp(fault_psc);

@@ -38,6 +38,7 @@
 #define MODE_FAULT_GREQ 7      /* emulator runs with fault=greq */
 #define MODE_FAULT_GREQ_BUSY 8 /* emulator runs with fault=greq-busy */
 #define MODE_SMP_STRESS 9      /* AP create/run/destroy cycles on vCPU 1 */
+#define MODE_KICK 10	       /* destroy the VMSA vCPU 1 runs at VMPL2 */
 
 /* GDT selectors of the payload. */
 #define PL_CS32 0x08

@@ -72,6 +72,9 @@ scenario "one vCPU: no AP, the VMPL2 checks still run" checks 0 \
 # EMU-1 showed with two vCPUs around AP creation: many of those at once.
 scenario "smp-stress: 64 AP create/run/destroy cycles on 2 vCPUs" \
 	smp-stress 0 "payload: all checks passed" --smp 2
+# RST-2 step 1: AP destroy forces a vCPU out of the guest it runs.
+scenario "kick: AP destroy of a VMSA spinning at VMPL2 on vCPU 1" kick 0 \
+	"payload: all checks passed" --smp 2
 
 [ "$fails" -eq 0 ] || { echo "$fails snp-emu scenario(s) failed"; exit 1; }
 echo "all snp-emu scenarios passed"
