@@ -87,6 +87,8 @@ extern uint64_t pl_pml4[];
 extern uint8_t __image_start[], __image_end[];
 extern uint64_t pl_params;
 extern const char pl_mode_value[];
+/* snp-emu's VMRUN and page tables (emu1 only: linked in, else 0). */
+extern const char pl_emu_vmrun[], pl_emu_cr3[];
 
 static struct ctx ctx0, ctx2;
 static struct idt_gate idt[32] __attribute__((aligned(16)));
@@ -1006,6 +1008,48 @@ static void checks_kick(void)
 	      "RMPADJUST clears its VMSA bit (parked, not in use)", 0);
 }
 
+/*
+ * emu1: EMU-1's signature on purpose, a triple fault whose RIP is
+ * snp-emu's VMRUN instruction and whose CR3 is snp-emu's page tables (the
+ * build links both addresses in from snp-emu.elf). The emulator must name
+ * EMU-1 rather than report a guest triple fault. `mov %rax, %cr3` is
+ * placed to end at that RIP; the next fetch walks page tables that are a
+ * zeroed shared page here: #PF, and with an empty IDT, shutdown.
+ */
+static void emu1_signature(void)
+{
+	/* Read at run time: the compiler may not assume them non-zero. */
+	static const char *const volatile linked[2] = { pl_emu_vmrun,
+							pl_emu_cr3 };
+	uint64_t rip = (uint64_t)(uintptr_t)linked[0];
+	uint64_t cr3 = (uint64_t)(uintptr_t)linked[1];
+	uint8_t *code = (uint8_t *)(uintptr_t)(rip - 3);
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) none = { 0, 0 };
+	bool cf;
+
+	if (rip < 4096 || cr3 == 0) {
+		check(false, "emu1: snp-emu's addresses are linked in", rip);
+		return;
+	}
+	/* The pages under the code: private on first touch, then valid. */
+	if (pvalidate((rip - 3) & ~0xFFFULL, 0, 1, &cf) != 0 ||
+	    pvalidate(rip & ~0xFFFULL, 0, 1, &cf) != 0) {
+		check(false, "emu1: PVALIDATE of the code's page", rip);
+		return;
+	}
+	code[0] = 0x0F; /* mov %rax, %cr3 */
+	code[1] = 0x22;
+	code[2] = 0xD8;
+	puts_("payload: triple fault at snp-emu's VMRUN with its CR3\n");
+	__asm__ volatile("lidt %0\n\tjmp *%1"
+			 :
+			 : "m"(none), "r"(code), "a"(cr3)
+			 : "memory");
+}
+
 /** The VMPL2 context. */
 void pl_guest_main(void)
 {
@@ -1104,6 +1148,10 @@ void pl_main(void)
 	puts_("payload: VMPL0 running, mode ");
 	puthex(m);
 	puts_("\n");
+	if (m == MODE_EMU1) {
+		emu1_signature();
+		term(1, 0xED);
+	}
 	if (m == MODE_TERMINATE) {
 		puts_("payload: asking to terminate (set 1, code 7)\n");
 		term(1, 7);

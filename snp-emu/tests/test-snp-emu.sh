@@ -72,6 +72,10 @@ scenario "one vCPU: no AP, the VMPL2 checks still run" checks 0 \
 # EMU-1 showed with two vCPUs around AP creation: many of those at once.
 scenario "smp-stress: 64 AP create/run/destroy cycles on 2 vCPUs" \
 	smp-stress 0 "payload: all checks passed" --smp 2
+# EMU-1's signature (the payload triple-faults at snp-emu's VMRUN with
+# snp-emu's CR3) is named as QEMU's bug, not as a guest's triple fault.
+scenario "EMU-1's signature is recognised and named" emu1 1 \
+	"EMU-1: QEMU resumed the guest with the L1's own state"
 # RST-2 step 1: AP destroy forces a vCPU out of the guest it runs.
 scenario "kick: AP destroy of a VMSA spinning at VMPL2 on vCPU 1" kick 0 \
 	"payload: all checks passed" --smp 2
