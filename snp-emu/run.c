@@ -452,8 +452,9 @@ static void handle_exit(const struct exit_ctx *x)
 		if (l1_state_leaked(x->vmcb)) {
 			emu_printf("vCPU %u VMPL%u: EMU-1: QEMU resumed the "
 				   "guest with the L1's own state (its VMRUN "
-				   "RIP and CR3); multi-threaded TCG (--mttcg) "
-				   "loses nested SVM state, run QEMU with "
+				   "RIP and CR3), a QEMU bug, not the guest's; "
+				   "seen with multi-threaded TCG (run.sh "
+				   "--mttcg), so run.sh uses "
 				   "-accel tcg,thread=single",
 				   x->mv->apic_id, x->vmpl);
 			dump(x);
