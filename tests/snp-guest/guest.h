@@ -104,23 +104,28 @@ const uint8_t *vtpm_send(uint8_t *page, const uint8_t *command, size_t len,
  */
 void reboot_begin(void);
 bool reboot_second_boot(void);
-void reboot_first(void);
+void reboot_first(bool from_ap);
 void reboot_second(void);
+/** checks_vcpu.c: an AP calls SVSM_REBOOT_EXECUTE; returns on failure. */
+bool vcpu_ap_reboot(uint64_t page);
 
 /*
  * The TPM bridge (bridge.c). With a UART on COM2 the host sends one mode
  * byte first (tpm-relay.py --mode): 'C' checks then the bridge, 'B' the
- * bridge alone, 'R' the reboot test (each boot reads one byte); the bridge
+ * bridge alone, 'R' the reboot test ('A': the reboot called by an AP;
+ * each boot reads one byte); the bridge
  * serves COM2 until a STOP.
  */
 #define BRIDGE_MODE_AFTER_CHECKS 'C'
 #define BRIDGE_MODE_ONLY 'B'
-#define BRIDGE_MODE_REBOOT 'R' /* no bridge: the reboot test (reboot.c) */
+#define BRIDGE_MODE_REBOOT 'R'	  /* no bridge: the reboot test (reboot.c) */
+#define BRIDGE_MODE_REBOOT_AP 'A' /* the same, the reboot called by an AP */
 enum bridge_mode {
 	BRIDGE_NONE,
 	BRIDGE_AFTER_CHECKS,
 	BRIDGE_ONLY,
 	BRIDGE_REBOOT,
+	BRIDGE_REBOOT_AP,
 };
 enum bridge_mode bridge_mode(void);
 /** Serve until STOP: true; false (said why) when there is no vTPM. */

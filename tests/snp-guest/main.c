@@ -259,7 +259,7 @@ void guest_main(const struct boot_args *boot);
 void guest_main(const struct boot_args *boot)
 {
 	enum bridge_mode mode;
-	bool second_boot = false;
+	bool reboot, second_boot = false;
 	uint64_t core;
 	int rc;
 
@@ -298,7 +298,8 @@ void guest_main(const struct boot_args *boot)
 	mode = bridge_mode();
 
 	/* Every group validates pages of its own in the scratch range. */
-	if (mode == BRIDGE_REBOOT && env.scratch_size >= SCRATCH_MIN) {
+	reboot = mode == BRIDGE_REBOOT || mode == BRIDGE_REBOOT_AP;
+	if (reboot && env.scratch_size >= SCRATCH_MIN) {
 		reboot_begin();
 		second_boot = reboot_second_boot();
 	}
@@ -312,8 +313,8 @@ void guest_main(const struct boot_args *boot)
 		checks_vtpm();
 		checks_attest();
 		/* Only a first boot that passed reboots: its verdict stands. */
-		if (mode == BRIDGE_REBOOT && n_failed == 0) {
-			reboot_first();
+		if (reboot && n_failed == 0) {
+			reboot_first(mode == BRIDGE_REBOOT_AP);
 		}
 	} else {
 		check(false,

@@ -8,10 +8,12 @@
  * vTPM checks; the AP's deleted VMSA page validated by the vCPU checks;
  * contents are no mark: PVALIDATE keeps them, on hardware as here),
  * writes an NV index with what the second boot compares (the PCR value,
- * a hash of its secrets page) and calls SVSM_REBOOT_EXECUTE from the boot
- * vCPU, its AP already deleted. The second boot finds the index and
- * checks that none of its marks survived. Scratch pages 300-301 and the
- * 2 MiB chunk at scratch + 2 MiB.
+ * a hash of its secrets page) and calls SVSM_REBOOT_EXECUTE: from the boot
+ * vCPU, its AP already deleted (mode 'R'), or from an AP it starts while
+ * the boot vCPU runs on at VMPL2 (mode 'A'). The second boot finds the
+ * index and checks that none of its marks survived, nor the VMSA of the
+ * AP of the first boot. Scratch pages 300-307 and the 2 MiB chunk at
+ * scratch + 2 MiB.
  */
 #include <string.h>
 
@@ -23,6 +25,7 @@
 
 #define TPM_PAGE 300U
 #define MARK_PAGE 301U
+#define AP_PAGE 304U /* from an AP: its VMSA, CA and stack (304-307) */
 #define MARK_2M (env.scratch + SIZE_2M)
 #define AP_VMSA_PAGE 17U /* checks_vcpu.c's VMSA, deleted there */
 #define TEST_PCR 16U
@@ -39,7 +42,8 @@ struct reboot_record {
 	uint8_t pcr[32];     /* PCR 16 before the reboot */
 	uint8_t secrets[64]; /* SHA-512 of the secrets page at boot */
 	uint8_t have_2m;     /* the 2 MiB mark was validated */
-	uint8_t rsvd[7];
+	uint8_t from_ap;     /* an AP called the reboot (its VMSA at AP_PAGE) */
+	uint8_t rsvd[6];
 };
 
 static uint8_t cmd[TPM2_MAX];
@@ -180,7 +184,7 @@ static bool leave_marks(void)
 }
 
 /** First boot, after the checks: record, then reboot (no return). */
-void reboot_first(void)
+void reboot_first(bool from_ap)
 {
 	struct svsm_regs r = { 0 };
 	bool ok;
@@ -194,6 +198,7 @@ void reboot_first(void)
 	check(ok, "reboot: QUERY_PROTOCOL offers the reboot protocol");
 	ok = ok && leave_marks();
 	record.magic = NV_MAGIC;
+	record.from_ap = from_ap;
 	memcpy(record.secrets, secrets_hash, sizeof(record.secrets));
 	ok = ok && pcr_read(record.pcr) &&
 	     !all_zero(record.pcr, sizeof(record.pcr));
@@ -208,6 +213,10 @@ void reboot_first(void)
 	if (!ok) {
 		return;
 	}
+	if (from_ap) {
+		(void)vcpu_ap_reboot(scratch_page(AP_PAGE));
+		return;
+	}
 	con_puts("snp-guest: rebooting through the SVSM\n");
 	rc = svsm_call(SVSM_PROTOCOL_REBOOT, SVSM_REBOOT_EXECUTE, &r);
 	check(false, "reboot: SVSM_REBOOT_EXECUTE returned 0x%x", rc);
@@ -216,11 +225,12 @@ void reboot_first(void)
 /** Second boot: nothing of the first boot but the TPM's NV is left. */
 void reboot_second(void)
 {
-	uint64_t vmsa = scratch_page(AP_VMSA_PAGE);
+	uint64_t vmsa = scratch_page(record.from_ap ? AP_PAGE : AP_VMSA_PAGE);
 	uint8_t pcr[32];
 	uint32_t rc;
 
-	con_puts("snp-guest: second boot after a reboot\n");
+	con_printf("snp-guest: second boot after a reboot called by %s\n",
+		   record.from_ap ? "an AP" : "the boot vCPU");
 	/* The first boot's checks had started it: INITIALIZE then. */
 	check(startup_rc == 0,
 	      "reboot: TPM2_Startup(CLEAR) succeeds again (_TPM_Init) (0x%x)",

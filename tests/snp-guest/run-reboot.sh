@@ -3,29 +3,37 @@
 #
 # Boot the whole SNP stack with the test guest in its reboot mode: QEMU
 # 7.2 TCG (one thread: EMU-1) -> snp-emu -> the IGVM image. COM2 is a pipe
-# fed "RR", the mode byte of each of the guest's two boots; COM1, each
-# line prefixed with the host's time (seconds), goes to $REBOOT_LOG
-# (default: reboot.log). Prints, then exits with the first:
+# fed "RR" (or "AA"), the mode byte of each of the guest's two boots;
+# COM1, each line prefixed with the host's time (seconds), goes to
+# $REBOOT_LOG (default: reboot.log). Prints, then exits with the first:
 #
 #   status N     0: the second boot passed (0x10), 124: timeout, 1: else
 #   boot_s S     from QEMU's start to the guest's first "started"
 #   reboot_s S   from "rebooting through the SVSM" to the second "started"
 #   a line comparing the two (bench-snp-guest-reboot)
 #
-# usage: run-reboot.sh [--smp N] [--timeout S] SNP_EMU_ELF IMAGE.igvm
+# usage: run-reboot.sh [--smp N] [--timeout S] [--mode R|A] SNP_EMU_ELF
+#                      IMAGE.igvm
+# --mode: the guest's mode byte, R (default: the boot vCPU calls the
+# reboot) or A (an AP calls it while the boot vCPU runs at VMPL2).
 # Extra QEMU arguments: SNP_EMU_QEMU_ARGS; the SNP VM's memory:
 # SNP_EMU_GUEST_MEM (256M).
 set -eu
 
-smp=2 timeout_s=900
+smp=2 timeout_s=900 mode=R
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smp) smp=$2; shift 2 ;;
+	--mode) mode=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 2 ] || { echo "usage: $0 [--smp N] [--timeout S] EMU.elf FILE.igvm" >&2; exit 2; }
+case $#:$mode in
+2:R | 2:A) ;;
+*) echo "usage: $0 [--smp N] [--timeout S] [--mode R|A] EMU.elf FILE.igvm" >&2
+   exit 2 ;;
+esac
 emu=$1 igvm=$2
 for f in "$emu" "$igvm"; do
 	[ -f "$f" ] || { echo "$0: no such file: $f" >&2; exit 2; }
@@ -51,8 +59,8 @@ t0=$EPOCHREALTIME
 	printf '%s %s\n' "$EPOCHREALTIME" "${line%$'\r'}"
 done >"$log" &
 # QEMU opens the pipe when it starts; the guest reads a byte per boot.
-# shellcheck disable=SC2016 # $1 is the inner shell's argument
-timeout 60 sh -c 'printf RR >"$1"' sh "$dir/com2.in" || true
+# shellcheck disable=SC2016 # $1 and $2 are the inner shell's arguments
+timeout 60 sh -c 'printf "$1$1" >"$2"' sh "$mode" "$dir/com2.in" || true
 wait
 
 case $(cat "$dir/rc" 2>/dev/null || echo 1) in
