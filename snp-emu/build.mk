@@ -75,7 +75,8 @@ emu-payload-y := snp-emu/tests/payload_entry.S snp-emu/tests/payload.c
 EMU_PAYLOAD_OBJS = $(call objs,emu,$(emu-payload-y))
 $(EMU_PAYLOAD_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/snp-emu/tests
 EMU_MODES := checks:0 touch-vmpl0:1 touch-vmsa:2 fault-psc:3 fault-ap:4 \
-             terminate:5 bench:6 fault-greq:7 fault-greq-busy:8
+             terminate:5 bench:6 fault-greq:7 fault-greq-busy:8 \
+             smp-stress:9 kick:10 emu1:11
 emu-mode = $(patsubst $(1):%,%,$(filter $(1):%,$(EMU_MODES)))
 
 $(BUILD)/snp-emu/payload-%.elf: $$(EMU_PAYLOAD_OBJS) \
@@ -84,8 +85,17 @@ $(BUILD)/snp-emu/payload-%.elf: $$(EMU_PAYLOAD_OBJS) \
 	@mkdir -p $(@D)
 	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
 		--no-warn-rwx-segments -T $(SRCDIR)/snp-emu/tests/payload.ld \
-		--defsym=pl_mode_value=$(call emu-mode,$*) \
+		--defsym=pl_mode_value=$(call emu-mode,$*) $(EMU_PAYLOAD_SYMS) \
 		-o $@ $(EMU_PAYLOAD_OBJS)
+
+# emu1 reproduces EMU-1's signature: it needs the emulator's VMRUN address
+# and page tables (the L1's CR3), read from its symbols when linked; the
+# other payloads link zeroes.
+EMU_PAYLOAD_SYMS = --defsym=pl_emu_vmrun=0 --defsym=pl_emu_cr3=0
+$(BUILD)/snp-emu/payload-emu1.elf: $(EMU_ELF)
+$(BUILD)/snp-emu/payload-emu1.elf: EMU_PAYLOAD_SYMS = $$(nm $(EMU_ELF) | \
+	awk '$$3 == "svm_run_vmrun" { print "--defsym=pl_emu_vmrun=0x" $$1 } \
+	     $$3 == "emu_pml4" { print "--defsym=pl_emu_cr3=0x" $$1 }')
 
 $(BUILD)/snp-emu/payload-%.igvm: $(BUILD)/snp-emu/payload-%.elf $$(IGVM_BUILD)
 	$(call msg,IGVM,$@)

@@ -60,8 +60,8 @@ static void vmcb_init(uint8_t *vmcb, unsigned vmpl)
 {
 	*(uint32_t *)(void *)(vmcb + VMCB_INTERCEPT_EXC) = INTERCEPT_EXC_UD;
 	*(uint32_t *)(void *)(vmcb + VMCB_INTERCEPT_MISC1) =
-		INTERCEPT_CPUID | INTERCEPT_HLT | INTERCEPT_IOIO |
-		INTERCEPT_MSR | INTERCEPT_SHUTDOWN;
+		INTERCEPT_INTR | INTERCEPT_CPUID | INTERCEPT_HLT |
+		INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN;
 	*(uint32_t *)(void *)(vmcb + VMCB_INTERCEPT_MISC2) =
 		INTERCEPT_VMRUN | INTERCEPT_VMMCALL;
 	vmcb_set(vmcb, VMCB_IOPM_PA, (uint64_t)vm.iopm);
@@ -69,7 +69,7 @@ static void vmcb_init(uint8_t *vmcb, unsigned vmpl)
 	*(uint32_t *)(void *)(vmcb + VMCB_ASID) = 1;
 	vmcb_set(vmcb, VMCB_NP_ENABLE, 1);
 	vmcb_set(vmcb, VMCB_NCR3, (uint64_t)vm.npt_root[vmpl]);
-	/* A wake-up IPI meant for the emulator never reaches the guest. */
+	/* A wake-up IPI ends VMRUN (INTR); it never reaches the guest. */
 	vmcb_set(vmcb, VMCB_INT_CTL, INT_CTL_V_INTR_MASKING);
 }
 
@@ -384,6 +384,22 @@ static void vmgexit(const struct exit_ctx *x)
 	}
 }
 
+/*
+ * EMU-1: QEMU 7.2's multi-threaded TCG sometimes resumes a vCPU after
+ * VMRUN with the L1's state instead of the VMCB's; it then runs the
+ * emulator's code with the guest's NPT and triple-faults at once, at
+ * the VMRUN of svm_run with the L1's page tables. No guest can have that
+ * RIP and CR3 together: the emulator's image is not guest memory.
+ */
+static bool l1_state_leaked(const uint8_t *vmcb)
+{
+	uint64_t cr3;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	return vmcb_get(vmcb, VMCB_RIP) == (uint64_t)svm_run_vmrun &&
+	       (vmcb_get(vmcb, VMCB_CR3) & ~0xFFFULL) == (cr3 & ~0xFFFULL);
+}
+
 /* Serve one #VMEXIT; `vm.lock` is held. */
 static void handle_exit(const struct exit_ctx *x)
 {
@@ -431,10 +447,18 @@ static void handle_exit(const struct exit_ctx *x)
 		advance(x->vmcb, 1); /* no interrupts: HLT returns at once */
 		break;
 	case EXIT_INTR:
-		/* A wake-up IPI while running: take it (it only EOIs). */
-		__asm__ volatile("sti; nop; cli" : : : "memory");
-		break;
+		break; /* a wake-up IPI: taken after svm_run already */
 	case EXIT_SHUTDOWN:
+		if (l1_state_leaked(x->vmcb)) {
+			emu_printf("vCPU %u VMPL%u: EMU-1: QEMU resumed the "
+				   "guest with the L1's own state (its VMRUN "
+				   "RIP and CR3); multi-threaded TCG (--mttcg) "
+				   "loses nested SVM state, run QEMU with "
+				   "-accel tcg,thread=single",
+				   x->mv->apic_id, x->vmpl);
+			dump(x);
+			vm_stop("QEMU lost the guest state (EMU-1)");
+		}
 		stopf(x, "shutdown (triple fault)", code);
 		break;
 	default:
@@ -532,7 +556,7 @@ _Noreturn void vm_run_vcpu(unsigned index)
 	svm_cpu_init(ve);
 	for (;;) {
 		struct exit_ctx x = { .ve = ve, .mv = mv };
-		uint64_t exit_code, vmsa_gpa;
+		uint64_t exit_code;
 		uint8_t *vmsa;
 
 		spin_lock(&vm.lock);
@@ -563,6 +587,9 @@ _Noreturn void vm_run_vcpu(unsigned index)
 				   vm.n_ud, vm.n_vmgexit, vm.n_vc, vm.n_msr,
 				   vm.n_npf, vm.n_hlt);
 		}
+		ve->loaded = true;
+		ve->loaded_vmpl = x.vmpl;
+		ve->loaded_gpa = mv->vmsa_gpa[x.vmpl];
 		spin_unlock(&vm.lock);
 		x.c = &ve->ctx[x.vmpl];
 		x.vmcb = x.c->vmcb;
@@ -571,15 +598,22 @@ _Noreturn void vm_run_vcpu(unsigned index)
 		__asm__ volatile("fxsave %0" : "=m"(x.c->fpu));
 		x.c->fpu_valid = true;
 		ve->exits++;
+		exit_code = vmcb_get(x.vmcb, VMCB_EXITCODE);
+		if (exit_code == EXIT_INTR) {
+			/* A wake-up IPI: take it (its handler only EOIs). */
+			__asm__ volatile("sti; nop; cli" : : : "memory");
+		}
 
 		spin_lock(&vm.lock);
-		exit_code = vmcb_get(x.vmcb, VMCB_EXITCODE);
-		vmsa_gpa = mv->vmsa_gpa[x.vmpl];
-		vmsa = snp_vmsa_page(&vm.m, vmsa_gpa);
-		handle_exit(&x);
-		if ((exit_code != EXIT_VMMCALL || ve->vmpl == x.vmpl) &&
+		vmsa = snp_vmsa_page(&vm.m, ve->loaded_gpa);
+		if (!ve->kicked) {
+			handle_exit(&x);
+		}
+		/* Its exit may have destroyed the VMSA too (AP destroy). */
+		if (!ve->kicked &&
+		    (exit_code != EXIT_VMMCALL || ve->vmpl == x.vmpl) &&
 		    mv->vmsa_valid[x.vmpl] &&
-		    mv->vmsa_gpa[x.vmpl] == vmsa_gpa) {
+		    mv->vmsa_gpa[x.vmpl] == ve->loaded_gpa) {
 			/* Keep the VMSA's last GUEST_EXIT_CODE. */
 			svm_vmcb_to_vmsa(
 				x.vmcb, x.c->gprs, vmsa,
@@ -589,6 +623,12 @@ _Noreturn void vm_run_vcpu(unsigned index)
 							VMSA_OFF_GUEST_EXIT_CODE),
 				0, 0);
 		}
+		if (ve->kicked) {
+			/* The VMSA is gone: the next one starts clean. */
+			x.c->fpu_valid = false;
+			ve->kicked = false;
+		}
+		ve->loaded = false;
 		spin_unlock(&vm.lock);
 	}
 }

@@ -5,7 +5,12 @@
 # C-bit at 51) with an IGVM file as its module.
 #
 #   run.sh [--smp N] [--mem SIZE] [--guest-mem SIZE] [--timeout S]
-#          [--append ARGS] EMU.elf FILE.igvm
+#          [--append ARGS] [--mttcg] EMU.elf FILE.igvm
+#
+# TCG runs single-threaded (one host thread for every vCPU): QEMU 7.2's
+# multi-threaded TCG sometimes resumes a vCPU after a nested VMRUN with
+# the L1's own state (plan item EMU-1; snp-emu stops and names it).
+# --mttcg runs multi-threaded TCG anyway, to reproduce that bug.
 #
 # The console (COM1) is this terminal (Ctrl-A X quits when it is a
 # terminal and there is no timeout). Exits 0 when the SNP VM ends the run
@@ -19,9 +24,10 @@ mem=1G
 guest_mem=256M
 timeout_s=0
 append=
+thread=single
 
 usage() {
-	echo "usage: $0 [--smp N] [--mem SIZE] [--guest-mem SIZE] [--timeout S] [--append ARGS] EMU.elf FILE.igvm" >&2
+	echo "usage: $0 [--smp N] [--mem SIZE] [--guest-mem SIZE] [--timeout S] [--append ARGS] [--mttcg] EMU.elf FILE.igvm" >&2
 	exit 2
 }
 
@@ -32,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--guest-mem) [ $# -ge 2 ] || usage; guest_mem=$2; shift ;;
 	--timeout) [ $# -ge 2 ] || usage; timeout_s=$2; shift ;;
 	--append) [ $# -ge 2 ] || usage; append=$2; shift ;;
+	--mttcg) thread=multi ;;
 	--) shift; break ;;
 	-*) usage ;;
 	*) break ;;
@@ -50,7 +57,7 @@ if [ -t 0 ] && [ "$timeout_s" -eq 0 ]; then
 	serial=mon:stdio
 	monitor=
 fi
-set -- qemu-system-x86_64 -machine q35 -accel tcg \
+set -- qemu-system-x86_64 -machine q35 -accel "tcg,thread=$thread" \
 	-cpu max,+svm,+npt,phys-bits=52 -smp "$smp" -m "$mem" \
 	-display none ${monitor:+-monitor "$monitor"} -serial "$serial" -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \

@@ -21,6 +21,8 @@
 #define LAPIC_TPR 0x80
 #define LAPIC_SVR 0xF0
 #define SVR_ENABLE 0x100U
+#define PIC1_DATA 0x21
+#define PIC2_DATA 0xA1
 
 extern const uint8_t emu_tramp_start[], emu_tramp_end[];
 extern uint64_t emu_ap_stack;
@@ -165,6 +167,13 @@ bool emu_start_ap(unsigned index, uint32_t apic_id)
 /** Enable the local APIC (see emu.h). */
 void emu_lapic_init(void)
 {
+	/*
+	 * The 8259 PICs stay masked: svm_run enables interrupts around
+	 * VMRUN, and a legacy IRQ (vectors the firmware chose, which are
+	 * exceptions here) must never arrive; only the LAPIC's IPIs do.
+	 */
+	outb(PIC1_DATA, 0xFF);
+	outb(PIC2_DATA, 0xFF);
 	*lapic(LAPIC_TPR) = 0;
 	*lapic(LAPIC_SVR) = SVR_ENABLE | EMU_SPURIOUS_VECTOR;
 }

@@ -44,6 +44,7 @@
 
 /* Intercept bits. */
 #define INTERCEPT_EXC_UD (1U << 6)
+#define INTERCEPT_INTR (1U << 0)
 #define INTERCEPT_CPUID (1U << 18)
 #define INTERCEPT_HLT (1U << 24)
 #define INTERCEPT_IOIO (1U << 27)
@@ -107,6 +108,14 @@ static inline void vmcb_set(uint8_t *vmcb, unsigned off, uint64_t v)
  * (svm_entry.S).
  */
 void svm_run(uint64_t vmcb_pa, uint64_t *gprs, uint64_t host_pa);
+/*
+ * svm_run enters the guest with the L1's RFLAGS.IF set (GIF clear around
+ * it): with V_INTR_MASKING and the INTR intercept, which every VMCB it
+ * runs must have, a physical interrupt (an emulator IPI) ends VMRUN with
+ * #VMEXIT(INTR) and stays pending until the caller takes it.
+ */
+/** The address of svm_run's VMRUN instruction (the L1's RIP there). */
+extern const uint8_t svm_run_vmrun[];
 
 /** Load a VMSA page into a VMCB's state save area and `gprs`. */
 void svm_vmsa_to_vmcb(const uint8_t *vmsa, uint8_t *vmcb, uint64_t *gprs);

@@ -5,10 +5,14 @@
  * RAX and RSP live in the VMCB), come back after its #VMEXIT with the
  * GPRs stored again. VMSAVE/VMLOAD keep the host's FS, GS, TR and
  * syscall MSRs in the page at `host_pa`; CLGI/STGI bracket the switch.
+ * Inside it, the L1's IF is set (STI while GIF is clear takes nothing):
+ * VMRUN keeps it as the host's IF, so a physical interrupt exits the
+ * guest (INTR intercept) and an IPI sent just before VMRUN exits at once.
+ * IF is clear again before STGI: the caller takes a pending interrupt.
  */
 	.text
 	.code64
-	.globl svm_run
+	.globl svm_run, svm_run_vmrun
 svm_run:
 	.irp r, rbp, rbx, r12, r13, r14, r15	/* callee-saved */
 	push %\r
@@ -17,6 +21,7 @@ svm_run:
 	push %rdx			/* host_pa */
 	push %rdi			/* vmcb_pa */
 	clgi
+	sti
 	mov %rdx, %rax
 	vmsave %rax
 	mov %rsi, %rax
@@ -36,7 +41,10 @@ svm_run:
 	mov 0x30(%rax), %rsi
 	mov (%rsp), %rax
 	vmload %rax
+	/* run.c knows this RIP: the L1's own, never a guest's (EMU-1). */
+svm_run_vmrun:
 	vmrun %rax
+	cli
 	vmsave %rax
 	mov 0x10(%rsp), %rax		/* gprs */
 	mov %rcx, 0x08(%rax)

@@ -265,12 +265,42 @@ bool snp_fe_ap_start(struct snp_machine *m, struct snp_vcpu *ap,
 	return true;
 }
 
-/** Destroyed VMSAs: the L1 CPU parks until a new one is created. */
-void snp_fe_ap_destroy(struct snp_machine *m, struct snp_vcpu *ap)
+/**
+ * A destroyed VMSA stops running. VMPL0 (never running now: the model
+ * refuses that): the L1 CPU parks once its lower VMPL is done, until AP
+ * creation starts it again. A lower VMPL: the vCPU goes back to VMPL0,
+ * whose RUN_VMPL completes, if VMPL0 can take it (else it parks); an L1
+ * CPU inside VMRUN of that VMSA gets the wake-up IPI, which ends VMRUN
+ * (INTR intercept), and drops that exit (run.c), as the hardware's VMSA
+ * would be left after the host's kick.
+ */
+void snp_fe_ap_destroy(struct snp_machine *m, struct snp_vcpu *ap,
+		       unsigned vmpl)
 {
-	(void)m;
-	__atomic_store_n(&vm.vcpus[ap->apic_id].started, false,
-			 __ATOMIC_RELEASE);
+	struct vcpu_emu *ve = &vm.vcpus[ap->apic_id];
+
+	if (vmpl == 0) {
+		__atomic_store_n(&ve->started, false, __ATOMIC_RELEASE);
+	} else if (ve->vmpl == vmpl && snp_fe_vmpl0_resumable(m, ap)) {
+		ve->vmpl = 0;
+	}
+	if (ve->loaded && ve->loaded_vmpl == vmpl) {
+		ve->kicked = true;
+		emu_wake(ap->apic_id);
+	}
+}
+
+/** In use: some L1 CPU has that VMSA loaded (see vcpu_emu). */
+bool snp_fe_vmsa_in_use(const struct snp_machine *m, uint64_t vmsa_gpa)
+{
+	unsigned i;
+
+	for (i = 0; i < m->cfg.vcpus; i++) {
+		if (vm.vcpus[i].loaded && vm.vcpus[i].loaded_gpa == vmsa_gpa) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /** Port I/O of the SNP VM: COM1, COM2 and isa-debug-exit only. */

@@ -39,6 +39,15 @@ struct vcpu_emu {
 	uint8_t *host_vmcb;    /* the host's VMSAVE/VMLOAD state */
 	uint64_t npt_gen;      /* NPT generation of the last VMRUN */
 	unsigned long exits;
+	/*
+	 * The VMSA this L1 CPU has loaded: from its VMRUN until its exit is
+	 * served (RMPADJUST answers FAIL_INUSE for it). `kicked`: AP destroy
+	 * took it meanwhile; its exit is dropped. All under `vm.lock`.
+	 */
+	bool loaded;
+	unsigned loaded_vmpl;
+	uint64_t loaded_gpa;
+	bool kicked;
 };
 
 /* Faults the emulator injects (`fault=` on its command line). */

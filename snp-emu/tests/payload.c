@@ -71,6 +71,14 @@ void pl_guest_main(void);
 void pl_exception(struct frame *f);
 void pl_ap_entry(void);
 void pl_guest_entry(void);
+void pl_stress_ap_main(void);
+void pl_stress_guest_main(void);
+void pl_stress_ap_entry(void);
+void pl_stress_guest_entry(void);
+void pl_kick_ap_main(void);
+void pl_kick_guest_main(void);
+void pl_kick_ap_entry(void);
+void pl_kick_guest_entry(void);
 
 extern const uint64_t pl_vec_table[];
 extern uint64_t pl_gdt[];
@@ -79,6 +87,8 @@ extern uint64_t pl_pml4[];
 extern uint8_t __image_start[], __image_end[];
 extern uint64_t pl_params;
 extern const char pl_mode_value[];
+/* snp-emu's VMRUN and page tables (emu1 only: linked in, else 0). */
+extern const char pl_emu_vmrun[], pl_emu_cr3[];
 
 static struct ctx ctx0, ctx2;
 static struct idt_gate idt[32] __attribute__((aligned(16)));
@@ -95,6 +105,15 @@ static uint8_t unvalidated[4096] __attribute__((aligned(4096)));
 static volatile uint64_t vmpl0_secret[512] __attribute__((aligned(4096)));
 static volatile uint32_t ap_alive;
 static uint32_t mode;
+/* smp-stress: vCPU 1's VMPL2 context and what its two contexts count. */
+static uint8_t stress_vmsa[4096] __attribute__((aligned(4096)));
+static uint8_t stress_stack[8192] __attribute__((aligned(16)));
+static volatile uint32_t stress_runs;
+/* kick: where vCPU 1 is (KICK_*) and what its RUN_VMPL(2) answered. */
+static volatile uint32_t kick_state;
+static volatile uint64_t kick_answer;
+#define KICK_AT_VMPL2 1
+#define KICK_BACK_AT_VMPL0 2
 
 static inline struct ctx *self(void)
 {
@@ -693,7 +712,8 @@ static bool grant_guest(void)
 	     a < (uint64_t)(uintptr_t)__image_end; a += 4096) {
 		if (a == (uint64_t)(uintptr_t)vmpl0_secret ||
 		    a == (uint64_t)(uintptr_t)guest_vmsa ||
-		    a == (uint64_t)(uintptr_t)ap_vmsa) {
+		    a == (uint64_t)(uintptr_t)ap_vmsa ||
+		    a == (uint64_t)(uintptr_t)stress_vmsa) {
 			continue;
 		}
 		if (rmpadjust(a, 0, 2 | RMPADJUST_RWX) != 0) {
@@ -739,6 +759,295 @@ static void checks_vmpl2(void)
 		puthex(sh->round_trips);
 		puts_("\n");
 	}
+}
+
+/*
+ * smp-stress: vCPU 1's VMPL0 and VMPL2 hand the vCPU to each other through
+ * RUN_VMPL as fast as they can (two VMGEXITs and two VMSA switches per
+ * round) while the BSP creates and destroys them, again and again, and
+ * makes VMGEXITs of its own meanwhile: VMRUN and #VMEXIT on both L1 CPUs
+ * at once, around AP creation and destruction (EMU-1 showed there).
+ */
+#define STRESS_CYCLES 64
+#define STRESS_WAIT 200000U
+
+/** vCPU 1's VMPL0 (smp-stress). */
+void pl_stress_ap_main(void)
+{
+	for (;;) {
+		__atomic_add_fetch(&stress_runs, 1, __ATOMIC_SEQ_CST);
+		msr_proto(GHCB_MSR_VMPL_REQ_LEVEL(2));
+	}
+}
+
+/** vCPU 1's VMPL2 (smp-stress); RUN_VMPL(0) fails once VMPL0 is gone. */
+void pl_stress_guest_main(void)
+{
+	for (;;) {
+		__atomic_add_fetch(&stress_runs, 1, __ATOMIC_SEQ_CST);
+		msr_proto(GHCB_MSR_VMPL_REQ_LEVEL(0));
+	}
+}
+
+/* RMPADJUST that clears the VMSA bit: again while the VMSA is in use. */
+static uint32_t vmsa_clear(uint8_t *vmsa, unsigned vmpl)
+{
+	uint32_t rc;
+	unsigned i = 0;
+
+	for (;;) {
+		rc = rmpadjust((uint64_t)(uintptr_t)vmsa, 0, vmpl);
+		if (rc != RMPADJUST_FAIL_INUSE || ++i >= STRESS_WAIT) {
+			break;
+		}
+		__asm__ volatile("pause");
+	}
+	return rc;
+}
+
+/* One cycle; 0 or the first failure's step (1..) and code. */
+static uint64_t stress_cycle(unsigned *refused)
+{
+	uint32_t start;
+	uint64_t r;
+	unsigned i;
+
+	vmsa_build(stress_vmsa, 2, pl_stress_guest_entry,
+		   (uint64_t)(uintptr_t)(stress_stack + sizeof(stress_stack)),
+		   0, &tss0);
+	if (rmpadjust((uint64_t)(uintptr_t)stress_vmsa, 0,
+		      RMPADJUST_VMSA | 2) != 0) {
+		return 1;
+	}
+	r = ap_create(1, 2, SVM_VMGEXIT_AP_CREATE_ON_INIT, stress_vmsa);
+	if (r != 0) {
+		return 2 | r << 8;
+	}
+	vmsa_build(ap_vmsa, 0, pl_stress_ap_entry,
+		   (uint64_t)(uintptr_t)(ap_stack + sizeof(ap_stack)), 0,
+		   &tss0);
+	if (rmpadjust((uint64_t)(uintptr_t)ap_vmsa, 0, RMPADJUST_VMSA | 1) !=
+	    0) {
+		return 3;
+	}
+	start = stress_runs;
+	r = ap_create(1, 0, SVM_VMGEXIT_AP_CREATE, ap_vmsa);
+	if (r != 0) {
+		return 4 | r << 8;
+	}
+	/*
+	 * A few rounds, the BSP making VMGEXITs meanwhile. PAUSE lets
+	 * single-threaded TCG run the other vCPU now rather than at its next
+	 * time slice.
+	 */
+	for (i = 0; i < STRESS_WAIT && stress_runs - start < 6; i++) {
+		(void)msr_proto(GHCB_MSR_SEV_INFO_REQ);
+		__asm__ volatile("pause");
+	}
+	if (stress_runs - start < 6) {
+		return 5;
+	}
+	/* VMPL0 destruction is refused while vCPU 1 runs VMPL0. */
+	for (i = 0; i < STRESS_WAIT; i++) {
+		r = ap_create(1, 0, SVM_VMGEXIT_AP_DESTROY, NULL);
+		if (r == 0) {
+			break;
+		}
+		(*refused)++;
+		__asm__ volatile("pause");
+	}
+	if (r != 0) {
+		return 6 | r << 8;
+	}
+	r = ap_create(1, 2, SVM_VMGEXIT_AP_DESTROY, NULL);
+	if (r != 0) {
+		return 7 | r << 8;
+	}
+	if (vmsa_clear(ap_vmsa, 1) != 0) {
+		return 8;
+	}
+	return vmsa_clear(stress_vmsa, 2) != 0 ? 9 : 0;
+}
+
+static void checks_smp_stress(void)
+{
+	const struct svsm_igvm_params *p =
+		(const struct svsm_igvm_params *)(uintptr_t)pl_params;
+	unsigned n = *(volatile uint32_t *)(uintptr_t)p->general_gpa;
+	unsigned cycle, refused = 0;
+	uint64_t r = 0;
+
+	check(n >= 2, "smp-stress needs two vCPUs", n);
+	if (n < 2) {
+		return;
+	}
+	check(grant_guest(), "RMPADJUST grants VMPL2 its pages", 0);
+	for (cycle = 0; cycle < STRESS_CYCLES && r == 0; cycle++) {
+		r = stress_cycle(&refused);
+	}
+	check(r == 0,
+	      "64 cycles: vCPU 1's VMPL0 and VMPL2 created, switching, "
+	      "destroyed (got: step | GHCB result << 8)",
+	      r);
+	puts_("payload: smp-stress: ");
+	puthex(cycle);
+	puts_(" cycles, ");
+	puthex(stress_runs);
+	puts_(" context runs on vCPU 1, ");
+	puthex(refused);
+	puts_(" VMPL0 destructions refused while it ran\n");
+}
+
+/*
+ * kick (RST-2 step 1): vCPU 1's VMPL2 spins without a single exit; the
+ * BSP destroys that VMSA. The host must force the vCPU out (its kick),
+ * and it must come back to VMPL0, whose RUN_VMPL(2) completes. Meanwhile
+ * RMPADJUST may not take the VMSA bit off the running VMSA.
+ */
+
+/** vCPU 1's VMPL0 (kick): run VMPL2, say so when back, run it again. */
+void pl_kick_ap_main(void)
+{
+	for (;;) {
+		kick_answer = msr_proto(GHCB_MSR_VMPL_REQ_LEVEL(2));
+		__atomic_store_n(&kick_state, KICK_BACK_AT_VMPL0,
+				 __ATOMIC_SEQ_CST);
+	}
+}
+
+/** vCPU 1's VMPL2 (kick): PAUSE is not intercepted, nothing exits. */
+void pl_kick_guest_main(void)
+{
+	__atomic_store_n(&kick_state, KICK_AT_VMPL2, __ATOMIC_SEQ_CST);
+	for (;;) {
+		__asm__ volatile("pause" : : : "memory");
+	}
+}
+
+/* Wait for `kick_state` to become `want`, making VMGEXITs meanwhile. */
+static bool kick_wait(uint32_t want)
+{
+	unsigned i;
+
+	for (i = 0; i < STRESS_WAIT && kick_state != want; i++) {
+		(void)msr_proto(GHCB_MSR_SEV_INFO_REQ);
+		__asm__ volatile("pause");
+	}
+	return kick_state == want;
+}
+
+/* Register a VMPL2 VMSA that spins for vCPU 1; true if it was accepted. */
+static bool kick_guest_create(void)
+{
+	vmsa_build(stress_vmsa, 2, pl_kick_guest_entry,
+		   (uint64_t)(uintptr_t)(stress_stack + sizeof(stress_stack)),
+		   0, &tss0);
+	return rmpadjust((uint64_t)(uintptr_t)stress_vmsa, 0,
+			 RMPADJUST_VMSA | 2) == 0 &&
+	       ap_create(1, 2, SVM_VMGEXIT_AP_CREATE_ON_INIT, stress_vmsa) == 0;
+}
+
+/* Destroy the spinning VMPL2 VMSA: vCPU 1 must come back to VMPL0. */
+static void kick_once(const char *what)
+{
+	uint64_t r;
+	uint32_t rc;
+
+	check(kick_wait(KICK_AT_VMPL2), what, kick_state);
+	rc = rmpadjust((uint64_t)(uintptr_t)stress_vmsa, 0, 2);
+	check(rc == RMPADJUST_FAIL_INUSE,
+	      "RMPADJUST clearing the VMSA bit of the VMSA vCPU 1 runs: "
+	      "FAIL_INUSE",
+	      rc);
+	r = ap_create(1, 2, SVM_VMGEXIT_AP_DESTROY, NULL);
+	check(r == 0, "AP destroy of the VMSA vCPU 1 runs at VMPL2", r);
+	check(kick_wait(KICK_BACK_AT_VMPL0),
+	      "vCPU 1 was forced out of VMPL2 and resumed VMPL0", kick_state);
+	check(kick_answer == GHCB_MSR_VMPL_RESP,
+	      "vCPU 1's RUN_VMPL(2) completed without an error", kick_answer);
+	check(vmsa_clear(stress_vmsa, 2) == 0,
+	      "RMPADJUST clears the VMSA bit once the VMSA stopped", 0);
+}
+
+static void checks_kick(void)
+{
+	const struct svsm_igvm_params *p =
+		(const struct svsm_igvm_params *)(uintptr_t)pl_params;
+	unsigned n = *(volatile uint32_t *)(uintptr_t)p->general_gpa;
+	unsigned i;
+	uint64_t r = 1;
+
+	check(n >= 2, "kick needs two vCPUs", n);
+	if (n < 2) {
+		return;
+	}
+	check(grant_guest(), "RMPADJUST grants VMPL2 its pages", 0);
+	check(kick_guest_create(), "vCPU 1's VMPL2 VMSA registered", 0);
+	vmsa_build(ap_vmsa, 0, pl_kick_ap_entry,
+		   (uint64_t)(uintptr_t)(ap_stack + sizeof(ap_stack)), 0,
+		   &tss0);
+	check(rmpadjust((uint64_t)(uintptr_t)ap_vmsa, 0, RMPADJUST_VMSA | 1) ==
+			      0 &&
+		      ap_create(1, 0, SVM_VMGEXIT_AP_CREATE, ap_vmsa) == 0,
+	      "AP creation of vCPU 1, which runs its VMPL2", 0);
+	kick_once("vCPU 1 spins at VMPL2 without exits");
+	/*
+	 * vCPU 1's VMPL0 asks for VMPL2 again and finds none: it parks,
+	 * until AP creation of a VMPL2 VMSA wakes it.
+	 */
+	kick_state = 0;
+	check(kick_guest_create(), "a new VMPL2 VMSA for the parked vCPU 1", 0);
+	kick_once("AP creation woke vCPU 1 and it runs the new VMSA");
+	/* VMPL0 parked in RUN_VMPL(2): not running, it can be destroyed. */
+	for (i = 0; i < STRESS_WAIT && r != 0; i++) {
+		r = ap_create(1, 0, SVM_VMGEXIT_AP_DESTROY, NULL);
+		__asm__ volatile("pause");
+	}
+	check(r == 0, "vCPU 1 parked: AP destroy of its VMPL0", r);
+	check(vmsa_clear(ap_vmsa, 1) == 0,
+	      "RMPADJUST clears its VMSA bit (parked, not in use)", 0);
+}
+
+/*
+ * emu1: EMU-1's signature on purpose, a triple fault whose RIP is
+ * snp-emu's VMRUN instruction and whose CR3 is snp-emu's page tables (the
+ * build links both addresses in from snp-emu.elf). The emulator must name
+ * EMU-1 rather than report a guest triple fault. `mov %rax, %cr3` is
+ * placed to end at that RIP; the next fetch walks page tables that are a
+ * zeroed shared page here: #PF, and with an empty IDT, shutdown.
+ */
+static void emu1_signature(void)
+{
+	/* Read at run time: the compiler may not assume them non-zero. */
+	static const char *const volatile linked[2] = { pl_emu_vmrun,
+							pl_emu_cr3 };
+	uint64_t rip = (uint64_t)(uintptr_t)linked[0];
+	uint64_t cr3 = (uint64_t)(uintptr_t)linked[1];
+	uint8_t *code = (uint8_t *)(uintptr_t)(rip - 3);
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) none = { 0, 0 };
+	bool cf;
+
+	if (rip < 4096 || cr3 == 0) {
+		check(false, "emu1: snp-emu's addresses are linked in", rip);
+		return;
+	}
+	/* The pages under the code: private on first touch, then valid. */
+	if (pvalidate((rip - 3) & ~0xFFFULL, 0, 1, &cf) != 0 ||
+	    pvalidate(rip & ~0xFFFULL, 0, 1, &cf) != 0) {
+		check(false, "emu1: PVALIDATE of the code's page", rip);
+		return;
+	}
+	code[0] = 0x0F; /* mov %rax, %cr3 */
+	code[1] = 0x22;
+	code[2] = 0xD8;
+	puts_("payload: triple fault at snp-emu's VMRUN with its CR3\n");
+	__asm__ volatile("lidt %0\n\tjmp *%1"
+			 :
+			 : "m"(none), "r"(code), "a"(cr3)
+			 : "memory");
 }
 
 /** The VMPL2 context. */
@@ -839,11 +1148,19 @@ void pl_main(void)
 	puts_("payload: VMPL0 running, mode ");
 	puthex(m);
 	puts_("\n");
+	if (m == MODE_EMU1) {
+		emu1_signature();
+		term(1, 0xED);
+	}
 	if (m == MODE_TERMINATE) {
 		puts_("payload: asking to terminate (set 1, code 7)\n");
 		term(1, 7);
 	}
-	if (m != MODE_BENCH) {
+	if (m == MODE_SMP_STRESS) {
+		checks_smp_stress();
+	} else if (m == MODE_KICK) {
+		checks_kick();
+	} else if (m != MODE_BENCH) {
 		/* The benchmark times the boot to the guest: no detours. */
 		checks_rmp(fault_psc);
 		checks_vc();

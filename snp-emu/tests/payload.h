@@ -37,6 +37,9 @@
 #define MODE_BENCH 6	       /* VMPL round trips, timed */
 #define MODE_FAULT_GREQ 7      /* emulator runs with fault=greq */
 #define MODE_FAULT_GREQ_BUSY 8 /* emulator runs with fault=greq-busy */
+#define MODE_SMP_STRESS 9      /* AP create/run/destroy cycles on vCPU 1 */
+#define MODE_KICK 10	       /* destroy the VMSA vCPU 1 runs at VMPL2 */
+#define MODE_EMU1 11	       /* triple-fault with EMU-1's signature */
 
 /* GDT selectors of the payload. */
 #define PL_CS32 0x08

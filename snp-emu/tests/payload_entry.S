@@ -66,6 +66,26 @@ pl_guest_entry:
 4:	hlt
 	jmp 4b
 
+	/* vCPU 1's contexts in the smp-stress scenario (they never return). */
+	.globl pl_stress_ap_entry, pl_stress_guest_entry
+pl_stress_ap_entry:
+	call pl_stress_ap_main
+	ud2
+
+pl_stress_guest_entry:
+	call pl_stress_guest_main
+	ud2
+
+	/* vCPU 1's contexts in the kick scenario. */
+	.globl pl_kick_ap_entry, pl_kick_guest_entry
+pl_kick_ap_entry:
+	call pl_kick_ap_main
+	ud2
+
+pl_kick_guest_entry:
+	call pl_kick_guest_main
+	ud2
+
 /*
  * pl_pvalidate(va, size, validate, uint8_t *cf) and
  * pl_rmpadjust(va, size, attrs): the SNP instructions by their bytes

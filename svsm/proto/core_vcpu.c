@@ -358,7 +358,9 @@ enum svsm_result core_delete_vcpu(const struct svsm_caller *caller,
 	 * would leave a VMSA page nobody tracks. Keep it registered, served
 	 * and runnable as before, and say that the call failed.
 	 */
-	eax = snp_page_clear_vmsa(vmsa, caller->vmpl);
+	/* A running VMSA stays in use until the host's kick gets through. */
+	eax = running ? snp_page_clear_vmsa_stopped(vmsa, caller->vmpl) :
+			snp_page_clear_vmsa(vmsa, caller->vmpl);
 	if (eax != RMPADJUST_SUCCESS) {
 		if (running) {
 			(void)snp_ap_create(

@@ -155,36 +155,24 @@ test-snp-guest-tpm-sim: $(TPM_BRIDGE_SIM)
 	$(Q)TPM_BRIDGE=sim TPM_BRIDGE_SIM=$(TPM_BRIDGE_SIM) \
 		bats $(SRCDIR)/tests/snp-guest/tpm.bats
 
-# The stack's images come from targets other fragments define (snp-emu,
-# kernel, igvm, igvm-measure). Until the tree has them all and the kernel
-# has its SNP entry (the "SVSM" ELF note igvm-build needs), the bats files
-# skip and say which part is missing; once they exist, a failure to build
-# them fails the test. The shell variable `missing` holds the verdict.
-define snp-stack-build
-missing=; \
-for t in snp-emu kernel igvm igvm-measure; do \
-	$(MAKE) --no-print-directory -f $(SRCDIR)/Makefile O=$(O) \
-		-n $$t >/dev/null 2>&1 || missing="$$missing $$t"; \
-done; \
-if [ -z "$$missing" ]; then \
-	$(MAKE) --no-print-directory -f $(SRCDIR)/Makefile O=$(O) \
-		snp-emu kernel igvm-measure || exit 1; \
-	if readelf -nW $(KERNEL_ELF) | grep -q '^ *SVSM '; then \
-		$(MAKE) --no-print-directory -f $(SRCDIR)/Makefile \
-			O=$(O) igvm GUEST=$(SNP_GUEST_ELF) || exit 1; \
-	else \
-		missing=" the kernel's SNP entry note (ksnp)"; \
-	fi; \
-fi
-endef
+# The stack's images (the emulator, svsm.igvm with the test guest,
+# igvm-measure) are prerequisites this make builds once. A sub-make that
+# built them again raced with test-kernel-snp under -j (two makes linking
+# svsm.elf while igvm-build read it: "shorter than an ELF header"). The
+# variables come from other fragments (second expansion); while the tree
+# lacks one of them, the bats files skip and name it.
+snp-stack-missing = $(if $(EMU_ELF),, snp-emu)$(if $(IGVM_IMAGE),, igvm)$(if \
+	$(IGVM_MEASURE),, igvm-measure)
+SNP_STACK_PREREQS = $(SNP_GUEST_ELF) $$(EMU_ELF) $$(IGVM_IMAGE) \
+		    $$(IGVM_MEASURE)
 
-SNP_STACK_ENV = SNP_STACK_MISSING="$$missing" SNP_EMU=$(SNP_EMU_ELF) \
-		SVSM_IGVM=$(SVSM_IGVM) IGVM_MEASURE=$(BUILD)/bin/igvm-measure \
+SNP_STACK_ENV = SNP_STACK_MISSING="$(snp-stack-missing)" \
+		SNP_EMU=$(SNP_EMU_ELF) SVSM_IGVM=$(SVSM_IGVM) \
+		IGVM_MEASURE=$(BUILD)/bin/igvm-measure \
 		EMU_RUN=$(SRCDIR)/snp-emu/run.sh
 
-test-snp-guest-tpm: $(SNP_GUEST_ELF)
-	+$(Q)$(snp-stack-build); \
-	$(SNP_STACK_ENV) TPM_BRIDGE=stack \
+test-snp-guest-tpm: $(SNP_STACK_PREREQS)
+	$(Q)$(SNP_STACK_ENV) TPM_BRIDGE=stack \
 		bats $(SRCDIR)/tests/snp-guest/tpm.bats
 
 # The guest's checks in the whole stack: QEMU -> snp-emu -> svsm.igvm.
@@ -192,9 +180,8 @@ CHECK_TARGETS += test-snp-guest-stack
 HELP += test-snp-guest-stack|the guest's checks under the SVSM in snp-emu: all pass, MEASUREMENT = igvm-measure
 
 .PHONY: test-snp-guest-stack
-test-snp-guest-stack: $(SNP_GUEST_ELF)
-	+$(Q)$(snp-stack-build); \
-	$(SNP_STACK_ENV) bats $(SRCDIR)/tests/snp-guest/stack.bats
+test-snp-guest-stack: $(SNP_STACK_PREREQS)
+	$(Q)$(SNP_STACK_ENV) bats $(SRCDIR)/tests/snp-guest/stack.bats
 
 # The guest's SNP entry under snp-emu, without an SVSM (tests/snp-guest/
 # emu.bats); skipped, saying why, while the tree has no emulator.
@@ -202,17 +189,9 @@ CHECK_TARGETS += test-snp-guest-emu
 HELP += test-snp-guest-emu|the guest's SNP entry under snp-emu at VMPL0: it must find no SVSM and terminate as Linux does
 
 .PHONY: test-snp-guest-emu
-test-snp-guest-emu: $(SNP_GUEST_ELF)
-	+$(Q)missing=; \
-	for t in snp-emu igvm-build; do \
-		$(MAKE) --no-print-directory -f $(SRCDIR)/Makefile O=$(O) \
-			-n $$t >/dev/null 2>&1 || missing="$$missing $$t"; \
-	done; \
-	if [ -z "$$missing" ]; then \
-		$(MAKE) --no-print-directory -f $(SRCDIR)/Makefile O=$(O) \
-			snp-emu igvm-build || exit 1; \
-	fi; \
-	SNP_EMU_MISSING="$$missing" SNP_GUEST=$(SNP_GUEST_ELF) \
+test-snp-guest-emu: $(SNP_GUEST_ELF) $$(EMU_ELF) $$(IGVM_BUILD)
+	$(Q)SNP_EMU_MISSING="$(if $(EMU_ELF),, snp-emu)$(if $(IGVM_BUILD),, igvm-build)" \
+		SNP_GUEST=$(SNP_GUEST_ELF) \
 		SNP_EMU=$(SNP_EMU_ELF) IGVM_BUILD=$(BUILD)/bin/igvm-build \
 		EMU_RUN=$(SRCDIR)/snp-emu/run.sh \
 		bats $(SRCDIR)/tests/snp-guest/emu.bats

@@ -40,8 +40,10 @@ if [ -n "$log" ]; then
 else
 	console=stdio
 fi
+# Single-threaded TCG: the multi-threaded one loses nested SVM state
+# (EMU-1, snp-emu/run.sh).
 # shellcheck disable=SC2086 # SNP_EMU_QEMU_ARGS is a list of arguments
-exec qemu-system-x86_64 -machine q35 -accel tcg \
+exec qemu-system-x86_64 -machine q35 -accel tcg,thread=single \
 	-cpu max,+svm,+npt,phys-bits=52 -smp "$smp" -m 1G \
 	-display none -monitor none -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 \

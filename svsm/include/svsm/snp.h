@@ -86,6 +86,11 @@ uint32_t snp_page_grant(void *va, enum cpu_page_size size, unsigned int vmpl);
 uint32_t snp_page_make_vmsa(void *va, unsigned int vmpl);
 /** Turn a VMSA page back into a normal page without lower permissions. */
 uint32_t snp_page_clear_vmsa(void *va, unsigned int vmpl);
+/**
+ * The same for a VMSA just destroyed by AP destroy: tried again while the
+ * hardware answers FAIL_INUSE (the host's kick not yet through), bounded.
+ */
+uint32_t snp_page_clear_vmsa_stopped(void *va, unsigned int vmpl);
 
 /* --- VMSAs and the secrets page --- */
 

@@ -58,3 +58,32 @@ uint32_t snp_page_clear_vmsa(void *va, unsigned int vmpl)
 	return cpu_rmpadjust(va, CPU_PAGE_4K,
 			     RMPADJUST_ATTRS(vmpl ? vmpl : 1, 0));
 }
+
+/*
+ * How often snp_page_clear_vmsa_stopped() tries: each try is an RMPADJUST,
+ * and a host's kick takes one exit of the kicked vCPU.
+ */
+#define SNP_VMSA_INUSE_TRIES 10000U
+
+/**
+ * snp_page_clear_vmsa() of a VMSA the host was just told to stop running
+ * (AP destroy). The hardware answers FAIL_INUSE until the host's kick has
+ * taken the vCPU out of that VMSA, which happens after AP destroy returns:
+ * try again, a bounded number of times. Returns the last EAX.
+ */
+uint32_t snp_page_clear_vmsa_stopped(void *va, unsigned int vmpl)
+{
+	unsigned int i;
+	uint32_t rc = RMPADJUST_FAIL_INUSE;
+
+	for (i = 0; i < SNP_VMSA_INUSE_TRIES && rc == RMPADJUST_FAIL_INUSE;
+	     i++) {
+		rc = snp_page_clear_vmsa(va, vmpl);
+#if defined(__x86_64__)
+		if (rc == RMPADJUST_FAIL_INUSE) {
+			__builtin_ia32_pause();
+		}
+#endif
+	}
+	return rc;
+}

@@ -310,9 +310,8 @@ static void exit_ap_creation(struct snp_machine *m, struct snp_vcpu *v,
 	if (req == SVM_VMGEXIT_AP_DESTROY) {
 		ap->vmsa_valid[target] = false;
 		ap->vmsa_gpa[target] = 0;
-		if (target == 0) {
-			snp_fe_ap_destroy(m, ap);
-		}
+		/* Every VMPL: the front end may be running that VMSA now. */
+		snp_fe_ap_destroy(m, ap, target);
 		ghcb_result(x, GHCB_RESULT_OK, 0);
 		return;
 	}

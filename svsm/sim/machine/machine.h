@@ -177,7 +177,8 @@ uint32_t snp_machine_pvalidate(struct snp_machine *m, uint64_t gpa,
 /**
  * RMPADJUST executed at `vmpl` on the page at `gpa` with the RDX attribute
  * word `attrs`. Returns EAX (0, 1 FAIL_INPUT, 2 FAIL_PERMISSION,
- * 6 FAIL_SIZEMISMATCH); on failure nothing changed.
+ * 3 FAIL_INUSE: it would clear the VMSA bit of a VMSA some vCPU has
+ * loaded, 6 FAIL_SIZEMISMATCH); on failure nothing changed.
  */
 uint32_t snp_machine_rmpadjust(struct snp_machine *m, unsigned vmpl,
 			       uint64_t gpa, unsigned size, uint64_t attrs);

@@ -230,12 +230,35 @@ bool snp_fe_ap_start(struct snp_machine *m, struct snp_vcpu *ap,
 	return snp_vcpu_start_fiber(m, ap, vmsa_gpa);
 }
 
-/** Free `ap`'s VMPL0 fiber. */
-void snp_fe_ap_destroy(struct snp_machine *m, struct snp_vcpu *ap)
+/**
+ * VMPL0: free `ap`'s fiber. The other VMPLs are the harness's thread,
+ * which runs only inside its own calls: nothing runs them to force out.
+ */
+void snp_fe_ap_destroy(struct snp_machine *m, struct snp_vcpu *ap,
+		       unsigned vmpl)
 {
 	(void)m;
+	if (vmpl != 0) {
+		return;
+	}
 	snp_fiber_free(ap->fiber);
 	ap->fiber = NULL;
+}
+
+/** A VMSA is in use while the VMPL0 fiber started from it runs. */
+bool snp_fe_vmsa_in_use(const struct snp_machine *m, uint64_t vmsa_gpa)
+{
+	unsigned i;
+
+	for (i = 0; i < m->cfg.vcpus; i++) {
+		const struct snp_vcpu *v = &m->vcpus[i];
+
+		if (v->fiber != NULL && v->fiber->active && v->vmsa_valid[0] &&
+		    v->vmsa_gpa[0] == vmsa_gpa) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /** The hosted machine has no I/O ports. */

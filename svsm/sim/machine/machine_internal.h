@@ -137,8 +137,21 @@ bool snp_fe_vmpl0_resumable(const struct snp_machine *m,
 /** Start `ap`'s VMPL0 context from the VMSA at `vmsa_gpa`; false: cannot. */
 bool snp_fe_ap_start(struct snp_machine *m, struct snp_vcpu *ap,
 		     uint64_t vmsa_gpa);
-/** Forget `ap`'s VMPL0 context (AP destruction). */
-void snp_fe_ap_destroy(struct snp_machine *m, struct snp_vcpu *ap);
+/**
+ * AP destruction of `ap`'s VMSA of `vmpl` (any VMPL; the model has
+ * forgotten it already): the front end stops running it. VMPL0: forget
+ * the context. Another VMPL: a vCPU running that VMSA is forced out of it
+ * (the host's kick) and, if its VMPL0 can take the vCPU back, resumes
+ * VMPL0.
+ */
+void snp_fe_ap_destroy(struct snp_machine *m, struct snp_vcpu *ap,
+		       unsigned vmpl);
+/**
+ * True while some vCPU has the VMSA at `vmsa_gpa` loaded (running it, or
+ * serving its exit): RMPADJUST that clears that page's VMSA bit fails
+ * with FAIL_INUSE then, as on SEV-SNP hardware.
+ */
+bool snp_fe_vmsa_in_use(const struct snp_machine *m, uint64_t vmsa_gpa);
 /**
  * Port I/O a guest asked for through the GHCB (IOIO exit, `info1` as the
  * GHCB encodes it, `*rax` data in and out). False if the front end has no

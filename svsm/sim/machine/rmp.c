@@ -142,6 +142,10 @@ uint32_t snp_machine_rmpadjust(struct snp_machine *m, unsigned vmpl,
 	if ((perms & ~e->perms[vmpl]) != 0) {
 		return RMPADJUST_FAIL_PERMISSION;
 	}
+	/* A VMSA some CPU has loaded keeps its VMSA bit (hardware's rule). */
+	if (vmpl == 0 && !vmsa && e->vmsa && snp_fe_vmsa_in_use(m, gpa)) {
+		return RMPADJUST_FAIL_INUSE;
+	}
 	for (i = 0; i < op_pages(size); i++) {
 		e[i].perms[target] = perms;
 		if (vmpl == 0) {

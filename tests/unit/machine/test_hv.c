@@ -649,6 +649,73 @@ static void ghcb_ap_create_now(void **state)
 	assert_int_equal(snp_machine_vmsa_gpa(m, 1, 0), 0);
 }
 
+static uint32_t own_vmsa_rc;
+
+/* An AP's VMPL0: take the VMSA bit off its own VMSA, which it runs. */
+static void clear_own_vmsa(uint64_t vmsa_gpa)
+{
+	own_vmsa_rc = snp_machine_rmpadjust(snp_machine_current(), 0, vmsa_gpa,
+					    RMP_PG_SIZE_4K, 1);
+}
+
+/*
+ * Confirm RMPADJUST refuses to clear the VMSA bit of a VMSA in use
+ * (FAIL_INUSE, the page unchanged) and clears it once the VMSA stopped.
+ */
+static void rmpadjust_vmsa_in_use(void **state)
+{
+	struct snp_machine *m = *state;
+
+	own_vmsa_rc = 0;
+	tm_vmpl0_ghcb_register(GHCB0);
+	tm_make_vmsa(m, GVMSA, 0, clear_own_vmsa, GVMSA);
+	assert_int_equal(tm_ap_create(m, GHCB0, 1, 0, SVM_VMGEXIT_AP_CREATE,
+				      GVMSA, FEAT, NULL),
+			 GHCB_RESULT_OK);
+	assert_int_equal(own_vmsa_rc, RMPADJUST_FAIL_INUSE);
+	assert_true(snp_machine_rmp(m, GVMSA)->vmsa);
+	/* Its entry returned: the context halted, nothing runs the VMSA. */
+	assert_int_equal(snp_machine_rmpadjust(m, 0, GVMSA, RMP_PG_SIZE_4K, 1),
+			 RMPADJUST_SUCCESS);
+	assert_false(snp_machine_rmp(m, GVMSA)->vmsa);
+}
+
+/*
+ * Confirm AP destroy of a lower VMPL's VMSA leaves the vCPU's VMPL0
+ * context (the front end hears of every VMPL's destruction).
+ */
+static void ghcb_ap_destroy_lower_vmpl(void **state)
+{
+	struct snp_machine *m = *state;
+
+	ap_started = 0;
+	tm_vmpl0_ghcb_register(GHCB0);
+	tm_make_vmsa(m, GVMSA, 0, count_entry, 0);
+	tm_make_vmsa(m, GVMSA + TM_PAGE, 2, NULL, 0);
+	assert_int_equal(tm_ap_create(m, GHCB0, 1, 2,
+				      SVM_VMGEXIT_AP_CREATE_ON_INIT,
+				      GVMSA + TM_PAGE, FEAT, NULL),
+			 GHCB_RESULT_OK);
+	assert_int_equal(tm_ap_create(m, GHCB0, 1, 0, SVM_VMGEXIT_AP_CREATE,
+				      GVMSA, FEAT, NULL),
+			 GHCB_RESULT_OK);
+	assert_int_equal(tm_ap_create(m, GHCB0, 1, 2, SVM_VMGEXIT_AP_DESTROY, 0,
+				      0, NULL),
+			 GHCB_RESULT_OK);
+	assert_int_equal(snp_machine_vmsa_gpa(m, 1, 2), 0);
+	assert_int_equal(snp_machine_vmsa_gpa(m, 1, 0), GVMSA);
+	assert_int_equal(ap_started, 1);
+	/* Not running any more: both VMSA bits come off. */
+	assert_int_equal(
+		snp_machine_rmpadjust(m, 0, GVMSA + TM_PAGE, RMP_PG_SIZE_4K, 1),
+		RMPADJUST_SUCCESS);
+	assert_int_equal(tm_ap_create(m, GHCB0, 1, 0, SVM_VMGEXIT_AP_DESTROY, 0,
+				      0, NULL),
+			 GHCB_RESULT_OK);
+	assert_int_equal(snp_machine_rmpadjust(m, 0, GVMSA, RMP_PG_SIZE_4K, 1),
+			 RMPADJUST_SUCCESS);
+}
+
 /* Confirm the guest cannot create a VMSA for a more privileged VMPL. */
 static void ghcb_ap_creation_from_guest(void **state)
 {
@@ -742,6 +809,10 @@ int machine_test_hv(void)
 		cmocka_unit_test_setup_teardown(ghcb_guest_request, tm_setup2,
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(ghcb_ap_creation_rules,
+						tm_setup2, tm_teardown),
+		cmocka_unit_test_setup_teardown(rmpadjust_vmsa_in_use,
+						tm_setup2, tm_teardown),
+		cmocka_unit_test_setup_teardown(ghcb_ap_destroy_lower_vmpl,
 						tm_setup2, tm_teardown),
 		cmocka_unit_test_setup_teardown(ghcb_ap_create_now, tm_setup2,
 						tm_teardown),
