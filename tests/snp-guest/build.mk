@@ -197,21 +197,21 @@ test-snp-guest-emu: $(SNP_GUEST_ELF) $$(EMU_ELF) $$(IGVM_BUILD)
 		bats $(SRCDIR)/tests/snp-guest/emu.bats
 
 # The guest reboots itself through the SVSM in the whole stack (mode byte
-# 'R' on COM2, tests/snp-guest/run-reboot.sh): both boots' checks pass.
+# 'R' or 'A' on COM2, tests/snp-guest/run-reboot.sh): both boots' checks
+# pass, the reboot called by the boot vCPU and by an AP.
 CHECK_TARGETS += test-snp-guest-reboot
 HELP += test-snp-guest-reboot|the guest reboots itself through the SVSM under snp-emu: its second boot finds a newly launched guest
 BENCH_TARGETS += bench-snp-guest-reboot
 HELP += bench-snp-guest-reboot|the guest's reboot through the SVSM vs its first boot, under snp-emu
 
 .PHONY: test-snp-guest-reboot bench-snp-guest-reboot
-test-snp-guest-reboot: $(SNP_GUEST_ELF)
-	+$(Q)$(snp-stack-build); \
-	$(SNP_STACK_ENV) bats $(SRCDIR)/tests/snp-guest/reboot.bats
+test-snp-guest-reboot: $(SNP_STACK_PREREQS)
+	$(Q)$(SNP_STACK_ENV) bats $(SRCDIR)/tests/snp-guest/reboot.bats
 
-bench-snp-guest-reboot: $(SNP_GUEST_ELF)
-	+$(Q)$(snp-stack-build); \
-	if [ -n "$$missing" ]; then \
-		echo "bench-snp-guest-reboot: cannot build:$$missing"; exit 1; \
+bench-snp-guest-reboot: $(SNP_STACK_PREREQS)
+	$(Q)if [ -n "$(snp-stack-missing)" ]; then \
+		echo "bench-snp-guest-reboot: missing:$(snp-stack-missing)"; \
+		exit 1; \
 	fi; \
 	REBOOT_LOG=$(BUILD)/snp-guest-reboot.log \
 		$(SRCDIR)/tests/snp-guest/run-reboot.sh --smp $(SMP) \
