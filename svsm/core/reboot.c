@@ -315,13 +315,17 @@ static enum svsm_result reboot_execute(const struct svsm_caller *caller,
 		reboot_fail("restoring the guest's launch memory");
 	}
 	cpu_flush_tlb_all();
+	/*
+	 * Said before: once the boot VMSA is the host's, the guest may run
+	 * on another vCPU and write the console between this line's bytes.
+	 */
+	pr_info("reboot: guest restarting (%llu)\n",
+		(unsigned long long)reboots + 1);
 	if (!svsm_guest_launch(caller->cpu->ghcb)) {
 		reboot_fail("the guest's relaunch");
 	}
 	reboots++;
 	spin_unlock(&core_lock);
-	pr_info("reboot: guest restarted (%llu)\n",
-		(unsigned long long)reboots);
 	/* The caller's VMSA is gone or new: the loop writes nothing back. */
 	out->set = SVSM_OUT_NORETURN;
 	return SVSM_SUCCESS;

@@ -196,12 +196,17 @@ bool vcpu_ap_reboot(uint64_t page)
 	ap.vmsa_gpa = vmsa;
 	ap.ca_gpa = ca;
 	ap.reboot = true;
+	/*
+	 * The last line of this boot: the SVSM's CREATE_VCPU registers the
+	 * VMSA with the host, which may run it at once, and the AP's reboot
+	 * then stops this vCPU wherever it is, mid-line or not.
+	 */
+	con_puts("snp-guest: rebooting through the SVSM from an AP\n");
 	rc = create(vmsa, ca, AP_APIC_ID);
-	check(rc == SVSM_SUCCESS, "reboot: CREATE_VCPU of the AP (0x%x)", rc);
 	if (rc != SVSM_SUCCESS) {
+		check(false, "reboot: CREATE_VCPU of the AP (0x%x)", rc);
 		return false;
 	}
-	con_puts("snp-guest: rebooting through the SVSM from an AP\n");
 	rc = ghcb_ap_create(AP_APIC_ID, vmsa, env.sev_features, env.vmpl);
 	if (rc != GHCB_RESULT_OK) {
 		check(false, "reboot: GHCB AP creation (0x%x)", rc);

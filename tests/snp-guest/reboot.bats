@@ -57,7 +57,7 @@ first_boot() { # M APIC SUFFIX: the first boot passes, reboots from APIC
 	[[ "$output" != *"SVSM_REBOOT_EXECUTE returned"* ]]
 	grep -q "reboot: guest restart requested on vCPU $2" \
 		"$BATS_FILE_TMPDIR/$1.log"
-	grep -q 'reboot: guest restarted (1)' "$BATS_FILE_TMPDIR/$1.log"
+	grep -q 'reboot: guest restarting (1)' "$BATS_FILE_TMPDIR/$1.log"
 }
 
 second_boot() { # M WHO: the second boot's checks pass, the run passes
