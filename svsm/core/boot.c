@@ -155,6 +155,7 @@ static bool boot_info_valid(const struct svsm_boot_info *bi)
 _Noreturn void svsm_boot(const struct svsm_boot_info *info)
 {
 	struct svsm_cpu *bsp;
+	bool offer;
 	uint32_t i;
 
 	if (!boot_info_valid(info)) {
@@ -190,8 +191,18 @@ _Noreturn void svsm_boot(const struct svsm_boot_info *info)
 		/* Over 128 GiB of guest memory, or no memory: no pool. */
 		pr_notice("svsm: no deposit map, DEPOSIT_MEM is off\n");
 	}
-	if (!reboot_init(info->mem_size,
-			 (info->flags & SVSM_BOOT_REBOOT) != 0)) {
+	/*
+	 * A reboot needs what the launch put in guest memory: the build keeps
+	 * it now (the allocator is up, the guest has not run), or the
+	 * protocol is not offered.
+	 */
+	offer = (info->flags & SVSM_BOOT_REBOOT) != 0;
+	if (offer && !svsm_arch_guest_keep(&boot_info)) {
+		pr_notice("svsm: the guest's launch memory cannot be kept, "
+			  "no reboot protocol\n");
+		offer = false;
+	}
+	if (!reboot_init(info->mem_size, offer)) {
 		pr_notice("svsm: no validation map, no reboot protocol\n");
 	}
 	bsp = vcpu_by_apic_id(0);

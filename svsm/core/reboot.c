@@ -259,25 +259,6 @@ static void sweep(void)
 	}
 }
 
-/* The launch pages, validated again if the guest had invalidated them. */
-static void revalidate_launch_pages(void)
-{
-	const struct svsm_boot_info *bi = svsm_boot_info();
-	const uint64_t pages[] = { bi->guest_secrets_gpa, bi->guest_ca_gpa,
-				   bi->guest_vmsa_gpa };
-	size_t i;
-
-	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-		void *va = physmap_va(pages[i], PAGE_SIZE);
-		bool cf = false;
-
-		if (va == NULL || cpu_pvalidate(va, CPU_PAGE_4K, true, &cf) !=
-					  PVALIDATE_SUCCESS) {
-			reboot_fail("validating a launch page");
-		}
-	}
-}
-
 /* Forget every guest VMSA (all quiesced) and every vCPU's guest. */
 static void forget_vmsas(void)
 {
@@ -329,15 +310,22 @@ static enum svsm_result reboot_execute(const struct svsm_caller *caller,
 	reboot_tpm();
 
 	spin_lock(&core_lock);
-	revalidate_launch_pages();
+	/* The build's launch memory as the launch left it (boot.h). */
+	if (!svsm_arch_guest_relaunch(caller->cpu->ghcb)) {
+		reboot_fail("restoring the guest's launch memory");
+	}
 	cpu_flush_tlb_all();
+	/*
+	 * Said before: once the boot VMSA is the host's, the guest may run
+	 * on another vCPU and write the console between this line's bytes.
+	 */
+	pr_info("reboot: guest restarting (%llu)\n",
+		(unsigned long long)reboots + 1);
 	if (!svsm_guest_launch(caller->cpu->ghcb)) {
 		reboot_fail("the guest's relaunch");
 	}
 	reboots++;
 	spin_unlock(&core_lock);
-	pr_info("reboot: guest restarted (%llu)\n",
-		(unsigned long long)reboots);
 	/* The caller's VMSA is gone or new: the loop writes nothing back. */
 	out->set = SVSM_OUT_NORETURN;
 	return SVSM_SUCCESS;

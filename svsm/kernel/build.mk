@@ -33,6 +33,7 @@ svsm-kernel-y += svsm/kernel/main.c svsm/kernel/console.c svsm/kernel/log.c \
                  svsm/kernel/acpi.c svsm/kernel/platform.c \
                  svsm/kernel/sched.c svsm/kernel/ksyms.c svsm/kernel/tpm.c \
                  svsm/kernel/snp.c svsm/kernel/snp_boot.c \
+                 svsm/kernel/snp_relaunch.c \
                  svsm/kernel/vc_decode.c svsm/kernel/services.c
 # The vTPM and the attestation channel, from the same sources as the
 # hosted build; their <libtpms/...> and <openssl/...> headers come from the

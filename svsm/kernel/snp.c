@@ -15,7 +15,8 @@
  *      descriptor tables, TSC;
  *   5. the guest's memory: validate its VALIDATE ranges, grant every range
  *      to its VMPL, its CPUID page copy;
- *   6. `svsm_boot()`, as in the hosted build: the allocator over the rest
+ *   6. `svsm_boot()`, as in the hosted build (which first keeps a copy of
+ *      the guest's launched ranges for a reboot, snp_relaunch.c): the allocator over the rest
  *      of the region, a GHCB per vCPU, the APs (AP creation into
  *      `snp_ap_start`), the guest's secrets page, CA and boot VMSA, the
  *      services, the request loop.
@@ -291,7 +292,8 @@ static void boot_info_fill(struct svsm_boot_info *bi, uint64_t pool_end)
 		.ap_entry_rip = (uint64_t)snp_ap_start,
 		.vcpu_count = vp_count,
 		.guest_vmpl = params.guest_vmpl,
-		.flags = SVSM_BOOT_VTPM,
+		/* A relaunch restores what guest_prepare() set up. */
+		.flags = SVSM_BOOT_VTPM | SVSM_BOOT_REBOOT,
 		.guest_mode =
 			elf ? SVSM_BOOT_GUEST_PM32 : SVSM_BOOT_GUEST_RESET,
 		.guest_rsi = params.guest_secrets_gpa,
@@ -362,6 +364,7 @@ _Noreturn void kernel_snp_main(uint64_t params_pa)
 	time_init_snp();
 	smp_cpu_online(&snp_boot_cpu);
 	guest_prepare(ghcb);
+	snp_relaunch_setup(&params, &cpuid_copy);
 	boot_info_fill(&bi, pool_end);
 	svsm_boot(&bi);
 }

@@ -7,7 +7,12 @@
 #include <stdint.h>
 
 #include "svsm/boot.h"
+#include "svsm/cpu.h"
+#include "svsm/mm.h"
+#include "svsm/physmap.h"
+#include "svsm/reboot.h"
 #include "internal.h"
+#include "abi/snp_rmp.h"
 
 /** Boot vCPU: RDI = host address of the boot-info block. */
 void svsm_sim_bsp_entry(uint64_t rdi)
@@ -33,4 +38,37 @@ void svsm_arch_init_ap_vmsa(struct sev_vmsa *vmsa,
 void svsm_arch_boot_done(const struct svsm_boot_info *info)
 {
 	(void)info;
+}
+
+/*
+ * The harness launches three guest pages (its secrets page copy, boot
+ * Calling Area and boot VMSA), whose contents svsm_guest_launch() rebuilds
+ * on every launch: nothing to copy.
+ */
+bool svsm_arch_guest_keep(const struct svsm_boot_info *info)
+{
+	(void)info;
+	return true;
+}
+
+/* The three launch pages, validated again if the guest invalidated them. */
+bool svsm_arch_guest_relaunch(struct ghcb *ghcb)
+{
+	const struct svsm_boot_info *bi = svsm_boot_info();
+	const uint64_t pages[] = { bi->guest_secrets_gpa, bi->guest_ca_gpa,
+				   bi->guest_vmsa_gpa };
+	size_t i;
+
+	(void)ghcb;
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		void *va = physmap_va(pages[i], PAGE_SIZE);
+		bool cf = false;
+
+		/* CF set: still validated (the guest left it alone). */
+		if (va == NULL || cpu_pvalidate(va, CPU_PAGE_4K, true, &cf) !=
+					  PVALIDATE_SUCCESS) {
+			return false;
+		}
+	}
+	return true;
 }

@@ -4,7 +4,8 @@
 
   mkelf.py kernel OUT [NOTE]   PT_LOADs at 128 MiB; NOTE=1 adds the
                                "SVSM" note naming the entry 0x8000010
-  mkelf.py guest OUT           a PVH ELF at 16 MiB (Xen PHYS32_ENTRY note)
+  mkelf.py guest OUT [SIZE]    a PVH ELF at 16 MiB (Xen PHYS32_ENTRY note)
+                               of 5000 (or SIZE) HLT bytes
 """
 import struct
 import sys
@@ -42,7 +43,8 @@ def main():
         image = elf([(0x8000000, bytes(range(256)) * 20, 0x3000),
                      (0x8004000, b"\x90" * 100, 0x2000)], notes)
     else:
-        image = elf([(0x1000000, b"\xf4" * 5000, 0x4000)],
+        size = int(sys.argv[3], 0) if len(sys.argv) > 3 else 5000
+        image = elf([(0x1000000, b"\xf4" * size, max(size, 0x4000))],
                     [("Xen", 18, struct.pack("<Q", 0x1000000))])
     with open(out, "wb") as fh:
         fh.write(image)

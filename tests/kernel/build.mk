@@ -144,8 +144,9 @@ test-fuzz-kernel-snp-boot fuzz-kernel-snp-boot: $(SNP_BOOT_FUZZ_BIN)
 
 # The image (kernel + test guest) and the emulator come from
 # tools/igvm-build and snp-emu (read later: second expansion).
-test-kernel-snp: $$(IGVM_IMAGE) $$(EMU_ELF)
+test-kernel-snp: $$(IGVM_IMAGE) $$(EMU_ELF) $$(IGVM_BUILD)
 	$(Q)SRCDIR=$(SRCDIR) EMU_ELF=$(EMU_ELF) SVSM_IGVM=$(IGVM_IMAGE) \
+		KERNEL_ELF=$(KERNEL_ELF) IGVM_BUILD=$(IGVM_BUILD) \
 		bats $(SRCDIR)/tests/kernel/snp.bats
 
 test-kernel-snp-boot: $(SNP_BOOT_TEST_BIN)

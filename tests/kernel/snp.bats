@@ -9,7 +9,11 @@
 # The guest's own verdict is not asserted here (tests/snp-guest does), nor
 # that the vTPM finished: the guest may end the run first.
 #
-# Environment (set by `make test-kernel-snp`): SRCDIR, EMU_ELF, SVSM_IGVM.
+# The kernel keeps a copy of the guest's launched ranges for a reboot: a
+# guest too large to copy boots without the reboot protocol.
+#
+# Environment (set by `make test-kernel-snp`): SRCDIR, EMU_ELF, SVSM_IGVM,
+# KERNEL_ELF, IGVM_BUILD.
 
 setup() {
 	: "${SRCDIR:?}" "${EMU_ELF:?}" "${SVSM_IGVM:?}"
@@ -30,6 +34,8 @@ line_of() {
 	[[ "$output" == *"CPUs: 2 of 2 online"* ]]
 	[[ "$output" == *"vTPM: starting on the last CPU"* ]]
 	[[ "$output" == *"guest: VMPL2, 32-bit ELF, entry 0x"* ]]
+	[[ "$output" == *"reboot: kept "*" KiB of the guest's launch"* ]]
+	[[ "$output" != *"no reboot protocol"* ]]
 	# The guest found the SVSM and the request loop answered it.
 	[[ "$output" == *"ok 1 - QUERY_PROTOCOL core v1: versions 1-1"* ]]
 	[[ "$output" == *"QUERY_PROTOCOL vTPM v1: versions 1-1"* ]]
@@ -57,5 +63,23 @@ line_of() {
 	vtpm=$(line_of "vtpm: started in")
 	[ -n "$guest" ]
 	[ -z "$vtpm" ] || [ "$vtpm" -gt "$guest" ]
+	[[ "$output" != *"PANIC"* ]]
+}
+
+@test "a guest too large to keep: no reboot protocol, the SVSM boots all the same" {
+	: "${KERNEL_ELF:?}" "${IGVM_BUILD:?}"
+	# One launched range of 6 MiB: more than one allocation (4 MiB) holds.
+	python3 "$SRCDIR/tests/igvm-tools/mkelf.py" guest \
+		"$BATS_TEST_TMPDIR/big.elf" 0x600000
+	run "$IGVM_BUILD" --kernel "$KERNEL_ELF" --guest "$BATS_TEST_TMPDIR/big.elf" \
+		-o "$BATS_TEST_TMPDIR/big.igvm"
+	[ "$status" -eq 0 ]
+	# The guest only halts: the run ends on the timeout.
+	run "$SRCDIR/snp-emu/run.sh" --smp 1 --timeout 60 "$EMU_ELF" \
+		"$BATS_TEST_TMPDIR/big.igvm"
+	echo "$output"
+	[[ "$output" == *"no room for a copy of the guest's range 0x"*" (61"*" KiB)"* ]]
+	[[ "$output" == *"the guest's launch memory cannot be kept, no reboot protocol"* ]]
+	[[ "$output" == *"svsm: ready"* ]]
 	[[ "$output" != *"PANIC"* ]]
 }

@@ -23,10 +23,17 @@ enum bridge_mode bridge_mode(void)
 		return BRIDGE_NONE;
 	}
 	con_puts("snp-guest: COM2 present: waiting for the host's mode "
-		 "(C: checks, then the TPM bridge; B: the bridge alone)\n");
+		 "(C: checks, then the TPM bridge; B: the bridge alone; "
+		 "R: the reboot test; A: the same from an AP)\n");
 	c = uart_getc(COM2);
 	if (c == BRIDGE_MODE_ONLY) {
 		return BRIDGE_ONLY;
+	}
+	if (c == BRIDGE_MODE_REBOOT) {
+		return BRIDGE_REBOOT;
+	}
+	if (c == BRIDGE_MODE_REBOOT_AP) {
+		return BRIDGE_REBOOT_AP;
 	}
 	if (c != BRIDGE_MODE_AFTER_CHECKS) {
 		note("mode byte 0x%x is neither: checks first", c);

@@ -32,7 +32,8 @@ snp-guest-y := tests/snp-guest/boot.S tests/snp-guest/main.c \
 	       tests/snp-guest/svsm.c tests/snp-guest/uart.c \
 	       tests/snp-guest/checks_core.c tests/snp-guest/checks_vcpu.c \
 	       tests/snp-guest/checks_vtpm.c tests/snp-guest/checks_attest.c \
-	       tests/snp-guest/sha512.c svsm/sim/mssim.c \
+	       tests/snp-guest/sha512.c tests/snp-guest/reboot.c \
+	       svsm/sim/mssim.c \
 	       tests/snp-guest/bridge.c svsm/sim/tpm_bridge.c \
 	       svsm/lib/string.c svsm/lib/printf.c svsm/sim/tpm2_cmds.c \
 	       svsm/sim/vtpm_cases.c svsm/sim/core_cases.c \
@@ -194,3 +195,24 @@ test-snp-guest-emu: $(SNP_GUEST_ELF) $$(EMU_ELF) $$(IGVM_BUILD)
 		SNP_EMU=$(SNP_EMU_ELF) IGVM_BUILD=$(BUILD)/bin/igvm-build \
 		EMU_RUN=$(SRCDIR)/snp-emu/run.sh \
 		bats $(SRCDIR)/tests/snp-guest/emu.bats
+
+# The guest reboots itself through the SVSM in the whole stack (mode byte
+# 'R' or 'A' on COM2, tests/snp-guest/run-reboot.sh): both boots' checks
+# pass, the reboot called by the boot vCPU and by an AP.
+CHECK_TARGETS += test-snp-guest-reboot
+HELP += test-snp-guest-reboot|the guest reboots itself through the SVSM under snp-emu: its second boot finds a newly launched guest
+BENCH_TARGETS += bench-snp-guest-reboot
+HELP += bench-snp-guest-reboot|the guest's reboot through the SVSM vs its first boot, under snp-emu
+
+.PHONY: test-snp-guest-reboot bench-snp-guest-reboot
+test-snp-guest-reboot: $(SNP_STACK_PREREQS)
+	$(Q)$(SNP_STACK_ENV) bats $(SRCDIR)/tests/snp-guest/reboot.bats
+
+bench-snp-guest-reboot: $(SNP_STACK_PREREQS)
+	$(Q)if [ -n "$(snp-stack-missing)" ]; then \
+		echo "bench-snp-guest-reboot: missing:$(snp-stack-missing)"; \
+		exit 1; \
+	fi; \
+	REBOOT_LOG=$(BUILD)/snp-guest-reboot.log \
+		$(SRCDIR)/tests/snp-guest/run-reboot.sh --smp $(SMP) \
+		$(SNP_EMU_ELF) $(SVSM_IGVM)

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "abi/svsm_reboot.h"
 #include "abi/vmsa.h"
 #include "ghcb.h"
 #include "guest.h"
@@ -35,6 +36,9 @@ struct ap_info {
 	volatile uint32_t delete_self_rc;
 	uint64_t vmsa_gpa;
 	uint64_t ca_gpa;
+	/* The reboot test: call SVSM_REBOOT_EXECUTE instead. */
+	bool reboot;
+	volatile uint32_t reboot_rc;
 };
 
 static struct ap_info ap;
@@ -50,9 +54,17 @@ void ap_main(struct ap_info *info)
 			       .rcx = info->vmsa_gpa };
 
 	info->started = 1;
+	if (info->reboot) {
+		r = (struct svsm_regs){ .rax = SVSM_CALL(SVSM_PROTOCOL_REBOOT,
+							 SVSM_REBOOT_EXECUTE) };
+	}
 	if (svsm_call_on((volatile struct svsm_ca *)(uintptr_t)info->ca_gpa,
 			 false, SVSM_CA_CALL_PENDING, &r) == 0) {
-		info->delete_self_rc = (uint32_t)r.rax;
+		if (info->reboot) {
+			info->reboot_rc = (uint32_t)r.rax;
+		} else {
+			info->delete_self_rc = (uint32_t)r.rax;
+		}
 	}
 	info->done = 1;
 	for (;;) {
@@ -162,4 +174,49 @@ void checks_vcpu(void)
 	check(rc == SVSM_SUCCESS, "DELETE_VCPU of the AP: SUCCESS (0x%x)", rc);
 	check(svsm_pvalidate(vmsa, false, false, false) == SVSM_SUCCESS,
 	      "the deleted VMSA page is the guest's again");
+}
+
+/**
+ * The reboot test: start an AP at VMPL2 (VMSA, CA and two stack pages
+ * from `page`) that calls SVSM_REBOOT_EXECUTE while this vCPU runs on. If
+ * the reboot works this never returns; else false, the reason checked.
+ */
+bool vcpu_ap_reboot(uint64_t page)
+{
+	uint64_t vmsa = page, ca = page + PAGE_SIZE;
+	unsigned long spins;
+	uint32_t rc;
+
+	if (svsm_validate_range(vmsa, 4 * PAGE_SIZE) != SVSM_SUCCESS) {
+		check(false, "reboot: validate the AP's VMSA, CA and stack");
+		return false;
+	}
+	fill_vmsa((struct sev_vmsa *)(uintptr_t)vmsa, page + 4 * PAGE_SIZE);
+	memset(&ap, 0, sizeof(ap));
+	ap.vmsa_gpa = vmsa;
+	ap.ca_gpa = ca;
+	ap.reboot = true;
+	/*
+	 * The last line of this boot: the SVSM's CREATE_VCPU registers the
+	 * VMSA with the host, which may run it at once, and the AP's reboot
+	 * then stops this vCPU wherever it is, mid-line or not.
+	 */
+	con_puts("snp-guest: rebooting through the SVSM from an AP\n");
+	rc = create(vmsa, ca, AP_APIC_ID);
+	if (rc != SVSM_SUCCESS) {
+		check(false, "reboot: CREATE_VCPU of the AP (0x%x)", rc);
+		return false;
+	}
+	rc = ghcb_ap_create(AP_APIC_ID, vmsa, env.sev_features, env.vmpl);
+	if (rc != GHCB_RESULT_OK) {
+		check(false, "reboot: GHCB AP creation (0x%x)", rc);
+		return false;
+	}
+	/* Running at VMPL2 until the reboot takes this vCPU away. */
+	for (spins = 0; spins < AP_WAIT_SPINS * 10 && !ap.done; spins++) {
+		cpu_relax();
+	}
+	check(false, "reboot: the AP's SVSM_REBOOT_EXECUTE %s (0x%x)",
+	      ap.done ? "returned" : "did not end this boot", ap.reboot_rc);
+	return false;
 }

@@ -34,24 +34,30 @@ static uint32_t vtpm_cmd_at(uint64_t gpa)
 	return svsm_call(SVSM_PROTOCOL_VTPM, SVSM_VTPM_CMD, &r);
 }
 
-/* Send `len` bytes of `cmd`; the response (or NULL) and its length. */
-static const uint8_t *tpm(size_t len, size_t *rlen)
+/** See guest.h. */
+const uint8_t *vtpm_send(uint8_t *page, const uint8_t *command, size_t len,
+			 size_t *rlen)
 {
-	uint8_t *buf = tpm_buf();
 	uint32_t n;
 
-	vtpm_frame(buf, SVSM_VTPM_PLAT_SEND_COMMAND, 0, (uint32_t)len, cmd,
+	vtpm_frame(page, SVSM_VTPM_PLAT_SEND_COMMAND, 0, (uint32_t)len, command,
 		   len);
-	if (vtpm_cmd_at((uint64_t)(uintptr_t)buf) != SVSM_SUCCESS) {
+	if (vtpm_cmd_at((uint64_t)(uintptr_t)page) != SVSM_SUCCESS) {
 		return NULL;
 	}
-	memcpy(&n, buf, sizeof(n));
+	memcpy(&n, page, sizeof(n));
 	if (n < 10 || n > SVSM_VTPM_BUFFER_SIZE - 4 ||
-	    tpm2_be32(buf + 4 + 2) != n) {
+	    tpm2_be32(page + 4 + 2) != n) {
 		return NULL;
 	}
 	*rlen = n;
-	return buf + 4;
+	return page + 4;
+}
+
+/* Send `len` bytes of `cmd`; the response (or NULL) and its length. */
+static const uint8_t *tpm(size_t len, size_t *rlen)
+{
+	return vtpm_send(tpm_buf(), cmd, len, rlen);
 }
 
 static uint32_t tpm_rc(size_t len)

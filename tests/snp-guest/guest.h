@@ -87,17 +87,45 @@ void checks_vcpu(void);
 void checks_vtpm(void);
 void checks_attest(void);
 
+/**
+ * checks_vtpm.c: send the TPM command `command` (`len` bytes) through
+ * VTPM_CMD in the validated page `page`; the response (inside `page`) and
+ * its length, or NULL if the call or the response's framing failed.
+ */
+const uint8_t *vtpm_send(uint8_t *page, const uint8_t *command, size_t len,
+			 size_t *rlen);
+
+/*
+ * The reboot mode (reboot.c, mode byte 'R'): the first boot runs the
+ * checks, then reboot_first() records what the second boot compares in
+ * a TPM NV index and calls SVSM_REBOOT_EXECUTE; the second boot, found by
+ * reboot_second_boot() (the index exists), runs reboot_second() instead
+ * of the checks.
+ */
+void reboot_begin(void);
+bool reboot_second_boot(void);
+void reboot_first(bool from_ap);
+void reboot_second(void);
+/** checks_vcpu.c: an AP calls SVSM_REBOOT_EXECUTE; returns on failure. */
+bool vcpu_ap_reboot(uint64_t page);
+
 /*
  * The TPM bridge (bridge.c). With a UART on COM2 the host sends one mode
  * byte first (tpm-relay.py --mode): 'C' checks then the bridge, 'B' the
- * bridge alone; the bridge serves COM2 until a STOP.
+ * bridge alone, 'R' the reboot test ('A': the reboot called by an AP;
+ * each boot reads one byte); the bridge
+ * serves COM2 until a STOP.
  */
 #define BRIDGE_MODE_AFTER_CHECKS 'C'
 #define BRIDGE_MODE_ONLY 'B'
+#define BRIDGE_MODE_REBOOT 'R'	  /* no bridge: the reboot test (reboot.c) */
+#define BRIDGE_MODE_REBOOT_AP 'A' /* the same, the reboot called by an AP */
 enum bridge_mode {
 	BRIDGE_NONE,
 	BRIDGE_AFTER_CHECKS,
 	BRIDGE_ONLY,
+	BRIDGE_REBOOT,
+	BRIDGE_REBOOT_AP,
 };
 enum bridge_mode bridge_mode(void);
 /** Serve until STOP: true; false (said why) when there is no vTPM. */

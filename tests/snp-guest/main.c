@@ -2,8 +2,8 @@
 /*
  * The test guest's main line: find the SVSM as Linux does (secrets page,
  * then QUERY_PROTOCOL), set up the GHCB, run the checks, print a summary,
- * serve the TPM bridge when the host asked for it, and end the run through
- * isa-debug-exit. Natively (plain QEMU, no SEV-SNP) it says so and exits.
+ * serve the TPM bridge or reboot (reboot.c) when the host asked for it,
+ * and end the run through isa-debug-exit. Natively (plain QEMU, no SEV-SNP) it says so and exits.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -259,6 +259,7 @@ void guest_main(const struct boot_args *boot);
 void guest_main(const struct boot_args *boot)
 {
 	enum bridge_mode mode;
+	bool reboot, second_boot = false;
 	uint64_t core;
 	int rc;
 
@@ -297,13 +298,24 @@ void guest_main(const struct boot_args *boot)
 	mode = bridge_mode();
 
 	/* Every group validates pages of its own in the scratch range. */
+	reboot = mode == BRIDGE_REBOOT || mode == BRIDGE_REBOOT_AP;
+	if (reboot && env.scratch_size >= SCRATCH_MIN) {
+		reboot_begin();
+		second_boot = reboot_second_boot();
+	}
 	if (mode == BRIDGE_ONLY) {
 		con_puts("snp-guest: the TPM bridge alone: checks skipped\n");
+	} else if (second_boot) {
+		reboot_second();
 	} else if (env.scratch_size >= SCRATCH_MIN) {
 		checks_core();
 		checks_vcpu();
 		checks_vtpm();
 		checks_attest();
+		/* Only a first boot that passed reboots: its verdict stands. */
+		if (reboot && n_failed == 0) {
+			reboot_first(mode == BRIDGE_REBOOT_AP);
+		}
 	} else {
 		check(false,
 		      "the memory map leaves 1 MiB of RAM for the checks");
@@ -311,7 +323,8 @@ void guest_main(const struct boot_args *boot)
 	con_printf("1..%u\n", n_checks);
 	con_printf("snp-guest: %u checks, %u failed, %u skipped: %s\n",
 		   n_checks, n_failed, n_skipped, n_failed ? "FAIL" : "PASS");
-	if (mode != BRIDGE_NONE && !bridge_serve()) {
+	if ((mode == BRIDGE_AFTER_CHECKS || mode == BRIDGE_ONLY) &&
+	    !bridge_serve()) {
 		guest_exit(GUEST_EXIT_FAIL);
 	}
 	guest_exit(n_failed ? GUEST_EXIT_FAIL : GUEST_EXIT_PASS);

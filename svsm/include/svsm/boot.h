@@ -14,6 +14,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "abi/vmsa.h"
@@ -64,8 +65,9 @@ struct svsm_boot_info {
 /** Start the vTPM service. */
 #define SVSM_BOOT_VTPM 0x1ULL
 /**
- * Offer the reboot protocol: the loader can relaunch the guest (its launch
- * pages are the three below; docs/ARCHITECTURE.md "Guest reboot").
+ * Offer the reboot protocol: the loader can relaunch the guest, if the
+ * build can keep its launch memory (`svsm_arch_guest_keep()`;
+ * docs/ARCHITECTURE.md "Guest reboot").
  */
 #define SVSM_BOOT_REBOOT 0x4ULL
 /** A guest reboot leaves the vTPM untouched (default: a TPM reset). */
@@ -93,3 +95,25 @@ void svsm_arch_init_ap_vmsa(struct sev_vmsa *vmsa,
  * (the kernel waits for its APs and prints its banner).
  */
 void svsm_arch_boot_done(const struct svsm_boot_info *info);
+
+struct ghcb;
+
+/**
+ * Provided by each build, called once on the boot vCPU when the loader
+ * offers the reboot protocol (SVSM_BOOT_REBOOT), after the allocator is
+ * up and before the guest first runs: keep what a relaunch needs of the
+ * memory the launch gave the guest (the kernel copies every LAUNCHED guest
+ * range into SVSM memory). False: it cannot, and the reboot protocol is
+ * not offered; the SVSM boots all the same.
+ */
+bool svsm_arch_guest_keep(const struct svsm_boot_info *info);
+
+/**
+ * Provided by each build, called by a reboot (svsm/core/reboot.c) under
+ * `core_lock` once no vCPU runs the guest and every page the guest
+ * validated is invalidated, before `svsm_guest_launch()`: give the guest
+ * its launch memory back as the launch left it (validated again, launch
+ * contents, granted to the guest's VMPL), through `ghcb` for any page
+ * state change. False on a failure (the reboot then terminates the VM).
+ */
+bool svsm_arch_guest_relaunch(struct ghcb *ghcb);

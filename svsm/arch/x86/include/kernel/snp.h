@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include <svsm/boot.h>
+#include <svsm/igvm_params.h>
+#include "abi/snp_cpuid.h"
 
 /* GHCB termination reasons of the kernel's SNP boot (set 3). */
 #define SNP_TERM_SET 3U
@@ -27,3 +29,11 @@ _Noreturn void snp_ap_main(uint32_t apic_id);
 
 /** boot.S: where AP VMSAs start (RDI = APIC ID). */
 extern const char snp_ap_start[];
+
+/**
+ * snp_relaunch.c: the parameter block and CPUID page copy the guest's
+ * launch memory is kept and restored by (`svsm_arch_guest_keep()`,
+ * `svsm_arch_guest_relaunch()`); both stay valid for the kernel's life.
+ */
+void snp_relaunch_setup(const struct svsm_igvm_params *params,
+			const struct snp_cpuid_page *cpuid);
