@@ -23,14 +23,14 @@ FC_COMMON := -c11 -machdep gcc_x86_64 -warn-unsigned-overflow \
 
 # EVA: one hostile request through the request loop (verify/eva_proto.c).
 FC_EVA_SRCS := verify/eva_proto.c verify/fc_env.c svsm/core/request.c \
-	       svsm/core/guest.c $(sort $(patsubst $(SRCDIR)/%,%,$(wildcard \
+	       svsm/core/guest.c svsm/core/reboot.c svsm/core/valmap.c $(sort $(patsubst $(SRCDIR)/%,%,$(wildcard \
 	       $(SRCDIR)/svsm/proto/*.c))) svsm/attest/protocol.c \
 	       svsm/vtpm/protocol.c
 # The functions WP proves (below) are used by EVA through their contracts.
 FC_WP_CORE_FCTS := list_capacity,list_hdr_check,page_bytes,page_entry_decode,pvalidate_entry_decode,deposit_entry_decode
 FC_WP_VTPM_FCTS := platform_cmd_known,le32,send_decode
 FC_EVA := -eva -eva-precision 5 -eva-split-return auto \
-	  -eva-builtin kmalloc:Frama_C_malloc,kfree:Frama_C_free,kfree_sensitive:Frama_C_free
+	  -eva-builtin kmalloc:Frama_C_malloc,kcalloc:Frama_C_calloc,kfree:Frama_C_free,kfree_sensitive:Frama_C_free
 
 # WP: the contracts written in the parsers' sources (`-wp-fct` lists them),
 # on the same program as EVA so that every callee has code or a contract.
