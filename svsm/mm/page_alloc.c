@@ -48,40 +48,86 @@ static size_t page_bytes;
 /* Allocation attempts counted under the lock (MM_COUNT). */
 static unsigned long page_attempts;
 
-static inline size_t block_bytes(unsigned int order)
-{
-	return PAGE_SIZE << order;
-}
+/*
+ * make verify-mm proves the contracts written here (docs/VERIFICATION.md).
+ * fc_pow2(k) is 2^k for the orders the allocator uses, as a table: the
+ * provers cannot reason about a variable shift, but they can about this.
+ */
+/*@ logic integer fc_pow2(integer k) =
+      k == 0 ? 1 : k == 1 ? 2 : k == 2 ? 4 : k == 3 ? 8 : k == 4 ? 16 :
+      k == 5 ? 32 : k == 6 ? 64 : k == 7 ? 128 : k == 8 ? 256 :
+      k == 9 ? 512 : 1024;
+ */
 
-/** Pages of a block of `order`. */
+/* Pages per block of each order; a table for the provers (see above). */
+static const size_t order_pages[PAGE_ORDER_MAX + 1] = {
+	1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024,
+};
+_Static_assert(PAGE_ORDER_MAX == 10, "order_pages[] and fc_pow2 list 0..10");
+
+/** Pages of a block of `order` (0 for an order beyond PAGE_ORDER_MAX). */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures order <= PAGE_ORDER_MAX ==> \result == fc_pow2(order);
+    ensures order <= PAGE_ORDER_MAX ==> 1 <= \result <= 1024;
+    ensures order > PAGE_ORDER_MAX ==> \result == 0;
+ */
 static inline size_t block_pages(unsigned int order)
 {
-	return (size_t)1 << order;
+	return order <= PAGE_ORDER_MAX ? order_pages[order] : 0;
 }
 
-/*
- * The buddy of the block of `order` at page `i` of a region whose first
- * page has number `skew` modulo 2^PAGE_ORDER_MAX: the other half of the
- * block of order + 1 holding it. False if that half is not inside the
- * region's `pages`.
+/*@ terminates \true;
+    assigns \nothing;
+    ensures order <= PAGE_ORDER_MAX ==> \result == 4096 * fc_pow2(order);
  */
-static bool buddy_index(size_t skew, size_t pages, size_t i, unsigned int order,
-			size_t *buddy)
+static inline size_t block_bytes(unsigned int order)
+{
+	return block_pages(order) * PAGE_SIZE;
+}
+
+/* No buddy (buddy_index()). */
+#define NO_BUDDY SIZE_MAX
+
+/*
+ * The buddy of the block of `order` at page `i` of a region of `pages`
+ * pages whose first page has number `skew` modulo 2^PAGE_ORDER_MAX: the
+ * other half of the block of order + 1 holding it. NO_BUDDY if that half
+ * is not inside the region, or if the block itself is not a naturally
+ * aligned block inside it (checked here: the contract needs no
+ * precondition, so make verify-mm proves it for every caller).
+ */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures valid_block: \result != NO_BUDDY ==>
+      order < PAGE_ORDER_MAX && skew < fc_pow2(PAGE_ORDER_MAX) &&
+      i < pages && pages - i >= fc_pow2(order) &&
+      (skew + i) % fc_pow2(order) == 0;
+    ensures adjacent: \result != NO_BUDDY ==>
+      (\result == i + fc_pow2(order) || \result + fc_pow2(order) == i);
+    ensures inside: \result != NO_BUDDY ==> \result + fc_pow2(order) <= pages;
+    ensures pair_lower_even: \result != NO_BUDDY ==>
+      ((skew + (\result < i ? \result : i)) / fc_pow2(order)) % 2 == 0;
+    ensures not_found: \result == NO_BUDDY && order < PAGE_ORDER_MAX &&
+      skew < fc_pow2(PAGE_ORDER_MAX) && i < pages <= SIZE_MAX / 4 &&
+      pages - i >= fc_pow2(order) && (skew + i) % fc_pow2(order) == 0 ==>
+      (((skew + i) / fc_pow2(order)) % 2 == 0 ?
+	 pages - i < 2 * fc_pow2(order) : i < fc_pow2(order));
+ */
+static size_t buddy_index(size_t skew, size_t pages, size_t i,
+			  unsigned int order)
 {
 	size_t n = block_pages(order);
 
-	if (((skew + i) / n) % 2 == 0) {
-		if (pages - i < 2 * n) {
-			return false;
-		}
-		*buddy = i + n; /* the upper half */
-	} else {
-		if (i < n) {
-			return false;
-		}
-		*buddy = i - n; /* the lower half */
+	if (order >= PAGE_ORDER_MAX || skew >= block_pages(PAGE_ORDER_MAX) ||
+	    pages > SIZE_MAX / 4 || i >= pages || pages - i < n ||
+	    (skew + i) % n != 0) {
+		return NO_BUDDY;
 	}
-	return true;
+	if (((skew + i) / n) % 2 == 0) {
+		return pages - i < 2 * n ? NO_BUDDY : i + n; /* upper half */
+	}
+	return i < n ? NO_BUDDY : i - n; /* lower half */
 }
 
 static const struct mm_region *region_of_va(const uint8_t *va)
@@ -346,8 +392,7 @@ void mm_pages_put(void *va, unsigned int order, enum page_state state)
 	if (state == PAGE_STATE_PAGES || state == PAGE_STATE_LARGE) {
 		page_bytes -= block_bytes(order);
 	}
-	while (order < PAGE_ORDER_MAX &&
-	       buddy_index(r->skew, r->pages, i, order, &buddy)) {
+	while ((buddy = buddy_index(r->skew, r->pages, i, order)) != NO_BUDDY) {
 		struct page_desc *bd = &r->desc[buddy];
 
 		if (bd->state != PAGE_STATE_FREE || bd->order != order) {
