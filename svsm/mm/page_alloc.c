@@ -262,6 +262,13 @@ bool page_alloc_add_region(void *va, size_t bytes)
 	bool ok = false;
 
 	mm_init_once();
+	if (va == NULL) { /* never the page at address 0 */
+		if (bytes <= PAGE_SIZE) {
+			return false;
+		}
+		va = (uint8_t *)(uintptr_t)PAGE_SIZE;
+		bytes -= PAGE_SIZE;
+	}
 	/* The range must not wrap; then its page-aligned part. */
 	if (bytes > mm_addr_room(va)) {
 		return false;
@@ -272,10 +279,6 @@ bool page_alloc_add_region(void *va, size_t bytes)
 	}
 	start = (uint8_t *)va + head;
 	pages = (bytes - head) / PAGE_SIZE;
-	if (start == NULL) { /* never the page at address 0 */
-		start += PAGE_SIZE;
-		pages = pages > 0 ? pages - 1 : 0;
-	}
 	if (pages == 0) {
 		return false;
 	}
