@@ -23,14 +23,14 @@ FC_COMMON := -c11 -machdep gcc_x86_64 -warn-unsigned-overflow \
 
 # EVA: one hostile request through the request loop (verify/eva_proto.c).
 FC_EVA_SRCS := verify/eva_proto.c verify/fc_env.c svsm/core/request.c \
-	       svsm/core/guest.c $(sort $(patsubst $(SRCDIR)/%,%,$(wildcard \
+	       svsm/core/guest.c svsm/core/reboot.c svsm/core/valmap.c $(sort $(patsubst $(SRCDIR)/%,%,$(wildcard \
 	       $(SRCDIR)/svsm/proto/*.c))) svsm/attest/protocol.c \
 	       svsm/vtpm/protocol.c
 # The functions WP proves (below) are used by EVA through their contracts.
 FC_WP_CORE_FCTS := list_capacity,list_hdr_check,page_bytes,page_entry_decode,pvalidate_entry_decode,deposit_entry_decode
 FC_WP_VTPM_FCTS := platform_cmd_known,le32,send_decode
 FC_EVA := -eva -eva-precision 5 -eva-split-return auto \
-	  -eva-builtin kmalloc:Frama_C_malloc,kfree:Frama_C_free,kfree_sensitive:Frama_C_free
+	  -eva-builtin kmalloc:Frama_C_malloc,kcalloc:Frama_C_calloc,kfree:Frama_C_free,kfree_sensitive:Frama_C_free
 
 # WP: the contracts written in the parsers' sources (`-wp-fct` lists them),
 # on the same program as EVA so that every callee has code or a contract.
@@ -39,15 +39,23 @@ FC_WP := -wp -wp-rte -wp-prover z3,cvc4 -wp-steps 3000000 -wp-timeout $(FC_WP_TI
 	 -wp-auto wp:bitwised,wp:bitrange -wp-par 2 -wp-cache update \
 	 -wp-cache-dir $(VERIFY_DIR)/wpcache
 
+# The buddy page allocator (VERIF-2): WP proves the contracts of
+# svsm/mm/page_alloc.c's block and buddy computations; EVA runs random
+# allocation/free sequences over one region (verify/eva_mm.c).
+FC_MM_SRCS := verify/eva_mm.c svsm/mm/page_alloc.c
+FC_WP_MM_FCTS := block_pages,block_bytes,buddy_index
+FC_EVA_MM := -eva -eva-precision 5
+
 FC_GATE = nice -n 10 $(SRCDIR)/verify/fc-gate
 export WHY3CONFIG := $(VERIFY_DIR)/why3.conf
 
 HELP += verify|Frama-C: EVA over the protocol decode paths, WP on the parsers (not in check)
+HELP += verify-mm-eva|Frama-C: EVA over random page_alloc/page_free sequences (alarms left, not in verify)
 HELP += verify-mutants|inject known bugs into copies of verified code; each must fail verify
 
-.PHONY: verify verify-tools verify-proto verify-mutants
+.PHONY: verify verify-tools verify-proto verify-mm-wp verify-mm-eva verify-mutants
 
-verify: verify-proto
+verify: verify-proto verify-mm-wp
 	@echo "verify: all jobs passed (reports in $(VERIFY_DIR))"
 
 verify-tools:
@@ -63,6 +71,14 @@ verify-proto: verify-tools
 	$(Q)cd $(FC_SRCDIR) && $(FC_GATE) $(or $(FC_JOB),proto) $(VERIFY_DIR) -- \
 		$(FC_COMMON) $(FC_EVA_SRCS) $(FC_EVA) -then $(FC_WP) \
 		-wp-fct $(FC_WP_CORE_FCTS),$(FC_WP_VTPM_FCTS)
+
+verify-mm-wp: verify-tools
+	$(Q)cd $(FC_SRCDIR) && $(FC_GATE) $(or $(FC_JOB),mm-wp) $(VERIFY_DIR) -- \
+		$(FC_COMMON) $(FC_MM_SRCS) $(FC_WP) -wp-fct $(FC_WP_MM_FCTS)
+
+verify-mm-eva: verify-tools
+	$(Q)cd $(FC_SRCDIR) && $(FC_GATE) $(or $(FC_JOB),mm-eva) $(VERIFY_DIR) -- \
+		$(FC_COMMON) $(FC_MM_SRCS) $(FC_EVA_MM)
 
 verify-mutants: verify-tools
 	$(Q)cd $(SRCDIR) && VERIFY_DIR=$(VERIFY_DIR) MAKE="$(MAKE)" \

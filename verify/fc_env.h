@@ -28,12 +28,14 @@ void Frama_C_make_unknown(char *p, size_t l);
 #endif
 
 #include "svsm/attest.h"
+#include "svsm/boot.h"
 #include "svsm/cpu.h"
 #include "svsm/greq.h"
 #include "svsm/log.h"
 #include "svsm/manifest.h"
 #include "svsm/mm.h"
 #include "svsm/physmap.h"
+#include "svsm/reboot.h"
 #include "svsm/services.h"
 #include "svsm/snp.h"
 #include "svsm/vcpu.h"
@@ -109,8 +111,10 @@ uint32_t snp_page_grant(void *va, enum cpu_page_size size, unsigned int vmpl);
     ensures \result == 0 || \result == 1 || \result == 2 || \result == 6;
  */
 uint32_t snp_page_make_vmsa(void *va, unsigned int vmpl);
-/*@ assigns fc_env_state, \result \from indirect:va, vmpl, fc_env_state; 
-    ensures \result == 0 || \result == 1 || \result == 2 || \result == 6;
+/* 3 (FAIL_INUSE): the VMSA still runs on some CPU (the reboot's quiesce). */
+/*@ assigns fc_env_state, \result \from indirect:va, vmpl, fc_env_state;
+    ensures \result == 0 || \result == 1 || \result == 2 || \result == 3 ||
+	    \result == 6;
  */
 uint32_t snp_page_clear_vmsa(void *va, unsigned int vmpl);
 /*@ assigns fc_env_state, \result \from gpa, fc_env_state;
@@ -205,7 +209,9 @@ int vtpm_send_command(uint8_t locality, const uint8_t *cmd, size_t cmd_len,
 		      uint8_t *rsp, size_t rsp_cap, size_t *rsp_len);
 /*@ requires \valid_read(svc + (0 .. count - 1));
     requires \valid(out + (0 .. cap - 1));
-    assigns out[0 .. cap - 1], \result \from svc[0 .. count - 1], cap;
+    assigns out[0 .. cap - 1] \from svc[0 .. count - 1], cap;
+    assigns \result \from indirect:svc[0 .. count - 1], indirect:count,
+			 indirect:cap;
     ensures \result <= cap ==> \initialized(out + (0 .. \result - 1));
  */
 size_t manifest_build(const struct manifest_service *svc, unsigned count,
@@ -223,9 +229,16 @@ const uint8_t *vtpm_ek_public(enum vtpm_ek_type type, size_t *len);
 /* The registry lookups return a registered entry (core_vcpu.c checks). */
 extern struct svsm_cpu fc_cpus[2];
 extern struct guest_vmsa fc_vmsas[4];
-/*@ assigns \result \from apic_id, fc_env_state;
-    ensures \result == \null || \result == &fc_cpus[0] ||
-	    \result == &fc_cpus[1];
+/* As svsm/core/vcpu.c: vCPU `apic_id` is svsm.cpus[apic_id]. */
+/*@ assigns \result \from svsm.cpus, indirect:apic_id, indirect:svsm.cpu_count;
+    behavior known:
+      assumes svsm.cpus != \null && apic_id < svsm.cpu_count;
+      ensures \result == svsm.cpus + apic_id;
+    behavior unknown:
+      assumes svsm.cpus == \null || apic_id >= svsm.cpu_count;
+      ensures \result == \null;
+    complete behaviors;
+    disjoint behaviors;
  */
 struct svsm_cpu *vcpu_by_apic_id(uint32_t apic_id);
 /*@ assigns \result \from gpa, fc_env_state;
@@ -235,12 +248,17 @@ struct svsm_cpu *vcpu_by_apic_id(uint32_t apic_id);
  */
 struct guest_vmsa *vcpu_find_vmsa(uint64_t gpa);
 
-/* The allocator (kmalloc/kfree are replaced by EVA's malloc/free builtins). */
+/* The allocator (kmalloc/kcalloc/kfree are replaced by EVA's malloc/free builtins). */
 /*@ allocates \result;
     assigns \result \from indirect:size;
     ensures \result == \null || \fresh(\result, size);
  */
 void *kmalloc(size_t size);
+/*@ allocates \result;
+    assigns \result \from indirect:count, indirect:size;
+    ensures \result == \null || \fresh(\result, count * size);
+ */
+void *kcalloc(size_t count, size_t size);
 /*@ frees ptr;
     assigns \nothing;
  */
@@ -296,3 +314,29 @@ bool snp_msr_run_vmpl(unsigned int vmpl);
 	    \result == &fc_vmsas[3];
  */
 struct guest_vmsa *vcpu_free_slot(void);
+
+/* --- the reboot protocol (svsm/core/reboot.c) outside the SVSM core --- */
+
+/* Terminating the VM (a reboot failing past its point of no return). */
+/*@ assigns \nothing;
+    ensures \false;
+ */
+_Noreturn void snp_terminate(unsigned int set, unsigned int code);
+
+/* The boot information the SVSM started with (boot.c). */
+extern const struct svsm_boot_info *fc_boot;
+/*@ assigns \result \from fc_boot;
+    ensures \result == fc_boot;
+ */
+const struct svsm_boot_info *svsm_boot_info(void);
+
+/* boot.c: rebuilds the launch pages and registers the boot VMSA. */
+/*@ assigns fc_env_state, \result \from indirect:ghcb, fc_env_state;
+    ensures \result == 0 || \result == 1;
+ */
+bool svsm_guest_launch(struct ghcb *ghcb);
+
+/*@ assigns fc_env_state, \result \from fc_env_state;
+    ensures \result == 0 || \result == -1;
+ */
+int vtpm_reset(void);

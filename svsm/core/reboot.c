@@ -24,14 +24,21 @@
 
 static uint64_t reboots;
 
+/* make verify (-wp-fct page_bytes) proves every function of that name. */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures size == CPU_PAGE_2M ==> \result == 2097152;
+    ensures size != CPU_PAGE_2M ==> \result == 4096;
+ */
 static uint64_t page_bytes(enum cpu_page_size size)
 {
 	return size == CPU_PAGE_2M ? 512 * PAGE_SIZE : PAGE_SIZE;
 }
 
+/* A spin-wait hint only; make verify (__FRAMAC__) has no model of it. */
 static void relax(void)
 {
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(__FRAMAC__)
 	__builtin_ia32_pause();
 #endif
 }
@@ -208,7 +215,9 @@ static bool invalidate(uint64_t gpa, enum cpu_page_size size)
 	uint32_t eax;
 	bool cf = false;
 
-	CHECK(va != NULL);
+	if (va == NULL) {
+		return false; /* not guest memory: the map is wrong */
+	}
 	eax = snp_page_revoke(va, size);
 	if (eax == RMPADJUST_FAIL_SIZEMISMATCH) {
 		return false;
@@ -242,20 +251,20 @@ static void drain_deposits(void)
 /* Invalidate every page the guest validated (a 2 MiB entry as one). */
 static void sweep(void)
 {
-	uint64_t gpa = valmap_next(0);
+	uint64_t gpa;
+	bool more = valmap_next(0, &gpa);
 
-	while (gpa != UINT64_MAX) {
+	while (more) {
 		enum cpu_page_size size = CPU_PAGE_4K;
 
-		if (valmap_is_2m(gpa) &&
-		    (gpa & (page_bytes(CPU_PAGE_2M) - 1)) == 0 &&
+		if (valmap_is_2m(gpa) && gpa % page_bytes(CPU_PAGE_2M) == 0 &&
 		    invalidate(gpa, CPU_PAGE_2M)) {
 			size = CPU_PAGE_2M;
 		} else if (!invalidate(gpa, CPU_PAGE_4K)) {
 			reboot_fail("invalidating a guest page");
 		}
 		valmap_note(gpa, size, false);
-		gpa = valmap_next(gpa + page_bytes(size));
+		more = valmap_next(gpa + page_bytes(size), &gpa);
 	}
 }
 
@@ -288,6 +297,7 @@ static enum svsm_result reboot_execute(const struct svsm_caller *caller,
 				       uint64_t rcx, struct svsm_call_out *out)
 {
 	enum svsm_result rc;
+	uint64_t left;
 
 	if (rcx != 0) {
 		return SVSM_ERR_INVALID_PARAMETER;
@@ -304,7 +314,14 @@ static enum svsm_result reboot_execute(const struct svsm_caller *caller,
 	forget_vmsas();
 	drain_deposits();
 	sweep();
-	CHECK(valmap_count() == 0);
+	/*
+	 * The sweep leaves no page marked: a page left would stay validated
+	 * across the restart. make verify does not prove it (the map is
+	 * beyond EVA's precision), so a terminated VM rather than a panic.
+	 */
+	if (valmap_next(0, &left)) {
+		reboot_fail("the sweep");
+	}
 	spin_unlock(&core_lock);
 
 	reboot_tpm();

@@ -15,10 +15,10 @@
 #define PAGES_2M 512U
 
 static struct {
+	/* The 4 KiB map's words4k words, then the 2 MiB map's (one block). */
 	uint64_t *map4k;
-	uint64_t *map2m;
+	uint64_t words4k;
 	uint64_t pages; /* 4 KiB pages covered */
-	uint64_t count; /* bits set in map4k */
 } val;
 
 /** Forget the maps; allocate them if `mem_size` is not 0 (reboot.c). */
@@ -32,16 +32,18 @@ bool valmap_init(uint64_t mem_size)
 	if (mem_size == 0) {
 		return true;
 	}
-	val.map4k = kcalloc(words4k ? words4k : 1, sizeof(uint64_t));
+	/*
+	 * One allocation for both maps, the 2 MiB map found from the 4 KiB
+	 * one: either both exist or neither, which make verify can see.
+	 */
+	if (words2m == 0) {
+		words2m = 1; /* pfn / PAGES_2M is 0 for less than 2 MiB */
+	}
+	val.map4k = kcalloc(words4k + words2m, sizeof(uint64_t));
 	if (val.map4k == NULL) {
 		return false;
 	}
-	val.map2m = kcalloc(words2m ? words2m : 1, sizeof(uint64_t));
-	if (val.map2m == NULL) {
-		kfree(val.map4k);
-		val.map4k = NULL;
-		return false;
-	}
+	val.words4k = words4k;
 	val.pages = pages;
 	return true;
 }
@@ -50,6 +52,11 @@ bool valmap_init(uint64_t mem_size)
 bool svsm_reboot_available(void)
 {
 	return val.map4k != NULL;
+}
+
+static uint64_t *map2m(void)
+{
+	return val.map4k + val.words4k;
 }
 
 static bool bit_set(const uint64_t *map, uint64_t i)
@@ -75,21 +82,19 @@ void valmap_note(uint64_t gpa, enum cpu_page_size size, bool validated)
 	uint64_t n = size == CPU_PAGE_2M ? PAGES_2M : 1;
 	uint64_t i;
 
+	/*@ split size; */ /* make verify: n exact, so i < pages is seen */
 	if (val.map4k == NULL || pfn >= val.pages || n > val.pages - pfn) {
 		return;
 	}
 	for (i = pfn; i < pfn + n; i++) {
-		if (bit_set(val.map4k, i) != validated) {
-			bit_put(val.map4k, i, validated);
-			val.count += validated ? 1 : (uint64_t)-1;
-		}
+		bit_put(val.map4k, i, validated);
 	}
 	/*
 	 * The 2 MiB bit says how to invalidate the range: set by a 2 MiB
 	 * validation, cleared by any change inside the range (a page in it
 	 * changed state, so it is no longer one 2 MiB entry validated whole).
 	 */
-	bit_put(val.map2m, pfn / PAGES_2M, size == CPU_PAGE_2M && validated);
+	bit_put(map2m(), pfn / PAGES_2M, size == CPU_PAGE_2M && validated);
 }
 
 /** True if the page at `gpa` is marked validated. */
@@ -105,32 +110,53 @@ bool valmap_is_2m(uint64_t gpa)
 {
 	uint64_t pfn = gpa / PAGE_SIZE;
 
-	return val.map2m != NULL && pfn < val.pages &&
-	       bit_set(val.map2m, pfn / PAGES_2M);
+	return val.map4k != NULL && pfn < val.pages &&
+	       bit_set(map2m(), pfn / PAGES_2M);
 }
 
-/** Number of pages marked validated. */
+/*
+ * Number of pages marked validated, counted from the map (no counter to
+ * keep in step with it; for the tests).
+ */
 uint64_t valmap_count(void)
 {
-	return val.count;
-}
-
-/** The first marked page at or after `gpa`, UINT64_MAX if none. */
-uint64_t valmap_next(uint64_t gpa)
-{
-	uint64_t pfn = gpa / PAGE_SIZE;
+	uint64_t words = (val.pages + WORD_BITS - 1) / WORD_BITS;
+	uint64_t w, n = 0;
 
 	if (val.map4k == NULL) {
-		return UINT64_MAX;
+		return 0;
+	}
+	for (w = 0; w < words; w++) {
+		uint64_t bits = val.map4k[w];
+
+		/* No popcount builtin: the kernel links no libgcc. */
+		for (; bits != 0; bits &= bits - 1) {
+			n++;
+		}
+	}
+	return n;
+}
+
+/** The first marked page at or after `from`: false if none. */
+bool valmap_next(uint64_t from, uint64_t *gpa)
+{
+	uint64_t pfn = from / PAGE_SIZE;
+
+	if (val.map4k == NULL) {
+		return false;
 	}
 	while (pfn < val.pages) {
 		uint64_t w = val.map4k[pfn / WORD_BITS] >> (pfn % WORD_BITS);
 
 		if (w != 0) {
 			pfn += (uint64_t)__builtin_ctzll(w);
-			return pfn < val.pages ? pfn * PAGE_SIZE : UINT64_MAX;
+			if (pfn >= val.pages) {
+				return false;
+			}
+			*gpa = pfn * PAGE_SIZE;
+			return true;
 		}
 		pfn = (pfn / WORD_BITS + 1) * WORD_BITS;
 	}
-	return UINT64_MAX;
+	return false;
 }

@@ -140,11 +140,39 @@ static inline bool mm_fault_enter(bool *count)
 	return true;
 }
 
+/*
+ * The only places where svsm/mm reads an address as a number: its low bits
+ * (alignment) and the room above it (wrap checks). make verify-mm does not
+ * know absolute addresses: it takes any value these contracts allow.
+ */
+#if defined(__FRAMAC__)
+/*@ assigns \result \from indirect:mask;
+    ensures \result <= mask;
+ */
+uintptr_t mm_addr_bits(const void *p, uintptr_t mask);
+/*@ assigns \result \from \nothing; */
+uintptr_t mm_addr_room(const void *p);
+#else
+/** `p`'s address & `mask`. */
+static inline uintptr_t mm_addr_bits(const void *p, uintptr_t mask)
+{
+	return (uintptr_t)p & mask;
+}
+
+/** Bytes from `p` to the top of the address space. */
+static inline uintptr_t mm_addr_room(const void *p)
+{
+	return UINTPTR_MAX - (uintptr_t)p;
+}
+#endif
+
 /** memset() to zero that the compiler may not drop as a dead store. */
 static inline void mm_wipe(void *p, size_t len)
 {
 	memset(p, 0, len);
+#if !defined(__FRAMAC__) /* make verify: a compiler barrier, no effect */
 	__asm__ volatile("" : : "r"(p) : "memory");
+#endif
 }
 
 /*

@@ -12,6 +12,11 @@
  *   - two free buddies of the same order never both stay on the lists;
  *   - `free_pages` counts the pages of all free blocks.
  * Regions never change once published, so looking one up needs no lock.
+ *
+ * Inside a region everything is a page index from its first usable page
+ * (pointer differences, never integer addresses): `make verify-mm` can
+ * then bound every access. Natural alignment is kept by `skew`, the first
+ * usable page's number modulo 2^PAGE_ORDER_MAX, read once from the address.
  */
 #include <stdatomic.h>
 #include <string.h>
@@ -23,9 +28,11 @@
 
 /** A range of pages given to the allocator. */
 struct mm_region {
-	uintptr_t start;	/* first byte (descriptors live here) */
-	uintptr_t usable;	/* first allocatable page */
-	uintptr_t end;		/* one past the last page */
+	uint8_t *start;		/* first byte (descriptors live here) */
+	uint8_t *usable;	/* first allocatable page */
+	uint8_t *end;		/* one past the last page */
+	size_t pages;		/* pages in [usable, end) */
+	size_t skew;		/* usable's page number % 2^PAGE_ORDER_MAX */
 	struct page_desc *desc; /* one per page of [usable, end) */
 };
 
@@ -41,12 +48,89 @@ static size_t page_bytes;
 /* Allocation attempts counted under the lock (MM_COUNT). */
 static unsigned long page_attempts;
 
-static inline size_t block_bytes(unsigned int order)
+/*
+ * make verify-mm proves the contracts written here (docs/VERIFICATION.md).
+ * fc_pow2(k) is 2^k for the orders the allocator uses, as a table: the
+ * provers cannot reason about a variable shift, but they can about this.
+ */
+/*@ logic integer fc_pow2(integer k) =
+      k == 0 ? 1 : k == 1 ? 2 : k == 2 ? 4 : k == 3 ? 8 : k == 4 ? 16 :
+      k == 5 ? 32 : k == 6 ? 64 : k == 7 ? 128 : k == 8 ? 256 :
+      k == 9 ? 512 : 1024;
+ */
+
+/* Pages per block of each order; a table for the provers (see above). */
+static const size_t order_pages[PAGE_ORDER_MAX + 1] = {
+	1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024,
+};
+_Static_assert(PAGE_ORDER_MAX == 10, "order_pages[] and fc_pow2 list 0..10");
+
+/** Pages of a block of `order` (0 for an order beyond PAGE_ORDER_MAX). */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures order <= PAGE_ORDER_MAX ==> \result == fc_pow2(order);
+    ensures order <= PAGE_ORDER_MAX ==> 1 <= \result <= 1024;
+    ensures order > PAGE_ORDER_MAX ==> \result == 0;
+ */
+static inline size_t block_pages(unsigned int order)
 {
-	return PAGE_SIZE << order;
+	return order <= PAGE_ORDER_MAX ? order_pages[order] : 0;
 }
 
-static const struct mm_region *region_of_va(uintptr_t va)
+/*@ terminates \true;
+    assigns \nothing;
+    ensures order <= PAGE_ORDER_MAX ==> \result == 4096 * fc_pow2(order);
+ */
+static inline size_t block_bytes(unsigned int order)
+{
+	return block_pages(order) * PAGE_SIZE;
+}
+
+/* No buddy (buddy_index()). */
+#define NO_BUDDY SIZE_MAX
+
+/*
+ * The buddy of the block of `order` at page `i` of a region of `pages`
+ * pages whose first page has number `skew` modulo 2^PAGE_ORDER_MAX: the
+ * other half of the block of order + 1 holding it. NO_BUDDY if that half
+ * is not inside the region, or if the block itself is not a naturally
+ * aligned block inside it (checked here: the contract needs no
+ * precondition, so make verify-mm proves it for every caller).
+ */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures valid_block: \result != NO_BUDDY ==>
+      order < PAGE_ORDER_MAX && skew < fc_pow2(PAGE_ORDER_MAX) &&
+      i < pages && pages - i >= fc_pow2(order) &&
+      (skew + i) % fc_pow2(order) == 0;
+    ensures adjacent: \result != NO_BUDDY ==>
+      (\result == i + fc_pow2(order) || \result + fc_pow2(order) == i);
+    ensures inside: \result != NO_BUDDY ==> \result + fc_pow2(order) <= pages;
+    ensures pair_lower_even: \result != NO_BUDDY ==>
+      ((skew + (\result < i ? \result : i)) / fc_pow2(order)) % 2 == 0;
+    ensures not_found: \result == NO_BUDDY && order < PAGE_ORDER_MAX &&
+      skew < fc_pow2(PAGE_ORDER_MAX) && i < pages <= SIZE_MAX / 4 &&
+      pages - i >= fc_pow2(order) && (skew + i) % fc_pow2(order) == 0 ==>
+      (((skew + i) / fc_pow2(order)) % 2 == 0 ?
+	 pages - i < 2 * fc_pow2(order) : i < fc_pow2(order));
+ */
+static size_t buddy_index(size_t skew, size_t pages, size_t i,
+			  unsigned int order)
+{
+	size_t n = block_pages(order);
+
+	if (order >= PAGE_ORDER_MAX || skew >= block_pages(PAGE_ORDER_MAX) ||
+	    pages > SIZE_MAX / 4 || i >= pages || pages - i < n ||
+	    (skew + i) % n != 0) {
+		return NO_BUDDY;
+	}
+	if (((skew + i) / n) % 2 == 0) {
+		return pages - i < 2 * n ? NO_BUDDY : i + n; /* upper half */
+	}
+	return i < n ? NO_BUDDY : i - n; /* lower half */
+}
+
+static const struct mm_region *region_of_va(const uint8_t *va)
 {
 	size_t count =
 		atomic_load_explicit(&region_count, memory_order_acquire);
@@ -68,9 +152,8 @@ static const struct mm_region *region_of_desc(const struct page_desc *desc)
 
 	for (i = 0; i < count; i++) {
 		const struct mm_region *r = &regions[i];
-		size_t pages = (r->end - r->usable) >> PAGE_SHIFT;
 
-		if (desc >= r->desc && desc < r->desc + pages) {
+		if (desc >= r->desc && desc < r->desc + r->pages) {
 			return r;
 		}
 	}
@@ -80,12 +163,12 @@ static const struct mm_region *region_of_desc(const struct page_desc *desc)
 /** The descriptor of the page holding `va`, or NULL outside every region. */
 struct page_desc *mm_page_desc(const void *va)
 {
-	const struct mm_region *r = region_of_va((uintptr_t)va);
+	const struct mm_region *r = region_of_va(va);
 
 	if (!r) {
 		return NULL;
 	}
-	return &r->desc[((uintptr_t)va - r->usable) >> PAGE_SHIFT];
+	return &r->desc[(size_t)((const uint8_t *)va - r->usable) / PAGE_SIZE];
 }
 
 /** The address of the page `desc` describes. */
@@ -96,8 +179,7 @@ void *mm_desc_va(const struct page_desc *desc)
 	if (!r) {
 		mm_bad_free("descriptor outside every region", desc);
 	}
-	return (void *)(r->usable +
-			((uintptr_t)(desc - r->desc) << PAGE_SHIFT));
+	return r->usable + (size_t)(desc - r->desc) * PAGE_SIZE;
 }
 
 /** Panic on a free of something that was not allocated that way. */
@@ -135,24 +217,24 @@ static void list_del(unsigned int order, struct page_desc *desc)
 	free_blocks[order]--;
 }
 
-/* Cut [r->usable, r->end) into the largest naturally aligned blocks. */
+/* Cut the region's pages into the largest naturally aligned blocks. */
 static void region_carve(const struct mm_region *r)
 {
-	uintptr_t va = r->usable;
+	size_t i = 0;
 
-	while (va < r->end) {
+	while (i < r->pages) {
 		unsigned int order = PAGE_ORDER_MAX;
 
-		while (order > 0 && ((va & (block_bytes(order) - 1)) != 0 ||
-				     r->end - va < block_bytes(order))) {
+		while (order > 0 && ((r->skew + i) % block_pages(order) != 0 ||
+				     r->pages - i < block_pages(order))) {
 			order--;
 		}
-		list_push(order, &r->desc[(va - r->usable) >> PAGE_SHIFT]);
-		va += block_bytes(order);
+		list_push(order, &r->desc[i]);
+		i += block_pages(order);
 	}
 }
 
-static bool region_overlaps(uintptr_t start, uintptr_t end)
+static bool region_overlaps(const uint8_t *start, const uint8_t *end)
 {
 	size_t count =
 		atomic_load_explicit(&region_count, memory_order_relaxed);
@@ -174,25 +256,34 @@ static bool region_overlaps(uintptr_t start, uintptr_t end)
  */
 bool page_alloc_add_region(void *va, size_t bytes)
 {
-	uintptr_t start = ((uintptr_t)va + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	uintptr_t end;
-	size_t pages, meta, count;
+	uint8_t *start, *end;
+	size_t head, pages, meta, count;
 	struct mm_region *r;
 	bool ok = false;
 
 	mm_init_once();
-	if ((uintptr_t)va > UINTPTR_MAX - bytes || start < (uintptr_t)va) {
+	if (va == NULL) { /* never the page at address 0 */
+		if (bytes <= PAGE_SIZE) {
+			return false;
+		}
+		va = (uint8_t *)(uintptr_t)PAGE_SIZE;
+		bytes -= PAGE_SIZE;
+	}
+	/* The range must not wrap; then its page-aligned part. */
+	if (bytes > mm_addr_room(va)) {
 		return false;
 	}
-	end = ((uintptr_t)va + bytes) & ~(PAGE_SIZE - 1);
-	if (start == 0) {
-		start = PAGE_SIZE;
-	}
-	if (end <= start) {
+	head = (PAGE_SIZE - mm_addr_bits(va, PAGE_SIZE - 1)) % PAGE_SIZE;
+	if (bytes <= head) {
 		return false;
 	}
-	pages = (end - start) >> PAGE_SHIFT;
-	meta = (pages * sizeof(struct page_desc) + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	start = (uint8_t *)va + head;
+	pages = (bytes - head) / PAGE_SIZE;
+	if (pages == 0) {
+		return false;
+	}
+	end = start + pages * PAGE_SIZE;
+	meta = (pages * sizeof(struct page_desc) + PAGE_SIZE - 1) / PAGE_SIZE;
 	if (meta >= pages) {
 		return false;
 	}
@@ -204,15 +295,18 @@ bool page_alloc_add_region(void *va, size_t bytes)
 	}
 	r = &regions[count];
 	r->start = start;
-	r->usable = start + (meta << PAGE_SHIFT);
+	r->usable = start + meta * PAGE_SIZE;
 	r->end = end;
+	r->pages = pages - meta;
+	r->skew = mm_addr_bits(r->usable, block_bytes(PAGE_ORDER_MAX) - 1) /
+		  PAGE_SIZE;
 	r->desc = (struct page_desc *)start;
 	/* ASan: clear stale poison left by an earlier user of this memory. */
-	mm_unpoison((void *)start, end - start);
-	memset(r->desc, 0, (pages - meta) * sizeof(struct page_desc));
+	mm_unpoison(start, pages * PAGE_SIZE);
+	memset(r->desc, 0, r->pages * sizeof(struct page_desc));
 	region_carve(r);
-	total_pages += pages - meta;
-	free_pages += pages - meta;
+	total_pages += r->pages;
+	free_pages += r->pages;
 	atomic_store_explicit(&region_count, count + 1, memory_order_release);
 	ok = true;
 out:
@@ -248,11 +342,11 @@ void *mm_pages_get(unsigned int order, enum page_state state,
 	/* Descriptors of one region are contiguous: the upper half is at +2^o. */
 	while (o > order) {
 		o--;
-		list_push(o, desc + (1UL << o));
+		list_push(o, desc + block_pages(o));
 	}
 	desc->state = (uint8_t)state;
 	desc->order = (uint8_t)order;
-	free_pages -= 1UL << order;
+	free_pages -= block_pages(order);
 	if (state == PAGE_STATE_PAGES || state == PAGE_STATE_LARGE) {
 		page_bytes += block_bytes(order);
 	}
@@ -270,16 +364,21 @@ void *mm_pages_get(unsigned int order, enum page_state state,
  */
 void mm_pages_put(void *va, unsigned int order, enum page_state state)
 {
-	uintptr_t addr = (uintptr_t)va;
-	const struct mm_region *r = region_of_va(addr);
+	const struct mm_region *r = region_of_va(va);
 	struct page_desc *desc;
 	const char *err = NULL;
+	size_t i, buddy;
 
-	if (order > PAGE_ORDER_MAX || (addr & (block_bytes(order) - 1)) != 0 ||
-	    !r || r->end - addr < block_bytes(order)) {
+	if (order > PAGE_ORDER_MAX || !r) {
 		mm_bad_free("bad page free", va);
 	}
-	desc = &r->desc[(addr - r->usable) >> PAGE_SHIFT];
+	i = (size_t)((const uint8_t *)va - r->usable) / PAGE_SIZE;
+	if ((size_t)((const uint8_t *)va - r->usable) % PAGE_SIZE != 0 ||
+	    (r->skew + i) % block_pages(order) != 0 ||
+	    r->pages - i < block_pages(order)) {
+		mm_bad_free("bad page free", va);
+	}
+	desc = &r->desc[i];
 
 	spin_lock(&page_lock);
 	if (desc->state == PAGE_STATE_FREE) {
@@ -292,24 +391,19 @@ void mm_pages_put(void *va, unsigned int order, enum page_state state)
 		mm_bad_free(err, va);
 	}
 	desc->state = PAGE_STATE_NONE;
-	free_pages += 1UL << order;
+	free_pages += block_pages(order);
 	if (state == PAGE_STATE_PAGES || state == PAGE_STATE_LARGE) {
 		page_bytes -= block_bytes(order);
 	}
-	while (order < PAGE_ORDER_MAX) {
-		uintptr_t buddy = addr ^ block_bytes(order);
-		struct page_desc *bd;
+	while ((buddy = buddy_index(r->skew, r->pages, i, order)) != NO_BUDDY) {
+		struct page_desc *bd = &r->desc[buddy];
 
-		if (buddy < r->usable || r->end - buddy < block_bytes(order)) {
-			break;
-		}
-		bd = &r->desc[(buddy - r->usable) >> PAGE_SHIFT];
 		if (bd->state != PAGE_STATE_FREE || bd->order != order) {
 			break;
 		}
 		list_del(order, bd);
-		if (buddy < addr) {
-			addr = buddy;
+		if (buddy < i) {
+			i = buddy;
 			desc = bd;
 		}
 		order++;
@@ -417,8 +511,7 @@ void mm_page_reset(void)
 	size_t i;
 
 	for (i = 0; i < count; i++) {
-		mm_unpoison((void *)regions[i].usable,
-			    regions[i].end - regions[i].usable);
+		mm_unpoison(regions[i].usable, regions[i].pages * PAGE_SIZE);
 	}
 	memset(regions, 0, sizeof(regions));
 	memset(free_list, 0, sizeof(free_list));

@@ -65,8 +65,11 @@ bool valmap_test(uint64_t gpa);
 /** Pages whose bit is set (tests compare it with the RMP). */
 uint64_t valmap_count(void);
 
-/** The first page at or after `gpa` whose bit is set, or UINT64_MAX. */
-uint64_t valmap_next(uint64_t gpa);
+/**
+ * The first page at or after `from` whose bit is set, in `*gpa` (always
+ * inside the map, so a following range never wraps). False: none.
+ */
+bool valmap_next(uint64_t from, uint64_t *gpa);
 
 /** True if the guest validated the 2 MiB range holding `gpa` as one entry. */
 bool valmap_is_2m(uint64_t gpa);
