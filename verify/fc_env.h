@@ -117,6 +117,13 @@ uint32_t snp_page_make_vmsa(void *va, unsigned int vmpl);
 	    \result == 6;
  */
 uint32_t snp_page_clear_vmsa(void *va, unsigned int vmpl);
+/* page.c: snp_page_clear_vmsa() retried, a bounded number of times, while the
+   host's kick has not yet taken the vCPU out of the VMSA. */
+/*@ assigns fc_env_state, \result \from indirect:va, vmpl, fc_env_state;
+    ensures \result == 0 || \result == 1 || \result == 2 || \result == 3 ||
+	    \result == 6;
+ */
+uint32_t snp_page_clear_vmsa_stopped(void *va, unsigned int vmpl);
 /*@ assigns fc_env_state, \result \from gpa, fc_env_state;
     ensures \result == 0 || \result == 1;
  */
@@ -335,6 +342,13 @@ const struct svsm_boot_info *svsm_boot_info(void);
     ensures \result == 0 || \result == 1;
  */
 bool svsm_guest_launch(struct ghcb *ghcb);
+
+/* The build's hook (kernel: snp_relaunch.c; hosted: sim/entry.c): the launch
+   memory validated and restored as the launch left it. */
+/*@ assigns fc_env_state, \result \from indirect:ghcb, fc_env_state;
+    ensures \result == 0 || \result == 1;
+ */
+bool svsm_arch_guest_relaunch(struct ghcb *ghcb);
 
 /*@ assigns fc_env_state, \result \from fc_env_state;
     ensures \result == 0 || \result == -1;
