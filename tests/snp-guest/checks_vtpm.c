@@ -19,6 +19,7 @@
 #define TPM_RC_INITIALIZE 0x100U
 #define TPM_RC_RETRY 0x922U
 #define TEST_PCR 16U
+#define TPM_TRIES 8U /* RETRY answers before vtpm_run() gives up */
 
 static uint8_t cmd[TPM2_MAX];
 
@@ -54,30 +55,49 @@ const uint8_t *vtpm_send(uint8_t *page, const uint8_t *command, size_t len,
 	return page + 4;
 }
 
-/* Send `len` bytes of `cmd`; the response (or NULL) and its length. */
-static const uint8_t *tpm(size_t len, size_t *rlen)
+/** See guest.h. */
+const uint8_t *vtpm_run(uint8_t *page, const uint8_t *command, size_t len,
+			size_t *rlen)
 {
-	return vtpm_send(tpm_buf(), cmd, len, rlen);
+	const uint8_t *r = NULL;
+	unsigned int i;
+
+	for (i = 0; i < TPM_TRIES; i++) {
+		r = vtpm_send(page, command, len, rlen);
+		if (r == NULL || tpm2_rc(r, *rlen) != TPM_RC_RETRY) {
+			break;
+		}
+	}
+	return r;
 }
 
-static uint32_t tpm_rc(size_t len)
+/** See guest.h. */
+uint32_t vtpm_run_rc(uint8_t *page, const uint8_t *command, size_t len)
 {
 	size_t rlen = 0;
-	const uint8_t *r = tpm(len, &rlen);
+	const uint8_t *r = vtpm_run(page, command, len, &rlen);
 
 	return r == NULL ? 0xFFFFFFFFU : tpm2_rc(r, rlen);
 }
 
-static bool pcr_read(uint8_t out[32])
+/** See guest.h. */
+bool vtpm_pcr_read(uint8_t *page, uint8_t *command, unsigned int pcr,
+		   uint8_t out[32])
 {
 	size_t rlen = 0;
-	const uint8_t *r = tpm(tpm2_pcr_read_sha256(cmd, TEST_PCR), &rlen);
+	const uint8_t *r = vtpm_run(page, command,
+				    tpm2_pcr_read_sha256(command, pcr), &rlen);
 
 	if (r == NULL || tpm2_rc(r, rlen) != 0 || rlen < 32) {
 		return false;
 	}
 	memcpy(out, r + rlen - 32, 32);
 	return true;
+}
+
+static const uint8_t *tpm(size_t len, size_t *rlen)
+{
+	return vtpm_run(tpm_buf(), cmd, len, rlen);
 }
 
 static uint64_t buf_gpa(enum vtpm_buf_at at)
@@ -128,7 +148,7 @@ void checks_vtpm(void)
 	uint8_t digest[32], before[32], after[32];
 	const uint8_t *resp;
 	size_t rlen = 0;
-	uint32_t rc, handle = 0, i;
+	uint32_t rc, handle = 0;
 	uint8_t x[32], y[32];
 
 	note("vTPM (protocol 2)");
@@ -146,33 +166,32 @@ void checks_vtpm(void)
 		check(false, "vTPM: validate the command page");
 		return;
 	}
-	rc = tpm_rc(tpm2_startup_clear(cmd));
+	rc = vtpm_run_rc(tpm_buf(), cmd, tpm2_startup_clear(cmd));
 	check(rc == 0 || rc == TPM_RC_INITIALIZE, "TPM2_Startup(CLEAR): 0x%x",
 	      rc);
 	resp = tpm(tpm2_get_random(cmd, 32), &rlen);
 	check(resp != NULL && tpm2_rc(resp, rlen) == 0 && rlen == 12 + 32 &&
 		      tpm2_be16(resp + 10) == 32,
 	      "TPM2_GetRandom(32): 32 bytes");
-	check(pcr_read(before), "TPM2_PCR_Read(%u) before", TEST_PCR);
+	check(vtpm_pcr_read(tpm_buf(), cmd, TEST_PCR, before),
+	      "TPM2_PCR_Read(%u) before", TEST_PCR);
 	memset(digest, 0x5A, sizeof(digest));
-	rc = tpm_rc(tpm2_pcr_extend_sha256(cmd, TEST_PCR, digest));
+	rc = vtpm_run_rc(tpm_buf(), cmd,
+			 tpm2_pcr_extend_sha256(cmd, TEST_PCR, digest));
 	check(rc == 0, "TPM2_PCR_Extend(%u, sha256): 0x%x", TEST_PCR, rc);
-	check(pcr_read(after) && memcmp(before, after, 32) != 0,
+	check(vtpm_pcr_read(tpm_buf(), cmd, TEST_PCR, after) &&
+		      memcmp(before, after, 32) != 0,
 	      "TPM2_PCR_Read(%u) after: the value changed", TEST_PCR);
-	for (i = 0; i < 3; i++) { /* the first use may answer RETRY */
-		resp = tpm(tpm2_create_primary_ecc_sign(cmd, 0x40000001),
-			   &rlen);
-		if (resp == NULL || tpm2_rc(resp, rlen) != TPM_RC_RETRY) {
-			break;
-		}
-	}
+	/* The first use may answer RETRY: vtpm_run() sends it again. */
+	resp = tpm(tpm2_create_primary_ecc_sign(cmd, 0x40000001), &rlen);
 	rc = resp != NULL ? (uint32_t)tpm2_parse_create_primary_ecc(
 				    resp, rlen, &handle, x, y) :
 			    0xFFFFFFFFU;
 	check(rc == 0, "TPM2_CreatePrimary(owner, ECC P-256): handle 0x%x",
 	      handle);
 	if (handle != 0) {
-		rc = tpm_rc(tpm2_flush_context(cmd, handle));
+		rc = vtpm_run_rc(tpm_buf(), cmd,
+				 tpm2_flush_context(cmd, handle));
 		check(rc == 0, "TPM2_FlushContext: 0x%x", rc);
 	}
 	check_errors();

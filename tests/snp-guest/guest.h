@@ -96,6 +96,20 @@ const uint8_t *vtpm_send(uint8_t *page, const uint8_t *command, size_t len,
 			 size_t *rlen);
 
 /*
+ * vtpm_send(), again while the TPM answers TPM_RC_RETRY (its first command
+ * after a _TPM_Init and its NV commands may), a bounded number of times.
+ */
+const uint8_t *vtpm_run(uint8_t *page, const uint8_t *command, size_t len,
+			size_t *rlen);
+
+/* vtpm_run() of `len` bytes of `command`: its response code, ~0 if none. */
+uint32_t vtpm_run_rc(uint8_t *page, const uint8_t *command, size_t len);
+
+/* TPM2_PCR_Read of SHA-256 PCR `pcr`, built in `command`, into `out`. */
+bool vtpm_pcr_read(uint8_t *page, uint8_t *command, unsigned int pcr,
+		   uint8_t out[32]);
+
+/*
  * The reboot mode (reboot.c, mode byte 'R'): the first boot runs the
  * checks, then reboot_first() records what the second boot compares in
  * a TPM NV index and calls SVSM_REBOOT_EXECUTE; the second boot, found by

@@ -32,8 +32,6 @@
 #define NV_INDEX 0x01500016U
 #define NV_MAGIC 0x544f4f4245524e53ULL /* "SNREBOOT" */
 #define TPM_RC_INITIALIZE 0x100U
-#define TPM_RC_RETRY 0x922U
-#define TPM_TRIES 8U
 #define MARK_BYTE 0xA5U
 
 /** What the first boot leaves for the second in the NV index. */
@@ -71,45 +69,14 @@ static uint8_t *tpm_page(void)
 	return (uint8_t *)(uintptr_t)scratch_page(TPM_PAGE);
 }
 
-/*
- * Send `len` bytes of `cmd`, again while the TPM answers RETRY (its NV
- * commands may, the first after a _TPM_Init does): the response or NULL.
- */
 static const uint8_t *tpm(size_t len, size_t *rlen)
 {
-	static uint8_t saved[TPM2_MAX];
-	const uint8_t *r = NULL;
-	unsigned int i;
-
-	memcpy(saved, cmd, len);
-	for (i = 0; i < TPM_TRIES; i++) {
-		memcpy(cmd, saved, len);
-		r = vtpm_send(tpm_page(), cmd, len, rlen);
-		if (r == NULL || tpm2_rc(r, *rlen) != TPM_RC_RETRY) {
-			break;
-		}
-	}
-	return r;
+	return vtpm_run(tpm_page(), cmd, len, rlen);
 }
 
 static uint32_t tpm_rc(size_t len)
 {
-	size_t rlen = 0;
-	const uint8_t *r = tpm(len, &rlen);
-
-	return r == NULL ? 0xFFFFFFFFU : tpm2_rc(r, rlen);
-}
-
-static bool pcr_read(uint8_t out[32])
-{
-	size_t rlen = 0;
-	const uint8_t *r = tpm(tpm2_pcr_read_sha256(cmd, TEST_PCR), &rlen);
-
-	if (r == NULL || tpm2_rc(r, rlen) != 0 || rlen < 32) {
-		return false;
-	}
-	memcpy(out, r + rlen - 32, 32);
-	return true;
+	return vtpm_run_rc(tpm_page(), cmd, len);
 }
 
 /* NV_Read of the record: TPM2B_MAX_NV_BUFFER after the parameter size. */
@@ -200,7 +167,7 @@ void reboot_first(bool from_ap)
 	record.magic = NV_MAGIC;
 	record.from_ap = from_ap;
 	memcpy(record.secrets, secrets_hash, sizeof(record.secrets));
-	ok = ok && pcr_read(record.pcr) &&
+	ok = ok && vtpm_pcr_read(tpm_page(), cmd, TEST_PCR, record.pcr) &&
 	     !all_zero(record.pcr, sizeof(record.pcr));
 	check(ok, "reboot: PCR %u extended before the reboot", TEST_PCR);
 	rc = tpm_rc(tpm2_nv_define(cmd, NV_INDEX, sizeof(record)));
@@ -243,7 +210,8 @@ void reboot_second(void)
 	check(svsm_query_protocol(SVSM_PROTOCOL_REBOOT,
 				  SVSM_REBOOT_VERSION_MIN) != 0,
 	      "reboot: QUERY_PROTOCOL still offers the reboot protocol");
-	check(pcr_read(pcr) && all_zero(pcr, sizeof(pcr)) &&
+	check(vtpm_pcr_read(tpm_page(), cmd, TEST_PCR, pcr) &&
+		      all_zero(pcr, sizeof(pcr)) &&
 		      memcmp(pcr, record.pcr, sizeof(pcr)) != 0,
 	      "reboot: PCR %u reads as reset (zero)", TEST_PCR);
 	/* CF clear (ignore-CF 0): the page was not validated any more. */
