@@ -54,7 +54,7 @@ FC_GATE = nice -n 10 $(SRCDIR)/verify/fc-gate
 export WHY3CONFIG := $(VERIFY_DIR)/why3.conf
 
 HELP += verify|Frama-C: EVA over the protocol decode paths, WP on the parsers (not in check)
-HELP += verify-mm-eva|Frama-C: EVA over random page_alloc/page_free sequences (alarms left, not in verify)
+HELP += verify-mm-eva|Frama-C: EVA over random page_alloc/page_free sequences (6 unknowns left, not in verify)
 HELP += verify-mutants|inject known bugs into copies of verified code; each must fail verify
 
 .PHONY: verify verify-tools verify-proto verify-mm-wp verify-mm-eva verify-mutants
