@@ -123,15 +123,19 @@ void snp_unmap(void *p, size_t len)
 {
 	unsigned i;
 
-	unpoison(p, len);
 	if (len <= KEEP_MAX) {
 		for (i = 0; i < KEEP_SLOTS; i++) {
 			if (kept[i].p == NULL) {
+				unpoison(p, len);
 				kept[i] = (struct kept_map){ p, len };
 				return;
 			}
 		}
 	}
+#if defined(SVSM_ASAN)
+	/* In one go: reading a large shadow range would fault it in. */
+	__asan_unpoison_memory_region(p, len);
+#endif
 	munmap(p, len);
 }
 
