@@ -141,7 +141,7 @@ struct snp_fiber *snp_fiber_create(struct snp_vcpu *v, void (*entry)(uint64_t),
 	}
 	f->map_size = FIBER_STACK_SIZE + FIBER_GUARD_SIZE;
 	/* A kept stack (machine_hosted.c) has its guard page already. */
-	f->map = snp_map_kept(f->map_size, &fresh);
+	f->map = snp_map_kept(f->map_size, false, &fresh);
 	if (f->map == NULL) {
 		free(f);
 		return NULL;
@@ -170,7 +170,7 @@ void snp_fiber_free(struct snp_fiber *f)
 		abort();
 	}
 	/* Unpoisoned there: frames left on it must not trip a later user. */
-	snp_unmap(f->map, f->map_size);
+	snp_unmap(f->map, f->map_size, false);
 	free(f);
 }
 

@@ -31,6 +31,7 @@
 struct kept_map {
 	void *p;
 	size_t len;
+	bool zero; /* all zero (guest memory) */
 };
 
 static struct kept_map kept[KEEP_SLOTS];
@@ -70,13 +71,44 @@ void *snp_map(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-/** A mapping kept by snp_unmap() (contents as left) or a new one (zero). */
-void *snp_map_kept(size_t len, bool *fresh)
+typedef uint64_t snp_v2 __attribute__((vector_size(16)));
+
+/* Unchecked reads (GCC builds the ASan flavour, clang the fuzzers). */
+#if defined(__clang__)
+#define NO_CHECKS __attribute__((no_sanitize("address", "coverage")))
+#else
+#define NO_CHECKS __attribute__((no_sanitize_address))
+#endif
+
+/*
+ * True if the page at `p` holds only zeroes. Not checked by ASan (the
+ * page was unpoisoned when kept), and two words at a time: a run touches
+ * a few MiB of its memory, and reading the rest costs half of rewriting
+ * it.
+ */
+NO_CHECKS static bool page_is_zero(const uint8_t *p)
+{
+	const snp_v2 *v = (const snp_v2 *)(const void *)p;
+	snp_v2 acc = { 0, 0 };
+	size_t i;
+
+	for (i = 0; i < SNP_PAGE_SIZE / sizeof(*v); i += 4) {
+		acc |= v[i] | v[i + 1] | v[i + 2] | v[i + 3];
+	}
+	return (acc[0] | acc[1]) == 0;
+}
+
+/*
+ * A mapping of `len` bytes kept by snp_unmap() with the same `zero` (all
+ * zero if set, else as left), or a new one (all zero; *fresh set).
+ */
+void *snp_map_kept(size_t len, bool zero, bool *fresh)
 {
 	unsigned i;
 
 	for (i = 0; i < KEEP_SLOTS; i++) {
-		if (kept[i].p != NULL && kept[i].len == len) {
+		if (kept[i].p != NULL && kept[i].len == len &&
+		    kept[i].zero == zero) {
 			void *p = kept[i].p;
 
 			/* The same failure points as a new mapping. */
@@ -118,18 +150,31 @@ static void unpoison(void *p, size_t len)
 #endif
 }
 
-/** Keep a mapping for snp_map_kept(), or unmap it (see above). */
-void snp_unmap(void *p, size_t len)
+/*
+ * Keep a mapping for snp_map_kept(), zeroed first if `zero` (guest
+ * memory: a new machine's memory is all zero), or unmap it.
+ */
+void snp_unmap(void *p, size_t len, bool zero)
 {
+	uint8_t *b = p;
+	size_t off;
 	unsigned i;
 
 	if (len <= KEEP_MAX) {
 		for (i = 0; i < KEEP_SLOTS; i++) {
-			if (kept[i].p == NULL) {
-				unpoison(p, len);
-				kept[i] = (struct kept_map){ p, len };
-				return;
+			if (kept[i].p != NULL) {
+				continue;
 			}
+			unpoison(p, len);
+			/* Rewriting resident pages costs far less than
+			 * faulting them in again. */
+			for (off = 0; zero && off < len; off += SNP_PAGE_SIZE) {
+				if (!page_is_zero(b + off)) {
+					memset(b + off, 0, SNP_PAGE_SIZE);
+				}
+			}
+			kept[i] = (struct kept_map){ p, len, zero };
+			return;
 		}
 	}
 #if defined(SVSM_ASAN)
@@ -137,50 +182,6 @@ void snp_unmap(void *p, size_t len)
 	__asan_unpoison_memory_region(p, len);
 #endif
 	munmap(p, len);
-}
-
-typedef uint64_t snp_v2 __attribute__((vector_size(16)));
-
-/* Unchecked reads (GCC builds the ASan flavour, clang the fuzzers). */
-#if defined(__clang__)
-#define NO_CHECKS __attribute__((no_sanitize("address", "coverage")))
-#else
-#define NO_CHECKS __attribute__((no_sanitize_address))
-#endif
-
-/*
- * True if the page at `p` holds only zeroes. Not checked by ASan (the
- * page was unpoisoned when kept), and two words at a time: a run touches
- * a few MiB of its memory, and reading the rest costs half of rewriting
- * it.
- */
-NO_CHECKS static bool page_is_zero(const uint8_t *p)
-{
-	const snp_v2 *v = (const snp_v2 *)(const void *)p;
-	snp_v2 acc = { 0, 0 };
-	size_t i;
-
-	for (i = 0; i < SNP_PAGE_SIZE / sizeof(*v); i += 4) {
-		acc |= v[i] | v[i + 1] | v[i + 2] | v[i + 3];
-	}
-	return (acc[0] | acc[1]) == 0;
-}
-
-/* Guest memory of `len` bytes, all zero. */
-static uint8_t *guest_mem_map(size_t len)
-{
-	bool fresh;
-	uint8_t *mem = snp_map_kept(len, &fresh);
-	size_t off;
-
-	/* Rewriting resident pages costs far less than faulting them in. */
-	for (off = 0; mem != NULL && !fresh && off < len;
-	     off += SNP_PAGE_SIZE) {
-		if (!page_is_zero(mem + off)) {
-			memset(mem + off, 0, SNP_PAGE_SIZE);
-		}
-	}
-	return mem;
 }
 
 /** The live machine, or NULL. */
@@ -200,6 +201,7 @@ struct snp_machine *snp_machine_create(const struct snp_machine_config *cfg)
 	struct snp_machine *m;
 	uint8_t *mem;
 	struct rmp_entry *rmp;
+	bool fresh;
 	struct snp_vcpu *vcpus;
 
 	if (cfg == NULL) {
@@ -212,7 +214,7 @@ struct snp_machine *snp_machine_create(const struct snp_machine_config *cfg)
 	if (m == NULL) {
 		return NULL;
 	}
-	mem = guest_mem_map(cfg->mem_bytes);
+	mem = snp_map_kept(cfg->mem_bytes, true, &fresh);
 	if (mem == NULL) {
 		goto out_free;
 	}
@@ -231,7 +233,7 @@ struct snp_machine *snp_machine_create(const struct snp_machine_config *cfg)
 out_rmp:
 	free(rmp);
 out_unmap:
-	snp_unmap(mem, cfg->mem_bytes);
+	snp_unmap(mem, cfg->mem_bytes, true);
 out_free:
 	free(m);
 	return NULL;
@@ -254,7 +256,7 @@ void snp_machine_destroy(struct snp_machine *m)
 	snp_wipe(m->vmpck, sizeof(m->vmpck));
 	free(m->vcpus);
 	free(m->rmp);
-	snp_unmap(m->mem, m->mem_size);
+	snp_unmap(m->mem, m->mem_size, true);
 	if (live_machine == m) {
 		live_machine = NULL;
 	}
