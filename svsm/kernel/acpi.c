@@ -62,12 +62,18 @@ static bool checksum_ok(const void *p, size_t len)
 	return sum == 0;
 }
 
-/** A verified table at `pa`, or NULL. */
-static const struct acpi_header *table_at(uint64_t pa)
+/**
+ * A verified table at `pa` (with signature `sig` unless NULL), or NULL.
+ * The signature is compared before the checksum is summed: a root table
+ * may list thousands of entries, and summing every table they point at
+ * (up to 1 MiB each) for every lookup would be quadratic in host input.
+ */
+static const struct acpi_header *table_at(uint64_t pa, const char *sig)
 {
 	const struct acpi_header *h = physmap_va(pa, sizeof(*h));
 
-	if (h == NULL || h->length < sizeof(*h) || h->length > ACPI_TABLE_MAX ||
+	if (h == NULL || (sig != NULL && memcmp(h->signature, sig, 4) != 0) ||
+	    h->length < sizeof(*h) || h->length > ACPI_TABLE_MAX ||
 	    physmap_va(pa, h->length) == NULL || !checksum_ok(h, h->length)) {
 		return NULL;
 	}
@@ -89,10 +95,10 @@ static const struct acpi_header *find_table(uint64_t rsdp_pa, const char *sig)
 	}
 	if (rsdp->revision >= 2 && rsdp->xsdt_address != 0 &&
 	    checksum_ok(rsdp, sizeof(*rsdp))) {
-		root = table_at(rsdp->xsdt_address);
+		root = table_at(rsdp->xsdt_address, NULL);
 		entry_size = 8;
 	} else {
-		root = table_at(rsdp->rsdt_address);
+		root = table_at(rsdp->rsdt_address, NULL);
 		entry_size = 4;
 	}
 	if (root == NULL) {
@@ -105,8 +111,8 @@ static const struct acpi_header *find_table(uint64_t rsdp_pa, const char *sig)
 		const struct acpi_header *t;
 
 		memcpy(&pa, e, entry_size);
-		t = table_at(pa);
-		if (t != NULL && memcmp(t->signature, sig, 4) == 0) {
+		t = table_at(pa, sig);
+		if (t != NULL) {
 			return t;
 		}
 	}

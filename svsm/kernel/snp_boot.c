@@ -139,6 +139,15 @@ static const char *check_guest(const struct svsm_igvm_params *p)
 	size_t i;
 	size_t j;
 
+	/*
+	 * The ranges are checked even without a guest: the block is one
+	 * input, and whatever reads guest_ranges[] later must be able to
+	 * trust guest_range_count whatever the guest kind.
+	 */
+	err = check_guest_ranges(p);
+	if (err != NULL) {
+		return err;
+	}
 	if (p->guest_kind == SVSM_IGVM_GUEST_NONE) {
 		return NULL;
 	}
@@ -170,10 +179,6 @@ static const char *check_guest(const struct svsm_igvm_params *p)
 	    !outside_svsm(p, p->guest_memmap_gpa, p->guest_memmap_size)) {
 		return "guest memory map area is misaligned or in the SVSM "
 		       "region";
-	}
-	err = check_guest_ranges(p);
-	if (err != NULL) {
-		return err;
 	}
 	/* The SVSM writes these pages: they must be memory it prepares. */
 	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {

@@ -3,8 +3,9 @@
 # libFuzzer target over the SVSM's request loop (clang, ASan+UBSan):
 #   make test-fuzz-smoke   a short run over the seed corpus (in `make check`)
 #   make fuzz              a long run (FUZZ_TIME seconds, default 600)
-# The seed corpus (tests/fuzz/corpus) is written by tests/fuzz/gen-corpus.py;
-# new inputs of a run go to $(O)/fuzz-corpus, never beside the sources.
+# The corpus (tests/fuzz/corpus) holds the seeds tests/fuzz/gen-corpus.py
+# writes and what long runs found, merged in with -merge=1; new inputs of a
+# run go to $(O)/fuzz-corpus, never beside the sources.
 
 FUZZ_SRCS := tests/fuzz/fuzz_request.c
 FUZZ_OBJS = $(call objs,fuzz,$(FUZZ_SRCS))

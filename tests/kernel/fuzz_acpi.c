@@ -22,7 +22,14 @@ static const uint8_t rsdp_sig[8] = { 'R', 'S', 'D', ' ', 'P', 'T', 'R', ' ' };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void fix_checksum(uint64_t pa, uint64_t len, uint64_t off)
+/*
+ * The harness's own loops are not what is fuzzed: without coverage
+ * callbacks on every byte they summed, the checksum fix-ups took a third
+ * of each execution.
+ */
+#define HARNESS __attribute__((no_sanitize("coverage"), noinline))
+
+HARNESS static void fix_checksum(uint64_t pa, uint64_t len, uint64_t off)
 {
 	uint8_t sum = 0;
 	uint64_t i;
@@ -37,7 +44,7 @@ static void fix_checksum(uint64_t pa, uint64_t len, uint64_t off)
 	mem[pa + off] = (uint8_t)(0 - sum);
 }
 
-static uint64_t table_len(uint64_t pa)
+HARNESS static uint64_t table_len(uint64_t pa)
 {
 	uint32_t len;
 
@@ -49,7 +56,7 @@ static uint64_t table_len(uint64_t pa)
 }
 
 /** Fix the checksum of the root table at `pa` and of what it points at. */
-static void fix_tables(uint64_t pa, size_t entry_size)
+HARNESS static void fix_tables(uint64_t pa, size_t entry_size)
 {
 	uint64_t len = table_len(pa);
 	uint64_t i;

@@ -133,6 +133,17 @@ static void params_bad(void **state)
 	/* The SVSM writes these guest pages: they must be in a range. */
 	BAD(p.guest_ranges[0].gpa = 16 * MIB);
 	BAD(p.guest_ranges[0].size = 0x1000; p.guest_ranges[0].gpa = 8 * MIB);
+	/*
+	 * Without a guest the ranges are still read (the fuzzer found a
+	 * count past the array accepted): they are checked all the same.
+	 */
+	BAD(p.guest_kind = SVSM_IGVM_GUEST_NONE;
+	    p.guest_range_count = SVSM_IGVM_MAX_GUEST_RANGES + 1);
+	BAD(p.guest_kind = SVSM_IGVM_GUEST_NONE;
+	    p.guest_range_count = UINT32_MAX);
+	BAD(p.guest_kind = SVSM_IGVM_GUEST_NONE;
+	    p.guest_ranges[1].gpa = BASE + 2 * MIB);
+	BAD(p.guest_kind = SVSM_IGVM_GUEST_NONE; p.guest_ranges[1].flags = 3);
 #undef BAD
 }
 

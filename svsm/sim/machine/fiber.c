@@ -134,17 +134,19 @@ struct snp_fiber *snp_fiber_create(struct snp_vcpu *v, void (*entry)(uint64_t),
 				   uint64_t arg)
 {
 	struct snp_fiber *f = snp_calloc(1, sizeof(*f));
+	bool fresh;
 
 	if (f == NULL) {
 		return NULL;
 	}
 	f->map_size = FIBER_STACK_SIZE + FIBER_GUARD_SIZE;
-	f->map = snp_map(f->map_size);
+	/* A kept stack (machine_hosted.c) has its guard page already. */
+	f->map = snp_map_kept(f->map_size, false, &fresh);
 	if (f->map == NULL) {
 		free(f);
 		return NULL;
 	}
-	if (mprotect(f->map, FIBER_GUARD_SIZE, PROT_NONE) != 0) {
+	if (fresh && mprotect(f->map, FIBER_GUARD_SIZE, PROT_NONE) != 0) {
 		munmap(f->map, f->map_size);
 		free(f);
 		return NULL;
@@ -167,11 +169,8 @@ void snp_fiber_free(struct snp_fiber *f)
 	if (f->active) {
 		abort();
 	}
-#if defined(SVSM_ASAN)
-	/* Frames left on the stack must not poison a later mapping. */
-	__asan_unpoison_memory_region(f->ctx.stack_bottom, f->ctx.stack_size);
-#endif
-	munmap(f->map, f->map_size);
+	/* Unpoisoned there: frames left on it must not trip a later user. */
+	snp_unmap(f->map, f->map_size, false);
 	free(f);
 }
 

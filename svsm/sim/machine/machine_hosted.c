@@ -12,6 +12,29 @@
 
 #include "abi/vmsa.h"
 
+#if defined(SVSM_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
+/*
+ * Mappings kept for the next machine. The first touch of an anonymous
+ * page costs a page fault (25 us on a virtualised host, measured), and the
+ * fuzzers boot a machine per input: faulting in the SVSM region and the
+ * fiber stacks again each time was most of a boot. So a destroyed
+ * machine's guest memory (up to KEEP_MAX) and fiber stacks are kept and
+ * handed to the next caller asking for the same length. Only one machine
+ * lives at a time, so a few slots cover its memory and a few vCPUs.
+ */
+#define KEEP_SLOTS 8
+#define KEEP_MAX (64UL << 20)
+
+struct kept_map {
+	void *p;
+	size_t len;
+	bool zero; /* all zero (guest memory) */
+};
+
+static struct kept_map kept[KEEP_SLOTS];
 static struct snp_machine *live_machine;
 static unsigned long alloc_fail_nth;
 
@@ -48,6 +71,119 @@ void *snp_map(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+typedef uint64_t snp_v2 __attribute__((vector_size(16)));
+
+/* Unchecked reads (GCC builds the ASan flavour, clang the fuzzers). */
+#if defined(__clang__)
+#define NO_CHECKS __attribute__((no_sanitize("address", "coverage")))
+#else
+#define NO_CHECKS __attribute__((no_sanitize_address))
+#endif
+
+/*
+ * True if the page at `p` holds only zeroes. Not checked by ASan (the
+ * page was unpoisoned when kept), and two words at a time: a run touches
+ * a few MiB of its memory, and reading the rest costs half of rewriting
+ * it.
+ */
+NO_CHECKS static bool page_is_zero(const uint8_t *p)
+{
+	const snp_v2 *v = (const snp_v2 *)(const void *)p;
+	snp_v2 acc = { 0, 0 };
+	size_t i;
+
+	for (i = 0; i < SNP_PAGE_SIZE / sizeof(*v); i += 4) {
+		acc |= v[i] | v[i + 1] | v[i + 2] | v[i + 3];
+	}
+	return (acc[0] | acc[1]) == 0;
+}
+
+/*
+ * A mapping of `len` bytes kept by snp_unmap() with the same `zero` (all
+ * zero if set, else as left), or a new one (all zero; *fresh set).
+ */
+void *snp_map_kept(size_t len, bool zero, bool *fresh)
+{
+	unsigned i;
+
+	for (i = 0; i < KEEP_SLOTS; i++) {
+		if (kept[i].p != NULL && kept[i].len == len &&
+		    kept[i].zero == zero) {
+			void *p = kept[i].p;
+
+			/* The same failure points as a new mapping. */
+			if (alloc_fails()) {
+				return NULL;
+			}
+			kept[i].p = NULL;
+			*fresh = false;
+			return p;
+		}
+	}
+	*fresh = true;
+	return snp_map(len);
+}
+
+/*
+ * Clear what the mapping's last user poisoned, so that it cannot trip the
+ * next one. A chunk at a time, and only where needed: ASan drops the
+ * shadow of a large unpoisoned range (re-mapping it), and faulting the
+ * shadow back in on the next run cost more than the rest of a boot.
+ */
+static void unpoison(void *p, size_t len)
+{
+#if defined(SVSM_ASAN)
+	const size_t chunk = 256UL << 10; /* its shadow: 32 KiB, memset */
+	uint8_t *b = p;
+	size_t off;
+
+	for (off = 0; off < len; off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
+
+		if (__asan_region_is_poisoned(b + off, n) != NULL) {
+			__asan_unpoison_memory_region(b + off, n);
+		}
+	}
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/*
+ * Keep a mapping for snp_map_kept(), zeroed first if `zero` (guest
+ * memory: a new machine's memory is all zero), or unmap it.
+ */
+void snp_unmap(void *p, size_t len, bool zero)
+{
+	uint8_t *b = p;
+	size_t off;
+	unsigned i;
+
+	if (len <= KEEP_MAX) {
+		for (i = 0; i < KEEP_SLOTS; i++) {
+			if (kept[i].p != NULL) {
+				continue;
+			}
+			unpoison(p, len);
+			/* Rewriting resident pages costs far less than
+			 * faulting them in again. */
+			for (off = 0; zero && off < len; off += SNP_PAGE_SIZE) {
+				if (!page_is_zero(b + off)) {
+					memset(b + off, 0, SNP_PAGE_SIZE);
+				}
+			}
+			kept[i] = (struct kept_map){ p, len, zero };
+			return;
+		}
+	}
+#if defined(SVSM_ASAN)
+	/* In one go: reading a large shadow range would fault it in. */
+	__asan_unpoison_memory_region(p, len);
+#endif
+	munmap(p, len);
+}
+
 /** The live machine, or NULL. */
 struct snp_machine *snp_machine_current(void)
 {
@@ -65,6 +201,7 @@ struct snp_machine *snp_machine_create(const struct snp_machine_config *cfg)
 	struct snp_machine *m;
 	uint8_t *mem;
 	struct rmp_entry *rmp;
+	bool fresh;
 	struct snp_vcpu *vcpus;
 
 	if (cfg == NULL) {
@@ -77,7 +214,7 @@ struct snp_machine *snp_machine_create(const struct snp_machine_config *cfg)
 	if (m == NULL) {
 		return NULL;
 	}
-	mem = snp_map(cfg->mem_bytes);
+	mem = snp_map_kept(cfg->mem_bytes, true, &fresh);
 	if (mem == NULL) {
 		goto out_free;
 	}
@@ -96,7 +233,7 @@ struct snp_machine *snp_machine_create(const struct snp_machine_config *cfg)
 out_rmp:
 	free(rmp);
 out_unmap:
-	munmap(mem, cfg->mem_bytes);
+	snp_unmap(mem, cfg->mem_bytes, true);
 out_free:
 	free(m);
 	return NULL;
@@ -119,7 +256,7 @@ void snp_machine_destroy(struct snp_machine *m)
 	snp_wipe(m->vmpck, sizeof(m->vmpck));
 	free(m->vcpus);
 	free(m->rmp);
-	munmap(m->mem, m->mem_size);
+	snp_unmap(m->mem, m->mem_size, true);
 	if (live_machine == m) {
 		live_machine = NULL;
 	}

@@ -93,6 +93,7 @@ struct snp_machine {
 	struct snp_vcpu *cur; /* vCPU whose fiber runs; NULL: main context */
 
 	uint8_t measurement[SNP_MEASUREMENT_SIZE];
+	unsigned launch_updates; /* records hashed into the measurement */
 	bool launch_finished;
 	bool have_vmpcks;
 	uint8_t vmpck[4][32];
@@ -124,6 +125,8 @@ uint8_t *snp_vmsa_page(const struct snp_machine *m, uint64_t vmsa_gpa);
 /* machine_hosted.c: the hosted front end's allocations. */
 void *snp_calloc(size_t n, size_t size);
 void *snp_map(size_t len);
+void *snp_map_kept(size_t len, bool zero, bool *fresh);
+void snp_unmap(void *p, size_t len, bool zero);
 
 /*
  * The front end (machine_hosted.c for the hosted build, snp-emu/vm.c).

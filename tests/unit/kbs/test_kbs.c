@@ -757,6 +757,24 @@ static void vtpm_state_key_handover(void **state)
 	assert_null(vtpm_state_key());
 }
 
+/* kbs_wipe() zeroes exactly the bytes it is given, whatever their size. */
+static void wipe_exact(void **state)
+{
+	static uint8_t buf[KBS_BODY_MAX + 2];
+	size_t len;
+
+	(void)state;
+	for (len = 0; len <= KBS_BODY_MAX; len += len < 64 ? 1 : 4093) {
+		memset(buf, 0xA5, sizeof(buf));
+		kbs_wipe(buf + 1, len);
+		assert_int_equal(buf[0], 0xA5);
+		for (size_t i = 1; i <= len; i++) {
+			assert_int_equal(buf[i], 0);
+		}
+		assert_int_equal(buf[len + 1], 0xA5);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -774,6 +792,7 @@ int main(void)
 		cmocka_unit_test(flow_failures),
 		cmocka_unit_test(secrets_wiped_on_panic),
 		cmocka_unit_test(vtpm_state_key_handover),
+		cmocka_unit_test(wipe_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

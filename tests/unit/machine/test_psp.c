@@ -7,6 +7,10 @@
 
 #include <openssl/evp.h>
 
+#if defined(SVSM_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
 #include "machine_internal.h"
 #include "machine_test.h"
 
@@ -273,6 +277,96 @@ static void launch_finished_by_boot(void **state)
 		snp_machine_launch_page(m, LP + TM_PAGE, SNP_LAUNCH_ZERO), -1);
 }
 
+/* The digest after `rec` (a 0x70-byte PAGE_INFO), computed here. */
+static void ref_extend(uint8_t digest[48], uint64_t gpa, uint8_t type,
+		       const uint8_t *page)
+{
+	uint8_t rec[0x70] = { 0 };
+	unsigned int len = 0;
+	uint16_t rec_len = sizeof(rec);
+
+	memcpy(rec, digest, 48);
+	if (page != NULL) {
+		assert_int_equal(EVP_Digest(page, TM_PAGE, rec + 48, &len,
+					    EVP_sha384(), NULL),
+				 1);
+	}
+	memcpy(rec + 96, &rec_len, 2);
+	rec[98] = type;
+	memcpy(rec + 104, &gpa, 8);
+	assert_int_equal(
+		EVP_Digest(rec, sizeof(rec), digest, &len, EVP_sha384(), NULL),
+		1);
+}
+
+/*
+ * Confirm the hosted build's memo of record digests never stands in for
+ * a record it did not see: boots that share a first step and then differ
+ * (the GPA, the contents) each match a digest computed here.
+ */
+static void launch_digest_memo(void **state)
+{
+	static const struct {
+		uint64_t gpa;
+		uint8_t fill;
+	} runs[] = {
+		{ LP, 1 }, { LP, 1 }, { LP + TM_PAGE, 1 }, { LP, 2 }, { LP, 1 }
+	};
+	uint8_t page[TM_PAGE];
+	uint8_t want[48];
+	size_t i;
+
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		struct snp_machine *m = *state;
+
+		memset(want, 0, sizeof(want));
+		ref_extend(want, 0, 0x3, NULL); /* ZERO at GPA 0 */
+		memset(page, runs[i].fill, sizeof(page));
+		ref_extend(want, runs[i].gpa + 2 * TM_PAGE, 0x1, page);
+		assert_int_equal(snp_machine_launch_page(m, 0, SNP_LAUNCH_ZERO),
+				 0);
+		memcpy(snp_machine_mem(m) + runs[i].gpa + 2 * TM_PAGE, page,
+		       sizeof(page));
+		assert_int_equal(
+			snp_machine_launch_page(m, runs[i].gpa + 2 * TM_PAGE,
+						SNP_LAUNCH_NORMAL),
+			0);
+		assert_memory_equal(snp_machine_measurement(m), want, 48);
+		tm_teardown(state);
+		assert_int_equal(tm_setup(state), 0);
+	}
+}
+
+/*
+ * Confirm a new machine's memory is all zero and unpoisoned, also when it
+ * reuses the memory of the one before it (the hosted front end keeps it:
+ * faulting pages in again was most of a boot).
+ */
+static void create_memory_fresh(void **state)
+{
+	struct snp_machine *m = *state;
+	uint8_t *mem = snp_machine_mem(m);
+	static const uint8_t zero[TM_PAGE];
+	uint64_t off;
+
+	mem[0] = 1;
+	mem[TM_MEM / 2 + 5] = 2;
+	memset(mem + LP, 0xA5, 3 * TM_PAGE);
+	mem[TM_MEM - 1] = 3;
+#if defined(SVSM_ASAN)
+	/* As the SVSM's slab leaves its free objects. */
+	__asan_poison_memory_region(mem + LP + TM_PAGE, 256);
+#endif
+	tm_teardown(state);
+	assert_int_equal(tm_setup(state), 0);
+	m = *state;
+	assert_ptr_equal(snp_machine_mem(m), mem); /* kept, not remapped */
+	for (off = 0; off < TM_MEM; off += TM_PAGE) {
+		assert_memory_equal(snp_machine_mem(m) + off, zero, TM_PAGE);
+	}
+	memset(snp_machine_mem(m) + LP + TM_PAGE, 7, 256);
+}
+
 /* Confirm bad configurations and a second live machine are refused. */
 static void create_rules(void **state)
 {
@@ -356,6 +450,10 @@ int machine_test_psp(void)
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(launch_finished_by_boot,
 						tm_setup, tm_teardown),
+		cmocka_unit_test_setup_teardown(launch_digest_memo, tm_setup,
+						tm_teardown),
+		cmocka_unit_test_setup_teardown(create_memory_fresh, tm_setup,
+						tm_teardown),
 		cmocka_unit_test_setup_teardown(create_rules, tm_setup,
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(create_alloc_failures, tm_setup,

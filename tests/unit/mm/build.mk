@@ -26,6 +26,9 @@ $(MM_BENCH_BIN): $(call objs,hosted,$(svsm-mm-y) tests/unit/mm/bench_mm.c)
 # `make fuzz-mm FUZZ_MM_ARGS=-max_total_time=600` fuzzes for longer. Both
 # start from the tracked corpus (tests/unit/mm/corpus, grown by long runs and
 # minimised with -merge=1); new inputs go to $(BUILD)/fuzz-mm-corpus.
+# -entropic=0: an input is up to 2000 operations, so each execution has
+# thousands of features, and libFuzzer's entropic schedule spent 60% of the
+# time updating their frequencies (4x fewer executions per second).
 MM_FUZZ_BIN := $(BUILD)/tests/unit/mm/fuzz-mm
 FUZZ_MM_ARGS ?= -runs=2000 -seed=1
 
@@ -43,7 +46,7 @@ bench-mm: $(MM_BENCH_BIN)
 
 test-fuzz-mm fuzz-mm: $(MM_FUZZ_BIN)
 	@mkdir -p $(BUILD)/fuzz-mm-corpus
-	$(Q)$(MM_FUZZ_BIN) -max_len=600 -len_control=0 -artifact_prefix=$(dir $(MM_FUZZ_BIN)) $(FUZZ_MM_ARGS) \
+	$(Q)$(MM_FUZZ_BIN) -max_len=600 -len_control=0 -entropic=0 -artifact_prefix=$(dir $(MM_FUZZ_BIN)) $(FUZZ_MM_ARGS) \
 		$(BUILD)/fuzz-mm-corpus $(SRCDIR)/tests/unit/mm/corpus
 
 CHECK_TARGETS += test-unit-mm test-fuzz-mm

@@ -72,15 +72,35 @@ static void check_blocks(void)
 	}
 }
 
-static void slot_check(const struct slot *s)
+/*
+ * The first byte of p[0..len) that is not `v`, or len. The harness's
+ * byte checks are not what is fuzzed: with coverage callbacks on each
+ * byte they took most of every execution (136 execs/s here, 1,600 without
+ * them), so they run uninstrumented and, when all is well, as a memcmp.
+ */
+__attribute__((no_sanitize("coverage"), noinline)) static size_t
+first_not(const uint8_t *p, size_t len, uint8_t v)
 {
 	size_t i;
 
-	for (i = 0; i < s->len; i++) {
-		if (s->p[i] != s->tag) {
-			panic("fuzz-mm: allocation %p changed at %zu",
-			      (void *)s->p, i);
+	/* All bytes equal to the first, in one (vectorised) pass. */
+	if (len == 0 || (p[0] == v && memcmp(p, p + 1, len - 1) == 0)) {
+		return len;
+	}
+	for (i = 0; i < len; i++) {
+		if (p[i] != v) {
+			break;
 		}
+	}
+	return i;
+}
+
+static void slot_check(const struct slot *s)
+{
+	size_t i = first_not(s->p, s->len, s->tag);
+
+	if (i != s->len) {
+		panic("fuzz-mm: allocation %p changed at %zu", (void *)s->p, i);
 	}
 }
 
@@ -170,12 +190,8 @@ static void step(const uint8_t *op, uint8_t tag)
 	/* Pages, kzalloc() and large kmalloc() blocks come zeroed. */
 	if (s->kind == KIND_PAGES ||
 	    (s->kind == KIND_KMALLOC && ((op[0] & 8) || size > 2048))) {
-		size_t i;
-
-		for (i = 0; i < s->len; i++) {
-			if (s->p[i] != 0) {
-				panic("fuzz-mm: %p not zeroed", (void *)s->p);
-			}
+		if (first_not(s->p, s->len, 0) != s->len) {
+			panic("fuzz-mm: %p not zeroed", (void *)s->p);
 		}
 	}
 	slot_fill(s, tag);
