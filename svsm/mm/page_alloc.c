@@ -188,6 +188,33 @@ __attribute__((noreturn)) void mm_bad_free(const char *what, const void *ptr)
 	panic("mm: %s: %p", what, ptr);
 }
 
+/*
+ * The list helpers' contracts (make verify-mm-eva: WP proves each body for
+ * every state the preconditions allow, EVA checks the preconditions at
+ * every call of the harness's operation sequences). A list is well formed
+ * locally: its head has no prev, and a neighbour's link points back.
+ */
+/*@ requires order <= PAGE_ORDER_MAX;
+    requires \valid(desc);
+    requires head: free_list[order] == \null ||
+      (\valid(free_list[order]) && free_list[order]->prev == \null &&
+       \separated(desc, free_list[order]));
+    requires count: free_blocks[order] < SIZE_MAX;
+    requires apart: \separated(desc + (..), free_list + (..),
+      free_blocks + (..));
+    requires head_apart: free_list[order] == \null ||
+      \separated(free_list[order] + (..), free_list + (..),
+        free_blocks + (..));
+    terminates \true;
+    assigns desc->next, desc->prev, desc->state, desc->order,
+      free_list[order]->prev, free_list[order], free_blocks[order];
+    ensures pushed: free_list[order] == desc && desc->prev == \null &&
+      desc->next == \old(free_list[order]);
+    ensures linked: \old(free_list[order]) != \null ==>
+      \old(free_list[order])->prev == desc;
+    ensures free: desc->state == PAGE_STATE_FREE && desc->order == order;
+    ensures counted: free_blocks[order] == \old(free_blocks[order]) + 1;
+ */
 static void list_push(unsigned int order, struct page_desc *desc)
 {
 	desc->prev = NULL;
@@ -201,6 +228,36 @@ static void list_push(unsigned int order, struct page_desc *desc)
 	free_blocks[order]++;
 }
 
+/*@ requires order <= PAGE_ORDER_MAX;
+    requires \valid(desc);
+    requires head: desc->prev == \null ==> free_list[order] == desc;
+    requires prev: desc->prev != \null ==> \valid(desc->prev) &&
+      desc->prev->next == desc && \separated(desc, desc->prev);
+    requires next: desc->next != \null ==> \valid(desc->next) &&
+      desc->next->prev == desc && \separated(desc, desc->next);
+    requires distinct: desc->prev != \null && desc->next != \null ==>
+      \separated(desc->prev, desc->next);
+    requires count: free_blocks[order] >= 1;
+    requires apart: \separated(desc + (..), free_list + (..),
+      free_blocks + (..));
+    requires prev_apart: desc->prev == \null ||
+      \separated(desc->prev + (..), free_list + (..), free_blocks + (..));
+    requires next_apart: desc->next == \null ||
+      \separated(desc->next + (..), free_list + (..), free_blocks + (..));
+    terminates \true;
+    assigns desc->next, desc->prev, desc->state, desc->prev->next,
+      desc->next->prev, free_list[order], free_blocks[order];
+    ensures unlinked_head: \old(desc->prev) == \null ==>
+      free_list[order] == \old(desc->next);
+    ensures unlinked_prev: \old(desc->prev) != \null ==>
+      \old(desc->prev)->next == \old(desc->next) &&
+      free_list[order] == \old(free_list[order]);
+    ensures unlinked_next: \old(desc->next) != \null ==>
+      \old(desc->next)->prev == \old(desc->prev);
+    ensures taken: desc->next == \null && desc->prev == \null &&
+      desc->state == PAGE_STATE_NONE;
+    ensures counted: free_blocks[order] == \old(free_blocks[order]) - 1;
+ */
 static void list_del(unsigned int order, struct page_desc *desc)
 {
 	if (desc->prev) {
