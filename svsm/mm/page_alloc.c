@@ -207,7 +207,8 @@ __attribute__((noreturn)) void mm_bad_free(const char *what, const void *ptr)
         free_blocks + (..));
     terminates \true;
     assigns desc->next, desc->prev, desc->state, desc->order,
-      free_list[order]->prev, free_list[order], free_blocks[order];
+      (free_list[order] == \null ? desc : free_list[order])->prev,
+      free_list[order], free_blocks[order];
     ensures pushed: free_list[order] == desc && desc->prev == \null &&
       desc->next == \old(free_list[order]);
     ensures linked: \old(free_list[order]) != \null ==>
@@ -272,6 +273,56 @@ static void list_del(unsigned int order, struct page_desc *desc)
 	desc->prev = NULL;
 	desc->state = PAGE_STATE_NONE;
 	free_blocks[order]--;
+}
+
+/*
+ * Cut the block of order `from` at `desc` down to `order`: the upper half
+ * at each order from - 1 down to `order` goes on its free list, which is
+ * empty (mm_pages_get() took the smallest order with a free block).
+ * Descriptors of one region are contiguous: the half of order k is at
+ * desc + 2^k, so the halves and the block kept cover the 2^from pages once.
+ */
+/*@ requires order <= from <= PAGE_ORDER_MAX;
+    requires \valid(desc + (0 .. fc_pow2(from) - 1));
+    requires empty: \forall integer k; order <= k < from ==>
+      free_list[k] == \null;
+    requires count: \forall integer k; order <= k < from ==>
+      free_blocks[k] < SIZE_MAX;
+    requires apart: \separated(desc + (..), free_list + (..),
+      free_blocks + (..));
+    terminates \true;
+    assigns free_list[order .. from - 1], free_blocks[order .. from - 1],
+      desc[fc_pow2(order) .. fc_pow2(from) - 1];
+    ensures halves: \forall integer k; order <= k < from ==>
+      free_list[k] == desc + fc_pow2(k) &&
+      free_list[k]->next == \null && free_list[k]->prev == \null &&
+      free_list[k]->state == PAGE_STATE_FREE && free_list[k]->order == k &&
+      free_blocks[k] == \old(free_blocks[k]) + 1;
+ */
+static void block_split(struct page_desc *desc, unsigned int from,
+			unsigned int order)
+{
+	unsigned int o = from;
+
+	/*@ loop invariant order <= o <= from;
+	    loop invariant done: \forall integer k; o <= k < from ==>
+	      free_list[k] == desc + fc_pow2(k) &&
+	      free_list[k]->next == \null && free_list[k]->prev == \null &&
+	      free_list[k]->state == PAGE_STATE_FREE &&
+	      free_list[k]->order == k &&
+	      free_blocks[k] == \at(free_blocks[k], Pre) + 1;
+	    loop invariant todo: \forall integer k; order <= k < o ==>
+	      free_list[k] == \null &&
+	      free_blocks[k] == \at(free_blocks[k], Pre);
+	    loop assigns o, free_list[order .. from - 1],
+	      free_blocks[order .. from - 1],
+	      desc[fc_pow2(order) .. fc_pow2(from) - 1];
+	    loop variant o;
+	 */
+	while (o > order) {
+		o--;
+		list_push(o, desc + block_pages(o));
+	}
 }
 
 /* Cut the region's pages into the largest naturally aligned blocks. */
@@ -396,11 +447,7 @@ void *mm_pages_get(unsigned int order, enum page_state state,
 	}
 	desc = free_list[o];
 	list_del(o, desc);
-	/* Descriptors of one region are contiguous: the upper half is at +2^o. */
-	while (o > order) {
-		o--;
-		list_push(o, desc + block_pages(o));
-	}
+	block_split(desc, o, order);
 	desc->state = (uint8_t)state;
 	desc->order = (uint8_t)order;
 	free_pages -= block_pages(order);
