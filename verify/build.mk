@@ -45,7 +45,7 @@ FC_WP := -wp -wp-rte -wp-prover z3,cvc4 -wp-steps 3000000 -wp-timeout $(FC_WP_TI
 # checks the preconditions of the list helpers, whose bodies WP proves.
 FC_MM_SRCS := verify/eva_mm.c svsm/mm/page_alloc.c
 FC_WP_MM_FCTS := block_pages,block_bytes,buddy_index
-FC_WP_MM_LIST_FCTS := list_push,list_del,block_split
+FC_WP_MM_LIST_FCTS := list_push,list_del,block_split,block_merge
 # The harness places its region at a known alignment (verify/eva_mm.c), so
 # the descriptors stay precise pointers; -eva-plevel keeps list_push()'s
 # writes through a pointer to one of the region's descriptors exact (the

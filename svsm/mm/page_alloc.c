@@ -89,6 +89,16 @@ static inline size_t block_bytes(unsigned int order)
 /* No buddy (buddy_index()). */
 #define NO_BUDDY SIZE_MAX
 
+/*@ logic integer fc_buddy(integer skew, integer pages, integer i,
+			 integer order) =
+      order >= PAGE_ORDER_MAX || skew >= fc_pow2(PAGE_ORDER_MAX) ||
+      pages > SIZE_MAX / 4 || i >= pages || pages - i < fc_pow2(order) ||
+      (skew + i) % fc_pow2(order) != 0 ? NO_BUDDY :
+      ((skew + i) / fc_pow2(order)) % 2 == 0 ?
+	(pages - i < 2 * fc_pow2(order) ? NO_BUDDY : i + fc_pow2(order)) :
+	(i < fc_pow2(order) ? NO_BUDDY : i - fc_pow2(order));
+ */
+
 /*
  * The buddy of the block of `order` at page `i` of a region of `pages`
  * pages whose first page has number `skew` modulo 2^PAGE_ORDER_MAX: the
@@ -99,6 +109,7 @@ static inline size_t block_bytes(unsigned int order)
  */
 /*@ terminates \true;
     assigns \nothing;
+    ensures exact: \result == fc_buddy(skew, pages, i, order);
     ensures valid_block: \result != NO_BUDDY ==>
       order < PAGE_ORDER_MAX && skew < fc_pow2(PAGE_ORDER_MAX) &&
       i < pages && pages - i >= fc_pow2(order) &&
@@ -325,6 +336,59 @@ static void block_split(struct page_desc *desc, unsigned int from,
 	}
 }
 
+/*
+ * Merge the block of `order` at page *i of `r`, just freed, with its buddy
+ * while that is a free block of the same order, taking the buddy off its
+ * list. Returns the merged block's order, *i its first page: the buddy of
+ * that block is then no free block of its order (freed buddies merged).
+ */
+/*@ requires \valid(i) && \valid_read(r);
+    requires order <= PAGE_ORDER_MAX && *i < r->pages;
+    requires \valid(r->desc + (0 .. r->pages - 1));
+    requires \separated(i, r);
+    terminates \true;
+    assigns *i, free_list[0 .. PAGE_ORDER_MAX],
+      free_blocks[0 .. PAGE_ORDER_MAX],
+      { d->next | struct page_desc *d; \true },
+      { d->prev | struct page_desc *d; \true },
+      { d->state | struct page_desc *d; \true };
+    ensures order: \old(order) <= \result <= PAGE_ORDER_MAX;
+    ensures merged:
+      \let b = fc_buddy(\old(r->skew), \old(r->pages), *i, \result);
+      b == NO_BUDDY || \old(r->desc)[b].state != PAGE_STATE_FREE ||
+      \old(r->desc)[b].order != \result;
+ */
+static unsigned int block_merge(const struct mm_region *r, size_t *i,
+				unsigned int order)
+{
+	/* Locals: the loop's writes to descriptors cannot reach them. */
+	struct page_desc *const desc = r->desc;
+	const size_t skew = r->skew, pages = r->pages;
+	size_t buddy;
+
+	/*@ loop invariant \at(order, Pre) <= order <= PAGE_ORDER_MAX;
+	    loop assigns *i, order, buddy, free_list[0 .. PAGE_ORDER_MAX],
+	      free_blocks[0 .. PAGE_ORDER_MAX],
+	      { d->next | struct page_desc *d; \true },
+	      { d->prev | struct page_desc *d; \true },
+	      { d->state | struct page_desc *d; \true };
+	    loop variant PAGE_ORDER_MAX - order;
+	 */
+	while ((buddy = buddy_index(skew, pages, *i, order)) != NO_BUDDY) {
+		struct page_desc *bd = &desc[buddy];
+
+		if (bd->state != PAGE_STATE_FREE || bd->order != order) {
+			break;
+		}
+		list_del(order, bd);
+		if (buddy < *i) {
+			*i = buddy;
+		}
+		order++;
+	}
+	return order;
+}
+
 /* Cut the region's pages into the largest naturally aligned blocks. */
 static void region_carve(const struct mm_region *r)
 {
@@ -471,7 +535,7 @@ void mm_pages_put(void *va, unsigned int order, enum page_state state)
 	const struct mm_region *r = region_of_va(va);
 	struct page_desc *desc;
 	const char *err = NULL;
-	size_t i, buddy;
+	size_t i;
 
 	if (order > PAGE_ORDER_MAX || !r) {
 		mm_bad_free("bad page free", va);
@@ -499,20 +563,8 @@ void mm_pages_put(void *va, unsigned int order, enum page_state state)
 	if (state == PAGE_STATE_PAGES || state == PAGE_STATE_LARGE) {
 		page_bytes -= block_bytes(order);
 	}
-	while ((buddy = buddy_index(r->skew, r->pages, i, order)) != NO_BUDDY) {
-		struct page_desc *bd = &r->desc[buddy];
-
-		if (bd->state != PAGE_STATE_FREE || bd->order != order) {
-			break;
-		}
-		list_del(order, bd);
-		if (buddy < i) {
-			i = buddy;
-			desc = bd;
-		}
-		order++;
-	}
-	list_push(order, desc);
+	order = block_merge(r, &i, order);
+	list_push(order, &r->desc[i]);
 	spin_unlock(&page_lock);
 }
 
