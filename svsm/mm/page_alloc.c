@@ -346,6 +346,8 @@ static void block_split(struct page_desc *desc, unsigned int from,
     requires order <= PAGE_ORDER_MAX && *i < r->pages;
     requires \valid(r->desc + (0 .. r->pages - 1));
     requires \separated(i, r);
+    requires apart: \separated(i, free_list + (..), free_blocks + (..)) &&
+      \separated(r, free_list + (..), free_blocks + (..));
     terminates \true;
     assigns *i, free_list[0 .. PAGE_ORDER_MAX],
       free_blocks[0 .. PAGE_ORDER_MAX],
