@@ -89,6 +89,16 @@ static inline size_t block_bytes(unsigned int order)
 /* No buddy (buddy_index()). */
 #define NO_BUDDY SIZE_MAX
 
+/*@ logic integer fc_buddy(integer skew, integer pages, integer i,
+			 integer order) =
+      order >= PAGE_ORDER_MAX || skew >= fc_pow2(PAGE_ORDER_MAX) ||
+      pages > SIZE_MAX / 4 || i >= pages || pages - i < fc_pow2(order) ||
+      (skew + i) % fc_pow2(order) != 0 ? NO_BUDDY :
+      ((skew + i) / fc_pow2(order)) % 2 == 0 ?
+	(pages - i < 2 * fc_pow2(order) ? NO_BUDDY : i + fc_pow2(order)) :
+	(i < fc_pow2(order) ? NO_BUDDY : i - fc_pow2(order));
+ */
+
 /*
  * The buddy of the block of `order` at page `i` of a region of `pages`
  * pages whose first page has number `skew` modulo 2^PAGE_ORDER_MAX: the
@@ -99,6 +109,7 @@ static inline size_t block_bytes(unsigned int order)
  */
 /*@ terminates \true;
     assigns \nothing;
+    ensures exact: \result == fc_buddy(skew, pages, i, order);
     ensures valid_block: \result != NO_BUDDY ==>
       order < PAGE_ORDER_MAX && skew < fc_pow2(PAGE_ORDER_MAX) &&
       i < pages && pages - i >= fc_pow2(order) &&
@@ -188,6 +199,34 @@ __attribute__((noreturn)) void mm_bad_free(const char *what, const void *ptr)
 	panic("mm: %s: %p", what, ptr);
 }
 
+/*
+ * The list helpers' contracts (make verify-mm-eva: WP proves each body for
+ * every state the preconditions allow, EVA checks the preconditions at
+ * every call of the harness's operation sequences). A list is well formed
+ * locally: its head has no prev, and a neighbour's link points back.
+ */
+/*@ requires order <= PAGE_ORDER_MAX;
+    requires \valid(desc);
+    requires head: free_list[order] == \null ||
+      (\valid(free_list[order]) && free_list[order]->prev == \null &&
+       \separated(desc, free_list[order]));
+    requires count: free_blocks[order] < SIZE_MAX;
+    requires apart: \separated(desc + (..), free_list + (..),
+      free_blocks + (..));
+    requires head_apart: free_list[order] == \null ||
+      \separated(free_list[order] + (..), free_list + (..),
+        free_blocks + (..));
+    terminates \true;
+    assigns desc->next, desc->prev, desc->state, desc->order,
+      (free_list[order] == \null ? desc : free_list[order])->prev,
+      free_list[order], free_blocks[order];
+    ensures pushed: free_list[order] == desc && desc->prev == \null &&
+      desc->next == \old(free_list[order]);
+    ensures linked: \old(free_list[order]) != \null ==>
+      \old(free_list[order])->prev == desc;
+    ensures free: desc->state == PAGE_STATE_FREE && desc->order == order;
+    ensures counted: free_blocks[order] == \old(free_blocks[order]) + 1;
+ */
 static void list_push(unsigned int order, struct page_desc *desc)
 {
 	desc->prev = NULL;
@@ -201,6 +240,36 @@ static void list_push(unsigned int order, struct page_desc *desc)
 	free_blocks[order]++;
 }
 
+/*@ requires order <= PAGE_ORDER_MAX;
+    requires \valid(desc);
+    requires head: desc->prev == \null ==> free_list[order] == desc;
+    requires prev: desc->prev != \null ==> \valid(desc->prev) &&
+      desc->prev->next == desc && \separated(desc, desc->prev);
+    requires next: desc->next != \null ==> \valid(desc->next) &&
+      desc->next->prev == desc && \separated(desc, desc->next);
+    requires distinct: desc->prev != \null && desc->next != \null ==>
+      \separated(desc->prev, desc->next);
+    requires count: free_blocks[order] >= 1;
+    requires apart: \separated(desc + (..), free_list + (..),
+      free_blocks + (..));
+    requires prev_apart: desc->prev == \null ||
+      \separated(desc->prev + (..), free_list + (..), free_blocks + (..));
+    requires next_apart: desc->next == \null ||
+      \separated(desc->next + (..), free_list + (..), free_blocks + (..));
+    terminates \true;
+    assigns desc->next, desc->prev, desc->state, desc->prev->next,
+      desc->next->prev, free_list[order], free_blocks[order];
+    ensures unlinked_head: \old(desc->prev) == \null ==>
+      free_list[order] == \old(desc->next);
+    ensures unlinked_prev: \old(desc->prev) != \null ==>
+      \old(desc->prev)->next == \old(desc->next) &&
+      free_list[order] == \old(free_list[order]);
+    ensures unlinked_next: \old(desc->next) != \null ==>
+      \old(desc->next)->prev == \old(desc->prev);
+    ensures taken: desc->next == \null && desc->prev == \null &&
+      desc->state == PAGE_STATE_NONE;
+    ensures counted: free_blocks[order] == \old(free_blocks[order]) - 1;
+ */
 static void list_del(unsigned int order, struct page_desc *desc)
 {
 	if (desc->prev) {
@@ -215,6 +284,111 @@ static void list_del(unsigned int order, struct page_desc *desc)
 	desc->prev = NULL;
 	desc->state = PAGE_STATE_NONE;
 	free_blocks[order]--;
+}
+
+/*
+ * Cut the block of order `from` at `desc` down to `order`: the upper half
+ * at each order from - 1 down to `order` goes on its free list, which is
+ * empty (mm_pages_get() took the smallest order with a free block).
+ * Descriptors of one region are contiguous: the half of order k is at
+ * desc + 2^k, so the halves and the block kept cover the 2^from pages once.
+ */
+/*@ requires order <= from <= PAGE_ORDER_MAX;
+    requires \valid(desc + (0 .. fc_pow2(from) - 1));
+    requires empty: \forall integer k; order <= k < from ==>
+      free_list[k] == \null;
+    requires count: \forall integer k; order <= k < from ==>
+      free_blocks[k] < SIZE_MAX;
+    requires apart: \separated(desc + (..), free_list + (..),
+      free_blocks + (..));
+    terminates \true;
+    assigns free_list[order .. from - 1], free_blocks[order .. from - 1],
+      desc[fc_pow2(order) .. fc_pow2(from) - 1];
+    ensures halves: \forall integer k; order <= k < from ==>
+      free_list[k] == desc + fc_pow2(k) &&
+      free_list[k]->next == \null && free_list[k]->prev == \null &&
+      free_list[k]->state == PAGE_STATE_FREE && free_list[k]->order == k &&
+      free_blocks[k] == \old(free_blocks[k]) + 1;
+ */
+static void block_split(struct page_desc *desc, unsigned int from,
+			unsigned int order)
+{
+	unsigned int o = from;
+
+	/*@ loop invariant order <= o <= from;
+	    loop invariant done: \forall integer k; o <= k < from ==>
+	      free_list[k] == desc + fc_pow2(k) &&
+	      free_list[k]->next == \null && free_list[k]->prev == \null &&
+	      free_list[k]->state == PAGE_STATE_FREE &&
+	      free_list[k]->order == k &&
+	      free_blocks[k] == \at(free_blocks[k], Pre) + 1;
+	    loop invariant todo: \forall integer k; order <= k < o ==>
+	      free_list[k] == \null &&
+	      free_blocks[k] == \at(free_blocks[k], Pre);
+	    loop assigns o, free_list[order .. from - 1],
+	      free_blocks[order .. from - 1],
+	      desc[fc_pow2(order) .. fc_pow2(from) - 1];
+	    loop variant o;
+	 */
+	while (o > order) {
+		o--;
+		list_push(o, desc + block_pages(o));
+	}
+}
+
+/*
+ * Merge the block of `order` at page *i of `r`, just freed, with its buddy
+ * while that is a free block of the same order, taking the buddy off its
+ * list. Returns the merged block's order, *i its first page: the buddy of
+ * that block is then no free block of its order (freed buddies merged).
+ */
+/*@ requires \valid(i) && \valid_read(r);
+    requires order <= PAGE_ORDER_MAX && *i < r->pages;
+    requires \valid(r->desc + (0 .. r->pages - 1));
+    requires \separated(i, r);
+    requires apart: \separated(i, free_list + (..), free_blocks + (..)) &&
+      \separated(r, free_list + (..), free_blocks + (..));
+    terminates \true;
+    assigns *i, free_list[0 .. PAGE_ORDER_MAX],
+      free_blocks[0 .. PAGE_ORDER_MAX],
+      { d->next | struct page_desc *d; \true },
+      { d->prev | struct page_desc *d; \true },
+      { d->state | struct page_desc *d; \true };
+    ensures order: \old(order) <= \result <= PAGE_ORDER_MAX;
+    ensures merged:
+      \let b = fc_buddy(\old(r->skew), \old(r->pages), *i, \result);
+      b == NO_BUDDY || \old(r->desc)[b].state != PAGE_STATE_FREE ||
+      \old(r->desc)[b].order != \result;
+ */
+static unsigned int block_merge(const struct mm_region *r, size_t *i,
+				unsigned int order)
+{
+	/* Locals: the loop's writes to descriptors cannot reach them. */
+	struct page_desc *const desc = r->desc;
+	const size_t skew = r->skew, pages = r->pages;
+	size_t buddy;
+
+	/*@ loop invariant \at(order, Pre) <= order <= PAGE_ORDER_MAX;
+	    loop assigns *i, order, buddy, free_list[0 .. PAGE_ORDER_MAX],
+	      free_blocks[0 .. PAGE_ORDER_MAX],
+	      { d->next | struct page_desc *d; \true },
+	      { d->prev | struct page_desc *d; \true },
+	      { d->state | struct page_desc *d; \true };
+	    loop variant PAGE_ORDER_MAX - order;
+	 */
+	while ((buddy = buddy_index(skew, pages, *i, order)) != NO_BUDDY) {
+		struct page_desc *bd = &desc[buddy];
+
+		if (bd->state != PAGE_STATE_FREE || bd->order != order) {
+			break;
+		}
+		list_del(order, bd);
+		if (buddy < *i) {
+			*i = buddy;
+		}
+		order++;
+	}
+	return order;
 }
 
 /* Cut the region's pages into the largest naturally aligned blocks. */
@@ -339,11 +513,7 @@ void *mm_pages_get(unsigned int order, enum page_state state,
 	}
 	desc = free_list[o];
 	list_del(o, desc);
-	/* Descriptors of one region are contiguous: the upper half is at +2^o. */
-	while (o > order) {
-		o--;
-		list_push(o, desc + block_pages(o));
-	}
+	block_split(desc, o, order);
 	desc->state = (uint8_t)state;
 	desc->order = (uint8_t)order;
 	free_pages -= block_pages(order);
@@ -367,7 +537,7 @@ void mm_pages_put(void *va, unsigned int order, enum page_state state)
 	const struct mm_region *r = region_of_va(va);
 	struct page_desc *desc;
 	const char *err = NULL;
-	size_t i, buddy;
+	size_t i;
 
 	if (order > PAGE_ORDER_MAX || !r) {
 		mm_bad_free("bad page free", va);
@@ -395,20 +565,8 @@ void mm_pages_put(void *va, unsigned int order, enum page_state state)
 	if (state == PAGE_STATE_PAGES || state == PAGE_STATE_LARGE) {
 		page_bytes -= block_bytes(order);
 	}
-	while ((buddy = buddy_index(r->skew, r->pages, i, order)) != NO_BUDDY) {
-		struct page_desc *bd = &r->desc[buddy];
-
-		if (bd->state != PAGE_STATE_FREE || bd->order != order) {
-			break;
-		}
-		list_del(order, bd);
-		if (buddy < i) {
-			i = buddy;
-			desc = bd;
-		}
-		order++;
-	}
-	list_push(order, desc);
+	order = block_merge(r, &i, order);
+	list_push(order, &r->desc[i]);
 	spin_unlock(&page_lock);
 }
 
