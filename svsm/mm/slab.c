@@ -161,6 +161,14 @@ static void slab_release(struct slab_cache *cache, struct page_desc *head)
 	mm_pages_put(va, cache->order, PAGE_STATE_SLAB);
 }
 
+/* A free object's header was overwritten; under the cache lock. */
+__attribute__((noreturn)) static void slab_overwritten(struct slab_cache *cache,
+						       const void *obj)
+{
+	spin_unlock(&cache->lock);
+	panic("mm: cache %s: free object %p was overwritten", cache->name, obj);
+}
+
 /* Take one object from `slab`, which has one; under the cache lock. */
 static void *slab_take(struct slab_cache *cache, struct page_desc *slab)
 {
@@ -174,9 +182,7 @@ static void *slab_take(struct slab_cache *cache, struct page_desc *slab)
 		f = (struct slab_free_obj *)obj;
 		if (f->magic != SLAB_FREE_MAGIC ||
 		    (f->next != SLAB_END && f->next >= slab->slab_fresh)) {
-			spin_unlock(&cache->lock);
-			panic("mm: cache %s: free object %p was overwritten",
-			      cache->name, (void *)obj);
+			slab_overwritten(cache, obj);
 		}
 		slab->slab_free = f->next;
 		f->magic = 0;
@@ -231,8 +237,12 @@ void *mm_slab_get(struct slab_cache *cache, size_t size, bool count)
 	return obj;
 }
 
-/* True if object `idx` is on `slab`'s free list; under the cache lock. */
-static bool slab_on_free_list(const struct slab_cache *cache,
+/*
+ * True if object `idx` is on `slab`'s free list; under the cache lock. A
+ * link past the objects handed out was overwritten after its free: panic
+ * rather than follow it out of the slab.
+ */
+static bool slab_on_free_list(struct slab_cache *cache,
 			      const struct page_desc *slab, uint16_t idx)
 {
 	const uint8_t *base = mm_desc_va(slab);
@@ -240,13 +250,17 @@ static bool slab_on_free_list(const struct slab_cache *cache,
 	size_t steps = 0;
 
 	while (cur != SLAB_END && steps++ < cache->objs) {
+		const struct slab_free_obj *f;
+
 		if (cur == idx) {
 			return true;
 		}
-		cur = ((const struct slab_free_obj *)(base +
-						      (size_t)cur *
-							      cache->stride))
-			      ->next;
+		f = (const struct slab_free_obj *)(base +
+						   (size_t)cur * cache->stride);
+		if (f->next != SLAB_END && f->next >= slab->slab_fresh) {
+			slab_overwritten(cache, f);
+		}
+		cur = f->next;
 	}
 	return false;
 }
