@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # verify/fc-gate (make verify's gate) against a stand-in for frama-c that
-# prints a log and writes the property CSV it is asked for: a property left
+# prints a log and writes the property CSV it is asked for: a clean run
+# passes, the goals of every WP phase are added up, and a property left
 # "Invalid or unreachable" (which Frama-C's Report plugin does not count
 # as an error) fails the job.
 
@@ -31,10 +32,18 @@ EOS
 	export FRAMA_C=$FAKE
 }
 
+@test "a run whose every property is valid passes, goals of all phases added" {
+	export FAKE_CSV_ROWS="$(printf 'Valid\tmagic\nValid\tlink')"
+	run "$GATE" job "$BATS_TEST_TMPDIR/out" -- -any -args
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"job:"*"PASS  goals 17/17  alarms 0  errors 0"* ]]
+	[[ "$output" == *"slab.c:"*"2/2"* ]]
+}
+
 @test "a property invalid on a path EVA then cut fails the job" {
 	export FAKE_CSV_ROWS="$(printf 'Valid\tlink\nInvalid or unreachable\tmagic')"
 	run "$GATE" job "$BATS_TEST_TMPDIR/out" -- -any -args
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"FAIL  goals "*"  alarms 0  errors 1"* ]]
+	[[ "$output" == *"FAIL  goals 17/17  alarms 0  errors 1"* ]]
 	[[ "$output" == *"[INVALID] slab.c:1: f: postcondition: magic"* ]]
 }
