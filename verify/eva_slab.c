@@ -109,6 +109,37 @@ static void fc_check_new(const struct slab_cache *cache, size_t align,
 }
 
 /*
+ * The counters agree with what the harness holds: objects in use in the
+ * cache and in each slab, slabs owned (the blocks held from the pool).
+ */
+static void fc_check_counts(const struct slab_cache *cache,
+			    uint8_t *const slot[FC_SLAB_SLOTS])
+{
+	size_t objs = 0, blocks = 0;
+
+	for (int b = 0; b < FC_SLAB_BLOCKS; b++) {
+		uint16_t in_block = 0;
+
+		for (int j = 0; j < FC_SLAB_SLOTS; j++) {
+			if (slot[j] != NULL &&
+			    (size_t)(slot[j] - fc_pool) / FC_SLAB_BLOCK ==
+				    (size_t)b) {
+				in_block++;
+			}
+		}
+		if (fc_held[b]) {
+			blocks++;
+			/*@ assert fc_slab_inuse:
+				fc_desc[b << SLAB_MAX_ORDER].slab_inuse ==
+				in_block; */
+		}
+		objs += in_block;
+	}
+	/*@ assert fc_inuse: cache->inuse == objs; */
+	/*@ assert fc_slabs: cache->slabs == blocks; */
+}
+
+/*
  * The object's user may store anything, also what looks like a free
  * object's header (the first 8 bytes: a next index, the free magic): its
  * free must then walk the free list, find it absent and go on.
@@ -142,6 +173,7 @@ int main(void)
 		if (slot[k] != NULL) {
 			slab_free(&cache, slot[k]);
 			slot[k] = NULL;
+			fc_check_counts(&cache, slot);
 			continue;
 		}
 		slot[k] = mm_slab_get(&cache, cache.size, true);
@@ -149,6 +181,7 @@ int main(void)
 			fc_check_new(&cache, align, slot, k);
 			fc_user_write(slot[k]);
 		}
+		fc_check_counts(&cache, slot);
 	}
 	return 0;
 }
