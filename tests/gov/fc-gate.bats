@@ -33,16 +33,16 @@ EOS
 }
 
 @test "a run whose every property is valid passes, goals of all phases added" {
-	export FAKE_CSV_ROWS="$(printf 'Valid\tmagic\nValid\tlink')"
-	run "$GATE" job "$BATS_TEST_TMPDIR/out" -- -any -args
+	rows=$(printf 'Valid\tmagic\nValid\tlink')
+	run env FAKE_CSV_ROWS="$rows" "$GATE" job "$BATS_TEST_TMPDIR/out" -- -any -args
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"job:"*"PASS  goals 17/17  alarms 0  errors 0"* ]]
 	[[ "$output" == *"slab.c:"*"2/2"* ]]
 }
 
 @test "a property invalid on a path EVA then cut fails the job" {
-	export FAKE_CSV_ROWS="$(printf 'Valid\tlink\nInvalid or unreachable\tmagic')"
-	run "$GATE" job "$BATS_TEST_TMPDIR/out" -- -any -args
+	rows=$(printf 'Valid\tlink\nInvalid or unreachable\tmagic')
+	run env FAKE_CSV_ROWS="$rows" "$GATE" job "$BATS_TEST_TMPDIR/out" -- -any -args
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"FAIL  goals 17/17  alarms 0  errors 1"* ]]
 	[[ "$output" == *"[INVALID] slab.c:1: f: postcondition: magic"* ]]
