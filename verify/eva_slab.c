@@ -16,7 +16,7 @@
 
 #define FC_SLAB_BLOCKS 3
 #define FC_SLAB_SLOTS 3
-#define FC_SLAB_STEPS 6
+#define FC_SLAB_STEPS 8
 #define FC_SLAB_PAGES (FC_SLAB_BLOCKS << SLAB_MAX_ORDER)
 /* slab.c's free-object magic, which a user's data may hold too. */
 #define FC_SLAB_FREE_MAGIC 0x5ab1f4eeU
@@ -154,6 +154,25 @@ static void fc_user_write(uint8_t *obj)
 	memcpy(obj + 4, &magic, sizeof(magic));
 }
 
+/*
+ * Free `obj` as slab_free() does, or as kfree_sensitive() does: the head
+ * descriptor found from any page of the slab, the whole stride wiped.
+ */
+static void fc_free(struct slab_cache *cache, uint8_t *obj)
+{
+	struct page_desc *head;
+
+	if (Frama_C_interval(0, 1)) {
+		slab_free(cache, obj);
+		return;
+	}
+	head = mm_page_desc(obj);
+	if (head->state == PAGE_STATE_SLAB_TAIL) {
+		head = head->head;
+	}
+	mm_slab_put(cache, head, obj, true);
+}
+
 int main(void)
 {
 	static struct slab_cache cache;
@@ -172,7 +191,7 @@ int main(void)
 
 		//@ split k;
 		if (slot[k] != NULL) {
-			slab_free(&cache, slot[k]);
+			fc_free(&cache, slot[k]);
 			slot[k] = NULL;
 			fc_check_counts(&cache, slot);
 			continue;
