@@ -2,11 +2,12 @@
 /*
  * EVA harness for the slab caches (svsm/mm/slab.c): a cache of one of a
  * few layouts (one state each), then a sequence of allocations and frees
- * whose every choice (which slot, and whether the page allocator has a
- * block left) is unknown. Every object handed out must lie inside a slab
- * the cache holds, be aligned as asked and a whole number of strides from
- * its slab's start, and not overlap another object held; a free of an
- * object held must never reach panic().
+ * whose every choice (which slot, a plain or a wiping free, whether the
+ * page allocator has a block left, what the user stores in an object) is
+ * unknown. Every object handed out must lie inside a slab the cache holds,
+ * be aligned as asked and a whole number of strides from its slab's start,
+ * and not overlap another object held; the counters must match what is
+ * held; a free of an object held must never reach panic().
  *
  * The page allocator is a pool of FC_SLAB_BLOCKS blocks of the largest slab
  * size, each naturally aligned, with one descriptor per page: the contracts
