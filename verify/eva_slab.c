@@ -156,6 +156,39 @@ static void fc_user_write(uint8_t *obj)
 }
 
 /*
+ * mm_slab_init() with any size up to 64 KiB or within 8 KiB of SIZE_MAX and
+ * any alignment up to 8 KiB: a rejected one leaves the cache as it was;
+ * an accepted one starts empty, with a slab order in range and its name.
+ */
+static void fc_check_init(void)
+{
+	static struct slab_cache scratch;
+	size_t size = Frama_C_interval(0, 1) ?
+			      (size_t)Frama_C_interval(0, 1 << 16) :
+			      SIZE_MAX - (size_t)Frama_C_interval(0, 1 << 13);
+	size_t align = (size_t)Frama_C_interval(0, 1 << 13);
+
+	scratch.size = 0x5a;
+	scratch.stride = 0x5a;
+	scratch.order = 0x5a;
+	scratch.objs = 0x5a;
+	scratch.inuse = 0x5a;
+	scratch.name[0] = 'x';
+	if (!mm_slab_init(&scratch, "scratch", size, align)) {
+		/*@ assert fc_init_rejected: scratch.size == 0x5a &&
+			scratch.stride == 0x5a && scratch.order == 0x5a &&
+			scratch.objs == 0x5a && scratch.inuse == 0x5a &&
+			scratch.name[0] == 'x'; */
+		return;
+	}
+	/* (Its size and object count are WP's: slab_layout().) */
+	/*@ assert fc_init_accepted: scratch.order <= SLAB_MAX_ORDER &&
+		scratch.inuse == 0 && scratch.slabs == 0 &&
+		scratch.partial == \null && scratch.spare == \null &&
+		scratch.name[0] == 's'; */
+}
+
+/*
  * Free `obj` as slab_free() does, or as kfree_sensitive() does: the head
  * descriptor found from any page of the slab, the whole stride wiped.
  */
@@ -181,6 +214,7 @@ int main(void)
 	int layout = Frama_C_interval(0, FC_SLAB_LAYOUTS - 1);
 	size_t align;
 
+	fc_check_init();
 	//@ split layout;
 	align = fc_align[layout] ? fc_align[layout] : 8;
 	if (!mm_slab_init(&cache, "eva", fc_size[layout], fc_align[layout])) {
