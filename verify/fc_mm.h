@@ -17,8 +17,6 @@
 int Frama_C_interval(int min, int max);
 #endif
 
-#include <stdatomic.h>
-
 #include "svsm/log.h"
 #include "svsm/mm.h"
 #include "../svsm/mm/internal.h"
@@ -45,24 +43,4 @@ void mm_init_once(void);
  */
 bool mm_fault_hit(void);
 
-/*
- * Frama-C's <stdatomic.h> reads atomics as volatile (any value): these
- * contracts say an atomic load returns the object's value, as it does on
- * one CPU. Concurrency is not analysed (docs/VERIFICATION.md).
- */
-/*@ requires \valid_read((char *)object + (0 .. obj_size - 1));
-    assigns \result \from ((char *)object)[0 .. obj_size - 1];
-    behavior word:
-      assumes obj_size == sizeof(size_t);
-      ensures \result == *(size_t *)object;
-    behavior byte:
-      assumes obj_size == 1;
-      ensures \result == *(unsigned char *)object;
-    complete behaviors;
-    disjoint behaviors;
- */
-unsigned long long __fc_atomic_load_explicit(void *object, memory_order order,
-					     size_t obj_size);
-/*@ assigns \nothing; */
-void __fc_atomic_store_explicit_marker(void *object, unsigned long long desired,
-				       memory_order order);
+#include "fc_atomic.h"

@@ -15,6 +15,12 @@
  *
  * Locks: `caches_lock` (the list of caches) is taken before a cache's lock;
  * the page allocator is only called with neither held.
+ *
+ * make verify-slab proves the ACSL contracts written here (the layout, the
+ * object index <-> offset maps, the free-object list's push and pop) and
+ * runs alloc/free sequences under EVA (docs/VERIFICATION.md). Arithmetic
+ * is written for the provers: tables instead of variable shifts, `%` and
+ * `/` instead of masks.
  */
 #include <string.h>
 
@@ -23,6 +29,8 @@
 
 #define SLAB_FREE_MAGIC 0x5ab1f4eeU
 #define SLAB_MIN_ALIGN 8
+/* The largest slab and object: 32 KiB. */
+#define SLAB_MAX_BYTES (PAGE_SIZE << SLAB_MAX_ORDER)
 
 /** The first 8 bytes of a free object. */
 struct slab_free_obj {
@@ -34,24 +42,270 @@ struct slab_free_obj {
 static struct spinlock caches_lock = SPINLOCK_INIT;
 static struct slab_cache *caches;
 
-static inline size_t slab_bytes(const struct slab_cache *cache)
+/* Bytes of a slab of each order: a table, which the provers follow. */
+static const size_t slab_order_bytes[SLAB_MAX_ORDER + 1] = {
+	PAGE_SIZE,
+	2 * PAGE_SIZE,
+	4 * PAGE_SIZE,
+	8 * PAGE_SIZE,
+};
+_Static_assert(SLAB_MAX_ORDER == 3, "slab_order_bytes[] lists orders 0..3");
+
+/*@ logic integer fc_slab_bytes(integer o) =
+      o == 0 ? 4096 : o == 1 ? 8192 : o == 2 ? 16384 : 32768;
+    predicate fc_slab_order_ok(integer o, integer stride) =
+      stride <= fc_slab_bytes(o) &&
+      (fc_slab_bytes(o) % stride) * 8 <= fc_slab_bytes(o);
+ */
+
+/** Bytes of a slab of `order` (0 beyond SLAB_MAX_ORDER). */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures order <= SLAB_MAX_ORDER ==> \result == fc_slab_bytes(order);
+    ensures order > SLAB_MAX_ORDER ==> \result == 0;
+ */
+static inline size_t order_bytes(unsigned int order)
 {
-	return PAGE_SIZE << cache->order;
+	return order <= SLAB_MAX_ORDER ? slab_order_bytes[order] : 0;
 }
 
-/* Smallest slab order that wastes at most 1/8, else the largest that fits. */
+static inline size_t slab_bytes(const struct slab_cache *cache)
+{
+	return order_bytes(cache->order);
+}
+
+/*
+ * Smallest slab order that fits `stride` and wastes at most 1/8 of the
+ * slab, else the largest (SLAB_MAX_ORDER).
+ */
+/*@ requires 1 <= stride;
+    terminates \true;
+    assigns \nothing;
+    ensures range: \result <= SLAB_MAX_ORDER;
+    ensures smallest: \forall integer o;
+      0 <= o < \result ==> !fc_slab_order_ok(o, stride);
+    ensures waste: \result < SLAB_MAX_ORDER ==>
+      fc_slab_order_ok(\result, stride);
+    ensures fits: stride <= SLAB_MAX_BYTES ==>
+      stride <= fc_slab_bytes(\result);
+ */
 static unsigned int slab_pick_order(size_t stride)
 {
 	unsigned int order;
 
+	/*@ loop invariant 0 <= order <= SLAB_MAX_ORDER;
+	    loop invariant \forall integer o;
+	      0 <= o < order ==> !fc_slab_order_ok(o, stride);
+	    loop assigns order;
+	    loop variant SLAB_MAX_ORDER - order;
+	 */
 	for (order = 0; order < SLAB_MAX_ORDER; order++) {
-		size_t bytes = PAGE_SIZE << order;
+		size_t bytes = order_bytes(order);
 
 		if (bytes >= stride && (bytes % stride) * 8 <= bytes) {
 			break;
 		}
 	}
 	return order;
+}
+
+/*
+ * Multiplication and division facts the provers do not find alone (each
+ * proved by them as a goal of its own).
+ */
+/*@ lemma fc_mul_mono: \forall integer a, b, c;
+      0 <= a <= b && 0 <= c ==> a * c <= b * c;
+    lemma fc_div_floor: \forall integer x, d;
+      0 <= x && 0 < d ==> (x / d) * d <= x < (x / d) * d + d;
+    lemma fc_mul_mod: \forall integer q, d;
+      0 <= q && 0 < d ==> (q * d) % d == 0;
+    lemma fc_div_mono: \forall integer x, d, e;
+      0 <= x && 0 < d <= e ==> x / e <= x / d;
+    lemma fc_div_one: \forall integer x, d;
+      0 < d <= x ==> 1 <= x / d;
+ */
+
+/*@ logic integer fc_slab_align(integer align) =
+      align < SLAB_MIN_ALIGN ? SLAB_MIN_ALIGN : align;
+    logic integer fc_slab_stride(integer size, integer align) =
+      (size + fc_slab_align(align) - 1) / fc_slab_align(align) *
+      fc_slab_align(align);
+    predicate fc_slab_rejected(integer size, integer align) =
+      size == 0 || size > SLAB_MAX_BYTES ||
+      (align != 0 && (align > PAGE_SIZE || PAGE_SIZE % align != 0)) ||
+      fc_slab_stride(size, align) > SLAB_MAX_BYTES;
+ */
+
+/*
+ * The layout of a cache of `size`-byte objects aligned to `align` (0: the
+ * minimum, 8): true with the stride, the slab order and the objects per
+ * slab; false, assigning nothing, for a size of 0 or above 32 KiB, or an
+ * alignment that is not a power of two up to PAGE_SIZE (a power of two up
+ * to PAGE_SIZE is exactly a divisor of PAGE_SIZE).
+ */
+/*@ requires \valid(stride) && \valid(order) && \valid(objs);
+    requires \separated(stride, order, objs);
+    terminates \true;
+    assigns *stride, *order, *objs;
+    behavior rejected:
+      assumes fc_slab_rejected(size, align);
+      assigns \nothing;
+      ensures \result == \false;
+    behavior accepted:
+      assumes !fc_slab_rejected(size, align);
+      assigns *stride, *order, *objs;
+      ensures \result == \true;
+      ensures stride: *stride == fc_slab_stride(size, align);
+      ensures aligned: *stride % fc_slab_align(align) == 0;
+      ensures tight: size <= *stride < size + fc_slab_align(align);
+      ensures order: *order <= SLAB_MAX_ORDER &&
+        *stride <= fc_slab_bytes(*order);
+      ensures objs: *objs == fc_slab_bytes(*order) / *stride;
+      ensures objs_range: 1 <= *objs <= SLAB_MAX_BYTES / SLAB_MIN_ALIGN;
+      ensures objs_fit: *objs * *stride <= fc_slab_bytes(*order);
+    complete behaviors;
+    disjoint behaviors;
+ */
+static bool slab_layout(size_t size, size_t align, size_t *stride,
+			unsigned int *order, size_t *objs)
+{
+	size_t a = align == 0 ? SLAB_MIN_ALIGN : align;
+	size_t q, s, bytes;
+
+	if (size == 0 || size > SLAB_MAX_BYTES || a > PAGE_SIZE ||
+	    PAGE_SIZE % a != 0) {
+		return false;
+	}
+	if (a < SLAB_MIN_ALIGN) {
+		a = SLAB_MIN_ALIGN;
+	}
+	q = (size + a - 1) / a;
+	s = q * a;
+	/*@ assert 1 <= q && s % a == 0; */
+	if (s > SLAB_MAX_BYTES) {
+		return false;
+	}
+	*stride = s;
+	*order = slab_pick_order(s);
+	bytes = order_bytes(*order);
+	/*@ assert SLAB_MIN_ALIGN <= s <= bytes <= SLAB_MAX_BYTES; */
+	*objs = bytes / s;
+	/*@ assert bytes == fc_slab_bytes(*order); */
+	/*@ assert *objs * s <= bytes; */
+	/*@ assert *objs * *stride <= fc_slab_bytes(*order); */
+	/*@ assert 1 <= *objs <= bytes / SLAB_MIN_ALIGN; */
+	return true;
+}
+
+/*
+ * Offset in its slab of object `idx` of `cache`: the start of the slab
+ * plus `idx` strides, and the whole object lies inside the slab.
+ */
+/*@ requires \valid_read(cache);
+    requires cache->order <= SLAB_MAX_ORDER;
+    requires layout: cache->objs * cache->stride <=
+      fc_slab_bytes(cache->order);
+    requires index: idx < cache->objs;
+    terminates \true;
+    assigns \nothing;
+    ensures \result == idx * cache->stride;
+    ensures inside: \result + cache->stride <= fc_slab_bytes(cache->order);
+ */
+static inline size_t slab_obj_offset(const struct slab_cache *cache, size_t idx)
+{
+	/*@ assert (idx + 1) * cache->stride <= cache->objs * cache->stride; */
+	return idx * cache->stride;
+}
+
+/*
+ * The index of the object of `cache` that starts `off` bytes into its
+ * slab, or SLAB_END if no object starts there.
+ */
+/*@ requires \valid_read(cache);
+    requires cache->stride >= 1;
+    terminates \true;
+    assigns \nothing;
+    ensures found: \result != SLAB_END ==>
+      \result < cache->objs && off == \result * cache->stride;
+    ensures not_found: \result == SLAB_END <==>
+      (off % cache->stride != 0 || off / cache->stride >= cache->objs);
+ */
+static inline uint16_t slab_obj_index(const struct slab_cache *cache,
+				      size_t off)
+{
+	if (off % cache->stride != 0 || off / cache->stride >= cache->objs) {
+		return SLAB_END;
+	}
+	return (uint16_t)(off / cache->stride);
+}
+
+/* True if `next` may follow on `slab`'s free list: the end or an object
+ * handed out before (a free object's header was not overwritten). */
+/*@ requires \valid_read(slab);
+    terminates \true;
+    assigns \nothing;
+    ensures \result <==> (next == SLAB_END || next < slab->slab_fresh);
+ */
+static inline bool slab_link_ok(const struct page_desc *slab, uint16_t next)
+{
+	return next == SLAB_END || next < slab->slab_fresh;
+}
+
+/* Put object `idx` (at `f`), handed out before, first on `slab`'s list. */
+/*@ requires \valid(slab) && \valid(f) && \separated(slab, f);
+    requires index: idx < slab->slab_fresh;
+    requires list: slab->slab_free == SLAB_END ||
+      slab->slab_free < slab->slab_fresh;
+    terminates \true;
+    assigns slab->slab_free, *f;
+    ensures slab->slab_free == idx;
+    ensures link: f->next == \old(slab->slab_free) &&
+      (f->next == SLAB_END || f->next < slab->slab_fresh);
+    ensures magic: f->magic == SLAB_FREE_MAGIC && f->pad == 0;
+ */
+static inline void slab_free_push(struct page_desc *slab,
+				  struct slab_free_obj *f, uint16_t idx)
+{
+	f->next = slab->slab_free;
+	f->pad = 0;
+	f->magic = SLAB_FREE_MAGIC;
+	slab->slab_free = idx;
+}
+
+/*
+ * Take the first object (at `f`) off `slab`'s free list: true, or false
+ * (nothing changed) if its header was overwritten since its free: the
+ * magic is gone or the link points past the objects handed out.
+ */
+/*@ requires \valid(slab) && \valid(f) && \separated(slab, f);
+    terminates \true;
+    assigns slab->slab_free, f->magic;
+    behavior taken:
+      assumes f->magic == SLAB_FREE_MAGIC &&
+        (f->next == SLAB_END || f->next < slab->slab_fresh);
+      assigns slab->slab_free, f->magic;
+      ensures \result == \true;
+      ensures slab->slab_free == f->next;
+      ensures link: slab->slab_free == SLAB_END ||
+        slab->slab_free < slab->slab_fresh;
+      ensures magic: f->magic == 0;
+    behavior overwritten:
+      assumes f->magic != SLAB_FREE_MAGIC ||
+        (f->next != SLAB_END && f->next >= slab->slab_fresh);
+      assigns \nothing;
+      ensures \result == \false;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static inline bool slab_free_pop(struct page_desc *slab,
+				 struct slab_free_obj *f)
+{
+	if (f->magic != SLAB_FREE_MAGIC || !slab_link_ok(slab, f->next)) {
+		return false;
+	}
+	slab->slab_free = f->next;
+	f->magic = 0;
+	return true;
 }
 
 /**
@@ -63,28 +317,17 @@ bool mm_slab_init(struct slab_cache *cache, const char *name, size_t size,
 		  size_t align)
 {
 	size_t stride, objs, len = 0;
+	unsigned int order;
 
-	if (align == 0) {
-		align = SLAB_MIN_ALIGN;
-	}
-	if (size == 0 || size > (PAGE_SIZE << SLAB_MAX_ORDER) ||
-	    (align & (align - 1)) != 0 || align > PAGE_SIZE) {
-		return false;
-	}
-	if (align < SLAB_MIN_ALIGN) {
-		align = SLAB_MIN_ALIGN;
-	}
-	stride = (size + align - 1) & ~(align - 1);
-	if (stride > (PAGE_SIZE << SLAB_MAX_ORDER)) {
+	if (!slab_layout(size, align, &stride, &order, &objs)) {
 		return false;
 	}
 	memset(cache, 0, sizeof(*cache));
 	spin_lock_init(&cache->lock);
 	cache->size = size;
 	cache->stride = stride;
-	cache->order = (uint8_t)slab_pick_order(stride);
-	objs = slab_bytes(cache) / stride;
-	cache->objs = (uint16_t)(objs < SLAB_END ? objs : SLAB_END - 1);
+	cache->order = (uint8_t)order;
+	cache->objs = (uint16_t)objs; /* at most 4096 (slab_layout()) */
 	while (name && len < SLAB_NAME_MAX - 1 && name[len] != '\0') {
 		cache->name[len] = name[len];
 		len++;
@@ -161,6 +404,14 @@ static void slab_release(struct slab_cache *cache, struct page_desc *head)
 	mm_pages_put(va, cache->order, PAGE_STATE_SLAB);
 }
 
+/* A free object's header was overwritten; under the cache lock. */
+__attribute__((noreturn)) static void slab_overwritten(struct slab_cache *cache,
+						       const void *obj)
+{
+	spin_unlock(&cache->lock);
+	panic("mm: cache %s: free object %p was overwritten", cache->name, obj);
+}
+
 /* Take one object from `slab`, which has one; under the cache lock. */
 static void *slab_take(struct slab_cache *cache, struct page_desc *slab)
 {
@@ -168,21 +419,13 @@ static void *slab_take(struct slab_cache *cache, struct page_desc *slab)
 	uint8_t *obj;
 
 	if (slab->slab_free != SLAB_END) {
-		struct slab_free_obj *f;
-
-		obj = base + (size_t)slab->slab_free * cache->stride;
-		f = (struct slab_free_obj *)obj;
-		if (f->magic != SLAB_FREE_MAGIC ||
-		    (f->next != SLAB_END && f->next >= slab->slab_fresh)) {
-			spin_unlock(&cache->lock);
-			panic("mm: cache %s: free object %p was overwritten",
-			      cache->name, (void *)obj);
+		obj = base + slab_obj_offset(cache, slab->slab_free);
+		if (!slab_free_pop(slab, (struct slab_free_obj *)obj)) {
+			slab_overwritten(cache, obj);
 		}
-		slab->slab_free = f->next;
-		f->magic = 0;
 	} else {
 		CHECK(slab->slab_fresh < cache->objs);
-		obj = base + (size_t)slab->slab_fresh * cache->stride;
+		obj = base + slab_obj_offset(cache, slab->slab_fresh);
 		slab->slab_fresh++;
 		/* Slab pages are not zeroed: clear any stale free magic. */
 		mm_unpoison(obj, sizeof(struct slab_free_obj));
@@ -231,8 +474,12 @@ void *mm_slab_get(struct slab_cache *cache, size_t size, bool count)
 	return obj;
 }
 
-/* True if object `idx` is on `slab`'s free list; under the cache lock. */
-static bool slab_on_free_list(const struct slab_cache *cache,
+/*
+ * True if object `idx` is on `slab`'s free list; under the cache lock. A
+ * link past the objects handed out was overwritten after its free: panic
+ * rather than follow it out of the slab.
+ */
+static bool slab_on_free_list(struct slab_cache *cache,
 			      const struct page_desc *slab, uint16_t idx)
 {
 	const uint8_t *base = mm_desc_va(slab);
@@ -240,13 +487,17 @@ static bool slab_on_free_list(const struct slab_cache *cache,
 	size_t steps = 0;
 
 	while (cur != SLAB_END && steps++ < cache->objs) {
+		const struct slab_free_obj *f;
+
 		if (cur == idx) {
 			return true;
 		}
-		cur = ((const struct slab_free_obj *)(base +
-						      (size_t)cur *
-							      cache->stride))
-			      ->next;
+		f = (const struct slab_free_obj *)(base +
+						   slab_obj_offset(cache, cur));
+		if (!slab_link_ok(slab, f->next)) {
+			slab_overwritten(cache, f);
+		}
+		cur = f->next;
 	}
 	return false;
 }
@@ -260,8 +511,7 @@ void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj,
 		 bool wipe)
 {
 	/* Slabs are naturally aligned blocks: no region lookup needed. */
-	uint8_t *base = (uint8_t *)((uintptr_t)obj & ~(slab_bytes(cache) - 1));
-	size_t off = (size_t)((uint8_t *)obj - base);
+	size_t off = mm_addr_bits(obj, slab_bytes(cache) - 1);
 	struct page_desc *release = NULL;
 	struct slab_free_obj *f = obj;
 	uint16_t idx;
@@ -269,10 +519,10 @@ void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj,
 	if (head->state != PAGE_STATE_SLAB || head->cache != cache) {
 		mm_bad_free("free to the wrong cache", obj);
 	}
-	if (off % cache->stride != 0 || off / cache->stride >= cache->objs) {
+	idx = slab_obj_index(cache, off);
+	if (idx == SLAB_END) {
 		mm_bad_free("free of a misaligned object", obj);
 	}
-	idx = (uint16_t)(off / cache->stride);
 	mm_unpoison(obj, sizeof(*f));
 
 	spin_lock(&cache->lock);
@@ -289,10 +539,7 @@ void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj,
 	if (head->slab_inuse == cache->objs) {
 		partial_push(cache, head); /* it was full */
 	}
-	f->next = head->slab_free;
-	f->pad = 0;
-	f->magic = SLAB_FREE_MAGIC;
-	head->slab_free = idx;
+	slab_free_push(head, f, idx);
 	head->slab_inuse--;
 	cache->inuse--;
 	if (head->slab_inuse == 0) {

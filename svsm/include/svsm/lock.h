@@ -62,7 +62,7 @@ struct spinlock {
  * word only. Mutual exclusion itself is not proved (docs/VERIFICATION.md).
  */
 /*@ requires \valid(l);
-    assigns *l;
+    assigns *l \from \nothing;
  */
 void spin_lock_init(struct spinlock *l);
 /*@ requires \valid(l);

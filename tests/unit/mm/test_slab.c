@@ -215,6 +215,26 @@ static void slab_write_after_free(void **state)
 	assert_non_null(strstr(mm_test_panic_msg, "overwritten"));
 }
 
+/*
+ * Confirm that a free-list link overwritten after free is caught by the
+ * double-free walk, not followed outside the slab.
+ */
+static void slab_free_list_link_overwritten(void **state)
+{
+	struct slab_cache *c = slab_cache_create("link", 1024, 0);
+	uint8_t *a = slab_alloc(c), *b = slab_alloc(c), *live = slab_alloc(c);
+	uint16_t far = 0xfffe; /* 64 MiB past the slab */
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(live);
+	slab_free(c, a);
+	slab_free(c, b);	      /* the free list is now b -> a */
+	memcpy(b, &far, sizeof(far)); /* the link; the magic stays */
+	expect_assert_failure(mm_test_slab_free(c, a));
+	assert_non_null(strstr(mm_test_panic_msg, "overwritten"));
+}
+
 /** Confirm that creating a cache with no memory left fails cleanly. */
 static void slab_create_no_memory(void **state)
 {
@@ -280,6 +300,7 @@ int mm_test_run_slab(void)
 		MM_TEST(slab_bad_free),
 		MM_TEST(slab_destroy_busy),
 		MM_TEST(slab_write_after_free),
+		MM_TEST(slab_free_list_link_overwritten),
 		MM_TEST(slab_create_no_memory),
 		MM_TEST(slab_exhaustion),
 	};
