@@ -225,6 +225,8 @@ static struct svsm_sim *create(const struct svsm_sim_config *cfg,
 		goto out_free;
 	}
 	sim->svsm_base = c.guest_mem_bytes - svsm_size;
+	/* The SVSM's allocator writes its region on every boot. */
+	snp_machine_hint_busy_top(sim->m, svsm_size);
 	sim->ca_gpa[0] = SIM_GUEST_CA_GPA;
 	svsm_sim_vtpm_state = (struct sim_vtpm_state){
 		.dir = c.vtpm_state_dir,

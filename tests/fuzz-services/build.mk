@@ -13,6 +13,8 @@ FUZZ_SVC_BIN := $(BUILD)/tests/fuzz-services/fuzz-services
 FUZZ_SVC_SEEDS := $(BUILD)/tests/fuzz-services/seeds
 FUZZ_SVC_RUNS ?= 3000
 
+$(FUZZ_SVC_OBJS): EXTRA_CFLAGS += -I$(SRCDIR)/svsm/sim
+
 $(FUZZ_SVC_BIN): $$(FUZZ_SVC_OBJS) $(FUZZ_LIB)
 	$(call msg,LD,$@)
 	@mkdir -p $(@D)

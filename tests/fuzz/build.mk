@@ -5,7 +5,8 @@
 #   make fuzz              a long run (FUZZ_TIME seconds, default 600)
 # The corpus (tests/fuzz/corpus) holds the seeds tests/fuzz/gen-corpus.py
 # writes and what long runs found, merged in with -merge=1; new inputs of a
-# run go to $(O)/fuzz-corpus, never beside the sources.
+# run go to $(O)/fuzz-corpus, never beside the sources. `make bench-fuzz`
+# times this fuzzer and fuzz-services (tests/fuzz-services/build.mk).
 
 FUZZ_SRCS := tests/fuzz/fuzz_request.c
 FUZZ_OBJS = $(call objs,fuzz,$(FUZZ_SRCS))
@@ -25,13 +26,16 @@ $(FUZZ_BIN): $$(FUZZ_OBJS) $(FUZZ_LIB)
 CHECK_TARGETS += test-fuzz-smoke
 BENCH_TARGETS += bench-fuzz
 HELP += test-fuzz-smoke|short libFuzzer run over the request loop (seed corpus)
-HELP += bench-fuzz|request-loop fuzzer: execs/s, an exec vs a boot-only exec (ratio)
+HELP += bench-fuzz|request-loop and services fuzzers: execs/s, an exec vs an empty-input exec (ratio)
 HELP += fuzz|long libFuzzer run over the request loop (FUZZ_TIME=600 s)
 
 .PHONY: test-fuzz-smoke fuzz bench-fuzz
-bench-fuzz: $(FUZZ_BIN)
-	$(Q)$(SRCDIR)/tests/fuzz/bench-fuzz $(FUZZ_BIN) $(SRCDIR)/tests/fuzz/corpus \
-		$(BUILD)/bench-fuzz
+bench-fuzz: $(FUZZ_BIN) $$(FUZZ_SVC_BIN) $$(FUZZ_SVC_SEEDS)
+	$(Q)$(SRCDIR)/tests/fuzz/bench-fuzz fuzz $(FUZZ_BIN) \
+		$(BUILD)/bench-fuzz 3300 boot-only 2000 $(SRCDIR)/tests/fuzz/corpus
+	$(Q)$(SRCDIR)/tests/fuzz/bench-fuzz fuzz-services $(FUZZ_SVC_BIN) \
+		$(BUILD)/bench-fuzz-services 8192 one-call 20000 \
+		$(FUZZ_SVC_SEEDS) $(SRCDIR)/tests/fuzz-services/corpus
 
 test-fuzz-smoke: $(FUZZ_BIN)
 	@rm -rf $(BUILD)/fuzz-smoke && mkdir -p $(BUILD)/fuzz-smoke

@@ -88,8 +88,9 @@ static void raw_vmgexit(struct svsm_sim *sim, uint64_t ca, uint8_t pending)
 }
 
 static void play(struct svsm_sim *sim, const uint8_t *r, uint64_t *ca_gpa,
-		 uint64_t svsm_base)
+		 uint64_t boot_ca, uint64_t svsm_base)
 {
+	unsigned long reboots = svsm_sim_reboots(sim);
 	unsigned vcpu = r[0] % VCPUS;
 	uint8_t call = r[1];
 	uint8_t mode = r[2];
@@ -153,7 +154,13 @@ static void play(struct svsm_sim *sim, const uint8_t *r, uint64_t *ca_gpa,
 	 * vCPU 0, and a new VMSA for APIC ID 0 (from any vCPU), which comes
 	 * with its own CA (the harness's svsm_sim_call() tracks both too).
 	 */
-	if ((uint32_t)regs.rax == SVSM_SUCCESS) {
+	/*
+	 * A reboot (the reboot protocol's EXECUTE) relaunches the guest, whose
+	 * boot vCPU starts again on the CA the secrets page names.
+	 */
+	if (svsm_sim_reboots(sim) != reboots) {
+		*ca_gpa = boot_ca;
+	} else if ((uint32_t)regs.rax == SVSM_SUCCESS) {
 		if (vcpu == 0 && in.rax == SVSM_CALL(SVSM_PROTOCOL_CORE,
 						     SVSM_CORE_REMAP_CA)) {
 			*ca_gpa = in.rcx;
@@ -179,7 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	struct svsm_sim *sim;
 	const uint64_t *secrets;
-	uint64_t ca;
+	uint64_t ca, boot_ca;
 	uint64_t base;
 	size_t n;
 
@@ -189,9 +196,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	secrets = svsm_sim_guest_ptr(sim, svsm_sim_secrets_gpa(sim), 4096);
 	base = secrets[0x140 / 8];
-	ca = secrets[0x150 / 8];
+	boot_ca = ca = secrets[0x150 / 8];
 	for (n = 0; n < size / RECORD && n < MAX_RECORDS; n++) {
-		play(sim, data + n * RECORD, &ca, base);
+		play(sim, data + n * RECORD, &ca, boot_ca, base);
 	}
 	svsm_sim_destroy(sim);
 	if (mm_allocated_bytes() != 0) {

@@ -123,6 +123,66 @@ static void report_round_trip(void **state)
 	assert_int_equal(rsp.report.vmpl, 2);
 }
 
+/* Two signed reports (different user data); both verify. */
+static void two_reports(struct fixture *f, struct snp_report_rsp rsp[2])
+{
+	struct verify_certs c;
+	char err[256];
+	unsigned i;
+
+	certs_of(f, &c);
+	for (i = 0; i < 2; i++) {
+		struct snp_report_req r = report_req(0, (uint8_t)(0x10 + i));
+		size_t len = 0;
+
+		assert_int_equal(greq_seal(&f->ch, SNP_MSG_REPORT_REQ, &r,
+					   sizeof(r), &f->req),
+				 0);
+		assert_int_equal(psp_guest_request(f->psp, (uint8_t *)&f->req,
+						   (uint8_t *)&f->resp),
+				 PSP_STATUS_SUCCESS);
+		assert_int_equal(greq_open(&f->ch, SNP_MSG_REPORT_REQ, &f->resp,
+					   &rsp[i], sizeof(rsp[i]), &len),
+				 0);
+		assert_int_equal(
+			verify_report_signature((uint8_t *)&rsp[i].report,
+						SNP_REPORT_SIZE, c.vcek,
+						c.vcek_len, err, sizeof(err)),
+			0);
+	}
+	assert_memory_not_equal(rsp[0].report.report_data,
+				rsp[1].report.report_data,
+				sizeof(rsp[0].report.report_data));
+}
+
+/**
+ * Confirm that the fuzzers' signing (one nonce) gives valid signatures
+ * that share r, and that by default each report has its own nonce.
+ */
+static void reused_nonce_signs_validly(void **state)
+{
+	struct fixture *f = *state;
+	struct snp_report_rsp rsp[2];
+
+	two_reports(f, rsp);
+	assert_memory_not_equal(rsp[0].report.signature_r,
+				rsp[1].report.signature_r,
+				sizeof(rsp[0].report.signature_r));
+	psp_reuse_signing_nonce(true);
+	two_reports(f, rsp);
+	psp_reuse_signing_nonce(false);
+	assert_memory_equal(rsp[0].report.signature_r,
+			    rsp[1].report.signature_r,
+			    sizeof(rsp[0].report.signature_r));
+	assert_memory_not_equal(rsp[0].report.signature_s,
+				rsp[1].report.signature_s,
+				sizeof(rsp[0].report.signature_s));
+	two_reports(f, rsp);
+	assert_memory_not_equal(rsp[0].report.signature_r,
+				rsp[1].report.signature_r,
+				sizeof(rsp[0].report.signature_r));
+}
+
 /* The extnValue bytes of extension `oid` in `cert`, or NULL. */
 static const ASN1_OCTET_STRING *ext_value(X509 *cert, const char *oid)
 {
@@ -486,6 +546,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(report_round_trip, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(reused_nonce_signs_validly,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(report_tamper_detected, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(replay_refused, setup,

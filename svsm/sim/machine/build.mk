@@ -12,6 +12,7 @@ svsm-machine-y := svsm/sim/machine/machine.c svsm/sim/machine/rmp.c \
 		  svsm/sim/machine/psp.c svsm/sim/machine/hv.c \
 		  svsm/sim/machine/hv_msr.c
 svsm-hosted-y += $(svsm-machine-y) svsm/sim/machine/machine_hosted.c \
+		 svsm/sim/machine/dirty.c \
 		 svsm/sim/machine/fiber.c svsm/sim/machine/fiber_switch.S \
 		 svsm/sim/machine/cpu_sim.c
 

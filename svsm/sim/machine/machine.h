@@ -142,6 +142,14 @@ struct snp_machine;
 struct snp_machine *snp_machine_create(const struct snp_machine_config *cfg);
 void snp_machine_destroy(struct snp_machine *m);
 
+/**
+ * The top `bytes` of guest memory are written on every boot (the SVSM's
+ * region): the hosted front end reads them when the machine goes instead
+ * of having the kernel track each write (a page fault apiece). A hint for
+ * speed only; nothing else changes.
+ */
+void snp_machine_hint_busy_top(struct snp_machine *m, uint64_t bytes);
+
 /** The live machine (one per process at a time), or NULL. */
 struct snp_machine *snp_machine_current(void);
 

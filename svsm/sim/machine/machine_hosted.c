@@ -81,21 +81,29 @@ typedef uint64_t snp_v2 __attribute__((vector_size(16)));
 #endif
 
 /*
- * True if the page at `p` holds only zeroes. Not checked by ASan (the
- * page was unpoisoned when kept), and two words at a time: a run touches
- * a few MiB of its memory, and reading the rest costs half of rewriting
- * it.
+ * True if the `len` bytes at `p` (16-byte aligned, `len` a multiple of 64)
+ * are all zero. Not checked by ASan (guest memory was unpoisoned when kept;
+ * the shadow is ASan's own), and two words at a time: a run touches a few
+ * MiB of its memory, and reading the rest costs half of rewriting it.
  */
-NO_CHECKS static bool page_is_zero(const uint8_t *p)
+NO_CHECKS static bool bytes_are_zero(const uint8_t *p, size_t len)
 {
 	const snp_v2 *v = (const snp_v2 *)(const void *)p;
 	snp_v2 acc = { 0, 0 };
 	size_t i;
 
-	for (i = 0; i < SNP_PAGE_SIZE / sizeof(*v); i += 4) {
+	for (i = 0; i < len / sizeof(*v); i += 4) {
 		acc |= v[i] | v[i + 1] | v[i + 2] | v[i + 3];
 	}
 	return (acc[0] | acc[1]) == 0;
+}
+
+/* Zero the page at `p` unless it is zero already (reading costs less). */
+static void zero_page(uint8_t *p)
+{
+	if (!bytes_are_zero(p, SNP_PAGE_SIZE)) {
+		memset(p, 0, SNP_PAGE_SIZE);
+	}
 }
 
 /*
@@ -126,22 +134,49 @@ void *snp_map_kept(size_t len, bool zero, bool *fresh)
 
 /*
  * Clear what the mapping's last user poisoned, so that it cannot trip the
- * next one. A chunk at a time, and only where needed: ASan drops the
- * shadow of a large unpoisoned range (re-mapping it), and faulting the
- * shadow back in on the next run cost more than the rest of a boot.
+ * next one. Only where needed, and a shadow page at a time: ASan drops
+ * the shadow of a large unpoisoned range (re-mapping it), and every page
+ * of shadow read or written after that costs a page fault (over 20 us on
+ * a virtualised host) - which is what reading all of it to look for
+ * poison did too. Shadow pages not mapped in (mincore) are all zero.
  */
 static void unpoison(void *p, size_t len)
 {
 #if defined(SVSM_ASAN)
-	const size_t chunk = 256UL << 10; /* its shadow: 32 KiB, memset */
-	uint8_t *b = p;
-	size_t off;
+	size_t scale, shadow;
+	uintptr_t s0, s1, pg;
 
-	for (off = 0; off < len; off += chunk) {
-		size_t n = len - off < chunk ? len - off : chunk;
+	__asan_get_shadow_mapping(&scale, &shadow);
+	s0 = ((uintptr_t)p >> scale) + shadow;
+	s1 = (((uintptr_t)p + len) >> scale) + shadow;
+	if ((s0 | s1) % 64 != 0) {
+		__asan_unpoison_memory_region(p, len);
+		return;
+	}
+	for (pg = s0 & ~(uintptr_t)SNP_PAGE_MASK; pg < s1;
+	     pg += 64 * SNP_PAGE_SIZE) {
+		unsigned char in[64];
+		size_t n = (s1 - pg + SNP_PAGE_MASK) / SNP_PAGE_SIZE;
+		size_t i;
 
-		if (__asan_region_is_poisoned(b + off, n) != NULL) {
-			__asan_unpoison_memory_region(b + off, n);
+		n = n < 64 ? n : 64;
+		if (mincore((void *)pg, n * SNP_PAGE_SIZE, in) != 0) {
+			memset(in, 1, sizeof(in)); /* look at all of it */
+		}
+		for (i = 0; i < n; i++) {
+			uintptr_t a = pg + i * SNP_PAGE_SIZE;
+			uintptr_t b = a + SNP_PAGE_SIZE;
+
+			a = a < s0 ? s0 : a;
+			b = b > s1 ? s1 : b;
+			/* 32 KiB of memory: ASan clears its shadow in
+			 * place. */
+			if ((in[i] & 1) &&
+			    !bytes_are_zero((const uint8_t *)a, b - a)) {
+				__asan_unpoison_memory_region(
+					(void *)((a - shadow) << scale),
+					(b - a) << scale);
+			}
 		}
 	}
 #else
@@ -152,9 +187,11 @@ static void unpoison(void *p, size_t len)
 
 /*
  * Keep a mapping for snp_map_kept(), zeroed first if `zero` (guest
- * memory: a new machine's memory is all zero), or unmap it.
+ * memory: a new machine's memory is all zero), or unmap it. Where the
+ * kernel tracks writes (dirty.c), only the pages written in the first
+ * `tracked` bytes since the last time are looked at, and all the rest.
  */
-void snp_unmap(void *p, size_t len, bool zero)
+static void unmap_or_keep(void *p, size_t len, bool zero, size_t tracked)
 {
 	uint8_t *b = p;
 	size_t off;
@@ -168,9 +205,16 @@ void snp_unmap(void *p, size_t len, bool zero)
 			unpoison(p, len);
 			/* Rewriting resident pages costs far less than
 			 * faulting them in again. */
-			for (off = 0; zero && off < len; off += SNP_PAGE_SIZE) {
-				if (!page_is_zero(b + off)) {
-					memset(b + off, 0, SNP_PAGE_SIZE);
+			if (zero) {
+				bool known = snp_dirty_each(p, tracked,
+							    zero_page) == 0;
+
+				for (off = known ? tracked : 0; off < len;
+				     off += SNP_PAGE_SIZE) {
+					zero_page(b + off);
+				}
+				if (!known) {
+					snp_dirty_arm(p, len, tracked);
 				}
 			}
 			kept[i] = (struct kept_map){ p, len, zero };
@@ -181,7 +225,20 @@ void snp_unmap(void *p, size_t len, bool zero)
 	/* In one go: reading a large shadow range would fault it in. */
 	__asan_unpoison_memory_region(p, len);
 #endif
+	snp_dirty_forget(p, len);
 	munmap(p, len);
+}
+
+/** See unmap_or_keep(): nothing tracked. */
+void snp_unmap(void *p, size_t len, bool zero)
+{
+	unmap_or_keep(p, len, zero, 0);
+}
+
+/** See machine.h. */
+void snp_machine_hint_busy_top(struct snp_machine *m, uint64_t bytes)
+{
+	m->busy_top = bytes < m->mem_size ? bytes : m->mem_size;
 }
 
 /** The live machine, or NULL. */
@@ -256,7 +313,7 @@ void snp_machine_destroy(struct snp_machine *m)
 	snp_wipe(m->vmpck, sizeof(m->vmpck));
 	free(m->vcpus);
 	free(m->rmp);
-	snp_unmap(m->mem, m->mem_size, true);
+	unmap_or_keep(m->mem, m->mem_size, true, m->mem_size - m->busy_top);
 	if (live_machine == m) {
 		live_machine = NULL;
 	}

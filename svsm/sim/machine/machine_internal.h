@@ -87,6 +87,7 @@ struct snp_machine {
 	 */
 	uint8_t *ext_vmsa;
 	uint64_t ext_vmsa_gpa;
+	uint64_t busy_top;     /* hosted: top bytes written each boot */
 	struct rmp_entry *rmp; /* one per 4 KiB page */
 	uint64_t pages;
 	struct snp_vcpu *vcpus;
@@ -127,6 +128,11 @@ void *snp_calloc(size_t n, size_t size);
 void *snp_map(size_t len);
 void *snp_map_kept(size_t len, bool zero, bool *fresh);
 void snp_unmap(void *p, size_t len, bool zero);
+/* dirty.c: which pages of a kept mapping were written */
+bool snp_dirty_arm(void *p, size_t len, size_t tracked);
+void snp_dirty_forget(void *p, size_t len);
+int snp_dirty_each(void *p, size_t len, void (*fn)(uint8_t *page));
+void snp_dirty_disable(bool off);
 
 /*
  * The front end (machine_hosted.c for the hosted build, snp-emu/vm.c).

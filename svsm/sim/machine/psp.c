@@ -41,6 +41,8 @@ struct page_info {
 
 _Static_assert(sizeof(struct page_info) == 0x70, "PAGE_INFO is 0x70 bytes");
 
+static const uint8_t zero_page[SNP_PAGE_SIZE];
+
 #if defined(SVSM_HOSTED)
 /*
  * Each boot of a configuration hashes the same records in the same order
@@ -195,7 +197,10 @@ int snp_machine_launch_page(struct snp_machine *m, uint64_t gpa,
 		return -1; /* one secrets page per guest */
 	}
 	memcpy(saved, m->measurement, sizeof(saved));
-	if (type == SNP_LAUNCH_ZERO) {
+	/* Only written if needed: the hosted front end tracks the pages
+	 * written to find what to clear for the next machine (dirty.c). */
+	if (type == SNP_LAUNCH_ZERO &&
+	    memcmp(m->mem + gpa, zero_page, SNP_PAGE_SIZE) != 0) {
 		memset(m->mem + gpa, 0, SNP_PAGE_SIZE);
 	}
 	if (type == SNP_LAUNCH_SECRETS && !fill_secrets(m, gpa)) {

@@ -14,6 +14,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,6 +75,15 @@ size_t psp_cert_table(struct psp *psp, uint8_t *buf, size_t len);
 const uint8_t *psp_ark_der(const struct psp *psp, size_t *len);
 const uint8_t *psp_ask_der(const struct psp *psp, size_t *len);
 const uint8_t *psp_vcek_der(const struct psp *psp, size_t *len);
+
+/**
+ * Sign every report of the process with one nonce per VCEK (off: a fresh
+ * nonce each, as the firmware does). The signatures stay valid; reusing the
+ * nonce gives away the test chip's VCEK, which only the fuzzers can afford
+ * for the speed: a signature then costs microseconds, not a scalar
+ * multiplication.
+ */
+void psp_reuse_signing_nonce(bool on);
 
 struct snp_machine;
 struct snp_guest_request;
