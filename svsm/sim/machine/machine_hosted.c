@@ -71,41 +71,6 @@ void *snp_map(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-typedef uint64_t snp_v2 __attribute__((vector_size(16)));
-
-/* Unchecked reads (GCC builds the ASan flavour, clang the fuzzers). */
-#if defined(__clang__)
-#define NO_CHECKS __attribute__((no_sanitize("address", "coverage")))
-#else
-#define NO_CHECKS __attribute__((no_sanitize_address))
-#endif
-
-/*
- * True if the `len` bytes at `p` (16-byte aligned, `len` a multiple of 64)
- * are all zero. Not checked by ASan (guest memory was unpoisoned when kept;
- * the shadow is ASan's own), and two words at a time: a run touches a few
- * MiB of its memory, and reading the rest costs half of rewriting it.
- */
-NO_CHECKS static bool bytes_are_zero(const uint8_t *p, size_t len)
-{
-	const snp_v2 *v = (const snp_v2 *)(const void *)p;
-	snp_v2 acc = { 0, 0 };
-	size_t i;
-
-	for (i = 0; i < len / sizeof(*v); i += 4) {
-		acc |= v[i] | v[i + 1] | v[i + 2] | v[i + 3];
-	}
-	return (acc[0] | acc[1]) == 0;
-}
-
-/* Zero the page at `p` unless it is zero already (reading costs less). */
-static void zero_page(uint8_t *p)
-{
-	if (!bytes_are_zero(p, SNP_PAGE_SIZE)) {
-		memset(p, 0, SNP_PAGE_SIZE);
-	}
-}
-
 /*
  * A mapping of `len` bytes kept by snp_unmap() with the same `zero` (all
  * zero if set, else as left), or a new one (all zero; *fresh set).
@@ -172,7 +137,7 @@ static void unpoison(void *p, size_t len)
 			/* 32 KiB of memory: ASan clears its shadow in
 			 * place. */
 			if ((in[i] & 1) &&
-			    !bytes_are_zero((const uint8_t *)a, b - a)) {
+			    !snp_bytes_are_zero((const uint8_t *)a, b - a)) {
 				__asan_unpoison_memory_region(
 					(void *)((a - shadow) << scale),
 					(b - a) << scale);
@@ -207,11 +172,11 @@ static void unmap_or_keep(void *p, size_t len, bool zero, size_t tracked)
 			 * faulting them in again. */
 			if (zero) {
 				bool known = snp_dirty_each(p, tracked,
-							    zero_page) == 0;
+							    snp_zero_page) == 0;
 
 				for (off = known ? tracked : 0; off < len;
 				     off += SNP_PAGE_SIZE) {
-					zero_page(b + off);
+					snp_zero_page(b + off);
 				}
 				if (!known) {
 					snp_dirty_arm(p, len, tracked);

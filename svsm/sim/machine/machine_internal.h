@@ -122,6 +122,13 @@ void snp_machine_setup(struct snp_machine *m,
 bool snp_machine_config_ok(const struct snp_machine_config *cfg);
 /** The VMSA page at `vmsa_gpa` (in memory, or the hypervisor's own). */
 uint8_t *snp_vmsa_page(const struct snp_machine *m, uint64_t vmsa_gpa);
+/**
+ * True if the `len` bytes at `p` are all zero (`p` 16-byte aligned, `len`
+ * a multiple of 64). Unchecked by ASan.
+ */
+bool snp_bytes_are_zero(const uint8_t *p, size_t len);
+/** Zero the 4 KiB page at `p` unless it is zero already (not written then). */
+void snp_zero_page(uint8_t *p);
 
 /* machine_hosted.c: the hosted front end's allocations. */
 void *snp_calloc(size_t n, size_t size);

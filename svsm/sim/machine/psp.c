@@ -41,8 +41,6 @@ struct page_info {
 
 _Static_assert(sizeof(struct page_info) == 0x70, "PAGE_INFO is 0x70 bytes");
 
-static const uint8_t zero_page[SNP_PAGE_SIZE];
-
 #if defined(SVSM_HOSTED)
 /*
  * Each boot of a configuration hashes the same records in the same order
@@ -199,9 +197,8 @@ int snp_machine_launch_page(struct snp_machine *m, uint64_t gpa,
 	memcpy(saved, m->measurement, sizeof(saved));
 	/* Only written if needed: the hosted front end tracks the pages
 	 * written to find what to clear for the next machine (dirty.c). */
-	if (type == SNP_LAUNCH_ZERO &&
-	    memcmp(m->mem + gpa, zero_page, SNP_PAGE_SIZE) != 0) {
-		memset(m->mem + gpa, 0, SNP_PAGE_SIZE);
+	if (type == SNP_LAUNCH_ZERO) {
+		snp_zero_page(m->mem + gpa);
 	}
 	if (type == SNP_LAUNCH_SECRETS && !fill_secrets(m, gpa)) {
 		return -1;

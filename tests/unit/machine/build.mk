@@ -8,6 +8,7 @@
 MACHINE_TEST_SRCS := tests/unit/machine/test_main.c \
 		     tests/unit/machine/test_rmp.c \
 		     tests/unit/machine/test_psp.c \
+		     tests/unit/machine/test_memory.c \
 		     tests/unit/machine/test_hv.c \
 		     tests/unit/machine/test_fiber.c \
 		     tests/unit/machine/test_cpu.c
@@ -33,7 +34,7 @@ $(MACHINE_BENCH_BIN): $$(MACHINE_BENCH_OBJS) $(SIM_LIB)
 
 CHECK_TARGETS += test-unit-machine
 BENCH_TARGETS += bench-machine
-HELP += test-unit-machine|software SNP machine: RMP, PSP, hypervisor, fibers (cmocka)
+HELP += test-unit-machine|software SNP machine: RMP, PSP, memory, hypervisor, fibers (cmocka)
 HELP += bench-machine|software SNP machine: VMPL round trips against an in-run reference
 
 .PHONY: test-unit-machine bench-machine

@@ -21,6 +21,7 @@
 /* Suites, one per file; each returns the number of failed tests. */
 int machine_test_rmp(void);
 int machine_test_psp(void);
+int machine_test_memory(void);
 int machine_test_hv(void);
 int machine_test_fiber(void);
 int machine_test_cpu(void);

@@ -164,6 +164,7 @@ int main(void)
 
 	failed += machine_test_rmp();
 	failed += machine_test_psp();
+	failed += machine_test_memory();
 	failed += machine_test_hv();
 	failed += machine_test_fiber();
 	failed += machine_test_cpu();
