@@ -231,6 +231,8 @@ __attribute__((noreturn)) void mm_bad_free(const char *what, const void *ptr)
 	 \separated(d->prev, d->next));
     predicate fc_sep_eq(struct page_desc *a, struct page_desc *b) =
       a == \null || b == \null || a == b || \separated(a, b);
+    predicate fc_links_apart(struct page_desc *n, struct page_desc *e) =
+      fc_sep_eq(n, e->next) && fc_sep_eq(n, e->prev) && fc_sep_eq(n, e);
     predicate fc_apart_pair(struct page_desc *d, struct page_desc *e) =
       fc_sep_eq(d->prev, e) && fc_sep_eq(d->next, e) &&
       fc_sep_eq(d->prev, e->prev) && fc_sep_eq(d->prev, e->next) &&
@@ -490,27 +492,16 @@ static unsigned int block_merge(const struct mm_region *r, size_t *i,
 		      fc_sep_eq(desc + j, bd->next) &&
 		      fc_sep_eq(desc + j, bd->prev) && fc_sep_eq(desc + j, bd);
 		 */
-		/*@ assert prev_order: \forall integer j; 0 <= j < pages &&
+		/*@ assert nbr_order: \forall integer j; 0 <= j < pages &&
 		      j != buddy ==>
 		      fc_kept(desc, j, \at(order, Pre), order + 1) ==>
-		      desc[j].prev != \null ==> desc[j].prev->order != order;
+		      (desc[j].prev != \null ==> desc[j].prev->order != order) &&
+		      (desc[j].next != \null ==> desc[j].next->order != order);
 		 */
-		/*@ assert prev_sep: \forall integer j; 0 <= j < pages &&
+		/*@ assert nbr_sep: \forall integer j; 0 <= j < pages &&
 		      j != buddy ==> fc_kept(desc, j, \at(order, Pre), order) ==>
-		      fc_sep_eq(desc[j].prev, bd->next) &&
-		      fc_sep_eq(desc[j].prev, bd->prev) &&
-		      fc_sep_eq(desc[j].prev, bd);
-		 */
-		/*@ assert next_order: \forall integer j; 0 <= j < pages &&
-		      j != buddy ==>
-		      fc_kept(desc, j, \at(order, Pre), order + 1) ==>
-		      desc[j].next != \null ==> desc[j].next->order != order;
-		 */
-		/*@ assert next_sep: \forall integer j; 0 <= j < pages &&
-		      j != buddy ==> fc_kept(desc, j, \at(order, Pre), order) ==>
-		      fc_sep_eq(desc[j].next, bd->next) &&
-		      fc_sep_eq(desc[j].next, bd->prev) &&
-		      fc_sep_eq(desc[j].next, bd);
+		      fc_links_apart(desc[j].prev, bd) &&
+		      fc_links_apart(desc[j].next, bd);
 		 */
 		list_del(order, bd);
 		/*@ assert kept_was: \forall integer j; 0 <= j < pages ==>
