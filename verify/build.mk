@@ -93,11 +93,22 @@ verify-mm-wp: verify-tools
 		$(FC_COMMON) $(FC_MM_SRCS) $(FC_WP) -wp-fct $(FC_WP_MM_FCTS)
 
 # One session (as verify-proto): the postconditions EVA cannot decide are
-# the ones WP proves.
+# the ones WP proves. -wp-status-all: WP proves every contract of the listed
+# functions for all the states their preconditions allow, also what EVA
+# found valid on the harness's calls (block_merge()'s calls of list_del()
+# included: its free-list precondition carries them). The second phase
+# proves that precondition at block_free()'s call from the ghost
+# fc_wf_check(), whose per-descriptor assertions EVA checks (EVA cannot
+# evaluate the quantified predicate itself). The last one proves the frame
+# lemmas page_alloc.c states (-wp-fct leaves them out).
+FC_WP_MM_CHECK := -wp-fct fc_wf_check,block_free \
+	-wp-prop=wf,@ensures,@invariant,@variant,@assigns,@terminates
 verify-mm-eva: verify-tools
 	$(Q)cd $(FC_SRCDIR) && $(FC_GATE) $(or $(FC_JOB),mm-eva) $(VERIFY_DIR) -- \
 		$(FC_COMMON) $(FC_MM_SRCS) $(FC_EVA_MM) -then $(FC_WP) \
-		$(FC_WP_MM_LIST) -wp-fct $(FC_WP_MM_FCTS),$(FC_WP_MM_LIST_FCTS)
+		$(FC_WP_MM_LIST) -wp-fct $(FC_WP_MM_FCTS),$(FC_WP_MM_LIST_FCTS) \
+		-wp-status-all -then $(FC_WP_MM_CHECK) \
+		-then -wp-fct= -wp-prop=@lemma
 
 verify-mutants: verify-tools
 	$(Q)cd $(SRCDIR) && VERIFY_DIR=$(VERIFY_DIR) MAKE="$(MAKE)" \

@@ -204,6 +204,82 @@ __attribute__((noreturn)) void mm_bad_free(const char *what, const void *ptr)
  * every state the preconditions allow, EVA checks the preconditions at
  * every call of the harness's operation sequences). A list is well formed
  * locally: its head has no prev, and a neighbour's link points back.
+ *
+ * fc_linked(d, o): the free block at d is linked into free_list[o] as
+ * list_del() needs it: the head when it has no prev, each neighbour a free
+ * block of order o whose link points back, the two neighbours distinct,
+ * the block counted. fc_free_wf(desc, pages, lo, hi): every free block of
+ * an order in [lo, hi] among the region's descriptors is. Each follows
+ * from the free lists being well formed (acyclic, doubly linked through
+ * free heads of their order, counted by free_blocks[]), and block_merge()
+ * needs them from its caller and keeps them for every order it does not
+ * merge at, whatever the state.
+ */
+/*@ predicate fc_apart(struct page_desc *d) =
+      \separated(d + (..), free_list + (..), free_blocks + (..));
+    predicate fc_neighbour(struct page_desc *n, integer o) =
+      \valid(n) && fc_apart(n) && n->state == PAGE_STATE_FREE &&
+      n->order == o;
+    predicate fc_linked(struct page_desc *d, integer o) =
+      0 <= o <= PAGE_ORDER_MAX && free_blocks[o] >= 1 &&
+      (d->prev == \null ==> free_list[o] == d) &&
+      (d->prev != \null ==> fc_neighbour(d->prev, o) &&
+	 d->prev->next == d && \separated(d, d->prev)) &&
+      (d->next != \null ==> fc_neighbour(d->next, o) &&
+	 d->next->prev == d && \separated(d, d->next)) &&
+      (d->prev != \null && d->next != \null ==>
+	 \separated(d->prev, d->next));
+    predicate fc_sep_eq(struct page_desc *a, struct page_desc *b) =
+      a == \null || b == \null || a == b || \separated(a, b);
+    predicate fc_links_apart(struct page_desc *n, struct page_desc *e) =
+      fc_sep_eq(n, e->next) && fc_sep_eq(n, e->prev) && fc_sep_eq(n, e);
+    predicate fc_apart_pair(struct page_desc *d, struct page_desc *e) =
+      fc_sep_eq(d->prev, e) && fc_sep_eq(d->next, e) &&
+      fc_sep_eq(d->prev, e->prev) && fc_sep_eq(d->prev, e->next) &&
+      fc_sep_eq(d->next, e->prev) && fc_sep_eq(d->next, e->next);
+    predicate fc_kept(struct page_desc *desc, integer j, integer lo,
+		      integer hi) =
+      desc[j].state == PAGE_STATE_FREE && desc[j].order <= PAGE_ORDER_MAX &&
+      !(lo <= desc[j].order < hi);
+    predicate fc_free_linked(struct page_desc *desc, integer pages,
+			     integer lo, integer hi) =
+      \forall integer j; 0 <= j < pages ==> fc_kept(desc, j, lo, hi) ==>
+	fc_linked(desc + j, desc[j].order);
+    predicate fc_free_sep(struct page_desc *desc, integer pages, integer lo,
+			  integer hi) =
+      \forall integer j, k; 0 <= j < pages && 0 <= k < pages ==>
+	fc_kept(desc, j, lo, hi) && fc_kept(desc, k, lo, hi) ==>
+	fc_apart_pair(desc + j, desc + k);
+    predicate fc_unchanged{L1, L2}(struct page_desc *d) =
+      \at(d->next, L1) == \at(d->next, L2) &&
+      \at(d->prev, L1) == \at(d->prev, L2) &&
+      \at(d->state, L1) == \at(d->state, L2) &&
+      \at(d->order, L1) == \at(d->order, L2);
+    predicate fc_free_wf(struct page_desc *desc, integer pages, integer lo,
+			 integer hi) =
+      fc_free_linked(desc, pages, lo, hi) && fc_free_sep(desc, pages, lo, hi);
+    predicate fc_frame{L1, L2}(struct page_desc *desc, integer pages,
+			     integer lo, integer hi) =
+      \forall integer j; 0 <= j < pages ==> fc_kept{L2}(desc, j, lo, hi) ==>
+	fc_kept{L1}(desc, j, lo, hi) && fc_unchanged{L1, L2}(desc + j) &&
+	(\at(desc[j].prev, L1) != \null ==>
+	   fc_unchanged{L1, L2}(\at(desc[j].prev, L1))) &&
+	(\at(desc[j].next, L1) != \null ==>
+	   fc_unchanged{L1, L2}(\at(desc[j].next, L1)));
+    lemma fc_sep_frame{L1, L2}: \forall struct page_desc *desc,
+	integer pages, lo, hi, hi2;
+      lo <= hi <= hi2 ==> fc_free_sep{L1}(desc, pages, lo, hi) ==>
+      fc_frame{L1, L2}(desc, pages, lo, hi2) ==>
+      fc_free_sep{L2}(desc, pages, lo, hi2);
+    lemma fc_linked_frame{L1, L2}: \forall struct page_desc *desc,
+	integer pages, lo, hi, hi2;
+      lo <= hi <= hi2 ==> fc_free_linked{L1}(desc, pages, lo, hi) ==>
+      fc_frame{L1, L2}(desc, pages, lo, hi2) ==>
+      (\forall integer o; 0 <= o <= PAGE_ORDER_MAX && !(lo <= o < hi2) ==>
+	 \at(free_list[o], L1) == \at(free_list[o], L2) &&
+	 \at(free_blocks[o], L1) == \at(free_blocks[o], L2)) ==>
+      (\forall struct page_desc *p; \valid{L1}(p) ==> \valid{L2}(p)) ==>
+      fc_free_linked{L2}(desc, pages, lo, hi2);
  */
 /*@ requires order <= PAGE_ORDER_MAX;
     requires \valid(desc);
@@ -247,6 +323,9 @@ static void list_push(unsigned int order, struct page_desc *desc)
       desc->prev->next == desc && \separated(desc, desc->prev);
     requires next: desc->next != \null ==> \valid(desc->next) &&
       desc->next->prev == desc && \separated(desc, desc->next);
+    requires own_order: desc->order == order &&
+      (desc->prev != \null ==> desc->prev->order == order) &&
+      (desc->next != \null ==> desc->next->order == order);
     requires distinct: desc->prev != \null && desc->next != \null ==>
       \separated(desc->prev, desc->next);
     requires count: free_blocks[order] >= 1;
@@ -269,6 +348,14 @@ static void list_push(unsigned int order, struct page_desc *desc)
     ensures taken: desc->next == \null && desc->prev == \null &&
       desc->state == PAGE_STATE_NONE;
     ensures counted: free_blocks[order] == \old(free_blocks[order]) - 1;
+    ensures others: \forall struct page_desc *d; d != \null &&
+      \old(d->order) != order && fc_sep_eq(d, desc) &&
+      fc_sep_eq(d, \old(desc->prev)) && fc_sep_eq(d, \old(desc->next)) ==>
+      d->next == \old(d->next) && d->prev == \old(d->prev) &&
+      d->state == \old(d->state) && d->order == \old(d->order);
+    ensures other_lists: \forall integer k; 0 <= k <= PAGE_ORDER_MAX &&
+      k != order ==> free_list[k] == \old(free_list[k]) &&
+      free_blocks[k] == \old(free_blocks[k]);
  */
 static void list_del(unsigned int order, struct page_desc *desc)
 {
@@ -347,7 +434,9 @@ static void block_split(struct page_desc *desc, unsigned int from,
     requires \valid(r->desc + (0 .. r->pages - 1));
     requires \separated(i, r);
     requires apart: \separated(i, free_list + (..), free_blocks + (..)) &&
-      \separated(r, free_list + (..), free_blocks + (..));
+      \separated(r, free_list + (..), free_blocks + (..)) &&
+      fc_apart(r->desc);
+    requires wf: fc_free_wf(r->desc, r->pages, 0, 0);
     terminates \true;
     assigns *i, free_list[0 .. PAGE_ORDER_MAX],
       free_blocks[0 .. PAGE_ORDER_MAX],
@@ -359,6 +448,8 @@ static void block_split(struct page_desc *desc, unsigned int from,
       \let b = fc_buddy(\old(r->skew), \old(r->pages), *i, \result);
       b == NO_BUDDY || \old(r->desc)[b].state != PAGE_STATE_FREE ||
       \old(r->desc)[b].order != \result;
+    ensures wf_kept: fc_free_wf(\old(r->desc), \old(r->pages), \old(order),
+      \result);
  */
 static unsigned int block_merge(const struct mm_region *r, size_t *i,
 				unsigned int order)
@@ -369,6 +460,10 @@ static unsigned int block_merge(const struct mm_region *r, size_t *i,
 	size_t buddy;
 
 	/*@ loop invariant \at(order, Pre) <= order <= PAGE_ORDER_MAX;
+	    loop invariant linked: fc_free_linked(desc, pages, \at(order, Pre),
+	      order);
+	    loop invariant sep: fc_free_sep(desc, pages, \at(order, Pre),
+	      order);
 	    loop assigns *i, order, buddy, free_list[0 .. PAGE_ORDER_MAX],
 	      free_blocks[0 .. PAGE_ORDER_MAX],
 	      { d->next | struct page_desc *d; \true },
@@ -382,13 +477,140 @@ static unsigned int block_merge(const struct mm_region *r, size_t *i,
 		if (bd->state != PAGE_STATE_FREE || bd->order != order) {
 			break;
 		}
+		/* The steps of the invariant's proof: the blocks of the orders
+		 * kept are apart from the buddy and its neighbours, so
+		 * list_del() leaves them and their neighbours as they were. */
+		/*@ assert bd_apart: \forall integer j; 0 <= j < pages ==>
+		      desc + j != \null && (j == buddy || \separated(desc + j, bd));
+		 */
+		/*@ assert bd_sep: \forall integer j; 0 <= j < pages ==>
+		      fc_kept(desc, j, \at(order, Pre), order) ==>
+		      fc_apart_pair(desc + j, bd) && fc_apart_pair(bd, desc + j);
+		 */
+		/*@ assert self_apart: \forall integer j; 0 <= j < pages &&
+		      j != buddy ==> fc_kept(desc, j, \at(order, Pre), order) ==>
+		      fc_sep_eq(desc + j, bd->next) &&
+		      fc_sep_eq(desc + j, bd->prev) && fc_sep_eq(desc + j, bd);
+		 */
+		/*@ assert nbr_order: \forall integer j; 0 <= j < pages &&
+		      j != buddy ==>
+		      fc_kept(desc, j, \at(order, Pre), order + 1) ==>
+		      (desc[j].prev != \null ==> desc[j].prev->order != order) &&
+		      (desc[j].next != \null ==> desc[j].next->order != order);
+		 */
+		/*@ assert nbr_sep: \forall integer j; 0 <= j < pages &&
+		      j != buddy ==> fc_kept(desc, j, \at(order, Pre), order) ==>
+		      fc_links_apart(desc[j].prev, bd) &&
+		      fc_links_apart(desc[j].next, bd);
+		 */
 		list_del(order, bd);
+		/*@ assert kept_was: \forall integer j; 0 <= j < pages ==>
+		      fc_kept(desc, j, \at(order, Pre), order + 1) ==>
+		      j != buddy && desc[j].state == \at(desc[j].state, LoopCurrent) &&
+		      desc[j].order == \at(desc[j].order, LoopCurrent);
+		 */
+		/*@ assert other_order: \forall integer j; 0 <= j < pages &&
+		      j != buddy ==>
+		      \at(fc_kept(desc, j, \at(order, Pre), order + 1), LoopCurrent) ==>
+		      \at(desc[j].order, LoopCurrent) != order;
+		 */
+		/*@ assert frame_self: \forall integer j; 0 <= j < pages &&
+		      j != buddy ==>
+		      \at(fc_kept(desc, j, \at(order, Pre), order + 1), LoopCurrent) ==>
+		      fc_unchanged{LoopCurrent, Here}(desc + j);
+		 */
+		/*@ assert frame_prev: \forall integer j; 0 <= j < pages &&
+		      j != buddy ==>
+		      \at(fc_kept(desc, j, \at(order, Pre), order + 1), LoopCurrent) ==>
+		      \at(desc[j].prev, LoopCurrent) != \null ==>
+		      fc_unchanged{LoopCurrent, Here}(\at(desc[j].prev, LoopCurrent));
+		 */
+		/*@ assert frame_next: \forall integer j; 0 <= j < pages &&
+		      j != buddy ==>
+		      \at(fc_kept(desc, j, \at(order, Pre), order + 1), LoopCurrent) ==>
+		      \at(desc[j].next, LoopCurrent) != \null ==>
+		      fc_unchanged{LoopCurrent, Here}(\at(desc[j].next, LoopCurrent));
+		 */
+		/*@ assert kept_at: \forall integer j; 0 <= j < pages ==>
+		      fc_kept(desc, j, \at(order, Pre), order + 1) ==>
+		      \at(fc_kept(desc, j, \at(order, Pre), order + 1),
+			  LoopCurrent);
+		 */
+		/*@ assert framed: fc_frame{LoopCurrent, Here}(desc, pages,
+		      \at(order, Pre), order + 1);
+		 */
+		/*@ assert linked_next: fc_free_linked(desc, pages, \at(order, Pre),
+		      order + 1);
+		 */
+		/*@ assert sep_next: fc_free_sep(desc, pages, \at(order, Pre),
+		      order + 1);
+		 */
 		if (buddy < *i) {
 			*i = buddy;
 		}
 		order++;
 	}
 	return order;
+}
+
+/*
+ * EVA evaluates a quantifier over a range at once (not value by value), so
+ * it cannot check fc_free_wf() at block_merge()'s call: this ghost check
+ * (Frama-C only, no code) asserts it for each descriptor and pair, which
+ * EVA checks on the harness's states, and WP proves that those assertions
+ * make fc_free_wf() hold.
+ */
+/*@ ghost
+  /@ requires \valid_read(r);
+     requires \valid_read(r->desc + (0 .. r->pages - 1));
+     terminates \true;
+     assigns \nothing;
+     ensures fc_chk_wf: fc_free_wf(r->desc, r->pages, 0, 0);
+   @/
+  static void fc_wf_check(const struct mm_region *r)
+  {
+	struct page_desc *desc = r->desc;
+	size_t pages = r->pages;
+	size_t j, k;
+
+	/@ loop invariant fc_chk_j: 0 <= j <= pages;
+	   loop invariant fc_chk_linked: \forall integer a; 0 <= a < j ==>
+	     fc_kept(desc, a, 0, 0) ==> fc_linked(desc + a, desc[a].order);
+	   loop invariant fc_chk_sep: \forall integer a, b; 0 <= a < j &&
+	     0 <= b < pages ==> fc_kept(desc, a, 0, 0) &&
+	     fc_kept(desc, b, 0, 0) ==> fc_apart_pair(desc + a, desc + b);
+	   loop assigns j, k;
+	   loop variant pages - j;
+	 @/
+	for (j = 0; j < pages; j++) {
+		/@ assert fc_at_linked: fc_kept(desc, j, 0, 0) ==>
+		     fc_linked(desc + j, desc[j].order); @/
+		/@ loop invariant fc_chk_k: 0 <= k <= pages;
+		   loop invariant fc_chk_pair: \forall integer b; 0 <= b < k ==>
+		     fc_kept(desc, j, 0, 0) && fc_kept(desc, b, 0, 0) ==>
+		     fc_apart_pair(desc + j, desc + b);
+		   loop assigns k;
+		   loop variant pages - k;
+		 @/
+		for (k = 0; k < pages; k++) {
+			/@ assert fc_at_pair: fc_kept(desc, j, 0, 0) &&
+			     fc_kept(desc, k, 0, 0) ==>
+			     fc_apart_pair(desc + j, desc + k); @/
+		}
+	}
+  }
+ */
+
+/*
+ * Put the block of `order` at page i of `r` on the free lists, merged with
+ * its free buddies. The ghost check (above) is where EVA checks the free
+ * lists that block_merge() needs, each time the harness frees a block.
+ */
+static void block_free(const struct mm_region *r, size_t i, unsigned int order)
+{
+	//@ ghost fc_wf_check(r);
+	order = block_merge(r, &i, order);
+	list_push(order, &r->desc[i]);
 }
 
 /* Cut the region's pages into the largest naturally aligned blocks. */
@@ -565,8 +787,7 @@ void mm_pages_put(void *va, unsigned int order, enum page_state state)
 	if (state == PAGE_STATE_PAGES || state == PAGE_STATE_LARGE) {
 		page_bytes -= block_bytes(order);
 	}
-	order = block_merge(r, &i, order);
-	list_push(order, &r->desc[i]);
+	block_free(r, i, order);
 	spin_unlock(&page_lock);
 }
 
