@@ -20,6 +20,9 @@
 #define PT_ENTRIES 512
 #define BOOT_POOL_PAGES 48
 #define LARGE_2M (2UL << 20)
+/* The canonical halves: [0, VA_LOW_END) and [VA_HIGH_START, 2^64). */
+#define VA_LOW_END (1UL << 47)
+#define VA_HIGH_START 0xffff800000000000UL
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __kernel_end[], boot_stack_guard[];
@@ -175,12 +178,34 @@ static bool map_locked(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 	return true;
 }
 
+/*
+ * [va, va + len) lies in one canonical half of the address space: the walk
+ * uses bits 12-47 only, so a non-canonical page would alias a canonical one.
+ */
+static bool range_canonical(uint64_t va, size_t len)
+{
+	return va + len <= VA_LOW_END || va >= VA_HIGH_START;
+}
+
+/*
+ * [pa, pa + len) fits the address field of an entry below the C-bit: an
+ * address bit beyond it would become a flag (NX) or the C-bit of the entry.
+ */
+static bool range_physical(uint64_t pa, size_t len)
+{
+	uint64_t limit = pte_cbit != 0 ? pte_cbit : PTE_ADDR_MASK + 1;
+
+	return pa < limit && len <= limit - pa;
+}
+
 /** Map a page-aligned range with 4 KiB pages (see paging.h). */
 bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 {
 	bool ok;
 
-	if (((va | pa | len) & 0xfff) != 0 || va + len < va) {
+	if (((va | pa | len) & 0xfff) != 0 || va + len < va ||
+	    !range_canonical(va, len) || !range_physical(pa, len) ||
+	    (flags & PTE_ADDR_MASK) != 0) {
 		return false;
 	}
 	spin_lock(&paging_lock);

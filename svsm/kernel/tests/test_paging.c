@@ -95,6 +95,33 @@ KTEST(paging_map_unmap)
 	return true;
 }
 
+/*
+ * A range paging_map() cannot install as asked is rejected and maps
+ * nothing: a physical address beyond the entry's address field, flags
+ * with address bits, a non-canonical range (the walk would map the
+ * canonical alias; here TEST_VA itself).
+ */
+KTEST(paging_map_rejects_inexact)
+{
+	uint8_t *page = page_alloc(0);
+	uint64_t pa;
+	uint64_t flags;
+
+	KTEST_CHECK(page != NULL);
+	KTEST_CHECK(!paging_map(TEST_VA, PTE_ADDR_MASK + 1, PAGE_SIZE,
+				PAGE_KERNEL_RW));
+	KTEST_CHECK(!paging_map(TEST_VA, PTE_ADDR_MASK + 1 - PAGE_SIZE,
+				2 * PAGE_SIZE, PAGE_KERNEL_RW));
+	KTEST_CHECK(!paging_map(TEST_VA, virt_to_phys(page), PAGE_SIZE,
+				PAGE_KERNEL_RW | PAGE_SIZE));
+	KTEST_CHECK(!paging_map(TEST_VA ^ (1UL << 50), virt_to_phys(page),
+				PAGE_SIZE, PAGE_KERNEL_RW));
+	KTEST_CHECK(!paging_translate(TEST_VA, &pa, &flags));
+	KTEST_CHECK(!paging_translate(TEST_VA + PAGE_SIZE, &pa, &flags));
+	page_free(page, 0);
+	return true;
+}
+
 KTEST(stack_guard_pages)
 {
 	unsigned int before = kstack_count();

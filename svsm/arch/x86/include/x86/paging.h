@@ -46,8 +46,12 @@ uint64_t paging_root_pa(void);
 /**
  * Map [va, va + len) to [pa, pa + len) with `flags` (PAGE_KERNEL_*), in
  * 4 KiB pages; all three must be page-aligned and the range unmapped.
- * Returns false if a table could not be allocated or the range is (partly)
- * mapped already; pages mapped before the failure are unmapped again.
+ * Returns false, changing nothing, if the input cannot be installed as
+ * asked: misaligned, [va, va + len) wraps or is not in one canonical half,
+ * [pa, pa + len) does not fit below the C-bit (native: below 2^52), or
+ * `flags` has address bits. Returns false if a table could not be
+ * allocated or the range is (partly) mapped already; pages mapped before
+ * the failure are unmapped again.
  */
 bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags);
 
