@@ -147,16 +147,17 @@ static uint64_t *walk(uint64_t va, int level, bool create)
 	return &table[(va >> (12 + 9 * level)) & 0x1ff];
 }
 
-static void unmap_locked(uint64_t va, size_t len)
+/* Unmap `pages` pages from page-aligned `va` (counted: no end to wrap). */
+static void unmap_locked(uint64_t va, uint64_t pages)
 {
-	uint64_t end = va + len;
+	uint64_t i;
 
-	for (; va < end; va += 4096) {
-		uint64_t *pte = walk(va, 0, false);
+	for (i = 0; i < pages; i++) {
+		uint64_t *pte = walk(va + i * 4096, 0, false);
 
 		if (pte != NULL) {
 			*pte = 0;
-			invlpg((void *)va);
+			invlpg((void *)(va + i * 4096));
 		}
 	}
 }
@@ -170,7 +171,7 @@ static bool map_locked(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 		uint64_t *pte = walk(va + done, 0, true);
 
 		if (pte == NULL || (*pte & PTE_P) != 0) {
-			unmap_locked(start, done);
+			unmap_locked(start, done / 4096);
 			return false;
 		}
 		*pte = (pa + done) | pte_bits(flags);
@@ -217,8 +218,15 @@ bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 /** Unmap a range and flush it from this CPU's TLB. */
 void paging_unmap(uint64_t va, size_t len)
 {
+	uint64_t start = va & ~0xfffUL;
+	uint64_t last; /* the last byte, clamped to the address space */
+
+	if (len == 0) {
+		return;
+	}
+	last = len - 1 > UINT64_MAX - va ? UINT64_MAX : va + (len - 1);
 	spin_lock(&paging_lock);
-	unmap_locked(va & ~0xfffUL, (len + 0xfff) & ~0xfffUL);
+	unmap_locked(start, ((last & ~0xfffUL) - start) / 4096 + 1);
 	spin_unlock(&paging_lock);
 }
 

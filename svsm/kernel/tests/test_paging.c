@@ -122,6 +122,23 @@ KTEST(paging_map_rejects_inexact)
 	return true;
 }
 
+/* An unaligned range unmaps every page it touches (here two). */
+KTEST(paging_unmap_unaligned)
+{
+	uint8_t *page = page_alloc(1);
+	uint64_t pa;
+	uint64_t flags;
+
+	KTEST_CHECK(page != NULL);
+	KTEST_CHECK(paging_map(TEST_VA, virt_to_phys(page), 2 * PAGE_SIZE,
+			       PAGE_KERNEL_RW));
+	paging_unmap(TEST_VA + PAGE_SIZE / 2, PAGE_SIZE);
+	KTEST_CHECK(!paging_translate(TEST_VA, &pa, &flags));
+	KTEST_CHECK(!paging_translate(TEST_VA + PAGE_SIZE, &pa, &flags));
+	page_free(page, 1);
+	return true;
+}
+
 KTEST(stack_guard_pages)
 {
 	unsigned int before = kstack_count();

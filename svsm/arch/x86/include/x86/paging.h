@@ -55,7 +55,11 @@ uint64_t paging_root_pa(void);
  */
 bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags);
 
-/** Unmap [va, va + len) (4 KiB mappings) and flush this CPU's TLB for it. */
+/**
+ * Unmap every 4 KiB page that [va, va + len) touches (4 KiB mappings; a
+ * range reaching the top of the address space included) and flush this
+ * CPU's TLB for it.
+ */
 void paging_unmap(uint64_t va, size_t len);
 
 /** Translate `va`; false if it is not mapped. `*flags` gets the leaf entry. */
