@@ -206,7 +206,7 @@ bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 
 	if (((va | pa | len) & 0xfff) != 0 || va + len < va ||
 	    !range_canonical(va, len) || !range_physical(pa, len) ||
-	    (flags & PTE_ADDR_MASK) != 0) {
+	    (flags & PTE_ADDR_MASK) != 0 || (flags & PTE_P) == 0) {
 		return false;
 	}
 	spin_lock(&paging_lock);

@@ -116,6 +116,9 @@ KTEST(paging_map_rejects_inexact)
 				PAGE_KERNEL_RW | PAGE_SIZE));
 	KTEST_CHECK(!paging_map(TEST_VA ^ (1UL << 50), virt_to_phys(page),
 				PAGE_SIZE, PAGE_KERNEL_RW));
+	/* Flags without PTE_P would "map" the range but leave it unmapped. */
+	KTEST_CHECK(!paging_map(TEST_VA, virt_to_phys(page), PAGE_SIZE,
+				PAGE_KERNEL_RW & ~PTE_P));
 	KTEST_CHECK(!paging_translate(TEST_VA, &pa, &flags));
 	KTEST_CHECK(!paging_translate(TEST_VA + PAGE_SIZE, &pa, &flags));
 	page_free(page, 0);

@@ -49,7 +49,7 @@ uint64_t paging_root_pa(void);
  * Returns false, changing nothing, if the input cannot be installed as
  * asked: misaligned, [va, va + len) wraps or is not in one canonical half,
  * [pa, pa + len) does not fit below the C-bit (native: below 2^52), or
- * `flags` has address bits. Returns false if a table could not be
+ * `flags` has address bits or lacks PTE_P. Returns false if a table could not be
  * allocated or the range is (partly) mapped already; pages mapped before
  * the failure are unmapped again.
  */
