@@ -36,13 +36,26 @@ static struct spinlock paging_lock = SPINLOCK_INIT;
 /* SNP: the C-bit, set in every private mapping and table entry (0 native). */
 static uint64_t pte_cbit;
 
+#if defined(__FRAMAC__)
+/* make verify-pt: the model of the tables, the allocator's contract. */
+#include "fc_pt.h"
+#endif
+
 /** Physical address in a table entry (the C-bit is not part of it). */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures \result == pt_addr(e);
+ */
 static uint64_t pte_addr(uint64_t e)
 {
 	return e & PTE_ADDR_MASK & ~pte_cbit;
 }
 
 /** Leaf bits for `flags`: PTE_SHARED becomes "no C-bit". */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures \result == PT_BITS(flags);
+ */
 static uint64_t pte_bits(uint64_t flags)
 {
 	if ((flags & PTE_SHARED) != 0) {
@@ -98,6 +111,13 @@ uint64_t paging_root_pa(void)
 	return virt_to_phys(kernel_pml4);
 }
 
+#if !defined(__FRAMAC__) /* make verify-pt: contracts (verify/fc_pt.h) */
+/** The table page at physical `pa`. */
+static uint64_t *table_at(uint64_t pa)
+{
+	return paging_table_va(pa);
+}
+
 /** A zeroed page for a page table: physical address, or 0 on failure. */
 static uint64_t table_alloc(void)
 {
@@ -114,19 +134,79 @@ static uint64_t table_alloc(void)
 	page = page_alloc(0);
 	return page == NULL ? 0 : virt_to_phys(page);
 }
+#endif
+
+/** The index of `va`'s entry in its table at `level` (3 = PML4 ... 0). */
+/*@ requires 0 <= level <= 3;
+    terminates \true;
+    assigns \nothing;
+    ensures \result == pt_idx(va, level) && \result <= 511;
+ */
+static unsigned int pt_index(uint64_t va, int level)
+{
+	return (va >> (12 + 9 * level)) & 0x1ff;
+}
+
+/* Set an entry that is not present (so no mapping goes through it). */
+/*@ requires \valid(e) && !PT_PRESENT(*e);
+    terminates \true;
+    assigns *e;
+    ensures *e == v;
+    ensures pt_write{Pre, Post}(e);
+    ensures pt_kept{Pre, Post};
+    ensures \forall uint64_t va; \forall integer l; 0 <= l <= 3 ==>
+      pt_reach{Pre}(va, l) ==>
+      pt_reach(va, l) && pt_tbl(va, l) == \at(pt_tbl(va, l), Pre);
+ */
+static void pte_set(uint64_t *e, uint64_t v)
+{
+	*e = v;
+	/*@ assert pt_write{Pre, Here}(e); */
+}
 
 /**
  * The entry for `va` at `level` (3 = PDPT entry ... 0 = PTE), creating
  * missing tables on the way down; NULL if a table could not be allocated
  * or a large page is in the way.
  */
+/*@ requires 0 <= level <= 3;
+    requires pt_cbit_ok;
+    terminates \true;
+    behavior lookup:
+      assumes !create;
+      assigns \nothing;
+      ensures \result != \null ==>
+        pt_reach(va, level) && \result == pt_ent(va, level) &&
+        \valid(\result) && 0 <= pt_idx(va, level) <= 511;
+      ensures pt_reach(va, level) ==> \result != \null;
+    behavior create:
+      assumes create;
+      assigns kernel_pml4[0 .. 511],
+              fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+      ensures \result != \null ==>
+        pt_reach(va, level) && \result == pt_ent(va, level) &&
+        \valid(\result) && 0 <= pt_idx(va, level) <= 511;
+      ensures pt_kept{Pre, Post};
+    complete behaviors;
+    disjoint behaviors;
+ */
 static uint64_t *walk(uint64_t va, int level, bool create)
 {
 	uint64_t *table = kernel_pml4;
 	int l;
 
+	/*@ loop invariant level <= l <= 3;
+	    loop invariant table == pt_tbl(va, l);
+	    loop invariant \valid(table + (0 .. 511)) && pt_is_table(table);
+	    loop invariant pt_reach(va, l);
+	    for create: loop invariant pt_kept{Pre, Here};
+	    for lookup: loop assigns l, table;
+	    for create: loop assigns l, table, kernel_pml4[0 .. 511],
+	                fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+	    loop variant l;
+	 */
 	for (l = 3; l > level; l--) {
-		uint64_t *e = &table[(va >> (12 + 9 * l)) & 0x1ff];
+		uint64_t *e = &table[pt_index(va, l)];
 
 		if ((*e & PTE_P) == 0) {
 			uint64_t pa;
@@ -138,13 +218,18 @@ static uint64_t *walk(uint64_t va, int level, bool create)
 			if (pa == 0) {
 				return NULL;
 			}
-			*e = pa | pte_cbit | PTE_P | PTE_RW;
+			/*@ assert e == pt_ent(va, l) && pt_reach(va, l); */
+			pte_set(e, pa | pte_cbit | PTE_P | PTE_RW);
+			/*@ assert PT_LINK(*e); */
+			/*@ assert pt_reach(va, l) && e == pt_ent(va, l); */
 		} else if ((*e & PTE_PS) != 0) {
 			return NULL;
 		}
-		table = paging_table_va(pte_addr(*e));
+		/*@ assert pt_reach(va, l) && e == pt_ent(va, l) && PT_LINK(*e); */
+		table = table_at(pte_addr(*e));
+		/*@ assert pt_reach(va, l - 1) && table == pt_tbl(va, l - 1); */
 	}
-	return &table[(va >> (12 + 9 * level)) & 0x1ff];
+	return &table[pt_index(va, level)];
 }
 
 /* Unmap `pages` pages from page-aligned `va` (counted: no end to wrap). */
@@ -251,7 +336,7 @@ bool paging_translate(uint64_t va, uint64_t *pa, uint64_t *flags)
 			found = true;
 			break;
 		}
-		table = paging_table_va(pte_addr(e));
+		table = table_at(pte_addr(e));
 	}
 	spin_unlock(&paging_lock);
 	return found;
@@ -318,7 +403,7 @@ static bool split_2m(uint64_t *pde)
 	if (pa == 0) {
 		return false;
 	}
-	pt = paging_table_va(pa);
+	pt = table_at(pa);
 	for (i = 0; i < PT_ENTRIES; i++) {
 		pt[i] = (base + i * 4096UL) | bits;
 	}
