@@ -172,6 +172,7 @@ static void pte_set(uint64_t *e, uint64_t v)
 /*@ requires 0 <= level <= 3;
     requires pt_cbit_ok;
     terminates \true;
+    assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
     behavior lookup:
       assumes !create;
       assigns \nothing;
