@@ -13,12 +13,14 @@
  * - table_at(pa), paging_table_va(pa) (an integer-to-pointer conversion
  *   through the direct map or the image), returns pt_table(pa), one fixed
  *   table for each pa.
- * - table_alloc() either fails and changes nothing, or returns a page
- *   aligned physical address inside the address field, below the C-bit,
- *   whose table reads as 512 zero entries; handing it out (and zeroing
- *   it) changes no table a walk reaches: it is no table in use. This is
- *   the allocator's promise (the boot pool, or page_alloc(): a page not
- *   in use), not proved here.
+ * - table_alloc() either fails (0) or returns a page-aligned physical
+ *   address whose table reads as 512 zero entries; either way it changes
+ *   no entry a walk reaches: the page handed out (and zeroed) is no table
+ *   in use. This is the allocator's promise (the boot pool, or
+ *   page_alloc(): a page not in use), not proved here.
+ * - The C-bit, when set, is above bit 11 (pt_cbit_ok, walk()'s
+ *   precondition, not yet checked at its callers: paging_set_cbit() gets
+ *   the position from CPUID).
  */
 #pragma once
 
