@@ -67,9 +67,9 @@ HELP += verify-mm-eva|Frama-C: EVA over every bounded page_alloc/page_free seque
 HELP += verify-mutants|inject known bugs into copies of verified code; each must fail verify
 
 .PHONY: verify verify-tools verify-proto verify-mm-wp verify-mm-eva verify-slab \
-	verify-mutants
+	verify-pt verify-mutants
 
-verify: verify-proto verify-mm-wp verify-mm-eva verify-slab
+verify: verify-proto verify-mm-wp verify-mm-eva verify-slab verify-pt
 	@echo "verify: all jobs passed (reports in $(VERIFY_DIR))"
 
 verify-tools:
@@ -139,4 +139,21 @@ verify-slab: verify-tools
 	$(Q)cd $(FC_SRCDIR) && $(FC_GATE) $(or $(FC_JOB),slab) $(VERIFY_DIR) -- \
 		$(FC_COMMON) $(FC_SLAB_SRCS) $(FC_EVA_SLAB) -then $(FC_WP) \
 		-wp-fct $(FC_WP_SLAB_FCTS) -wp-status-all \
+		-then -wp-fct= -wp-prop=@lemma
+
+# ---------------------------------------------------------------------------
+# The page-table walk (VERIF-3): WP proves the contracts of
+# svsm/arch/x86/paging.c against the model of verify/fc_pt.h (the tables as
+# arrays of 512 entries reached through table_at(); table_alloc() a
+# contract), then the model's lemmas. pedantic-assigns: walk() returns a
+# pointer whose contract says which entry it is (ensures), not \from what.
+FC_PT_SRCS := svsm/arch/x86/paging.c
+FC_WP_PT_FCTS := pte_addr,pte_bits,pt_index,pte_set,walk
+
+HELP += verify-pt|Frama-C: WP on the page-table walk (svsm/arch/x86/paging.c)
+
+verify-pt: verify-tools
+	$(Q)cd $(FC_SRCDIR) && $(FC_GATE) $(or $(FC_JOB),pt) $(VERIFY_DIR) -- \
+		$(FC_COMMON) $(FC_PT_SRCS) $(FC_WP) \
+		-wp-warn-key pedantic-assigns=inactive -wp-fct $(FC_WP_PT_FCTS) \
 		-then -wp-fct= -wp-prop=@lemma

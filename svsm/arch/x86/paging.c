@@ -20,6 +20,9 @@
 #define PT_ENTRIES 512
 #define BOOT_POOL_PAGES 48
 #define LARGE_2M (2UL << 20)
+/* The canonical halves: [0, VA_LOW_END) and [VA_HIGH_START, 2^64). */
+#define VA_LOW_END (1UL << 47)
+#define VA_HIGH_START 0xffff800000000000UL
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __kernel_end[], boot_stack_guard[];
@@ -33,13 +36,26 @@ static struct spinlock paging_lock = SPINLOCK_INIT;
 /* SNP: the C-bit, set in every private mapping and table entry (0 native). */
 static uint64_t pte_cbit;
 
+#if defined(__FRAMAC__)
+/* make verify-pt: the model of the tables, the allocator's contract. */
+#include "fc_pt.h"
+#endif
+
 /** Physical address in a table entry (the C-bit is not part of it). */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures \result == pt_addr(e);
+ */
 static uint64_t pte_addr(uint64_t e)
 {
 	return e & PTE_ADDR_MASK & ~pte_cbit;
 }
 
 /** Leaf bits for `flags`: PTE_SHARED becomes "no C-bit". */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures \result == PT_BITS(flags);
+ */
 static uint64_t pte_bits(uint64_t flags)
 {
 	if ((flags & PTE_SHARED) != 0) {
@@ -95,6 +111,13 @@ uint64_t paging_root_pa(void)
 	return virt_to_phys(kernel_pml4);
 }
 
+#if !defined(__FRAMAC__) /* make verify-pt: contracts (verify/fc_pt.h) */
+/** The table page at physical `pa`. */
+static uint64_t *table_at(uint64_t pa)
+{
+	return paging_table_va(pa);
+}
+
 /** A zeroed page for a page table: physical address, or 0 on failure. */
 static uint64_t table_alloc(void)
 {
@@ -111,19 +134,80 @@ static uint64_t table_alloc(void)
 	page = page_alloc(0);
 	return page == NULL ? 0 : virt_to_phys(page);
 }
+#endif
+
+/** The index of `va`'s entry in its table at `level` (3 = PML4 ... 0). */
+/*@ requires 0 <= level <= 3;
+    terminates \true;
+    assigns \nothing;
+    ensures \result == pt_idx(va, level) && \result <= 511;
+ */
+static unsigned int pt_index(uint64_t va, int level)
+{
+	return (va >> (12 + 9 * level)) & 0x1ff;
+}
+
+/* Set an entry that is not present (so no mapping goes through it). */
+/*@ requires \valid(e) && !PT_PRESENT(*e);
+    terminates \true;
+    assigns *e;
+    ensures *e == v;
+    ensures pt_write{Pre, Post}(e);
+    ensures pt_kept{Pre, Post};
+    ensures \forall uint64_t va; \forall integer l; 0 <= l <= 3 ==>
+      pt_reach{Pre}(va, l) ==>
+      pt_reach(va, l) && pt_tbl(va, l) == \at(pt_tbl(va, l), Pre);
+ */
+static void pte_set(uint64_t *e, uint64_t v)
+{
+	*e = v;
+	/*@ assert pt_write{Pre, Here}(e); */
+}
 
 /**
  * The entry for `va` at `level` (3 = PDPT entry ... 0 = PTE), creating
  * missing tables on the way down; NULL if a table could not be allocated
  * or a large page is in the way.
  */
+/*@ requires 0 <= level <= 3;
+    requires pt_cbit_ok;
+    terminates \true;
+    assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+    behavior lookup:
+      assumes !create;
+      assigns \nothing;
+      ensures \result != \null ==>
+        pt_reach(va, level) && \result == pt_ent(va, level) &&
+        \valid(\result) && 0 <= pt_idx(va, level) <= 511;
+      ensures pt_reach(va, level) ==> \result != \null;
+    behavior create:
+      assumes create;
+      assigns kernel_pml4[0 .. 511],
+              fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+      ensures \result != \null ==>
+        pt_reach(va, level) && \result == pt_ent(va, level) &&
+        \valid(\result) && 0 <= pt_idx(va, level) <= 511;
+      ensures pt_kept{Pre, Post};
+    complete behaviors;
+    disjoint behaviors;
+ */
 static uint64_t *walk(uint64_t va, int level, bool create)
 {
 	uint64_t *table = kernel_pml4;
 	int l;
 
+	/*@ loop invariant level <= l <= 3;
+	    loop invariant table == pt_tbl(va, l);
+	    loop invariant \valid(table + (0 .. 511)) && pt_is_table(table);
+	    loop invariant pt_reach(va, l);
+	    for create: loop invariant pt_kept{Pre, Here};
+	    for lookup: loop assigns l, table;
+	    for create: loop assigns l, table, kernel_pml4[0 .. 511],
+	                fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+	    loop variant l;
+	 */
 	for (l = 3; l > level; l--) {
-		uint64_t *e = &table[(va >> (12 + 9 * l)) & 0x1ff];
+		uint64_t *e = &table[pt_index(va, l)];
 
 		if ((*e & PTE_P) == 0) {
 			uint64_t pa;
@@ -135,25 +219,31 @@ static uint64_t *walk(uint64_t va, int level, bool create)
 			if (pa == 0) {
 				return NULL;
 			}
-			*e = pa | pte_cbit | PTE_P | PTE_RW;
+			/*@ assert e == pt_ent(va, l) && pt_reach(va, l); */
+			pte_set(e, pa | pte_cbit | PTE_P | PTE_RW);
+			/*@ assert PT_LINK(*e); */
+			/*@ assert pt_reach(va, l) && e == pt_ent(va, l); */
 		} else if ((*e & PTE_PS) != 0) {
 			return NULL;
 		}
-		table = paging_table_va(pte_addr(*e));
+		/*@ assert pt_reach(va, l) && e == pt_ent(va, l) && PT_LINK(*e); */
+		table = table_at(pte_addr(*e));
+		/*@ assert pt_reach(va, l - 1) && table == pt_tbl(va, l - 1); */
 	}
-	return &table[(va >> (12 + 9 * level)) & 0x1ff];
+	return &table[pt_index(va, level)];
 }
 
-static void unmap_locked(uint64_t va, size_t len)
+/* Unmap `pages` pages from page-aligned `va` (counted: no end to wrap). */
+static void unmap_locked(uint64_t va, uint64_t pages)
 {
-	uint64_t end = va + len;
+	uint64_t i;
 
-	for (; va < end; va += 4096) {
-		uint64_t *pte = walk(va, 0, false);
+	for (i = 0; i < pages; i++) {
+		uint64_t *pte = walk(va + i * 4096, 0, false);
 
 		if (pte != NULL) {
 			*pte = 0;
-			invlpg((void *)va);
+			invlpg((void *)(va + i * 4096));
 		}
 	}
 }
@@ -167,7 +257,7 @@ static bool map_locked(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 		uint64_t *pte = walk(va + done, 0, true);
 
 		if (pte == NULL || (*pte & PTE_P) != 0) {
-			unmap_locked(start, done);
+			unmap_locked(start, done / 4096);
 			return false;
 		}
 		*pte = (pa + done) | pte_bits(flags);
@@ -175,12 +265,34 @@ static bool map_locked(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 	return true;
 }
 
+/*
+ * [va, va + len) lies in one canonical half of the address space: the walk
+ * uses bits 12-47 only, so a non-canonical page would alias a canonical one.
+ */
+static bool range_canonical(uint64_t va, size_t len)
+{
+	return va + len <= VA_LOW_END || va >= VA_HIGH_START;
+}
+
+/*
+ * [pa, pa + len) fits the address field of an entry below the C-bit: an
+ * address bit beyond it would become a flag (NX) or the C-bit of the entry.
+ */
+static bool range_physical(uint64_t pa, size_t len)
+{
+	uint64_t limit = pte_cbit != 0 ? pte_cbit : PTE_ADDR_MASK + 1;
+
+	return pa < limit && len <= limit - pa;
+}
+
 /** Map a page-aligned range with 4 KiB pages (see paging.h). */
 bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 {
 	bool ok;
 
-	if (((va | pa | len) & 0xfff) != 0 || va + len < va) {
+	if (((va | pa | len) & 0xfff) != 0 || va + len < va ||
+	    !range_canonical(va, len) || !range_physical(pa, len) ||
+	    (flags & PTE_ADDR_MASK) != 0 || (flags & PTE_P) == 0) {
 		return false;
 	}
 	spin_lock(&paging_lock);
@@ -192,8 +304,15 @@ bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 /** Unmap a range and flush it from this CPU's TLB. */
 void paging_unmap(uint64_t va, size_t len)
 {
+	uint64_t start = va & ~0xfffUL;
+	uint64_t last; /* the last byte, clamped to the address space */
+
+	if (len == 0) {
+		return;
+	}
+	last = len - 1 > UINT64_MAX - va ? UINT64_MAX : va + (len - 1);
 	spin_lock(&paging_lock);
-	unmap_locked(va & ~0xfffUL, (len + 0xfff) & ~0xfffUL);
+	unmap_locked(start, ((last & ~0xfffUL) - start) / 4096 + 1);
 	spin_unlock(&paging_lock);
 }
 
@@ -218,7 +337,7 @@ bool paging_translate(uint64_t va, uint64_t *pa, uint64_t *flags)
 			found = true;
 			break;
 		}
-		table = paging_table_va(pte_addr(e));
+		table = table_at(pte_addr(e));
 	}
 	spin_unlock(&paging_lock);
 	return found;
@@ -285,7 +404,7 @@ static bool split_2m(uint64_t *pde)
 	if (pa == 0) {
 		return false;
 	}
-	pt = paging_table_va(pa);
+	pt = table_at(pa);
 	for (i = 0; i < PT_ENTRIES; i++) {
 		pt[i] = (base + i * 4096UL) | bits;
 	}

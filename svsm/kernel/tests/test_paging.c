@@ -95,6 +95,56 @@ KTEST(paging_map_unmap)
 	return true;
 }
 
+/* Whether `va` is mapped (its translation is not needed). */
+static bool va_mapped(uint64_t va)
+{
+	uint64_t pa;
+	uint64_t flags;
+
+	return paging_translate(va, &pa, &flags);
+}
+
+/*
+ * A range paging_map() cannot install as asked is rejected and maps
+ * nothing: a physical address beyond the entry's address field, flags
+ * with address bits, a non-canonical range (the walk would map the
+ * canonical alias; here TEST_VA itself).
+ */
+KTEST(paging_map_rejects_inexact)
+{
+	uint8_t *page = page_alloc(0);
+
+	KTEST_CHECK(page != NULL);
+	KTEST_CHECK(!paging_map(TEST_VA, PTE_ADDR_MASK + 1, PAGE_SIZE,
+				PAGE_KERNEL_RW));
+	KTEST_CHECK(!paging_map(TEST_VA, PTE_ADDR_MASK + 1 - PAGE_SIZE,
+				2 * PAGE_SIZE, PAGE_KERNEL_RW));
+	KTEST_CHECK(!paging_map(TEST_VA, virt_to_phys(page), PAGE_SIZE,
+				PAGE_KERNEL_RW | PAGE_SIZE));
+	KTEST_CHECK(!paging_map(TEST_VA ^ (1UL << 50), virt_to_phys(page),
+				PAGE_SIZE, PAGE_KERNEL_RW));
+	/* Flags without PTE_P would "map" the range but leave it unmapped. */
+	KTEST_CHECK(!paging_map(TEST_VA, virt_to_phys(page), PAGE_SIZE,
+				PAGE_KERNEL_RW & ~PTE_P));
+	KTEST_CHECK(!va_mapped(TEST_VA) && !va_mapped(TEST_VA + PAGE_SIZE));
+	page_free(page, 0);
+	return true;
+}
+
+/* An unaligned range unmaps every page it touches (here two). */
+KTEST(paging_unmap_unaligned)
+{
+	uint8_t *page = page_alloc(1);
+
+	KTEST_CHECK(page != NULL);
+	KTEST_CHECK(paging_map(TEST_VA, virt_to_phys(page), 2 * PAGE_SIZE,
+			       PAGE_KERNEL_RW));
+	paging_unmap(TEST_VA + PAGE_SIZE / 2, PAGE_SIZE);
+	KTEST_CHECK(!va_mapped(TEST_VA) && !va_mapped(TEST_VA + PAGE_SIZE));
+	page_free(page, 1);
+	return true;
+}
+
 KTEST(stack_guard_pages)
 {
 	unsigned int before = kstack_count();

@@ -19,6 +19,23 @@
 #define CR0_WP (1UL << 16)
 #define RFLAGS_IF (1UL << 9)
 
+#if defined(__FRAMAC__)
+/*
+ * `make verify` (verify-pt, docs/VERIFICATION.md): the instructions
+ * svsm/arch/x86/paging.c uses, as contracts. None writes memory the
+ * analysis sees; the TLB and the control registers are not modelled.
+ */
+/*@ terminates \true;
+    assigns \nothing; */
+void invlpg(const void *va);
+/*@ assigns \result \from \nothing; */
+uint64_t read_cr0(void);
+/*@ assigns \nothing; */
+void write_cr0(uint64_t v);
+/*@ assigns \nothing; */
+void write_cr3(uint64_t v);
+#else
+
 static inline void outb(uint16_t port, uint8_t v)
 {
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
@@ -187,3 +204,4 @@ _Noreturn static inline void halt_forever(void)
  * and leaves `*value` untouched. Implemented with the exception fixup table.
  */
 bool cpu_rdmsr_safe(uint32_t msr, uint64_t *value);
+#endif

@@ -46,12 +46,20 @@ uint64_t paging_root_pa(void);
 /**
  * Map [va, va + len) to [pa, pa + len) with `flags` (PAGE_KERNEL_*), in
  * 4 KiB pages; all three must be page-aligned and the range unmapped.
- * Returns false if a table could not be allocated or the range is (partly)
- * mapped already; pages mapped before the failure are unmapped again.
+ * Returns false, changing nothing, if the input cannot be installed as
+ * asked: misaligned, [va, va + len) wraps or is not in one canonical half,
+ * [pa, pa + len) does not fit below the C-bit (native: below 2^52), or
+ * `flags` has address bits or lacks PTE_P. Returns false if a table could not be
+ * allocated or the range is (partly) mapped already; pages mapped before
+ * the failure are unmapped again.
  */
 bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags);
 
-/** Unmap [va, va + len) (4 KiB mappings) and flush this CPU's TLB for it. */
+/**
+ * Unmap every 4 KiB page that [va, va + len) touches (4 KiB mappings; a
+ * range reaching the top of the address space included) and flush this
+ * CPU's TLB for it.
+ */
 void paging_unmap(uint64_t va, size_t len);
 
 /** Translate `va`; false if it is not mapped. `*flags` gets the leaf entry. */
