@@ -16,13 +16,13 @@
  * Locks: `caches_lock` (the list of caches) is taken before a cache's lock;
  * the page allocator is only called with neither held.
  *
- * make verify-slab proves the ACSL contracts written here (the layout, the
- * object index <-> offset maps, the free-object list's push and pop) and
- * runs alloc/free sequences under EVA (docs/VERIFICATION.md). Arithmetic
- * is written for the provers: tables instead of variable shifts, `%` and
- * `/` instead of masks.
+ * make verify-slab proves the ACSL contracts written here (the layout,
+ * mm_slab_init(), the object index <-> offset maps, the free-object list's
+ * push and pop) and runs alloc/free sequences under EVA
+ * (docs/VERIFICATION.md). Arithmetic is written for the provers: tables
+ * instead of variable shifts, `%` and `/` instead of masks.
  */
-#include <string.h>
+#include <string.h> /* with Frama-C: strlen() of the ACSL contracts */
 
 #include "svsm/log.h"
 #include "internal.h"
@@ -308,10 +308,56 @@ static inline bool slab_free_pop(struct page_desc *slab,
 	return true;
 }
 
+/*@ predicate fc_name_prefix{L}(char *name, integer i) =
+      name != \null && \forall integer j; 0 <= j <= i ==> name[j] != 0;
+ */
+
+/*
+ * Every field is set one by one (not memset(), whose byte view of the
+ * structure WP does not follow): a field added to the structure must be
+ * added here.
+ */
+_Static_assert(sizeof(struct slab_cache) == 104,
+	       "mm_slab_init() sets every field of struct slab_cache");
+
 /**
- * Set up `cache` for objects of `size` bytes aligned to `align`. Returns
- * false (leaving `cache` unusable) for a size of 0 or above 32 KiB, or an
- * alignment that is not a power of two up to PAGE_SIZE.
+ * Set up `cache` for objects of `size` bytes aligned to `align`, named
+ * after the first SLAB_NAME_MAX - 1 characters of `name` (NULL: no name).
+ * Returns false, leaving `cache` as it was, for a size of 0 or above
+ * 32 KiB, or an alignment that is not a power of two up to PAGE_SIZE.
+ */
+/*@ requires \valid(cache);
+    requires name: name == \null || valid_read_string((char *)name);
+    requires separated: \separated(cache, name + (0 .. SLAB_NAME_MAX - 2));
+    assigns *cache;
+    behavior accepted:
+      assumes !fc_slab_rejected(size, align);
+      assigns *cache;
+      ensures accepted: \result == \true;
+      ensures layout: cache->size == size &&
+        cache->stride == fc_slab_stride(size, align) &&
+        cache->order <= SLAB_MAX_ORDER &&
+        cache->stride <= fc_slab_bytes(cache->order) &&
+        cache->objs == fc_slab_bytes(cache->order) / cache->stride &&
+        1 <= cache->objs &&
+        cache->objs * cache->stride <= fc_slab_bytes(cache->order);
+      ensures empty: cache->partial == \null && cache->spare == \null &&
+        cache->list_next == \null && cache->list_prev == \null;
+      ensures counters: cache->inuse == 0 && cache->slabs == 0 &&
+        cache->attempts == 0 && cache->is_static == \false;
+      ensures name_copied: \forall integer i; 0 <= i < SLAB_NAME_MAX - 1 &&
+        fc_name_prefix((char *)name, i) ==> cache->name[i] == name[i];
+      ensures name_ended: \forall integer i; 0 <= i < SLAB_NAME_MAX &&
+        !fc_name_prefix((char *)name, i) ==> cache->name[i] == 0;
+      ensures nul: cache->name[SLAB_NAME_MAX - 1] == 0;
+      ensures name_kept: \forall integer i; 0 <= i < SLAB_NAME_MAX - 1 ==>
+        name[i] == \at(name[i], Pre);
+    behavior rejected:
+      assumes fc_slab_rejected(size, align);
+      assigns \nothing;
+      ensures rejected: \result == \false;
+    complete behaviors;
+    disjoint behaviors;
  */
 bool mm_slab_init(struct slab_cache *cache, const char *name, size_t size,
 		  size_t align)
@@ -322,16 +368,52 @@ bool mm_slab_init(struct slab_cache *cache, const char *name, size_t size,
 	if (!slab_layout(size, align, &stride, &order, &objs)) {
 		return false;
 	}
-	memset(cache, 0, sizeof(*cache));
 	spin_lock_init(&cache->lock);
+	/* The layout; not a kmalloc() size class (kmalloc.c sets that). */
 	cache->size = size;
 	cache->stride = stride;
 	cache->order = (uint8_t)order;
 	cache->objs = (uint16_t)objs; /* at most 4096 (slab_layout()) */
+	cache->is_static = false;
+	/* No slab yet, nothing handed out or attempted. */
+	cache->partial = NULL;
+	cache->spare = NULL;
+	cache->inuse = 0;
+	cache->slabs = 0;
+	cache->attempts = 0;
+	/* On no list of caches until mm_slab_register(). */
+	cache->list_next = NULL;
+	cache->list_prev = NULL;
+	/*@ loop invariant 0 <= len <= SLAB_NAME_MAX - 1;
+	    loop invariant len > 0 ==> name != \null;
+	    loop invariant \forall integer i; 0 <= i < len ==>
+	      cache->name[i] == name[i] && name[i] != 0;
+	    loop assigns len, cache->name[0 .. SLAB_NAME_MAX - 2];
+	    loop variant SLAB_NAME_MAX - len;
+	 */
 	while (name && len < SLAB_NAME_MAX - 1 && name[len] != '\0') {
 		cache->name[len] = name[len];
 		len++;
 	}
+	/*@ assert name_end: name == \null || len == SLAB_NAME_MAX - 1 ||
+	      name[len] == 0; */
+	/* The rest of the name, its terminator included, is NUL. */
+	/*@ loop invariant \at(len, LoopEntry) <= len <= SLAB_NAME_MAX;
+	    loop invariant \forall integer i; 0 <= i < \at(len, LoopEntry) ==>
+	      cache->name[i] == name[i] && name[i] != 0;
+	    loop invariant \forall integer i;
+	      \at(len, LoopEntry) <= i < len ==> cache->name[i] == 0;
+	    loop invariant name == \null ||
+	      \at(len, LoopEntry) == SLAB_NAME_MAX - 1 ||
+	      name[\at(len, LoopEntry)] == 0;
+	    loop assigns len, cache->name[0 .. SLAB_NAME_MAX - 1];
+	    loop variant SLAB_NAME_MAX - len;
+	 */
+	while (len < SLAB_NAME_MAX) {
+		cache->name[len++] = '\0';
+	}
+	/*@ assert cache->order == order && cache->objs == objs &&
+	      cache->stride == stride && cache->size == size; */
 	return true;
 }
 
