@@ -132,7 +132,7 @@ verify-mutants: verify-tools
 # state (up to 7100 at the loop head); joined, the counters and free lists
 # of different sequences mix and give alarms (3 at 5000).
 FC_SLAB_SRCS := verify/eva_slab.c svsm/mm/slab.c
-FC_WP_SLAB_FCTS := order_bytes,slab_pick_order,slab_layout,slab_obj_offset,slab_obj_index,slab_link_ok,slab_free_push,slab_free_pop,mm_slab_init,partial_push,partial_del,slab_to_partial,slab_spare_take,slab_took,slab_put_back
+FC_WP_SLAB_FCTS := order_bytes,slab_pick_order,slab_layout,slab_obj_offset,slab_obj_index,slab_round_up,slab_link_ok,slab_free_push,slab_free_pop,mm_slab_init,partial_push,partial_del,slab_to_partial,slab_spare_take,slab_took,slab_put_back
 FC_EVA_SLAB := -eva -eva-precision 5 -eva-slevel 20000
 
 HELP += verify-slab|Frama-C: WP on the slab's layout, init, free list and counters, EVA over alloc/free sequences

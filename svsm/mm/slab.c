@@ -110,6 +110,19 @@ static unsigned int slab_pick_order(size_t stride)
 }
 
 /*
+ * PAGE_SIZE is a power of two: a divisor of it from SLAB_MIN_ALIGN up is a
+ * multiple of SLAB_MIN_ALIGN. The provers do not find it from "divides
+ * PAGE_SIZE" among other facts; as the first lemma, z3 proves it.
+ */
+/*@ lemma fc_page_divisor: \forall integer a;
+      SLAB_MIN_ALIGN <= a <= PAGE_SIZE && PAGE_SIZE % a == 0 ==>
+      a % SLAB_MIN_ALIGN == 0;
+    lemma fc_page_divisor_mul: \forall integer a;
+      SLAB_MIN_ALIGN <= a <= PAGE_SIZE && PAGE_SIZE % a == 0 ==>
+      a == SLAB_MIN_ALIGN * (a / SLAB_MIN_ALIGN);
+ */
+
+/*
  * Multiplication and division facts the provers do not find alone (each
  * proved by them as a goal of its own).
  */
@@ -137,6 +150,28 @@ static unsigned int slab_pick_order(size_t stride)
  */
 
 /*
+ * `size` rounded up to a multiple of `a`, a divisor of PAGE_SIZE from
+ * SLAB_MIN_ALIGN up (so a power of two, and the result a multiple of 8).
+ */
+/*@ requires 1 <= size <= SLAB_MAX_BYTES;
+    requires SLAB_MIN_ALIGN <= a <= PAGE_SIZE && PAGE_SIZE % a == 0;
+    terminates \true;
+    assigns \nothing;
+    ensures \result == (size + a - 1) / a * a;
+    ensures \result % a == 0;
+    ensures eight: \result % 8 == 0;
+ */
+static inline size_t slab_round_up(size_t size, size_t a)
+{
+	size_t q = (size + a - 1) / a;
+
+	/*@ assert 1 <= q && (q * a) % a == 0; */
+	/*@ assert a == SLAB_MIN_ALIGN * (a / SLAB_MIN_ALIGN); */
+	/*@ assert q * a == q * (a / SLAB_MIN_ALIGN) * SLAB_MIN_ALIGN; */
+	return q * a;
+}
+
+/*
  * The layout of a cache of `size`-byte objects aligned to `align` (0: the
  * minimum, 8): true with the stride, the slab order and the objects per
  * slab; false, assigning nothing, for a size of 0 or above 32 KiB, or an
@@ -157,6 +192,7 @@ static unsigned int slab_pick_order(size_t stride)
       ensures \result == \true;
       ensures stride: *stride == fc_slab_stride(size, align);
       ensures aligned: *stride % fc_slab_align(align) == 0;
+      ensures eight: *stride % 8 == 0;
       ensures tight: size <= *stride < size + fc_slab_align(align);
       ensures order: *order <= SLAB_MAX_ORDER &&
         *stride <= fc_slab_bytes(*order);
@@ -170,7 +206,7 @@ static bool slab_layout(size_t size, size_t align, size_t *stride,
 			unsigned int *order, size_t *objs)
 {
 	size_t a = align == 0 ? SLAB_MIN_ALIGN : align;
-	size_t q, s, bytes;
+	size_t s, bytes;
 
 	if (size == 0 || size > SLAB_MAX_BYTES || a > PAGE_SIZE ||
 	    PAGE_SIZE % a != 0) {
@@ -179,9 +215,8 @@ static bool slab_layout(size_t size, size_t align, size_t *stride,
 	if (a < SLAB_MIN_ALIGN) {
 		a = SLAB_MIN_ALIGN;
 	}
-	q = (size + a - 1) / a;
-	s = q * a;
-	/*@ assert 1 <= q && s % a == 0; */
+	s = slab_round_up(size, a);
+	/*@ assert 1 <= s / a && s % a == 0; */
 	if (s > SLAB_MAX_BYTES) {
 		return false;
 	}
@@ -360,6 +395,7 @@ _Static_assert(sizeof(struct slab_cache) == 104,
       ensures counters: cache->inuse == 0 && cache->slabs == 0 &&
         cache->attempts == 0 && cache->is_static == \false;
       ensures counts: fc_slab_counts(cache, 0, 0, 0);
+      ensures eight: cache->stride % 8 == 0;
       ensures name_copied: \forall integer i; 0 <= i < SLAB_NAME_MAX - 1 &&
         fc_name_prefix((char *)name, i) ==> cache->name[i] == name[i];
       ensures name_ended: \forall integer i; 0 <= i < SLAB_NAME_MAX &&
