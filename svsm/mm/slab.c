@@ -18,8 +18,8 @@
  *
  * make verify-slab proves the ACSL contracts written here (the layout,
  * mm_slab_init(), the object index <-> offset maps, the free-object list's
- * push and pop) and runs alloc/free sequences under EVA
- * (docs/VERIFICATION.md). Arithmetic is written for the provers: tables
+ * push and pop, the helpers that keep the counters equal to the lists) and
+ * runs alloc/free sequences under EVA (docs/VERIFICATION.md). Arithmetic is written for the provers: tables
  * instead of variable shifts, `%` and `/` instead of masks.
  */
 #include <string.h> /* with Frama-C: strlen() of the ACSL contracts */
