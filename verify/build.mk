@@ -116,8 +116,9 @@ verify-mutants: verify-tools
 
 # ---------------------------------------------------------------------------
 # The slab caches (VERIF-2, second half): WP proves the contracts of
-# svsm/mm/slab.c (the layout, the object index <-> offset maps, the free
-# list's push and pop); EVA runs alloc/free sequences over a few cache
+# svsm/mm/slab.c (the layout, mm_slab_init(), the object index <-> offset
+# maps, the free list's push and pop, the helpers that keep the counters
+# equal to the lists); EVA runs alloc/free sequences over a few cache
 # layouts with the page allocator's contracts as a pool model
 # (verify/eva_slab.c, verify/fc_slab.h). One session, as verify-proto:
 # the preconditions of the proved helpers are EVA's at every call.
@@ -125,19 +126,22 @@ verify-mutants: verify-tools
 # for the harness's calls (without it, WP skips those goals and a mutant of
 # slab_obj_index() that the harness never exercises survived). The last
 # phase proves the lemmas slab.c states (-wp-fct leaves them out).
+# pedantic-assigns: the list helpers assign pointers without \from clauses
+# (their postconditions say which), as verify-pt.
 # -eva-slevel 20000: every alloc/free sequence of the harness keeps its own
 # state (up to 7100 at the loop head); joined, the counters and free lists
 # of different sequences mix and give alarms (3 at 5000).
 FC_SLAB_SRCS := verify/eva_slab.c svsm/mm/slab.c
-FC_WP_SLAB_FCTS := order_bytes,slab_pick_order,slab_layout,slab_obj_offset,slab_obj_index,slab_link_ok,slab_free_push,slab_free_pop
+FC_WP_SLAB_FCTS := order_bytes,slab_pick_order,slab_layout,slab_obj_offset,slab_obj_index,slab_round_up,slab_link_ok,slab_free_push,slab_free_pop,mm_slab_init,partial_push,partial_del,slab_to_partial,slab_spare_take,slab_took,slab_put_back
 FC_EVA_SLAB := -eva -eva-precision 5 -eva-slevel 20000
 
-HELP += verify-slab|Frama-C: WP on the slab's layout and free list, EVA over alloc/free sequences
+HELP += verify-slab|Frama-C: WP on the slab's layout, init, free list and counters, EVA over alloc/free sequences
 
 
 verify-slab: verify-tools
 	$(Q)cd $(FC_SRCDIR) && $(FC_GATE) $(or $(FC_JOB),slab) $(VERIFY_DIR) -- \
 		$(FC_COMMON) $(FC_SLAB_SRCS) $(FC_EVA_SLAB) -then $(FC_WP) \
+		-wp-warn-key pedantic-assigns=inactive \
 		-wp-fct $(FC_WP_SLAB_FCTS) -wp-status-all \
 		-then -wp-fct= -wp-prop=@lemma
 

@@ -16,13 +16,13 @@
  * Locks: `caches_lock` (the list of caches) is taken before a cache's lock;
  * the page allocator is only called with neither held.
  *
- * make verify-slab proves the ACSL contracts written here (the layout, the
- * object index <-> offset maps, the free-object list's push and pop) and
- * runs alloc/free sequences under EVA (docs/VERIFICATION.md). Arithmetic
- * is written for the provers: tables instead of variable shifts, `%` and
- * `/` instead of masks.
+ * make verify-slab proves the ACSL contracts written here (the layout,
+ * mm_slab_init(), the object index <-> offset maps, the free-object list's
+ * push and pop, the helpers that keep the counters equal to the lists) and
+ * runs alloc/free sequences under EVA (docs/VERIFICATION.md). Arithmetic is written for the provers: tables
+ * instead of variable shifts, `%` and `/` instead of masks.
  */
-#include <string.h>
+#include <string.h> /* with Frama-C: strlen() of the ACSL contracts */
 
 #include "svsm/log.h"
 #include "internal.h"
@@ -110,6 +110,19 @@ static unsigned int slab_pick_order(size_t stride)
 }
 
 /*
+ * PAGE_SIZE is a power of two: a divisor of it from SLAB_MIN_ALIGN up is a
+ * multiple of SLAB_MIN_ALIGN. The provers do not find it from "divides
+ * PAGE_SIZE" among other facts; as the first lemma, z3 proves it.
+ */
+/*@ lemma fc_page_divisor: \forall integer a;
+      SLAB_MIN_ALIGN <= a <= PAGE_SIZE && PAGE_SIZE % a == 0 ==>
+      a % SLAB_MIN_ALIGN == 0;
+    lemma fc_page_divisor_mul: \forall integer a;
+      SLAB_MIN_ALIGN <= a <= PAGE_SIZE && PAGE_SIZE % a == 0 ==>
+      a == SLAB_MIN_ALIGN * (a / SLAB_MIN_ALIGN);
+ */
+
+/*
  * Multiplication and division facts the provers do not find alone (each
  * proved by them as a goal of its own).
  */
@@ -137,6 +150,28 @@ static unsigned int slab_pick_order(size_t stride)
  */
 
 /*
+ * `size` rounded up to a multiple of `a`, a divisor of PAGE_SIZE from
+ * SLAB_MIN_ALIGN up (so a power of two, and the result a multiple of 8).
+ */
+/*@ requires 1 <= size <= SLAB_MAX_BYTES;
+    requires SLAB_MIN_ALIGN <= a <= PAGE_SIZE && PAGE_SIZE % a == 0;
+    terminates \true;
+    assigns \nothing;
+    ensures \result == (size + a - 1) / a * a;
+    ensures \result % a == 0;
+    ensures eight: \result % 8 == 0;
+ */
+static inline size_t slab_round_up(size_t size, size_t a)
+{
+	size_t q = (size + a - 1) / a;
+
+	/*@ assert 1 <= q && (q * a) % a == 0; */
+	/*@ assert a == SLAB_MIN_ALIGN * (a / SLAB_MIN_ALIGN); */
+	/*@ assert q * a == q * (a / SLAB_MIN_ALIGN) * SLAB_MIN_ALIGN; */
+	return q * a;
+}
+
+/*
  * The layout of a cache of `size`-byte objects aligned to `align` (0: the
  * minimum, 8): true with the stride, the slab order and the objects per
  * slab; false, assigning nothing, for a size of 0 or above 32 KiB, or an
@@ -157,6 +192,7 @@ static unsigned int slab_pick_order(size_t stride)
       ensures \result == \true;
       ensures stride: *stride == fc_slab_stride(size, align);
       ensures aligned: *stride % fc_slab_align(align) == 0;
+      ensures eight: *stride % 8 == 0;
       ensures tight: size <= *stride < size + fc_slab_align(align);
       ensures order: *order <= SLAB_MAX_ORDER &&
         *stride <= fc_slab_bytes(*order);
@@ -170,7 +206,7 @@ static bool slab_layout(size_t size, size_t align, size_t *stride,
 			unsigned int *order, size_t *objs)
 {
 	size_t a = align == 0 ? SLAB_MIN_ALIGN : align;
-	size_t q, s, bytes;
+	size_t s, bytes;
 
 	if (size == 0 || size > SLAB_MAX_BYTES || a > PAGE_SIZE ||
 	    PAGE_SIZE % a != 0) {
@@ -179,9 +215,8 @@ static bool slab_layout(size_t size, size_t align, size_t *stride,
 	if (a < SLAB_MIN_ALIGN) {
 		a = SLAB_MIN_ALIGN;
 	}
-	q = (size + a - 1) / a;
-	s = q * a;
-	/*@ assert 1 <= q && s % a == 0; */
+	s = slab_round_up(size, a);
+	/*@ assert 1 <= s / a && s % a == 0; */
 	if (s > SLAB_MAX_BYTES) {
 		return false;
 	}
@@ -308,10 +343,72 @@ static inline bool slab_free_pop(struct page_desc *slab,
 	return true;
 }
 
+/*
+ * The cache's counters against its slabs, for ghost counts of what its
+ * lists hold: `full` slabs (all `objs` objects handed out, on no list),
+ * `partial` slabs on the partial list holding `held` objects handed out in
+ * all, and the spare (empty) slab. `inuse` is the number of objects handed
+ * out, `slabs` the number of slabs.
+ */
+/*@ predicate fc_slab_counts(struct slab_cache *c, integer full,
+                             integer partial, integer held) =
+      0 <= full && 0 <= partial && 0 <= held &&
+      c->inuse == held + full * c->objs &&
+      c->slabs == partial + full + (c->spare == \null ? 0 : 1);
+ */
+
+/*@ predicate fc_name_prefix{L}(char *name, integer i) =
+      name != \null && \forall integer j; 0 <= j <= i ==> name[j] != 0;
+ */
+
+/*
+ * Every field is set one by one (not memset(), whose byte view of the
+ * structure WP does not follow): a field added to the structure must be
+ * added here.
+ */
+_Static_assert(sizeof(struct slab_cache) == 104,
+	       "mm_slab_init() sets every field of struct slab_cache");
+
 /**
- * Set up `cache` for objects of `size` bytes aligned to `align`. Returns
- * false (leaving `cache` unusable) for a size of 0 or above 32 KiB, or an
- * alignment that is not a power of two up to PAGE_SIZE.
+ * Set up `cache` for objects of `size` bytes aligned to `align`, named
+ * after the first SLAB_NAME_MAX - 1 characters of `name` (NULL: no name).
+ * Returns false, leaving `cache` as it was, for a size of 0 or above
+ * 32 KiB, or an alignment that is not a power of two up to PAGE_SIZE.
+ */
+/*@ requires \valid(cache);
+    requires name: name == \null || valid_read_string((char *)name);
+    requires separated: \separated(cache, name + (0 .. SLAB_NAME_MAX - 2));
+    assigns *cache;
+    behavior accepted:
+      assumes !fc_slab_rejected(size, align);
+      assigns *cache;
+      ensures accepted: \result == \true;
+      ensures layout: cache->size == size &&
+        cache->stride == fc_slab_stride(size, align) &&
+        cache->order <= SLAB_MAX_ORDER &&
+        cache->stride <= fc_slab_bytes(cache->order) &&
+        cache->objs == fc_slab_bytes(cache->order) / cache->stride &&
+        1 <= cache->objs &&
+        cache->objs * cache->stride <= fc_slab_bytes(cache->order);
+      ensures empty: cache->partial == \null && cache->spare == \null &&
+        cache->list_next == \null && cache->list_prev == \null;
+      ensures counters: cache->inuse == 0 && cache->slabs == 0 &&
+        cache->attempts == 0 && cache->is_static == \false;
+      ensures counts: fc_slab_counts(cache, 0, 0, 0);
+      ensures eight: cache->stride % 8 == 0;
+      ensures name_copied: \forall integer i; 0 <= i < SLAB_NAME_MAX - 1 &&
+        fc_name_prefix((char *)name, i) ==> cache->name[i] == name[i];
+      ensures name_ended: \forall integer i; 0 <= i < SLAB_NAME_MAX &&
+        !fc_name_prefix((char *)name, i) ==> cache->name[i] == 0;
+      ensures nul: cache->name[SLAB_NAME_MAX - 1] == 0;
+      ensures name_kept: \forall integer i; 0 <= i < SLAB_NAME_MAX - 1 ==>
+        name[i] == \at(name[i], Pre);
+    behavior rejected:
+      assumes fc_slab_rejected(size, align);
+      assigns \nothing;
+      ensures rejected: \result == \false;
+    complete behaviors;
+    disjoint behaviors;
  */
 bool mm_slab_init(struct slab_cache *cache, const char *name, size_t size,
 		  size_t align)
@@ -322,19 +419,78 @@ bool mm_slab_init(struct slab_cache *cache, const char *name, size_t size,
 	if (!slab_layout(size, align, &stride, &order, &objs)) {
 		return false;
 	}
-	memset(cache, 0, sizeof(*cache));
 	spin_lock_init(&cache->lock);
+	/* The layout; not a kmalloc() size class (kmalloc.c sets that). */
 	cache->size = size;
 	cache->stride = stride;
 	cache->order = (uint8_t)order;
 	cache->objs = (uint16_t)objs; /* at most 4096 (slab_layout()) */
+	cache->is_static = false;
+	/* No slab yet, nothing handed out or attempted. */
+	cache->partial = NULL;
+	cache->spare = NULL;
+	cache->inuse = 0;
+	cache->slabs = 0;
+	cache->attempts = 0;
+	/* On no list of caches until mm_slab_register(). */
+	cache->list_next = NULL;
+	cache->list_prev = NULL;
+	/*@ loop invariant 0 <= len <= SLAB_NAME_MAX - 1;
+	    loop invariant len > 0 ==> name != \null;
+	    loop invariant \forall integer i; 0 <= i < len ==>
+	      cache->name[i] == name[i] && name[i] != 0;
+	    loop assigns len, cache->name[0 .. SLAB_NAME_MAX - 2];
+	    loop variant SLAB_NAME_MAX - len;
+	 */
 	while (name && len < SLAB_NAME_MAX - 1 && name[len] != '\0') {
 		cache->name[len] = name[len];
 		len++;
 	}
+	/*@ assert name_end: name == \null || len == SLAB_NAME_MAX - 1 ||
+	      name[len] == 0; */
+	/* The rest of the name, its terminator included, is NUL. */
+	/*@ loop invariant \at(len, LoopEntry) <= len <= SLAB_NAME_MAX;
+	    loop invariant \forall integer i; 0 <= i < \at(len, LoopEntry) ==>
+	      cache->name[i] == name[i] && name[i] != 0;
+	    loop invariant \forall integer i;
+	      \at(len, LoopEntry) <= i < len ==> cache->name[i] == 0;
+	    loop invariant name == \null ||
+	      \at(len, LoopEntry) == SLAB_NAME_MAX - 1 ||
+	      name[\at(len, LoopEntry)] == 0;
+	    loop assigns len, cache->name[0 .. SLAB_NAME_MAX - 1];
+	    loop variant SLAB_NAME_MAX - len;
+	 */
+	while (len < SLAB_NAME_MAX) {
+		cache->name[len++] = '\0';
+	}
+	/*@ assert cache->order == order && cache->objs == objs &&
+	      cache->stride == stride && cache->size == size; */
 	return true;
 }
 
+/*
+ * The partial list's links around `slab`, as partial_del() follows them:
+ * first on the list when it has no predecessor, its neighbours other
+ * descriptors.
+ */
+/*@ predicate fc_partial_linked(struct slab_cache *c, struct page_desc *s) =
+      (s->prev == \null ==> c->partial == s) &&
+      \separated(c, s) &&
+      (s->prev != \null ==> \valid(s->prev) && \separated(s->prev, s, c)) &&
+      (s->next != \null ==> \valid(s->next) && \separated(s->next, s, c)) &&
+      (s->prev != \null && s->next != \null ==> \separated(s->prev, s->next));
+ */
+
+/* Put `slab` first on `cache`'s partial list. */
+/*@ requires \valid(cache) && \valid(slab) && \separated(cache, slab);
+    requires head: cache->partial == \null ||
+      (\valid(cache->partial) && \separated(cache->partial, slab, cache));
+    terminates \true;
+    assigns slab->prev, slab->next, cache->partial, cache->partial->prev;
+    ensures cache->partial == slab && slab->prev == \null &&
+      slab->next == \old(cache->partial);
+    ensures linked: fc_partial_linked(cache, slab);
+ */
 static void partial_push(struct slab_cache *cache, struct page_desc *slab)
 {
 	slab->prev = NULL;
@@ -345,6 +501,18 @@ static void partial_push(struct slab_cache *cache, struct page_desc *slab)
 	cache->partial = slab;
 }
 
+/* Take `slab` off `cache`'s partial list. */
+/*@ requires \valid(cache) && \valid(slab);
+    requires linked: fc_partial_linked(cache, slab);
+    terminates \true;
+    assigns cache->partial, slab->prev->next, slab->next->prev, slab->next,
+      slab->prev;
+    ensures slab->next == \null && slab->prev == \null;
+    ensures head: \old(slab->prev) == \null ==>
+      cache->partial == \old(slab->next);
+    ensures kept: \old(slab->prev) != \null ==>
+      cache->partial == \old(cache->partial);
+ */
 static void partial_del(struct slab_cache *cache, struct page_desc *slab)
 {
 	if (slab->prev) {
@@ -357,6 +525,165 @@ static void partial_del(struct slab_cache *cache, struct page_desc *slab)
 	}
 	slab->next = NULL;
 	slab->prev = NULL;
+}
+
+/*
+ * Empty `slab` joins `cache`'s partial list: the spare slab (`spare`: no
+ * longer kept aside) or a new one (then counted). Under the cache lock.
+ */
+/*@ requires \valid(cache) && \valid(slab) && \separated(cache, slab);
+    requires empty: slab->slab_inuse == 0;
+    requires head: cache->partial == \null ||
+      (\valid(cache->partial) && \separated(cache->partial, slab, cache));
+    requires spare: spare != 0 ==> cache->spare == slab;
+    requires new: spare == 0 ==>
+      cache->spare != slab && cache->slabs < SIZE_MAX;
+    terminates \true;
+    assigns slab->prev, slab->next, cache->partial, cache->partial->prev,
+      cache->spare, cache->slabs;
+    ensures cache->partial == slab && fc_partial_linked(cache, slab);
+    ensures spared: spare != 0 ==>
+      cache->spare == \null && cache->slabs == \old(cache->slabs);
+    ensures added: spare == 0 ==> cache->spare == \old(cache->spare) &&
+      cache->slabs == \old(cache->slabs) + 1;
+    ensures counts: \forall integer full, partial, held;
+      fc_slab_counts{Pre}(cache, full, partial, held) ==>
+      fc_slab_counts(cache, full, partial + 1, held);
+ */
+static inline void slab_to_partial(struct slab_cache *cache,
+				   struct page_desc *slab, bool spare)
+{
+	partial_push(cache, slab);
+	if (spare) {
+		cache->spare = NULL;
+	} else {
+		cache->slabs++;
+	}
+}
+
+/* Take `cache`'s spare slab away, to release it. Under the cache lock. */
+/*@ requires \valid(cache) && cache->spare != \null;
+    requires counted: 1 <= cache->slabs;
+    terminates \true;
+    assigns cache->spare, cache->slabs;
+    ensures \result == \old(cache->spare) && cache->spare == \null;
+    ensures cache->slabs == \old(cache->slabs) - 1;
+    ensures counts: \forall integer full, partial, held;
+      fc_slab_counts{Pre}(cache, full, partial, held) ==>
+      fc_slab_counts(cache, full, partial, held);
+ */
+static inline struct page_desc *slab_spare_take(struct slab_cache *cache)
+{
+	struct page_desc *spare = cache->spare;
+
+	cache->spare = NULL;
+	cache->slabs--;
+	return spare;
+}
+
+/*
+ * The bookkeeping of an object just taken from `slab`, on the partial
+ * list: one more in use in the slab and in the cache; a slab now full
+ * leaves the partial list. Under the cache lock.
+ */
+/*@ requires \valid(cache) && \valid(slab);
+    requires partial: slab->slab_inuse < cache->objs;
+    requires linked: fc_partial_linked(cache, slab);
+    requires room: cache->inuse < SIZE_MAX;
+    terminates \true;
+    assigns slab->slab_inuse, cache->inuse, cache->partial, slab->prev->next,
+      slab->next->prev, slab->next, slab->prev;
+    ensures slab->slab_inuse == \old(slab->slab_inuse) + 1;
+    ensures inuse: cache->inuse == \old(cache->inuse) + 1;
+    ensures full: slab->slab_inuse == cache->objs ==>
+      slab->next == \null && slab->prev == \null;
+    ensures still_partial: slab->slab_inuse < cache->objs ==>
+      cache->partial == \old(cache->partial) &&
+      slab->next == \old(slab->next) && slab->prev == \old(slab->prev);
+    ensures counts_full: \forall integer full, partial, held;
+      fc_slab_counts{Pre}(cache, full, partial, held) && 1 <= partial &&
+      \at(slab->slab_inuse, Pre) <= held &&
+      slab->slab_inuse == cache->objs ==>
+      fc_slab_counts(cache, full + 1, partial - 1,
+                     held - \at(slab->slab_inuse, Pre));
+    ensures counts_partial: \forall integer full, partial, held;
+      fc_slab_counts{Pre}(cache, full, partial, held) &&
+      slab->slab_inuse < cache->objs ==>
+      fc_slab_counts(cache, full, partial, held + 1);
+ */
+static inline void slab_took(struct slab_cache *cache, struct page_desc *slab)
+{
+	slab->slab_inuse++;
+	if (slab->slab_inuse == cache->objs) {
+		partial_del(cache, slab);
+	}
+	cache->inuse++;
+}
+
+/*
+ * The bookkeeping of an object of `head` just put back: one less in use in
+ * the slab and in the cache; a slab that was full joins the partial list,
+ * one now empty leaves it and becomes the spare, or, if there is one
+ * already, is returned for release (no longer counted). Under the cache
+ * lock.
+ */
+/*@ requires \valid(cache) && \valid(head);
+    requires used: 1 <= head->slab_inuse <= cache->objs;
+    requires room: 1 <= cache->inuse;
+    requires was_full: head->slab_inuse == cache->objs ==>
+      \separated(cache, head) && (cache->partial == \null ||
+       (\valid(cache->partial) && \separated(cache->partial, head, cache)));
+    requires was_partial: head->slab_inuse < cache->objs ==>
+      fc_partial_linked(cache, head);
+    requires spare: cache->spare != head;
+    requires slabs: head->slab_inuse == 1 && cache->spare != \null ==>
+      1 <= cache->slabs;
+    terminates \true;
+    assigns head->slab_inuse, cache->inuse, cache->slabs, cache->spare,
+      cache->partial, cache->partial->prev, head->prev->next,
+      head->next->prev, head->next, head->prev;
+    ensures head->slab_inuse == \old(head->slab_inuse) - 1;
+    ensures inuse: cache->inuse == \old(cache->inuse) - 1;
+    ensures released: \result != \null ==> \result == head &&
+      head->slab_inuse == 0 && cache->spare == \old(cache->spare) &&
+      head->next == \null && head->prev == \null;
+    ensures spared: \result == \null && head->slab_inuse == 0 ==>
+      cache->spare == head && \old(cache->spare) == \null &&
+      head->next == \null && head->prev == \null;
+    ensures partial: head->slab_inuse > 0 ==> \result == \null &&
+      fc_partial_linked(cache, head) && cache->spare == \old(cache->spare);
+    ensures counts_full: \forall integer full, partial, held;
+      fc_slab_counts{Pre}(cache, full, partial, held) && 1 <= full &&
+      \at(head->slab_inuse, Pre) == cache->objs ==>
+      fc_slab_counts(cache, full - 1, partial + (head->slab_inuse > 0 ? 1 : 0),
+                     held + head->slab_inuse);
+    ensures counts_partial: \forall integer full, partial, held;
+      fc_slab_counts{Pre}(cache, full, partial, held) && 1 <= partial &&
+      \at(head->slab_inuse, Pre) <= held &&
+      \at(head->slab_inuse, Pre) < cache->objs ==>
+      fc_slab_counts(cache, full, partial - (head->slab_inuse == 0 ? 1 : 0),
+                     held - 1);
+ */
+static inline struct page_desc *slab_put_back(struct slab_cache *cache,
+					      struct page_desc *head)
+{
+	struct page_desc *release = NULL;
+
+	if (head->slab_inuse == cache->objs) {
+		partial_push(cache, head); /* it was full */
+	}
+	head->slab_inuse--;
+	cache->inuse--;
+	if (head->slab_inuse == 0) {
+		partial_del(cache, head);
+		if (!cache->spare) {
+			cache->spare = head;
+		} else {
+			release = head;
+			cache->slabs--;
+		}
+	}
+	return release;
 }
 
 /* A new, empty slab for `cache` (no lock held), or NULL. */
@@ -431,11 +758,7 @@ static void *slab_take(struct slab_cache *cache, struct page_desc *slab)
 		mm_unpoison(obj, sizeof(struct slab_free_obj));
 		((struct slab_free_obj *)obj)->magic = 0;
 	}
-	slab->slab_inuse++;
-	if (slab->slab_inuse == cache->objs) {
-		partial_del(cache, slab);
-	}
-	cache->inuse++;
+	slab_took(cache, slab);
 	return obj;
 }
 
@@ -454,8 +777,7 @@ void *mm_slab_get(struct slab_cache *cache, size_t size, bool count)
 		cache->attempts++;
 	}
 	if (!cache->partial && cache->spare) {
-		partial_push(cache, cache->spare);
-		cache->spare = NULL;
+		slab_to_partial(cache, cache->spare, true);
 	}
 	if (!cache->partial) {
 		spin_unlock(&cache->lock);
@@ -464,8 +786,7 @@ void *mm_slab_get(struct slab_cache *cache, size_t size, bool count)
 			return NULL;
 		}
 		spin_lock(&cache->lock);
-		partial_push(cache, slab);
-		cache->slabs++;
+		slab_to_partial(cache, slab, false);
 	}
 	obj = slab_take(cache, cache->partial);
 	spin_unlock(&cache->lock);
@@ -512,7 +833,7 @@ void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj,
 {
 	/* Slabs are naturally aligned blocks: no region lookup needed. */
 	size_t off = mm_addr_bits(obj, slab_bytes(cache) - 1);
-	struct page_desc *release = NULL;
+	struct page_desc *release;
 	struct slab_free_obj *f = obj;
 	uint16_t idx;
 
@@ -536,21 +857,8 @@ void mm_slab_put(struct slab_cache *cache, struct page_desc *head, void *obj,
 		mm_unpoison(obj, cache->stride);
 		mm_wipe(obj, cache->stride);
 	}
-	if (head->slab_inuse == cache->objs) {
-		partial_push(cache, head); /* it was full */
-	}
 	slab_free_push(head, f, idx);
-	head->slab_inuse--;
-	cache->inuse--;
-	if (head->slab_inuse == 0) {
-		partial_del(cache, head);
-		if (!cache->spare) {
-			cache->spare = head;
-		} else {
-			release = head;
-			cache->slabs--;
-		}
-	}
+	release = slab_put_back(cache, head);
 	mm_poison((uint8_t *)obj + sizeof(*f), cache->stride - sizeof(*f));
 	spin_unlock(&cache->lock);
 	if (release) {
@@ -680,10 +988,10 @@ void mm_shrink(void)
 	for (cache = caches; cache; cache = cache->list_next) {
 		spin_lock(&cache->lock);
 		if (cache->spare) {
-			cache->spare->next = list;
-			list = cache->spare;
-			cache->spare = NULL;
-			cache->slabs--;
+			struct page_desc *spare = slab_spare_take(cache);
+
+			spare->next = list;
+			list = spare;
 		}
 		spin_unlock(&cache->lock);
 	}

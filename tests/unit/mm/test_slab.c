@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mm_test.h"
+#include "../../../svsm/mm/internal.h"
 
 /** Confirm that objects are distinct, aligned, writable and reused LIFO. */
 static void slab_alloc_reuse(void **state)
@@ -68,6 +69,57 @@ static void slab_create_invalid(void **state)
 	assert_null(slab_cache_create("huge", (32UL << 10) + 1, 8));
 	assert_null(slab_cache_create("wrap", SIZE_MAX, 8));
 	assert_int_equal(mm_allocated_bytes(), 0);
+}
+
+/* A structure full of 0xa5 bytes, as kmalloc() memory may be. */
+static void slab_dirty(struct slab_cache *c)
+{
+	memset(c, 0xa5, sizeof(*c));
+}
+
+/**
+ * Confirm that mm_slab_init() sets every field of a dirty structure, copies
+ * the name bounded and NUL-terminated, and leaves the structure alone when
+ * it rejects the layout.
+ */
+static void slab_init_fields(void **state)
+{
+	static const char long_name[] = "a-cache-name-longer-than-its-field";
+	struct slab_cache c, before;
+	size_t i;
+
+	slab_dirty(&c);
+	before = c;
+	assert_false(mm_slab_init(&c, "bad", 16, 3));
+	assert_memory_equal(&c, &before, sizeof(c));
+	assert_true(mm_slab_init(&c, long_name, 24, 0));
+	assert_int_equal(c.size, 24);
+	assert_int_equal(c.stride, 24);
+	assert_int_equal(c.order, 0);
+	assert_int_equal(c.objs, PAGE_SIZE / 24);
+	assert_false(c.is_static);
+	assert_null(c.partial);
+	assert_null(c.spare);
+	assert_null(c.list_next);
+	assert_null(c.list_prev);
+	assert_int_equal(c.inuse, 0);
+	assert_int_equal(c.slabs, 0);
+	assert_int_equal(c.attempts, 0);
+	assert_memory_equal(c.name, long_name, SLAB_NAME_MAX - 1);
+	assert_int_equal(c.name[SLAB_NAME_MAX - 1], '\0');
+
+	slab_dirty(&c);
+	assert_true(mm_slab_init(&c, "ab", 100, 64));
+	assert_int_equal(c.stride, 128);
+	assert_string_equal(c.name, "ab");
+	for (i = 2; i < SLAB_NAME_MAX; i++) {
+		assert_int_equal(c.name[i], '\0');
+	}
+	slab_dirty(&c);
+	assert_true(mm_slab_init(&c, NULL, 8, 0));
+	for (i = 0; i < SLAB_NAME_MAX; i++) {
+		assert_int_equal(c.name[i], '\0');
+	}
 }
 
 /** Confirm that empty slabs go back to the page allocator (one is kept). */
@@ -292,6 +344,7 @@ int mm_test_run_slab(void)
 		MM_TEST(slab_alloc_reuse),
 		MM_TEST(slab_alignment),
 		MM_TEST(slab_create_invalid),
+		MM_TEST(slab_init_fields),
 		MM_TEST(slab_empty_slabs_returned),
 		MM_TEST(slab_big_objects),
 		MM_TEST(slab_double_free),
