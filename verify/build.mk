@@ -152,7 +152,7 @@ verify-slab: verify-tools
 # contract), then the model's lemmas. pedantic-assigns: walk() returns a
 # pointer whose contract says which entry it is (ensures), not \from what.
 FC_PT_SRCS := svsm/arch/x86/paging.c
-FC_WP_PT_FCTS := pte_addr,pte_bits,pt_index,pte_set,walk
+FC_WP_PT_FCTS := pte_addr,pte_bits,pt_index,pte_set,walk,lookup_pte,lookup_pde,pte_clear,unmap_page,unmap_locked,map_page,map_locked,tables_lock,tables_unlock,range_canonical,range_physical,paging_map,paging_unmap,map_image,map_physmap,split_2m
 
 HELP += verify-pt|Frama-C: WP on the page-table walk (svsm/arch/x86/paging.c)
 
