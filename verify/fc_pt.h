@@ -18,9 +18,9 @@
  *   no entry a walk reaches: the page handed out (and zeroed) is no table
  *   in use. This is the allocator's promise (the boot pool, or
  *   page_alloc(): a page not in use), not proved here.
- * - The C-bit, when set, is above bit 11 (pt_cbit_ok, walk()'s
- *   precondition, not yet checked at its callers: paging_set_cbit() gets
- *   the position from CPUID).
+ * - The C-bit, when set, is above bit 11 (pt_cbit_ok, a precondition of
+ *   paging_map(), paging_unmap() and creating walks, not checked where
+ *   paging_set_cbit() sets it from CPUID).
  */
 #pragma once
 
@@ -218,8 +218,9 @@ uint64_t fc_pt_mem[FC_PT_PAGES * 512];
     lemma pt_or_present: \forall uint64_t a, b;
       PT_PRESENT(b) ==> PT_PRESENT(a | b);
 
-    // The leaf for pa with `bits` (a function: the provers see one term,
-    // not a `|` whose operands they may order either way).
+    // The leaf for pa with `bits`. WP's simplifier orders the operands of
+    // `|` by name when it unfolds this: `addr` before `bits` gives the
+    // order of paging.c's `pa | bits` (z3 does not see `|` commute).
     logic integer pt_entry(integer addr, integer bits) = addr | bits;
     // Pages 0 .. n-1 from va map pa plus their offset with `bits`: each
     // a present 4 KiB leaf of exactly that value.

@@ -237,31 +237,21 @@ static uint64_t *walk(uint64_t va, int level, bool create)
 }
 
 /*
- * The entry for `va` at level 0 (PTE) or 1 (PDE) if the walk reaches it,
- * else NULL.
+ * The entry for `va` at level 1 (its PDE) if `pde`, else at level 0 (its
+ * PTE), if the walk reaches it, else NULL. No level to check: every
+ * lookup is verified against walk()'s precondition here.
  */
 /*@ terminates \true;
     assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
     ensures pt_no_new{Pre, Post};
     ensures \result != \null ==>
-      pt_reach(va, 0) && \result == pt_ent(va, 0) && \valid(\result);
-    ensures pt_reach(va, 0) ==> \result != \null;
+      pt_reach(va, pde ? 1 : 0) && \result == pt_ent(va, pde ? 1 : 0) &&
+      \valid(\result);
+    ensures pt_reach(va, pde ? 1 : 0) ==> \result != \null;
  */
-static uint64_t *lookup_pte(uint64_t va)
+static uint64_t *lookup(uint64_t va, bool pde)
 {
-	return walk(va, 0, false);
-}
-
-/*@ terminates \true;
-    assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
-    ensures pt_no_new{Pre, Post};
-    ensures \result != \null ==>
-      pt_reach(va, 1) && \result == pt_ent(va, 1) && \valid(\result);
-    ensures pt_reach(va, 1) ==> \result != \null;
- */
-static uint64_t *lookup_pde(uint64_t va)
-{
-	return walk(va, 1, false);
+	return walk(va, pde ? 1 : 0, false);
 }
 
 /* Clear an entry: the walks through it stop there, no mapping is added. */
@@ -287,7 +277,7 @@ static void pte_clear(uint64_t *e)
  */
 static void unmap_page(uint64_t va)
 {
-	uint64_t *pte = lookup_pte(va);
+	uint64_t *pte = lookup(va, false);
 
 	if (pte != NULL) {
 		pte_clear(pte);
@@ -632,12 +622,12 @@ bool paging_set_shared(const void *va, bool shared)
 		return true; /* native: nothing is encrypted */
 	}
 	tables_lock();
-	e = lookup_pte(v);
+	e = lookup(v, false);
 	if (e == NULL) {
-		uint64_t *pde = lookup_pde(v);
+		uint64_t *pde = lookup(v, true);
 
 		if (pde != NULL && (*pde & PTE_PS) != 0 && split_2m(pde)) {
-			e = lookup_pte(v);
+			e = lookup(v, false);
 		}
 	}
 	if (e != NULL && (*e & PTE_P) != 0) {
