@@ -18,9 +18,9 @@
  *   no entry a walk reaches: the page handed out (and zeroed) is no table
  *   in use. This is the allocator's promise (the boot pool, or
  *   page_alloc(): a page not in use), not proved here.
- * - The C-bit, when set, is above bit 11 (pt_cbit_ok, walk()'s
- *   precondition, not yet checked at its callers: paging_set_cbit() gets
- *   the position from CPUID).
+ * - The C-bit, when set, is above bit 11 (pt_cbit_ok, a precondition of
+ *   paging_map(), paging_unmap() and creating walks, not checked where
+ *   paging_set_cbit() sets it from CPUID).
  */
 #pragma once
 
@@ -65,6 +65,9 @@ uint64_t fc_pt_mem[FC_PT_PAGES * 512];
     logic integer pt_addr{L}(integer e) =
       e & PTE_ADDR_MASK & (uint64_t)~pte_cbit;
     predicate pt_cbit_ok{L} = (pte_cbit & 0xfff) == 0;
+    // Where physical addresses end: at the C-bit, or past the address field.
+    logic integer pt_pa_limit{L} =
+      pte_cbit != 0 ? pte_cbit : PTE_ADDR_MASK + 1;
 
     // The PML4, always through a pointer: as paging.c reaches it.
     logic uint64_t *pt_root = &kernel_pml4[0];
@@ -86,6 +89,10 @@ uint64_t fc_pt_mem[FC_PT_PAGES * 512];
       (l < 3 ==> PT_LINK(pt_root[pt_idx(va, 3)])) &&
       (l < 2 ==> PT_LINK(pt_t2(va)[pt_idx(va, 2)])) &&
       (l < 1 ==> PT_LINK(pt_t1(va)[pt_idx(va, 1)]));
+    // An entry of a table of the model.
+    predicate pt_in_tables(uint64_t *p) =
+      \subset(p, pt_root + (0 .. 511)) ||
+      \subset(p, fc_pt_mem + (0 .. FC_PT_PAGES * 512 - 1));
     // A table of the model: the PML4 or a page of fc_pt_mem.
     predicate pt_is_table(uint64_t *t) =
       t == pt_root ||
@@ -205,6 +212,51 @@ uint64_t fc_pt_mem[FC_PT_PAGES * 512];
     lemma pt_link_new: \forall uint64_t pa, c;
       (pa & 0xfff) == 0 && (c & 0xfff) == 0 ==>
       PT_LINK(pa | c | PTE_P | PTE_RW);
+    // A cleared entry is not present (the provers lack bit_test(0, 0)).
+    lemma pt_present_nonzero: \forall uint64_t e; PT_PRESENT(e) ==> e != 0;
+    // A present bit in the leaf bits makes the leaf present.
+    lemma pt_or_present: \forall uint64_t a, b;
+      PT_PRESENT(b) ==> PT_PRESENT(a | b);
+
+    // The leaf for pa with `bits`. WP's simplifier orders the operands of
+    // `|` by name when it unfolds this: `addr` before `bits` gives the
+    // order of paging.c's `pa | bits` (z3 does not see `|` commute).
+    logic integer pt_entry(integer addr, integer bits) = addr | bits;
+    // Pages 0 .. n-1 from va map pa plus their offset with `bits`: each
+    // a present 4 KiB leaf of exactly that value.
+    predicate pt_maps{L}(uint64_t va, integer pa, integer n, integer bits) =
+      \forall uint64_t v; va <= v < va + n * 4096 && (v - va) % 4096 == 0 ==>
+        pt_mapped(v) && pt_leaf(v) == pt_entry(pa + (v - va), bits);
+    // What the map loop carries: pages mapped stay mapped ...
+    lemma pt_maps_kept{L1, L2}: \forall uint64_t va; \forall integer pa, n, bits;
+      pt_kept{L1, L2} && pt_maps{L1}(va, pa, n, bits) ==>
+      pt_maps{L2}(va, pa, n, bits);
+    // ... and the next page, once mapped, joins them.
+    lemma pt_maps_next{L}: \forall uint64_t va, v; \forall integer pa, n, bits;
+      0 <= n && v == va + n * 4096 && pt_maps(va, pa, n, bits) &&
+      pt_maps(v, pa + n * 4096, 1, bits) ==> pt_maps(va, pa, n + 1, bits);
+    lemma pt_maps_one{L}: \forall uint64_t va; \forall integer pa, bits;
+      pt_mapped(va) && pt_leaf(va) == pt_entry(pa, bits) ==>
+      pt_maps(va, pa, 1, bits);
+
+    // No page 0 .. n-1 from va is mapped by a 4 KiB page.
+    predicate pt_unmapped{L}(uint64_t va, integer n) =
+      \forall uint64_t v; va <= v < va + n * 4096 && (v - va) % 4096 == 0 ==>
+        !pt_mapped(v);
+    lemma pt_unmapped_no_new{L1, L2}: \forall uint64_t va; \forall integer n;
+      pt_no_new{L1, L2} && pt_unmapped{L1}(va, n) ==> pt_unmapped{L2}(va, n);
+    lemma pt_unmapped_next{L}: \forall uint64_t va, v; \forall integer n;
+      0 <= n && v == va + n * 4096 && pt_unmapped(va, n) &&
+      pt_unmapped(v, 1) ==> pt_unmapped(va, n + 1);
+    // The same, for every page-aligned v of [va, end).
+    predicate pt_unmapped_aligned{L}(uint64_t va, integer end) =
+      \forall uint64_t v; v % 4096 == 0 && va <= v < end ==> !pt_mapped(v);
+    lemma pt_unmapped_aligned{L}: \forall uint64_t va; \forall integer n;
+      va % 4096 == 0 && pt_unmapped(va, n) ==>
+      pt_unmapped_aligned(va, va + n * 4096);
+    lemma pt_unmapped_one{L}: \forall uint64_t va;
+      !pt_mapped(va) ==> pt_unmapped(va, 1);
+
     // No table entry changed from L1 to L2.
     predicate pt_unchanged{L1, L2} =
       (\forall integer i; 0 <= i < 512 ==>

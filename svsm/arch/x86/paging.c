@@ -44,7 +44,7 @@ static uint64_t pte_cbit;
 /** Physical address in a table entry (the C-bit is not part of it). */
 /*@ terminates \true;
     assigns \nothing;
-    ensures \result == pt_addr(e);
+    ensures \result == pt_addr(e) && \result <= PTE_ADDR_MASK;
  */
 static uint64_t pte_addr(uint64_t e)
 {
@@ -55,6 +55,7 @@ static uint64_t pte_addr(uint64_t e)
 /*@ terminates \true;
     assigns \nothing;
     ensures \result == PT_BITS(flags);
+    ensures PT_PRESENT(flags) ==> PT_PRESENT(\result);
  */
 static uint64_t pte_bits(uint64_t flags)
 {
@@ -170,7 +171,7 @@ static void pte_set(uint64_t *e, uint64_t v)
  * or a large page is in the way.
  */
 /*@ requires 0 <= level <= 3;
-    requires pt_cbit_ok;
+    requires create ==> pt_cbit_ok;
     terminates \true;
     assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
     behavior lookup:
@@ -180,6 +181,7 @@ static void pte_set(uint64_t *e, uint64_t v)
         pt_reach(va, level) && \result == pt_ent(va, level) &&
         \valid(\result) && 0 <= pt_idx(va, level) <= 511;
       ensures pt_reach(va, level) ==> \result != \null;
+      ensures pt_no_new{Pre, Post};
     behavior create:
       assumes create;
       assigns kernel_pml4[0 .. 511],
@@ -201,6 +203,7 @@ static uint64_t *walk(uint64_t va, int level, bool create)
 	    loop invariant \valid(table + (0 .. 511)) && pt_is_table(table);
 	    loop invariant pt_reach(va, l);
 	    for create: loop invariant pt_kept{Pre, Here};
+	    for lookup: loop invariant pt_no_new{Pre, Here};
 	    for lookup: loop assigns l, table;
 	    for create: loop assigns l, table, kernel_pml4[0 .. 511],
 	                fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
@@ -233,41 +236,172 @@ static uint64_t *walk(uint64_t va, int level, bool create)
 	return &table[pt_index(va, level)];
 }
 
+/*
+ * The entry for `va` at level 1 (its PDE) if `pde`, else at level 0 (its
+ * PTE), if the walk reaches it, else NULL. No level to check: every
+ * lookup is verified against walk()'s precondition here.
+ */
+/*@ terminates \true;
+    assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+    ensures pt_no_new{Pre, Post};
+    ensures \result != \null ==>
+      pt_reach(va, pde ? 1 : 0) && \result == pt_ent(va, pde ? 1 : 0) &&
+      \valid(\result);
+    ensures pt_reach(va, pde ? 1 : 0) ==> \result != \null;
+ */
+static uint64_t *lookup(uint64_t va, bool pde)
+{
+	return walk(va, pde ? 1 : 0, false);
+}
+
+/* Clear an entry: the walks through it stop there, no mapping is added. */
+/*@ requires \valid(e);
+    terminates \true;
+    assigns *e;
+    ensures *e == 0;
+    ensures pt_write{Pre, Post}(e);
+    ensures pt_no_new{Pre, Post};
+ */
+static void pte_clear(uint64_t *e)
+{
+	*e = 0;
+	/*@ assert pt_write{Pre, Here}(e); */
+}
+
+/* Unmap the 4 KiB page at `va` if there is one. */
+/*@ requires pt_cbit_ok;
+    terminates \true;
+    assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+    ensures pt_no_new{Pre, Post};
+    ensures pt_unmapped(va, 1);
+ */
+static void unmap_page(uint64_t va)
+{
+	uint64_t *pte = lookup(va, false);
+
+	if (pte != NULL) {
+		pte_clear(pte);
+		invlpg((void *)va);
+	}
+	/*@ assert !pt_mapped(va); */
+}
+
 /* Unmap `pages` pages from page-aligned `va` (counted: no end to wrap). */
+/*@ requires pt_cbit_ok;
+    requires pages == 0 || va + (pages - 1) * 4096 <= UINT64_MAX;
+    terminates \true;
+    assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+    ensures pt_no_new{Pre, Post};
+    ensures pt_unmapped(va, pages);
+ */
 static void unmap_locked(uint64_t va, uint64_t pages)
 {
 	uint64_t i;
 
+	/*@ loop invariant 0 <= i <= pages;
+	    loop invariant pt_no_new{Pre, Here};
+	    loop invariant pt_unmapped(va, i);
+	    loop assigns i, kernel_pml4[0 .. 511],
+	                 fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+	    loop variant pages - i;
+	 */
 	for (i = 0; i < pages; i++) {
-		uint64_t *pte = walk(va + i * 4096, 0, false);
-
-		if (pte != NULL) {
-			*pte = 0;
-			invlpg((void *)(va + i * 4096));
-		}
+		unmap_page(va + i * 4096);
+		/*@ assert pt_unmapped(va, i); */
+		/*@ assert pt_unmapped(va, i + 1); */
 	}
 }
 
+/*
+ * Map the 4 KiB page at `va` to `pa` with the leaf bits `bits`, unless a
+ * table could not be allocated or something is mapped there: the leaf
+ * written was not present, so every mapping is kept.
+ */
+/*@ requires pt_cbit_ok && PT_PRESENT(bits);
+    terminates \true;
+    assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+    ensures pt_kept{Pre, Post};
+    ensures \result ==> pt_maps(va, pa, 1, bits);
+ */
+static bool map_page(uint64_t va, uint64_t pa, uint64_t bits)
+{
+	uint64_t *pte = walk(va, 0, true);
+
+	if (pte == NULL || (*pte & PTE_P) != 0) {
+		return false;
+	}
+	pte_set(pte, pa | bits);
+	/*@ assert pt_mapped(va) && pt_leaf(va) == (pa | bits); */
+	/*@ assert pt_leaf(va) == pt_entry(pa, bits); */
+	return true;
+}
+
+/*
+ * Map [va, va + len) to [pa, pa + len) with 4 KiB pages; on failure the
+ * pages mapped so far are unmapped.
+ */
+/*@ requires pt_cbit_ok;
+    requires len % 4096 == 0;
+    requires va + len <= UINT64_MAX && pa + len <= UINT64_MAX;
+    requires PT_PRESENT(flags);
+    terminates \true;
+    assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+    ensures \result ==> pt_maps(va, pa, len / 4096, PT_BITS(flags));
+    ensures \result ==> pt_kept{Pre, Post};
+ */
 static bool map_locked(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 {
-	uint64_t start = va;
-	size_t done;
+	uint64_t bits = pte_bits(flags);
+	uint64_t pages = len / 4096;
+	uint64_t i;
 
-	for (done = 0; done < len; done += 4096) {
-		uint64_t *pte = walk(va + done, 0, true);
-
-		if (pte == NULL || (*pte & PTE_P) != 0) {
-			unmap_locked(start, done / 4096);
+	/*@ assert PT_PRESENT(bits); */
+	/*@ loop invariant 0 <= i <= pages;
+	    loop invariant pt_kept{Pre, Here};
+	    loop invariant pt_maps(va, pa, i, bits);
+	    loop assigns i, kernel_pml4[0 .. 511],
+	                 fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+	    loop variant pages - i;
+	 */
+	for (i = 0; i < pages; i++) {
+		if (!map_page(va + i * 4096, pa + i * 4096, bits)) {
+			unmap_locked(va, i);
 			return false;
 		}
-		*pte = (pa + done) | pte_bits(flags);
+		/*@ assert pt_maps(va, pa, i, bits); */
+		/*@ assert pt_maps(va, pa, i + 1, bits); */
 	}
 	return true;
 }
 
 /*
+ * The lock of the tables, taken only here: make verify-pt proves the lock
+ * contracts' preconditions at these two calls.
+ */
+/*@ terminates \true;
+    assigns paging_lock;
+ */
+static void tables_lock(void)
+{
+	spin_lock(&paging_lock);
+}
+
+/*@ terminates \true;
+    assigns paging_lock;
+ */
+static void tables_unlock(void)
+{
+	spin_unlock(&paging_lock);
+}
+
+/*
  * [va, va + len) lies in one canonical half of the address space: the walk
  * uses bits 12-47 only, so a non-canonical page would alias a canonical one.
+ */
+/*@ requires va + len <= UINT64_MAX;
+    terminates \true;
+    assigns \nothing;
+    ensures \result <==> va + len <= VA_LOW_END || va >= VA_HIGH_START;
  */
 static bool range_canonical(uint64_t va, size_t len)
 {
@@ -278,6 +412,10 @@ static bool range_canonical(uint64_t va, size_t len)
  * [pa, pa + len) fits the address field of an entry below the C-bit: an
  * address bit beyond it would become a flag (NX) or the C-bit of the entry.
  */
+/*@ terminates \true;
+    assigns \nothing;
+    ensures \result <==> pa < pt_pa_limit && pa + len <= pt_pa_limit;
+ */
 static bool range_physical(uint64_t pa, size_t len)
 {
 	uint64_t limit = pte_cbit != 0 ? pte_cbit : PTE_ADDR_MASK + 1;
@@ -286,34 +424,61 @@ static bool range_physical(uint64_t pa, size_t len)
 }
 
 /** Map a page-aligned range with 4 KiB pages (see paging.h). */
+/*@ requires pt_cbit_ok;
+    terminates \true;
+    assigns paging_lock, kernel_pml4[0 .. 511],
+            fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+    ensures \result ==>
+      va % 4096 == 0 && pa % 4096 == 0 && len % 4096 == 0 &&
+      (va + len <= VA_LOW_END || va >= VA_HIGH_START) &&
+      pa + len <= pt_pa_limit && (flags & PTE_ADDR_MASK) == 0 &&
+      PT_PRESENT(flags);
+    ensures \result ==> pt_maps(va, pa, len / 4096, PT_BITS(flags));
+    ensures \result ==> pt_kept{Pre, Post};
+ */
 bool paging_map(uint64_t va, uint64_t pa, size_t len, uint64_t flags)
 {
 	bool ok;
 
-	if (((va | pa | len) & 0xfff) != 0 || va + len < va ||
-	    !range_canonical(va, len) || !range_physical(pa, len) ||
-	    (flags & PTE_ADDR_MASK) != 0 || (flags & PTE_P) == 0) {
+	if (va % 4096 != 0 || pa % 4096 != 0 || len % 4096 != 0 ||
+	    len > UINT64_MAX - va || !range_canonical(va, len) ||
+	    !range_physical(pa, len) || (flags & PTE_ADDR_MASK) != 0 ||
+	    (flags & PTE_P) == 0) {
 		return false;
 	}
-	spin_lock(&paging_lock);
+	tables_lock();
 	ok = map_locked(va, pa, len, flags);
-	spin_unlock(&paging_lock);
+	tables_unlock();
 	return ok;
 }
 
 /** Unmap a range and flush it from this CPU's TLB. */
+/*@ requires pt_cbit_ok;
+    terminates \true;
+    assigns paging_lock, kernel_pml4[0 .. 511],
+            fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+    ensures pt_no_new{Pre, Post};
+    ensures len != 0 ==> \forall uint64_t v; v % 4096 == 0 &&
+      va < v + 4096 && v < va + len ==> !pt_mapped(v);
+ */
 void paging_unmap(uint64_t va, size_t len)
 {
-	uint64_t start = va & ~0xfffUL;
+	uint64_t start = va - va % 4096;
 	uint64_t last; /* the last byte, clamped to the address space */
 
 	if (len == 0) {
 		return;
 	}
 	last = len - 1 > UINT64_MAX - va ? UINT64_MAX : va + (len - 1);
-	spin_lock(&paging_lock);
-	unmap_locked(start, ((last & ~0xfffUL) - start) / 4096 + 1);
-	spin_unlock(&paging_lock);
+	tables_lock();
+	unmap_locked(start, (last - last % 4096 - start) / 4096 + 1);
+	/*@ assert start % 4096 == 0 && start <= va < start + 4096; */
+	/*@ assert (last - last % 4096 - start) % 4096 == 0; */
+	/*@ assert pt_unmapped(start,
+	             (last - last % 4096 - start) / 4096 + 1); */
+	/*@ assert pt_unmapped_aligned(start, last - last % 4096 + 4096); */
+	/*@ assert last == UINT64_MAX || last == va + len - 1; */
+	tables_unlock();
 }
 
 /** Walk the tables for `va`: false if it is not mapped. */
@@ -323,7 +488,7 @@ bool paging_translate(uint64_t va, uint64_t *pa, uint64_t *flags)
 	bool found = false;
 	int l;
 
-	spin_lock(&paging_lock);
+	tables_lock();
 	for (l = 3; l >= 0; l--) {
 		uint64_t e = table[(va >> (12 + 9 * l)) & 0x1ff];
 		uint64_t page_mask = (1UL << (12 + 9 * l)) - 1;
@@ -339,24 +504,38 @@ bool paging_translate(uint64_t va, uint64_t *pa, uint64_t *flags)
 		}
 		table = table_at(pte_addr(e));
 	}
-	spin_unlock(&paging_lock);
+	tables_unlock();
 	return found;
 }
 
-/** Map a piece of the image at its link address. */
-static bool map_image(const char *start, const char *end, uint64_t flags)
+/** Map a piece of the image, [start, end), at its link address. */
+/*@ requires pt_cbit_ok && PT_PRESENT(flags);
+    requires KERNEL_VIRT_BASE <= start <= end && (end - start) % 4096 == 0;
+    terminates \true;
+    assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+    ensures \result ==> pt_maps(start, start - KERNEL_VIRT_BASE,
+                                (end - start) / 4096, PT_BITS(flags));
+    ensures \result ==> pt_kept{Pre, Post};
+ */
+static bool map_image(uint64_t start, uint64_t end, uint64_t flags)
 {
-	uint64_t va = (uint64_t)start;
-
-	return map_locked(va, va - KERNEL_VIRT_BASE, (size_t)(end - start),
-			  flags);
+	return map_locked(start, start - KERNEL_VIRT_BASE, end - start, flags);
 }
 
 /** The direct map [0, top) in 2 MiB pages. */
+/*@ requires pt_cbit_ok && top <= PHYSMAP_MAX;
+    terminates \true;
+    assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+ */
 static bool map_physmap(uint64_t top)
 {
 	uint64_t pa;
 
+	/*@ loop invariant 0 <= pa <= PHYSMAP_MAX + LARGE_2M;
+	    loop assigns pa, kernel_pml4[0 .. 511],
+	                 fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+	    loop variant top - pa;
+	 */
 	for (pa = 0; pa < top; pa += LARGE_2M) {
 		uint64_t *pde = walk(PHYSMAP_BASE + pa, 1, true);
 
@@ -377,10 +556,14 @@ bool paging_init(uint64_t phys_top)
 	if (top > PHYSMAP_MAX) {
 		top = PHYSMAP_MAX;
 	}
-	if (!map_image(__text_start, __text_end, PAGE_KERNEL_RX) ||
-	    !map_image(__rodata_start, __rodata_end, PAGE_KERNEL_RO) ||
-	    !map_image(__data_start, boot_stack_guard, PAGE_KERNEL_RW) ||
-	    !map_image(stack_guard_end, __kernel_end, PAGE_KERNEL_RW) ||
+	if (!map_image((uint64_t)__text_start, (uint64_t)__text_end,
+		       PAGE_KERNEL_RX) ||
+	    !map_image((uint64_t)__rodata_start, (uint64_t)__rodata_end,
+		       PAGE_KERNEL_RO) ||
+	    !map_image((uint64_t)__data_start, (uint64_t)boot_stack_guard,
+		       PAGE_KERNEL_RW) ||
+	    !map_image((uint64_t)stack_guard_end, (uint64_t)__kernel_end,
+		       PAGE_KERNEL_RW) ||
 	    !map_physmap(top)) {
 		return false;
 	}
@@ -393,6 +576,11 @@ bool paging_init(uint64_t phys_top)
 }
 
 /* Split the 2 MiB direct-map page `pde` into 4 KiB pages (same bits). */
+/*@ requires \valid(pde) && pt_cbit_ok;
+    requires pt_in_tables(pde);
+    terminates \true;
+    assigns kernel_pml4[0 .. 511], fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+ */
 static bool split_2m(uint64_t *pde)
 {
 	uint64_t pa = table_alloc();
@@ -404,7 +592,13 @@ static bool split_2m(uint64_t *pde)
 	if (pa == 0) {
 		return false;
 	}
+	/*@ assert base <= PTE_ADDR_MASK; */
 	pt = table_at(pa);
+	/*@ loop invariant 0 <= i <= PT_ENTRIES;
+	    loop assigns i, kernel_pml4[0 .. 511],
+	                 fc_pt_mem[0 .. FC_PT_PAGES * 512 - 1];
+	    loop variant PT_ENTRIES - i;
+	 */
 	for (i = 0; i < PT_ENTRIES; i++) {
 		pt[i] = (base + i * 4096UL) | bits;
 	}
@@ -427,13 +621,13 @@ bool paging_set_shared(const void *va, bool shared)
 	if (pte_cbit == 0) {
 		return true; /* native: nothing is encrypted */
 	}
-	spin_lock(&paging_lock);
-	e = walk(v, 0, false);
+	tables_lock();
+	e = lookup(v, false);
 	if (e == NULL) {
-		uint64_t *pde = walk(v, 1, false);
+		uint64_t *pde = lookup(v, true);
 
 		if (pde != NULL && (*pde & PTE_PS) != 0 && split_2m(pde)) {
-			e = walk(v, 0, false);
+			e = lookup(v, false);
 		}
 	}
 	if (e != NULL && (*e & PTE_P) != 0) {
@@ -441,6 +635,6 @@ bool paging_set_shared(const void *va, bool shared)
 		invlpg((const void *)v);
 		ok = true;
 	}
-	spin_unlock(&paging_lock);
+	tables_unlock();
 	return ok;
 }

@@ -66,6 +66,7 @@ struct spinlock {
  */
 void spin_lock_init(struct spinlock *l);
 /*@ requires \valid(l);
+    terminates \true;
     assigns *l \from *l;
  */
 void spin_lock(struct spinlock *l);
@@ -74,6 +75,7 @@ void spin_lock(struct spinlock *l);
  */
 bool spin_trylock(struct spinlock *l);
 /*@ requires \valid(l);
+    terminates \true;
     assigns *l \from *l;
  */
 void spin_unlock(struct spinlock *l);
