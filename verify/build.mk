@@ -45,7 +45,7 @@ FC_WP := -wp -wp-rte -wp-prover z3,cvc4 -wp-steps 3000000 -wp-timeout $(FC_WP_TI
 # checks the preconditions of the list helpers, whose bodies WP proves.
 FC_MM_SRCS := verify/eva_mm.c svsm/mm/page_alloc.c
 FC_WP_MM_FCTS := block_pages,block_bytes,buddy_index
-FC_WP_MM_LIST_FCTS := list_push,list_del,block_split,block_merge
+FC_WP_MM_LIST_FCTS := list_push,list_del,block_split,block_merge,block_mark,block_take
 # The harness places its region at a known alignment (verify/eva_mm.c), so
 # the descriptors stay precise pointers; -eva-plevel keeps list_push()'s
 # writes through a pointer to one of the region's descriptors exact (the
@@ -96,13 +96,19 @@ verify-mm-wp: verify-tools
 # the ones WP proves. -wp-status-all: WP proves every contract of the listed
 # functions for all the states their preconditions allow, also what EVA
 # found valid on the harness's calls (block_merge()'s calls of list_del()
-# included: its free-list precondition carries them). The second phase
-# proves that precondition at block_free()'s call from the ghost
-# fc_wf_check(), whose per-descriptor assertions EVA checks (EVA cannot
-# evaluate the quantified predicate itself). The last one proves the frame
-# lemmas page_alloc.c states (-wp-fct leaves them out).
-FC_WP_MM_CHECK := -wp-fct fc_wf_check,block_free \
-	-wp-prop=wf,@ensures,@invariant,@variant,@assigns,@terminates
+# included: its free-list precondition carries them; block_take(), the
+# core of mm_pages_get(), has every precondition of its calls in its own
+# contract). The second phase proves block_free()'s counters
+# postcondition and the quantified preconditions (the free lists well
+# formed, their heads, the free blocks' pages, the counters) at the calls
+# of block_free() and block_take() from the ghost checks fc_*_check(),
+# whose per-descriptor assertions EVA checks (EVA cannot evaluate the
+# quantified predicates themselves); list_push()'s preconditions inside
+# block_free() stay EVA's. The last one proves the lemmas page_alloc.c
+# states (-wp-fct leaves them out); its axioms (the counting function's)
+# are assumed.
+FC_WP_MM_CHECK := -wp-fct fc_wf_check,fc_list_check,fc_body_check,block_free,block_free_checked,block_take_checked \
+	-wp-prop=wf,held,counted,heads,bodies,free_held,free_blocks_moved,free_cnt_moved,@ensures,@invariant,@variant,@assigns,@terminates
 verify-mm-eva: verify-tools
 	$(Q)cd $(FC_SRCDIR) && $(FC_GATE) $(or $(FC_JOB),mm-eva) $(VERIFY_DIR) -- \
 		$(FC_COMMON) $(FC_MM_SRCS) $(FC_EVA_MM) -then $(FC_WP) \

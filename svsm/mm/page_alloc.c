@@ -57,6 +57,7 @@ static unsigned long page_attempts;
       k == 0 ? 1 : k == 1 ? 2 : k == 2 ? 4 : k == 3 ? 8 : k == 4 ? 16 :
       k == 5 ? 32 : k == 6 ? 64 : k == 7 ? 128 : k == 8 ? 256 :
       k == 9 ? 512 : 1024;
+    lemma fc_pow2_pos: \forall integer k; fc_pow2(k) >= 1;
  */
 
 /* Pages per block of each order; a table for the provers (see above). */
@@ -281,6 +282,75 @@ __attribute__((noreturn)) void mm_bad_free(const char *what, const void *ptr)
       (\forall struct page_desc *p; \valid{L1}(p) ==> \valid{L2}(p)) ==>
       fc_free_linked{L2}(desc, pages, lo, hi2);
  */
+
+/*
+ * The counters against the lists, for every state: fc_cnt(desc, n, o) is
+ * the number of free heads of order o among desc[0 .. n - 1] (fc_prefix()
+ * states its definition, one descriptor at a time), and fc_counted(desc,
+ * pages) says free_blocks[] equals it for each order: with one region, the
+ * free lists hold exactly the region's free heads. fc_cnt_update (one
+ * descriptor changed, the count moves by its own change) and
+ * fc_cnt_range follow from the definition by induction on n, which z3
+ * and cvc4 do not do: they are axioms, assumed (docs/VERIFICATION.md).
+ * The definition sits in its own axiomatic so that goals about the count
+ * see only fc_cnt_update: with both, every goal of block_merge() took
+ * several times longer. fc_heads(): each list's head is a free head of
+ * its order in the region; fc_bodies(): each free block lies inside the
+ * region and no page after its head is free.
+ */
+/*@ predicate fc_is_free(struct page_desc *d, integer o) =
+      d->state == PAGE_STATE_FREE && d->order == o;
+    logic integer fc_one{L}(struct page_desc *d, integer o) =
+      d->state == PAGE_STATE_FREE && d->order == o ? 1 : 0;
+    predicate fc_same{L1, L2}(struct page_desc *d) =
+      \at(d->state, L1) == \at(d->state, L2) &&
+      \at(d->order, L1) == \at(d->order, L2);
+    axiomatic FcCount {
+      logic integer fc_cnt{L}(struct page_desc *desc, integer n, integer o)
+	reads desc[0 .. n - 1].state, desc[0 .. n - 1].order;
+      axiom fc_cnt_update{L1, L2}: \forall struct page_desc *desc,
+	  integer n, o, j;
+	0 <= j < n ==>
+	(\forall integer k; 0 <= k < n && k != j ==>
+	   fc_same{L1, L2}(desc + k)) ==>
+	fc_cnt{L2}(desc, n, o) == fc_cnt{L1}(desc, n, o) -
+	  fc_one{L1}(desc + j, o) + fc_one{L2}(desc + j, o);
+    }
+    axiomatic FcCountDef {
+      logic integer fc_prefix{L}(struct page_desc *desc, integer n,
+				 integer o)
+	reads desc[0 .. n - 1].state, desc[0 .. n - 1].order;
+      axiom fc_prefix_zero{L}: \forall struct page_desc *desc, integer o;
+	fc_prefix(desc, 0, o) == 0;
+      axiom fc_prefix_step{L}: \forall struct page_desc *desc, integer n, o;
+	0 <= n ==> fc_prefix(desc, n + 1, o) ==
+	  fc_prefix(desc, n, o) + fc_one(desc + n, o);
+      axiom fc_prefix_cnt{L}: \forall struct page_desc *desc, integer n, o;
+	fc_prefix(desc, n, o) == fc_cnt(desc, n, o);
+    }
+    lemma fc_pow2_mono: \forall integer a, b; 0 <= a < b <= PAGE_ORDER_MAX ==>
+      fc_pow2(a) < fc_pow2(b);
+    axiomatic FcCountRange {
+      axiom fc_cnt_range{L}: \forall struct page_desc *desc, integer n, o;
+	0 <= n ==> 0 <= fc_cnt(desc, n, o) <= n;
+    }
+    predicate fc_heads(struct page_desc *desc, integer pages) =
+      \forall integer o; 0 <= o <= PAGE_ORDER_MAX ==>
+	free_list[o] == \null ||
+	(\exists integer j; 0 <= j < pages && free_list[o] == desc + j &&
+	   fc_is_free(desc + j, o));
+    predicate fc_body_ok(struct page_desc *desc, integer pages, integer j) =
+      desc[j].state == PAGE_STATE_FREE ==>
+	desc[j].order <= PAGE_ORDER_MAX &&
+	j + fc_pow2(desc[j].order) <= pages &&
+	(\forall integer m; j < m < j + fc_pow2(desc[j].order) ==>
+	   desc[m].state != PAGE_STATE_FREE);
+    predicate fc_bodies(struct page_desc *desc, integer pages) =
+      \forall integer j; 0 <= j < pages ==> fc_body_ok(desc, pages, j);
+    predicate fc_counted(struct page_desc *desc, integer pages) =
+      \forall integer o; 0 <= o <= PAGE_ORDER_MAX ==>
+	free_blocks[o] == fc_cnt(desc, pages, o);
+ */
 /*@ requires order <= PAGE_ORDER_MAX;
     requires \valid(desc);
     requires head: free_list[order] == \null ||
@@ -302,6 +372,10 @@ __attribute__((noreturn)) void mm_bad_free(const char *what, const void *ptr)
       \old(free_list[order])->prev == desc;
     ensures free: desc->state == PAGE_STATE_FREE && desc->order == order;
     ensures counted: free_blocks[order] == \old(free_blocks[order]) + 1;
+    ensures cnt: \forall struct page_desc *base, integer n, j, o;
+      0 <= j < n && desc == base + j ==>
+      fc_cnt(base, n, o) == fc_cnt{Pre}(base, n, o) -
+	fc_one{Pre}(desc, o) + (o == order ? 1 : 0);
  */
 static void list_push(unsigned int order, struct page_desc *desc)
 {
@@ -348,6 +422,9 @@ static void list_push(unsigned int order, struct page_desc *desc)
     ensures taken: desc->next == \null && desc->prev == \null &&
       desc->state == PAGE_STATE_NONE;
     ensures counted: free_blocks[order] == \old(free_blocks[order]) - 1;
+    ensures cnt: \forall struct page_desc *base, integer n, j, o;
+      0 <= j < n && desc == base + j ==>
+      fc_cnt(base, n, o) == fc_cnt{Pre}(base, n, o) - fc_one{Pre}(desc, o);
     ensures others: \forall struct page_desc *d; d != \null &&
       \old(d->order) != order && fc_sep_eq(d, desc) &&
       fc_sep_eq(d, \old(desc->prev)) && fc_sep_eq(d, \old(desc->next)) ==>
@@ -386,6 +463,8 @@ static void list_del(unsigned int order, struct page_desc *desc)
       free_list[k] == \null;
     requires count: \forall integer k; order <= k < from ==>
       free_blocks[k] < SIZE_MAX;
+    requires held: \forall integer k; order <= k < from ==>
+      desc[fc_pow2(k)].state != PAGE_STATE_FREE;
     requires apart: \separated(desc + (..), free_list + (..),
       free_blocks + (..));
     terminates \true;
@@ -396,6 +475,10 @@ static void list_del(unsigned int order, struct page_desc *desc)
       free_list[k]->next == \null && free_list[k]->prev == \null &&
       free_list[k]->state == PAGE_STATE_FREE && free_list[k]->order == k &&
       free_blocks[k] == \old(free_blocks[k]) + 1;
+    ensures cnt: \forall struct page_desc *base, integer n, j, k;
+      0 <= j && j + fc_pow2(from) <= n && desc == base + j ==>
+      fc_cnt(base, n, k) == fc_cnt{Pre}(base, n, k) +
+	(order <= k < from ? 1 : 0);
  */
 static void block_split(struct page_desc *desc, unsigned int from,
 			unsigned int order)
@@ -412,6 +495,12 @@ static void block_split(struct page_desc *desc, unsigned int from,
 	    loop invariant todo: \forall integer k; order <= k < o ==>
 	      free_list[k] == \null &&
 	      free_blocks[k] == \at(free_blocks[k], Pre);
+	    loop invariant held: \forall integer k; order <= k < o ==>
+	      desc[fc_pow2(k)].state != PAGE_STATE_FREE;
+	    loop invariant cnt: \forall struct page_desc *base, integer n, j,
+	      k; 0 <= j && j + fc_pow2(from) <= n && desc == base + j ==>
+	      fc_cnt(base, n, k) == fc_cnt{Pre}(base, n, k) +
+		(o <= k < from ? 1 : 0);
 	    loop assigns o, free_list[order .. from - 1],
 	      free_blocks[order .. from - 1],
 	      desc[fc_pow2(order) .. fc_pow2(from) - 1];
@@ -437,6 +526,7 @@ static void block_split(struct page_desc *desc, unsigned int from,
       \separated(r, free_list + (..), free_blocks + (..)) &&
       fc_apart(r->desc);
     requires wf: fc_free_wf(r->desc, r->pages, 0, 0);
+    requires held: r->desc[*i].state != PAGE_STATE_FREE;
     terminates \true;
     assigns *i, free_list[0 .. PAGE_ORDER_MAX],
       free_blocks[0 .. PAGE_ORDER_MAX],
@@ -450,6 +540,14 @@ static void block_split(struct page_desc *desc, unsigned int from,
       \old(r->desc)[b].order != \result;
     ensures wf_kept: fc_free_wf(\old(r->desc), \old(r->pages), \old(order),
       \result);
+    ensures head_held: *i < \old(r->pages) &&
+      \old(r->desc)[*i].state != PAGE_STATE_FREE;
+    ensures counts: \forall integer o; 0 <= o <= PAGE_ORDER_MAX ==>
+      free_blocks[o] == \old(free_blocks[o]) -
+	(\old(order) <= o < \result ? 1 : 0) &&
+      fc_cnt(\old(r->desc), \old(r->pages), o) ==
+	fc_cnt{Pre}(\old(r->desc), \old(r->pages), o) -
+	(\old(order) <= o < \result ? 1 : 0);
  */
 static unsigned int block_merge(const struct mm_region *r, size_t *i,
 				unsigned int order)
@@ -464,6 +562,14 @@ static unsigned int block_merge(const struct mm_region *r, size_t *i,
 	      order);
 	    loop invariant sep: fc_free_sep(desc, pages, \at(order, Pre),
 	      order);
+	    loop invariant held: *i < pages &&
+	      desc[*i].state != PAGE_STATE_FREE;
+	    loop invariant counts: \forall integer o;
+	      0 <= o <= PAGE_ORDER_MAX ==>
+	      free_blocks[o] == \at(free_blocks[o], Pre) -
+		(\at(order, Pre) <= o < order ? 1 : 0) &&
+	      fc_cnt(desc, pages, o) == fc_cnt{Pre}(desc, pages, o) -
+		(\at(order, Pre) <= o < order ? 1 : 0);
 	    loop assigns *i, order, buddy, free_list[0 .. PAGE_ORDER_MAX],
 	      free_blocks[0 .. PAGE_ORDER_MAX],
 	      { d->next | struct page_desc *d; \true },
@@ -477,6 +583,7 @@ static unsigned int block_merge(const struct mm_region *r, size_t *i,
 		if (bd->state != PAGE_STATE_FREE || bd->order != order) {
 			break;
 		}
+		//@ assert bd_in: buddy < pages && \valid(bd);
 		/* The steps of the invariant's proof: the blocks of the orders
 		 * kept are apart from the buddy and its neighbours, so
 		 * list_del() leaves them and their neighbours as they were. */
@@ -602,15 +709,110 @@ static unsigned int block_merge(const struct mm_region *r, size_t *i,
  */
 
 /*
+ * The counters and the list heads against the region's descriptors,
+ * checked the same way: a ghost loop counts the free heads of each order
+ * and finds the page of its list's head, EVA checks each count against
+ * free_blocks[] and each head on the harness's states, WP proves that
+ * those assertions give fc_counted() and fc_heads().
+ */
+/*@ ghost
+  /@ requires \valid_read(r);
+     requires \valid_read(r->desc + (0 .. r->pages - 1));
+     requires r->pages <= SIZE_MAX / 4;
+     terminates \true;
+     assigns \nothing;
+     ensures fc_chk_counted: fc_counted(r->desc, r->pages);
+     ensures fc_chk_heads: fc_heads(r->desc, r->pages);
+   @/
+  static void fc_list_check(const struct mm_region *r)
+  {
+	struct page_desc *desc = r->desc;
+	size_t pages = r->pages;
+	size_t j, n, found;
+	unsigned int o;
+
+	/@ loop invariant fc_ls_o: 0 <= o <= PAGE_ORDER_MAX + 1;
+	   loop invariant fc_ls_counted: \forall integer k; 0 <= k < o ==>
+	     free_blocks[k] == fc_cnt(desc, pages, k);
+	   loop invariant fc_ls_heads: \forall integer k; 0 <= k < o ==>
+	     free_list[k] == \null ||
+	     (\exists integer a; 0 <= a < pages && free_list[k] == desc + a &&
+	        fc_is_free(desc + a, k));
+	   loop assigns o, j, n, found;
+	   loop variant PAGE_ORDER_MAX + 1 - o;
+	 @/
+	for (o = 0; o <= PAGE_ORDER_MAX; o++) {
+		n = 0;
+		found = pages;
+		/@ loop invariant fc_ls_j: 0 <= j <= pages && n <= j;
+		   loop invariant fc_ls_n: n == fc_prefix(desc, j, o);
+		   loop assigns j, n, found;
+		   loop variant pages - j;
+		 @/
+		for (j = 0; j < pages; j++) {
+			if (desc[j].state == PAGE_STATE_FREE &&
+			    desc[j].order == o) {
+				n++;
+			}
+			if (free_list[o] == desc + j) {
+				found = j;
+			}
+		}
+		/@ assert fc_at_count: n == free_blocks[o]; @/
+		/@ assert fc_at_head: free_list[o] == \null ||
+		     (found < pages && free_list[o] == desc + found &&
+		      fc_is_free(desc + found, o)); @/
+	}
+  }
+ */
+
+/*
  * Put the block of `order` at page i of `r` on the free lists, merged with
- * its free buddies. The ghost check (above) is where EVA checks the free
- * lists that block_merge() needs, each time the harness frees a block.
+ * its free buddies. For every state with the region's free lists well
+ * formed and counted, the counters still equal the lists afterwards.
+ */
+/*@ requires \valid_read(r) && \valid(r->desc + (0 .. r->pages - 1));
+    requires order <= PAGE_ORDER_MAX && i < r->pages;
+    requires apart: \separated(r, free_list + (..), free_blocks + (..)) &&
+      fc_apart(r->desc);
+    requires wf: fc_free_wf(r->desc, r->pages, 0, 0);
+    requires freed: r->desc[i].state != PAGE_STATE_FREE;
+    requires counted: fc_counted(r->desc, r->pages);
+    terminates \true;
+    ensures counted: fc_counted(\old(r->desc), \old(r->pages));
  */
 static void block_free(const struct mm_region *r, size_t i, unsigned int order)
 {
-	//@ ghost fc_wf_check(r);
+	/* A local: the merge's writes to descriptors cannot reach it. */
+	struct page_desc *const desc = r->desc;
+
 	order = block_merge(r, &i, order);
-	list_push(order, &r->desc[i]);
+	/*@ assert free_held: i < \at(r->pages, Pre) &&
+	      \valid(desc + i) && desc[i].state != PAGE_STATE_FREE;
+	 */
+	list_push(order, &desc[i]);
+	/*@ assert free_blocks_moved: \forall integer o; 0 <= o <= PAGE_ORDER_MAX ==>
+	      free_blocks[o] == \at(free_blocks[o], Pre) -
+	      (\at(order, Pre) <= o < order ? 1 : 0) + (o == order ? 1 : 0);
+	 */
+	/*@ assert free_cnt_moved: \forall integer o; 0 <= o <= PAGE_ORDER_MAX ==>
+	      fc_cnt(desc, \at(r->pages, Pre), o) ==
+	      fc_cnt{Pre}(desc, \at(r->pages, Pre), o) -
+	      (\at(order, Pre) <= o < order ? 1 : 0) + (o == order ? 1 : 0);
+	 */
+}
+
+/*
+ * block_free() after the ghost checks (above): where EVA checks the free
+ * lists and counters block_free() needs, each time the harness frees a
+ * block. Frama-C only; the compiler inlines it.
+ */
+static void block_free_checked(const struct mm_region *r, size_t i,
+			       unsigned int order)
+{
+	//@ ghost fc_wf_check(r);
+	//@ ghost fc_list_check(r);
+	block_free(r, i, order);
 }
 
 /* Cut the region's pages into the largest naturally aligned blocks. */
@@ -710,6 +912,149 @@ out:
 	return ok;
 }
 
+/* Mark the head of a block handed out with its state and order. */
+/*@ requires \valid(desc) && order <= PAGE_ORDER_MAX;
+    requires 0 <= state <= PAGE_STATE_SLAB_TAIL;
+    terminates \true;
+    assigns desc->state, desc->order;
+    ensures marked: desc->state == state && desc->order == order;
+    ensures cnt: \forall struct page_desc *base, integer n, j, o;
+      0 <= j < n && desc == base + j ==>
+      fc_cnt(base, n, o) == fc_cnt{Pre}(base, n, o) -
+	fc_one{Pre}(desc, o) + fc_one(desc, o);
+ */
+static void block_mark(struct page_desc *desc, unsigned int order,
+		       enum page_state state)
+{
+	desc->state = (uint8_t)state;
+	desc->order = (uint8_t)order;
+}
+
+/*
+ * Take the first block of the smallest order from `order` up that has one,
+ * split it down to `order` and mark its head `state`; NULL if every list
+ * from `order` up is empty. desc/pages (ghost, Frama-C only) are the
+ * region's descriptors: for every state whose free lists are well formed
+ * with their heads, free blocks and counters in the region, the block
+ * returned was free and no longer is, and the counters still equal the
+ * lists.
+ */
+/*@ requires order <= PAGE_ORDER_MAX && state != PAGE_STATE_FREE;
+    requires 0 <= state <= PAGE_STATE_SLAB_TAIL;
+    requires \valid(rd + (0 .. rn - 1)) && rn <= SIZE_MAX / 4;
+    requires apart: fc_apart(rd);
+    requires wf: fc_free_wf(rd, rn, 0, 0);
+    requires heads: fc_heads(rd, rn);
+    requires bodies: fc_bodies(rd, rn);
+    requires counted: fc_counted(rd, rn);
+    terminates \true;
+    ensures counted: fc_counted(rd, rn);
+    ensures none: \result == \null ==> \forall integer k;
+      order <= k <= PAGE_ORDER_MAX ==> free_list[k] == \null;
+    ensures taken: \result != \null ==> \exists integer j, o;
+      0 <= j < rn && \result == rd + j && order <= o <= PAGE_ORDER_MAX &&
+      \old(free_list[o]) == rd + j && fc_is_free{Pre}(rd + j, o) &&
+      \result->state == state && \result->order == order;
+ */
+static struct page_desc *block_take(unsigned int order, enum page_state state)
+/*@ ghost (struct page_desc *rd, size_t rn) */
+{
+	struct page_desc *desc;
+	unsigned int o;
+
+	/*@ loop invariant order <= o <= PAGE_ORDER_MAX + 1;
+	    loop invariant empty: \forall integer k; order <= k < o ==>
+	      free_list[k] == \null;
+	    loop assigns o;
+	    loop variant PAGE_ORDER_MAX + 1 - o;
+	 */
+	for (o = order; o <= PAGE_ORDER_MAX && !free_list[o]; o++) {
+	}
+	if (o > PAGE_ORDER_MAX) {
+		return NULL;
+	}
+	desc = free_list[o];
+	/* The steps of the proof: the head's page in the region, its block
+	 * inside it, the halves split off not free. */
+	//@ ghost size_t at = (size_t)(desc - rd);
+	/*@ assert head_at: at < rn && desc == rd + at && fc_is_free(desc, o);
+	 */
+	/*@ assert inside: at + fc_pow2(o) <= rn &&
+	      \valid(desc + (0 .. fc_pow2(o) - 1)); */
+	/*@ assert body_at: \forall integer m; at < m < at + fc_pow2(o) ==>
+	      rd[m].state != PAGE_STATE_FREE; */
+	/*@ assert pow_k: \forall integer k; order <= k < o ==>
+	      1 <= fc_pow2(k) < fc_pow2(o); */
+	/*@ assert halves_held: \forall integer k; order <= k < o ==>
+	      desc[fc_pow2(k)].state != PAGE_STATE_FREE; */
+	list_del(o, desc);
+	/*@ assert del_cnt: \forall integer k; 0 <= k <= PAGE_ORDER_MAX ==>
+	      free_blocks[k] == fc_cnt(rd, rn, k); */
+	block_split(desc, o, order);
+	/*@ assert split_cnt: \forall integer k; 0 <= k <= PAGE_ORDER_MAX ==>
+	      free_blocks[k] == fc_cnt(rd, rn, k); */
+	/*@ assert split_head: desc->state != PAGE_STATE_FREE; */
+	block_mark(desc, order, state);
+	return desc;
+}
+
+/*
+ * The ghost check of the free blocks' pages: EVA checks each page on the
+ * harness's states, WP proves that those assertions give fc_bodies().
+ */
+/*@ ghost
+  /@ requires \valid_read(desc + (0 .. pages - 1));
+     requires pages <= SIZE_MAX / 4;
+     terminates \true;
+     assigns \nothing;
+     ensures fc_chk_bodies: fc_bodies(desc, pages);
+   @/
+  static void fc_body_check(struct page_desc *desc, size_t pages)
+  {
+	size_t j, m, n;
+
+	/@ loop invariant fc_bd_j: 0 <= j <= pages;
+	   loop invariant fc_bd_done: \forall integer a; 0 <= a < j ==>
+	     fc_body_ok(desc, pages, a);
+	   loop assigns j, m, n;
+	   loop variant pages - j;
+	 @/
+	for (j = 0; j < pages; j++) {
+		if (desc[j].state == PAGE_STATE_FREE) {
+			/@ assert fc_at_order: desc[j].order <= PAGE_ORDER_MAX; @/
+			n = order_pages[desc[j].order];
+			/@ assert fc_at_inside: j + n <= pages; @/
+			/@ loop invariant fc_bd_m: j + 1 <= m <= j + n;
+			   loop invariant fc_bd_body: \forall integer b;
+			     j < b < m ==> desc[b].state != PAGE_STATE_FREE;
+			   loop assigns m;
+			   loop variant j + n - m;
+			 @/
+			for (m = j + 1; m < j + n; m++) {
+				/@ assert fc_at_body:
+				     desc[m].state != PAGE_STATE_FREE; @/
+			}
+		}
+	}
+  }
+ */
+
+/*
+ * block_take() after the ghost checks (above) of the one region's free
+ * lists, heads, free blocks and counters: where EVA checks what
+ * block_take() needs, each time the harness allocates. Frama-C only; the
+ * compiler inlines it.
+ */
+static struct page_desc *block_take_checked(unsigned int order,
+					    enum page_state state)
+{
+	//@ ghost fc_wf_check(&regions[0]);
+	//@ ghost fc_list_check(&regions[0]);
+	//@ ghost fc_body_check(regions[0].desc, regions[0].pages);
+	//@ ghost const struct mm_region *r0 = &regions[0];
+	return block_take(order, state) /*@ ghost (r0->desc, r0->pages) */;
+}
+
 /**
  * Take a block of 2^order pages and mark its head `state`; zero it with
  * MM_ZERO, count an attempt with MM_COUNT. Returns NULL when no block is
@@ -719,7 +1064,6 @@ void *mm_pages_get(unsigned int order, enum page_state state,
 		   unsigned int flags)
 {
 	struct page_desc *desc;
-	unsigned int o;
 	void *va;
 
 	CHECK(order <= PAGE_ORDER_MAX);
@@ -727,17 +1071,11 @@ void *mm_pages_get(unsigned int order, enum page_state state,
 	if (flags & MM_COUNT) {
 		page_attempts++;
 	}
-	for (o = order; o <= PAGE_ORDER_MAX && !free_list[o]; o++) {
-	}
-	if (o > PAGE_ORDER_MAX) {
+	desc = block_take_checked(order, state);
+	if (!desc) {
 		spin_unlock(&page_lock);
 		return NULL;
 	}
-	desc = free_list[o];
-	list_del(o, desc);
-	block_split(desc, o, order);
-	desc->state = (uint8_t)state;
-	desc->order = (uint8_t)order;
 	free_pages -= block_pages(order);
 	if (state == PAGE_STATE_PAGES || state == PAGE_STATE_LARGE) {
 		page_bytes += block_bytes(order);
@@ -787,7 +1125,7 @@ void mm_pages_put(void *va, unsigned int order, enum page_state state)
 	if (state == PAGE_STATE_PAGES || state == PAGE_STATE_LARGE) {
 		page_bytes -= block_bytes(order);
 	}
-	block_free(r, i, order);
+	block_free_checked(r, i, order);
 	spin_unlock(&page_lock);
 }
 
