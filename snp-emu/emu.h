@@ -18,8 +18,13 @@
 
 /** Print one formatted message on COM1, each line prefixed `snp-emu: `. */
 void emu_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/** Raw bytes of the SNP VM's console (no prefix). */
+/** Raw bytes of the SNP VM's console (no prefix), sent a line at a time. */
 void emu_console_raw(uint8_t c);
+/**
+ * Send every CPU's unfinished VM line: at exit only (another CPU may still
+ * be adding to its line; what it adds then is lost with the run anyway).
+ */
+void emu_console_flush(void);
 /** Print and stop QEMU with a failure status. */
 _Noreturn void emu_fatal(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));

@@ -321,6 +321,7 @@ bool snp_fe_ioio(struct snp_machine *m, uint64_t info1, uint64_t *rax)
 		return true;
 	}
 	if (!in && port == EMU_EXIT_PORT) {
+		emu_console_flush();
 		emu_printf(
 			"guest exit code 0x%lx (%lu s after start)",
 			(unsigned long)(*rax & 0xFF),

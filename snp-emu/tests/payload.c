@@ -109,6 +109,12 @@ static uint32_t mode;
 static uint8_t stress_vmsa[4096] __attribute__((aligned(4096)));
 static uint8_t stress_stack[8192] __attribute__((aligned(16)));
 static volatile uint32_t stress_runs;
+/*
+ * smp-stress, first cycle: vCPU 1's VMPL0 writes half a line (step 1 -> 2),
+ * the BSP a whole check line (2 -> 3), vCPU 1 the rest (3 -> 4). snp-emu
+ * sends each vCPU's line whole, so the halves arrive joined.
+ */
+static volatile uint32_t con_step;
 /* kick: where vCPU 1 is (KICK_*) and what its RUN_VMPL(2) answered. */
 static volatile uint32_t kick_state;
 static volatile uint64_t kick_answer;
@@ -774,6 +780,23 @@ static void checks_vmpl2(void)
 /** vCPU 1's VMPL0 (smp-stress). */
 void pl_stress_ap_main(void)
 {
+	static struct ctx ctx_ap; /* a console for this one line */
+	unsigned i;
+
+	if (con_step == 1) {
+		/* VMPL0's GHCB: the BSP waits without VMGEXITs meanwhile. */
+		ctx_ap.self = &ctx_ap;
+		ctx_ap.ghcb = (struct ghcb *)PL_GHCB0;
+		wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&ctx_ap);
+		(void)msr_proto(GHCB_MSR_REG_GPA(PL_GHCB0 >> 12));
+		puts_("payload: vCPU 1 wrote half a line, ");
+		con_step = 2;
+		for (i = 0; i < STRESS_WAIT && con_step != 3; i++) {
+			__asm__ volatile("pause");
+		}
+		puts_("then the rest\n");
+		con_step = 4;
+	}
 	for (;;) {
 		__atomic_add_fetch(&stress_runs, 1, __ATOMIC_SEQ_CST);
 		msr_proto(GHCB_MSR_VMPL_REQ_LEVEL(2));
@@ -835,6 +858,17 @@ static uint64_t stress_cycle(unsigned *refused)
 	if (r != 0) {
 		return 4 | r << 8;
 	}
+	if (con_step == 1) {
+		for (i = 0; i < STRESS_WAIT && con_step != 2; i++) {
+			__asm__ volatile("pause");
+		}
+		check(con_step == 2, "a line between vCPU 1's halves",
+		      con_step);
+		con_step = 3;
+		for (i = 0; i < STRESS_WAIT && con_step != 4; i++) {
+			__asm__ volatile("pause");
+		}
+	}
 	/*
 	 * A few rounds, the BSP making VMGEXITs meanwhile. PAUSE lets
 	 * single-threaded TCG run the other vCPU now rather than at its next
@@ -882,6 +916,7 @@ static void checks_smp_stress(void)
 		return;
 	}
 	check(grant_guest(), "RMPADJUST grants VMPL2 its pages", 0);
+	con_step = 1;
 	for (cycle = 0; cycle < STRESS_CYCLES && r == 0; cycle++) {
 		r = stress_cycle(&refused);
 	}

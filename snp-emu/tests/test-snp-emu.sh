@@ -72,6 +72,15 @@ scenario "one vCPU: no AP, the VMPL2 checks still run" checks 0 \
 # EMU-1 showed with two vCPUs around AP creation: many of those at once.
 scenario "smp-stress: 64 AP create/run/destroy cycles on 2 vCPUs" \
 	smp-stress 0 "payload: all checks passed" --smp 2
+# vCPU 0 wrote a whole line while vCPU 1 was half-way through one.
+if grep -q "payload: VMPL0 ok   a line between vCPU 1's halves" "$log" &&
+	grep -q "^payload: vCPU 1 wrote half a line, then the rest$" "$log"; then
+	echo "ok   the console keeps each vCPU's lines whole"
+else
+	echo "FAIL a vCPU's line was cut by another's"
+	grep -a "vCPU 1\|halves" "$log" | sed 's/^/    | /'
+	fails=$((fails + 1))
+fi
 # EMU-1's signature (the payload triple-faults at snp-emu's VMRUN with
 # snp-emu's CR3) is named as QEMU's bug, not as a guest's triple fault.
 scenario "EMU-1's signature is recognised and named" emu1 1 \
