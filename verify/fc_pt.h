@@ -19,8 +19,9 @@
  *   in use. This is the allocator's promise (the boot pool, or
  *   page_alloc(): a page not in use), not proved here.
  * - The C-bit, when set, is above bit 11 (pt_cbit_ok, a precondition of
- *   paging_map(), paging_unmap() and creating walks, not checked where
- *   paging_set_cbit() sets it from CPUID).
+ *   paging_map(), paging_unmap() and creating walks; not proved where
+ *   paging_set_cbit() sets it, but svsm/arch/x86/boot.S takes only
+ *   positions 32-51 from the CPUID page).
  */
 #pragma once
 
